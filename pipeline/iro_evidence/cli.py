@@ -1,0 +1,142 @@
+"""The ``iro-evidence`` command: extract | evaluate | show | build."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Clinical evidence tables from independent-review decision letters.",
+)
+
+
+def _nlp(model: Path | None):
+    from .api import load
+
+    return load(model)
+
+
+@app.command()
+def extract(
+    paths: list[Path] = typer.Argument(
+        ..., help="Letter files (.txt, .pdf) or folders (searched recursively)."
+    ),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder for the tables."),
+    n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes for nlp.pipe."),
+    model: Path = typer.Option(
+        None, "--model", help="A saved pipeline folder (default: the packaged config)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    """Extract cases.jsonl/.csv/.parquet, evidence.csv/.parquet and errors.csv into OUT.
+
+    Exit code 0 when at least one letter was processed (bad files are listed in
+    errors.csv); 1 when nothing could be read; 2 for usage errors.
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .extract import run_extract
+    from .io import discover
+
+    console = Console(stderr=True)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]No such file or folder:[/red] {', '.join(missing)}")
+        raise typer.Exit(2)
+    total = len(discover(paths))
+    if total == 0:
+        console.print("[red]No .txt or .pdf letters found.[/red]")
+        raise typer.Exit(1)
+    try:
+        nlp = _nlp(model)
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task("letters", total=total)
+            summary = run_extract(
+                nlp, paths, out, n_process=n_process, progress=lambda n: bar.advance(task, n)
+            )
+    except KeyboardInterrupt:
+        console.print("[yellow]Interrupted: previous outputs (if any) were left untouched.[/yellow]")
+        raise typer.Exit(130) from None
+    except Exception as e:  # pragma: no cover - reported, not raised
+        if debug:
+            raise
+        console.print(f"[red]extract failed:[/red] {type(e).__name__}: {e}")
+        raise typer.Exit(1) from None
+    print(summary.line())
+    if summary.letters == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Argument(..., help="Folder of gold/*.json records."),
+    letters: Path = typer.Option(None, "--letters", help="Folder of letters to run the pipeline on."),
+    pred: Path = typer.Option(None, "--pred", help="A cases.jsonl written by extract."),
+    errors: bool = typer.Option(False, "--errors", help="List every miss and false alarm."),
+    model: Path = typer.Option(None, "--model", help="A saved pipeline folder."),
+) -> None:
+    """Score predictions against gold per field (precision, recall, F1) as GOLD_FORMAT.md says."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import evaluate as ev
+
+    if (letters is None) == (pred is None):
+        typer.echo("Give exactly one of --letters or --pred.", err=True)
+        raise typer.Exit(2)
+    gold_recs = ev.load_gold(gold)
+    preds = ev.load_pred(pred) if pred else ev.predict_letters(letters, _nlp(model))
+    counts = ev.score(gold_recs, preds)
+    t = Table(title=f"{len(gold_recs)} gold cases")
+    for col in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
+        t.add_column(col, justify="left" if col == "field" else "right")
+    for r in ev.table(counts):
+        fmt = lambda v: "" if v is None else f"{v:.3f}"
+        t.add_row(
+            r["field"],
+            fmt(r["precision"]),
+            fmt(r["recall"]),
+            fmt(r["f1"]),
+            *("" if r[k] is None else str(r[k]) for k in ("tp", "fp", "fn")),
+        )
+    Console().print(t)
+    if errors:
+        for f, c in counts.items():
+            for cid, what, value in c.misses:
+                print(f"{f}\t{cid}\t{what}\t{value}")
+
+
+@app.command()
+def show(
+    letter: Path = typer.Argument(..., help="One letter file."),
+    html: Path = typer.Option(..., "--html", help="Write a displaCy page here."),
+    model: Path = typer.Option(None, "--model"),
+) -> None:
+    """Write a displaCy view of one letter: sections and facts with their assertion."""
+    from .io import read_letter
+    from .visualize import render_html
+
+    doc = _nlp(model)(read_letter(letter))
+    html.write_text(render_html(doc), encoding="utf-8")
+    print(f"wrote {html}")
+
+
+@app.command()
+def build(out: Path = typer.Argument(Path("models/iro_evidence"))) -> None:
+    """Assemble the pipeline from config.cfg and save it (same as `spacy assemble`)."""
+    nlp = _nlp(None)
+    nlp.to_disk(out)
+    print(f"saved {out}")
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="iro-evidence")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per pipeline component; their factories live in ``iro_evidence.factories``."""

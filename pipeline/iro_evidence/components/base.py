@@ -1,0 +1,89 @@
+"""Shared plumbing for rule components: packaged rule data that saves with the pipeline.
+
+Every component keeps its rules as plain JSON data (``patterns/<name>.json``). The
+packaged defaults load in ``__init__`` so ``nlp.add_pipe("iro_levels")`` works without
+``initialize``; ``to_disk``/``from_disk`` write and read the same JSON, so a saved
+pipeline carries its rules and never depends on the installed package's files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
+
+PATTERN_PACKAGE = "iro_evidence.patterns"
+
+
+def load_packaged(name: str) -> Any:
+    """Read ``patterns/<name>`` shipped inside the package."""
+    return json.loads(resources.files(PATTERN_PACKAGE).joinpath(name).read_text("utf-8"))
+
+
+class RuleComponent:
+    """Base class: ``self.rules`` is JSON data; subclasses compile it in ``compile``."""
+
+    rules_file: str = ""
+
+    def __init__(self, nlp: Language, name: str, default_patterns: bool = True):
+        self.nlp = nlp
+        self.name = name
+        self.rules: dict = load_packaged(self.rules_file) if default_patterns else {}
+        self.compile()
+
+    def compile(self) -> None:  # pragma: no cover - overridden
+        """Build matchers / regexes from ``self.rules``."""
+
+    def initialize(self, get_examples=None, *, nlp=None, rules: dict | None = None) -> None:
+        if rules is not None:
+            self.rules = rules
+            self.compile()
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "rules.json").write_text(json.dumps(self.rules, indent=1), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=tuple()):
+        self.rules = json.loads((Path(path) / "rules.json").read_text("utf-8"))
+        self.compile()
+        return self
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return json.dumps(self.rules).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()):
+        self.rules = json.loads(data)
+        self.compile()
+        return self
+
+
+def compile_alternation(words: list[str], flags=re.I) -> re.Pattern:
+    """One regex for a list of phrases; spaces in a phrase match any run of whitespace
+    (so a phrase broken by a PDF line wrap still matches) and longest phrases win."""
+    parts = sorted({w for w in words}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(t) for t in p.split()) for p in parts)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
+
+
+def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
+    """A Span for a character range, widened to token boundaries."""
+    return doc.char_span(start, end, label=label, alignment_mode="expand")
+
+
+def set_group(doc: Doc, key: str, spans: list[Span]) -> None:
+    """Write a span group sorted by position (overlaps allowed)."""
+    doc.spans[key] = sorted(spans, key=lambda s: (s.start_char, s.end_char))
+
+
+def sentence_index(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence, for fast lookups without Span objects."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc.text))]
+    return [(s.start_char, s.end_char) for s in doc.sents]

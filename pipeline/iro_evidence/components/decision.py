@@ -1,0 +1,228 @@
+"""Decision facts of a letter: review and injury dates, the IRO reviewer's specialty,
+guidelines cited and the service in dispute.
+
+Reads the spans the earlier components made (sections, dates, levels) and the rules in
+``patterns/decision.json``. The review date is the date under DATE OF REVIEW (or "Date
+notice sent to all parties"); a hearing decision's is its own date at the top; an
+external appeal that gives only a year gives the year. The specialty is the IRO
+reviewer's only: from the qualifications section, or a sentence about "the IRO
+reviewer", never a utilization reviewer's. Guideline names in a printed checklist count
+only when their box is checked. Results: ``doc._.iro_case`` and span groups
+``guidelines``, ``reviewer`` and ``service``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from .base import RuleComponent, char_span, compile_alternation, set_group
+
+HEARING = re.compile(
+    r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
+)
+YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*$", re.M)
+IRO_ANCHOR = re.compile(
+    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019']s)?\s+(?:\w+[\s,]+){0,4}?"
+    r"(?:reviewer|physician|doctor|surgeon|board)",
+    re.I,
+)
+ANCHOR_STOP = re.compile(
+    r"\b(?:upheld|uphold|determined|concluded|agreed|relied|found|opined|stated|noted|read|"
+    r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
+    re.I,
+)
+
+
+class DecisionFacts(RuleComponent):
+    rules_file = "decision.json"
+
+    def compile(self) -> None:
+        r = self.rules
+        self.spec_of = {}
+        for spec, words in r["specialties"].items():
+            for w in words:
+                self.spec_of[re.sub(r"\s+", " ", w.lower())] = spec
+        self.spec_re = compile_alternation(list(self.spec_of))
+        self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
+        self.guidelines = [
+            (code, re.compile(p, re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0))
+            for code, pats in r["guidelines"].items()
+            for p in pats
+        ]
+        self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
+        self.unchecked = re.compile(r["unchecked_box"])
+        self.checked = re.compile(r["checked_box"])
+        self.services = [
+            (typ, re.compile(p, re.I if typ not in ("CT",) else 0))
+            for typ, pats in r["services"].items()
+            for p in pats
+        ]
+        self.service_fallback = re.compile(r["service_fallback"], re.I)
+        self.count_re = re.compile(r["count"], re.I)
+        self.cpt_re = re.compile(r["cpt"])
+        self.side_res = {k: re.compile(p, re.I) for k, p in r["side"].items()}
+
+    # -- specialties ----------------------------------------------------------------
+    def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
+        out, seen = [], set()
+        for m in self.spec_re.finditer(text):
+            if self.exclude_after.search(text[max(0, m.start() - 40) : m.start()] + " "):
+                break
+            pre = text[max(0, m.start() - 30) : m.start()].lower()
+            if "fellowship" in pre or "subspecialty" in pre:
+                break
+            spec = self.spec_of[re.sub(r"\s+", " ", m.group().lower())]
+            if spec not in seen:
+                seen.add(spec)
+                out.append((base + m.start(), base + m.end(), spec))
+        return out
+
+    def reviewer(self, doc: Doc) -> list[tuple[int, int, str]]:
+        text = doc.text
+        for s in doc.spans.get("sections", []):
+            if s.label_ == "reviewer":
+                found = self.specialties_in(s.text[:400], s.start_char)
+                if found:
+                    return found
+        for sent in doc.sents:
+            st = sent.text
+            m = IRO_ANCHOR.search(st) or (
+                re.search(r"\bthe reviewer\b", st, re.I) if re.search(r"\bIRO\b", st) else None
+            )
+            if not m:
+                continue
+            stop = ANCHOR_STOP.search(st, m.end())
+            window = st[m.start() : stop.start() if stop else len(st)]
+            found = self.specialties_in(window, sent.start_char + m.start())
+            if found:
+                return found
+        del text
+        return []
+
+    # -- dates --------------------------------------------------------------------
+    def review_date(self, doc: Doc) -> tuple[str | None, object]:
+        dates = list(doc.spans.get("dates", []))
+        for d in dates:
+            if d._.iro["role"] == "review":
+                return d._.iro["value"], d
+        text = doc.text
+        if HEARING.search(text[:3000]):
+            head = HEARING.search(text).start() + 600
+            for d in dates:
+                if d.start_char > head:
+                    break
+                if d._.iro["format"] in ("month_d_y", "numeric", "mon_d_y_slash") and d._.iro["role"] not in (
+                    "hearing",
+                    "injury",
+                ):
+                    return d._.iro["value"], d
+            return None, None
+        m = YEAR_LINE.search(text[:400])
+        if m:
+            return m.group(1), None
+        return None, None
+
+    # -- guidelines ---------------------------------------------------------------
+    def guideline_hits(self, text: str) -> list[tuple[int, int, str]]:
+        hits = []
+        for code, pat in self.guidelines:
+            for m in pat.finditer(text):
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                prefix = text[line_start : m.start()]
+                if self.unchecked.search(prefix):
+                    continue
+                around = text[max(0, m.start() - 200) : m.end() + 50]
+                if self.guideline_exclude.search(around) and code == "PEER_REVIEWED":
+                    continue
+                if code == "MEDICARE" and not m.group()[0].isupper():
+                    continue
+                hits.append((m.start(), m.end(), code))
+        hits.sort()
+        out, last = [], -1
+        for h in hits:
+            if h[0] >= last:
+                out.append(h)
+                last = h[1]
+        return out
+
+    # -- services -----------------------------------------------------------------
+    def service_text(self, doc: Doc) -> tuple[int, int] | None:
+        for s in doc.spans.get("sections", []):
+            if s.label_ == "service":
+                body = s.text
+                m = re.search(r":", body[:120])
+                off = m.end() if m and body[: m.start()].isupper() else 0
+                first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
+                if first:
+                    title = re.match(r"[A-Z ()]+\s*:?\s*$", first.group())
+                    if not title:
+                        return s.start_char + off + first.start(), s.start_char + off + first.end()
+        m = self.service_fallback.search(doc.text)
+        if m:
+            return m.start("svc"), m.end("svc")
+        return None
+
+    def describe_service(self, doc: Doc, start: int, end: int) -> dict:
+        text = doc.text[start:end]
+        types = []
+        for typ, pat in self.services:
+            if typ not in types and pat.search(text):
+                if typ in ("injection", "surgery") and types:
+                    continue
+                types.append(typ)
+        levels = []
+        for lv in doc.spans.get("levels", []):
+            if start <= lv.start_char < end:
+                for v in lv._.iro["value"].split("|"):
+                    if v not in levels:
+                        levels.append(v)
+        side = next((k for k, p in self.side_res.items() if p.search(text)), None)
+        count = self.count_re.search(text)
+        cpts = [m.group() for m in self.cpt_re.finditer(text)]
+        return {
+            "text": re.sub(r"\s+", " ", text).strip(),
+            "types": types,
+            "levels": levels,
+            "side": side,
+            "count": count.group() if count else None,
+            "cpt": [re.sub(r"\D", "", c) for c in cpts],
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        case = dict(doc._.iro_case or {})
+        review, review_span = self.review_date(doc)
+        if review_span is not None:
+            review_span._.iro = {**review_span._.iro, "role": "review"}
+        injury = next(
+            (d._.iro["value"] for d in doc.spans.get("dates", []) if d._.iro["role"] == "injury"), None
+        )
+        specs = self.reviewer(doc)
+        guide = self.guideline_hits(doc.text)
+        svc = self.service_text(doc)
+        service = self.describe_service(doc, *svc) if svc else None
+        case.update(
+            {
+                "review_date": review,
+                "injury_date": injury,
+                "reviewer_specialty": ", ".join(s for _, _, s in specs) or None,
+                "guidelines": sorted({g for _, _, g in guide}),
+                "service": service,
+            }
+        )
+        doc._.iro_case = case
+        groups = {
+            "reviewer": [(s, e, spec, {"value": spec}) for s, e, spec in specs],
+            "guidelines": [(s, e, g, {"value": g}) for s, e, g in guide],
+            "service": [(svc[0], svc[1], "SERVICE", service)] if svc else [],
+        }
+        for key, items in groups.items():
+            spans = []
+            for s, e, label, info in items:
+                span = char_span(doc, s, e, label)
+                if span is not None:
+                    span._.iro = {**(span._.iro or {}), **info}
+                    spans.append(span)
+            set_group(doc, key, spans)
+        return doc

@@ -1,0 +1,75 @@
+"""Sizes in millimetres: ``3mm``, ``3-4 mm``, ``0.4 cm``, ``a 2.5-mm``, ``5 x 7 mm``.
+
+Each dimension of a size becomes one span in ``doc.spans["measurements"]`` with
+``value_mm`` (cm times 10) and, for a range, ``value_max_mm``. Pressures (mmHg),
+distances walked and needle sizes are no findings and are skipped; doses, degrees and
+percentages never match because their units are not lengths.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from .base import RuleComponent, char_span, set_group
+
+NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+DIMENSION_SPLIT = re.compile(r"\s*[x\u00d7]\s*")
+RANGE_SPLIT = re.compile(r"\s*(?:-|\u2013|to)\s*")
+
+
+class MeasurementMatcher(RuleComponent):
+    rules_file = "measurements.json"
+
+    def compile(self) -> None:
+        r = self.rules
+        self.size_re = re.compile(r["size"], re.I)
+        self.not_after = re.compile(r["not_after"], re.I)
+        self.not_before = re.compile(r["not_before"], re.I)
+        self.cm_factor = float(r.get("cm_factor", 10))
+
+    def find(self, text: str) -> list[dict]:
+        out = []
+        for m in self.size_re.finditer(text):
+            if self.not_after.match(text[m.end() : m.end() + 12]):
+                continue
+            if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
+                continue
+            factor = self.cm_factor if m["unit"].lower().startswith("c") else 1.0
+            dims = DIMENSION_SPLIT.split(m["nums"])
+            for d_i, dim in enumerate(dims):
+                parts = [float(x) for x in NUM.findall(dim)]
+                if not parts:
+                    continue
+                lo = round(parts[0] * factor, 3)
+                hi = round(parts[-1] * factor, 3) if len(parts) > 1 else None
+                if hi is not None and hi <= lo:
+                    hi = None
+                out.append(
+                    {
+                        "start": m.start(),
+                        "end": m.end(),
+                        "value_mm": lo,
+                        "value_max_mm": hi,
+                        "dimension": d_i,
+                        "unit": m["unit"].lower(),
+                    }
+                )
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for f in self.find(doc.text):
+            span = char_span(doc, f["start"], f["end"], "SIZE")
+            if span is None:
+                continue
+            # several dimensions share the span's offsets: keep them as a list on one span
+            prev = span._.iro if spans and spans[-1] == span else None
+            dims = (prev or {}).get("dims", [])
+            dims.append([f["value_mm"], f["value_max_mm"]])
+            span._.iro = {"value_mm": dims[0][0], "value_max_mm": dims[0][1], "dims": dims, "unit": f["unit"]}
+            if prev is None:
+                spans.append(span)
+        set_group(doc, "measurements", spans)
+        return doc

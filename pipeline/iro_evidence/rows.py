@@ -1,0 +1,174 @@
+"""Doc -> evidence rows: one plain dict per extracted fact.
+
+Every row keeps its provenance (character offsets into the original text, section,
+sentence index, assertion flags, attribution) and its normalized value, plus the
+offsets-based ids of the level, study and date it is linked to. The case record
+(``table.case_record``) is computed from these rows only, so the CLI, notebooks,
+``evaluate`` and Spark all share one path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+
+from .components.extensions import ASSERTION_FLAGS
+
+# span group -> evidence kind
+KINDS = {
+    "dates": "date",
+    "levels": "level",
+    "studies": "study",
+    "measurements": "measurement",
+    "findings": "finding",
+    "exam": "exam",
+    "concepts": "concept",
+    "outcome": "outcome",
+    "reviewer": "reviewer",
+    "guidelines": "guideline",
+    "service": "service",
+}
+
+EVIDENCE_COLUMNS = [
+    "case_id",
+    "fact_id",
+    "kind",
+    "label",
+    "text",
+    "start_char",
+    "end_char",
+    "section",
+    "sentence",
+    *ASSERTION_FLAGS,
+    "attribution",
+    "value",
+    "value_num",
+    "value_max",
+    "status",
+    "side",
+    "region",
+    "role",
+    "level",
+    "study_type",
+    "date",
+    "level_id",
+    "study_id",
+    "date_id",
+    "finding_id",
+    "details",
+]
+
+
+def fact_id(kind: str, start: int, end: int) -> str:
+    """A stable id from kind and offsets, so links survive any row order."""
+    return f"{kind}:{start}-{end}"
+
+
+def doc_rows(doc, case_id: str) -> list[dict]:
+    """All evidence rows of one processed Doc, sorted by position then kind."""
+    sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
+    sec_starts = [s.start_char for s in sections]
+    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    rows = []
+    seen = set()
+    for key, kind in KINDS.items():
+        if key not in doc.spans:
+            continue
+        for span in doc.spans[key]:
+            ident = (kind, span.start_char, span.end_char, span.label_)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            info = dict(span._.iro or {})
+            k = bisect.bisect_right(sec_starts, span.start_char) - 1
+            row = dict.fromkeys(EVIDENCE_COLUMNS)
+            row.update(
+                {
+                    "case_id": case_id,
+                    "fact_id": fact_id(kind, span.start_char, span.end_char),
+                    "kind": kind,
+                    "label": span.label_,
+                    "text": span.text,
+                    "start_char": span.start_char,
+                    "end_char": span.end_char,
+                    "section": sections[k].label_ if k >= 0 else None,
+                    "sentence": bisect.bisect_right(sent_starts, span.start_char) - 1,
+                    "attribution": span._.attribution,
+                }
+            )
+            for flag in ASSERTION_FLAGS:
+                row[flag] = bool(getattr(span._, f"is_{flag}"))
+            _fill(row, kind, info)
+            if kind == "measurement":
+                for i, (lo, hi) in enumerate(info.get("dims") or [[info.get("value_mm"), None]]):
+                    r = dict(row)
+                    r["value_num"], r["value_max"] = lo, hi
+                    r["value"] = _fmt_mm(lo, hi)
+                    if i:
+                        r["fact_id"] = f"{row['fact_id']}#{i}"
+                    rows.append(r)
+                continue
+            rows.append(row)
+    rows.sort(key=lambda r: (r["start_char"], r["end_char"], r["kind"], r["fact_id"]))
+    return rows
+
+
+def _fmt_mm(lo, hi) -> str | None:
+    if lo is None:
+        return None
+    return f"{lo:g}-{hi:g} mm" if hi is not None else f"{lo:g} mm"
+
+
+def _fill(row: dict, kind: str, info: dict) -> None:
+    """Kind-specific columns from the span's normalized attributes."""
+    if kind == "date":
+        row["value"], row["role"] = info.get("value"), info.get("role")
+        row["details"] = json.dumps({"format": info.get("format"), "study": info.get("study")})
+    elif kind == "level":
+        row["value"] = info.get("value")
+        row["level"] = info.get("value")
+        row["details"] = json.dumps({"kind": info.get("kind")})
+    elif kind == "study":
+        row["value"] = info.get("type")
+        row["study_type"] = info.get("type")
+        row["region"] = info.get("region")
+        dates = info.get("dates") or []
+        row["date"] = "|".join(dates) or None
+        offs = info.get("date_offsets") or []
+        row["date_id"] = "|".join(fact_id("date", s, e) for s, e in offs) or None
+        row["status"] = "done" if info.get("done", True) else "not_done"
+    elif kind == "measurement":
+        row["level"] = info.get("level")
+        row["study_type"] = info.get("study")
+        row["date"] = info.get("study_date")
+        row["label"] = info.get("finding") or "other"
+        for col, key, k in (
+            ("level_id", "level_offsets", "level"),
+            ("study_id", "study_offsets", "study"),
+            ("finding_id", "finding_offsets", "finding"),
+        ):
+            if info.get(key):
+                row[col] = fact_id(k, *info[key])
+        row["details"] = json.dumps({"unit": info.get("unit"), "dimensions": len(info.get("dims") or [1])})
+    elif kind == "finding":
+        row["value"] = info.get("finding")
+        row["details"] = json.dumps({"position": info.get("position")})
+    elif kind == "exam":
+        row["value"] = info.get("sign")
+        row["status"], row["side"] = info.get("status"), info.get("side")
+        row["value_num"] = info.get("degrees")
+        row["details"] = json.dumps(
+            {"grade": info.get("grade"), "negated_in_pattern": info.get("negated_in_pattern")}
+        )
+    elif kind == "concept":
+        row["value"] = info.get("concept")
+        row["details"] = json.dumps({"self_negating": info.get("self_negating")})
+    elif kind == "service":
+        row["value"] = "|".join(info.get("types") or []) or None
+        row["level"] = "|".join(info.get("levels") or []) or None
+        row["side"] = info.get("side")
+        row["details"] = json.dumps({"count": info.get("count"), "cpt": info.get("cpt")})
+    else:
+        row["value"] = info.get("value")
+        if info.get("how"):
+            row["details"] = json.dumps({"how": info["how"]})

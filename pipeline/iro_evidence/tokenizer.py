@@ -1,0 +1,34 @@
+"""A tokenizer for letters: spaCy's English rules, plus spinal levels kept whole.
+
+``C5-6``, ``L5-S1``, ``C5/6`` and ``T12–L1`` each stay one token so that the token
+matchers see a level as a unit; sizes such as ``2.2mm`` are already split by spaCy's
+unit suffix rule into ``2.2`` and ``mm``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from spacy.lang.en import English
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+LEVEL_TOKEN = re.compile(r"^[CcTtLlSs]\d{1,2}(?:[-/\u2013\u2014][CcTtLlSs]?\d{1,2})+$")
+
+
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    def make(nlp: Language) -> Tokenizer:
+        defaults = English.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=dict(defaults.tokenizer_exceptions),
+            prefix_search=compile_prefix_regex(defaults.prefixes).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes).search,
+            infix_finditer=compile_infix_regex(defaults.infixes).finditer,
+            token_match=LEVEL_TOKEN.match,
+            url_match=defaults.url_match,
+        )
+
+    return make

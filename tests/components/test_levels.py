@@ -1,0 +1,51 @@
+import pytest
+from iro_evidence.components.levels import expand
+
+CASES = [
+    ("MRI showed a bulge at C5-6.", ["C5-C6"]),
+    ("protrusion at C5/6 and C5 - 6", ["C5-C6"]),
+    ("c5-6 and C5–6 and C5-C6", ["C5-C6"]),
+    ("fusion at L5-S1 (L5/S1, L5-S 1)", ["L5-S1"]),
+    ("junctional change at T12-L1", ["T12-L1"]),
+    ("ESI at L4-5 and L5-S1", ["L4-L5", "L5-S1"]),
+    ("ACDF at C4-5, C5-6 and C6-7", ["C4-C5", "C5-C6", "C6-C7"]),
+    ("L4-S1 fusion", ["L4-L5", "L5-S1"]),
+    ("laminectomy from C3 through C6", ["C3-C4", "C4-C5", "C5-C6"]),
+    ("degeneration from L3-4 to L5-S1", ["L3-L4", "L4-L5", "L5-S1"]),
+    ("C2-C7 laminectomy", ["C2-C3", "C3-C4", "C4-C5", "C5-C6", "C6-C7"]),
+    ("left L5 radiculopathy", ["L5"]),
+    ("compression of the C6 nerve root", ["C6"]),
+    ("no bulge at L1-3", ["L1-L2", "L2-L3"]),
+    ("C7-T1 foraminal narrowing", ["C7-T1"]),
+]
+TRAPS = [
+    "Sagittal T1-weighted and T2-weighted images were obtained.",
+    "The injection was done under C-arm guidance.",
+    "Tenderness over the left S1 joint.",
+    "CPT 62323 and 72148 were requested.",
+    "Diagnoses: M54.16 and S33.5XXA.",
+    "Fusion at two levels was proposed.",
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_levels_canonical(nlp, text, expected):
+    doc = nlp(text)
+    got = []
+    for span in doc.spans["levels"]:
+        for v in span._.iro["value"].split("|"):
+            if v not in got:
+                got.append(v)
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_level_traps(nlp, text):
+    doc = nlp(text)
+    assert list(doc.spans["levels"]) == []
+
+
+def test_expand_order():
+    assert expand("L4", "S1") == ["L4-L5", "L5-S1"]
+    assert expand("C7", "T1") == ["C7-T1"]
+    assert expand("L5", "L4") == []

@@ -1,0 +1,53 @@
+"""The whole pipeline on real and written letters, scored like `iro-evidence evaluate`."""
+
+import json
+
+import pytest
+from conftest import CORPUS, DEV, SEED, needs_shared
+from iro_evidence.evaluate import FIELDS, load_gold, predict_letters, score
+
+
+@needs_shared()
+def test_seed_reproduces_gold_exactly(nlp):
+    gold = load_gold(SEED / "gold")
+    pred = predict_letters(SEED / "letters", nlp)
+    for cid, g in gold.items():
+        p = pred[cid]
+        for f in FIELDS:
+            if isinstance(g[f], list):
+                key = lambda v: json.dumps(v, sort_keys=True)
+                gv = sorted(map(key, g[f]))
+                pv = sorted(map(key, p[f]))
+                if f == "measurements":  # value_mm may be int in gold
+                    gv = sorted(
+                        json.dumps({k: v for k, v in m.items()}, sort_keys=True)
+                        for m in ({**m, "value_mm": float(m["value_mm"])} for m in g[f])
+                    )
+                assert pv == gv, f
+            else:
+                assert p[f] == g[f], f
+
+
+# floors a little under what we measure, so a regression fails the build
+FLOORS = {
+    "review_date": 0.95,
+    "injury_date": 0.9,
+    "outcome": 0.85,
+    "reviewer_specialty": 0.9,
+    "guidelines": 0.9,
+    "levels": 0.95,
+    "studies": 0.8,
+    "measurements": 0.8,
+    "exam": 0.5,
+    "negated": 0.8,
+}
+
+
+@pytest.mark.parametrize("where", ["dev", "corpus"])
+def test_corpus_floors(nlp, where):
+    base = DEV if where == "dev" else CORPUS
+    if not (base / "gold").exists():
+        pytest.skip("no gold here")
+    counts = score(load_gold(base / "gold"), predict_letters(base / "letters", nlp))
+    low = {f: round(c.f1, 3) for f, c in counts.items() if c.f1 < FLOORS[f]}
+    assert not low, low
