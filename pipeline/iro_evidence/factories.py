@@ -9,6 +9,7 @@ start empty and receive rules through ``initialize``/``from_disk``.
 from spacy.language import Language
 
 from .components import extensions  # noqa: F401  (registers the extension attributes)
+from .components.abbreviations import AbbreviationFinder
 from .components.assertion import AssertionDetector
 from .components.concepts import ConceptMatcher
 from .components.dates import DateMatcher
@@ -83,3 +84,8 @@ def make_outcome(nlp: Language, name: str, default_patterns: bool) -> OutcomeDet
 @Language.factory("iro_decision", assigns=["doc._.iro_case", "doc.spans"], default_config=RULES)
 def make_decision(nlp: Language, name: str, default_patterns: bool) -> DecisionFacts:
     return DecisionFacts(nlp, name, default_patterns)
+
+
+@Language.factory("iro_abbreviations", assigns=["doc.spans"])
+def make_abbreviations(nlp: Language, name: str) -> AbbreviationFinder:
+    return AbbreviationFinder(nlp, name)

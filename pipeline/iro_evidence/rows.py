@@ -27,6 +27,7 @@ KINDS = {
     "reviewer": "reviewer",
     "guidelines": "guideline",
     "service": "service",
+    "abbreviations": "abbreviation",
 }
 
 EVIDENCE_COLUMNS = [
