@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import chunking
 from .io import InputError, TableWriter, case_ids, discover, read_letter
 from .rows import EVIDENCE_COLUMNS, doc_rows
 from .table import CASE_COLUMNS, case_record
@@ -45,7 +46,8 @@ def process_texts(
 ) -> Iterator[tuple[str, str, list[dict], dict]]:
     """(case_id, source, text) -> (case_id, source, rows, record), in input order."""
     stream = ((text, (cid, src)) for cid, src, text in items)
-    for doc, (cid, src) in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
+    # letters over nlp.max_length are split on section/paragraph boundaries and joined back
+    for doc, (cid, src) in chunking.pipe(nlp, stream, n_process=n_process, batch_size=batch_size):
         rows, rec = process_doc(doc, cid, src)
         yield cid, src, rows, rec
 

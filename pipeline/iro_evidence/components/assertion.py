@@ -21,7 +21,7 @@ import re
 from medspacy.context import ConText, ConTextRule
 from spacy.tokens import Doc, Span
 
-from .base import RuleComponent
+from .base import RuleComponent, expand_leading_in, sentence_starts
 from .extensions import ASSERTION_FLAGS
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
@@ -45,7 +45,13 @@ class AssertionDetector(RuleComponent):
             input_span_type="group",
             span_group_name="_iro_targets",
         )
-        self.context.add([ConTextRule.from_dict(d) for d in r.get("context_rules", [])])
+        self.context.add(
+            [
+                ConTextRule.from_dict({**d, "pattern": p} if isinstance(d.get("pattern"), list) else d)
+                for d in r.get("context_rules", [])
+                for p in (expand_leading_in(d["pattern"]) if isinstance(d.get("pattern"), list) else [None])
+            ]
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         targets = []
@@ -68,6 +74,8 @@ class AssertionDetector(RuleComponent):
         sections = doc.spans["sections"] if "sections" in doc.spans else []
         sec_starts = [s.start for s in sections]
         sent_cache: dict[int, str | None] = {}
+        sent_toks, sent_chars = sentence_starts(doc)
+        text = doc.text
         for key, span in unique.items():
             f = flags[key]
             section = None
@@ -80,10 +88,11 @@ class AssertionDetector(RuleComponent):
                 f["negated"] = False
             for flag in ASSERTION_FLAGS:
                 setattr(span._, f"is_{flag}", f[flag])
-            sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
-            if sent.start not in sent_cache:
-                sent_cache[sent.start] = self.attribute(sent.text, section)
-            span._.attribution = sent_cache[sent.start]
+            k = bisect.bisect_right(sent_toks, span.start) - 1
+            if k not in sent_cache:
+                end = sent_chars[k + 1] if k + 1 < len(sent_chars) else len(text)
+                sent_cache[k] = self.attribute(text[sent_chars[k] : end].rstrip(), section)
+            span._.attribution = sent_cache[k]
         del doc.spans["_iro_targets"]
         for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
             del doc.user_data[key]
