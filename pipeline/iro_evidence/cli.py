@@ -145,17 +145,37 @@ def evaluate(
 
 @app.command()
 def show(
-    letter: Path = typer.Argument(..., help="One letter file."),
+    letter: Path = typer.Argument(..., help="One letter file (.txt or .pdf)."),
     html: Path = typer.Option(..., "--html", help="Write a displaCy page here."),
-    model: Path = typer.Option(None, "--model"),
+    style: str = typer.Option(
+        "ent",
+        "--style",
+        help="ent: one fact per stretch of text, line breaks kept; span: every fact, overlaps too.",
+    ),
+    model: Path = typer.Option(None, "--model", help="A saved pipeline folder."),
 ) -> None:
-    """Write a displaCy view of one letter: sections and facts with their assertion."""
-    from .io import read_letter
+    """Write a displaCy page of one letter: its case record, then each section with its facts
+    coloured by kind and labelled with their assertion (negated, not documented, ...)."""
+    from .extract import process_doc
+    from .io import InputError, read_letter
     from .visualize import render_html
 
-    doc = _nlp(model)(read_letter(letter))
-    html.write_text(render_html(doc), encoding="utf-8")
-    print(f"wrote {html}")
+    if style not in ("ent", "span"):
+        typer.echo(f"--style must be ent or span, not {style!r}", err=True)
+        raise typer.Exit(2)
+    if not letter.is_file():
+        typer.echo(f"No such file: {letter}", err=True)
+        raise typer.Exit(2)
+    try:
+        text = read_letter(letter)
+    except InputError as e:
+        typer.echo(f"Cannot read {letter}: {e.reason}", err=True)
+        raise typer.Exit(1) from None
+    doc = _nlp(model)(text)
+    rows, record = process_doc(doc, letter.stem, str(letter))
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(render_html(doc, style, title=letter.stem, record=record), encoding="utf-8")
+    print(f"wrote {html} ({len(rows)} facts, outcome {record['outcome']})")
 
 
 @app.command()

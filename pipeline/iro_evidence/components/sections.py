@@ -22,7 +22,8 @@ LINE_START = [
     {"TEXT": {"REGEX": r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
     SPACE,
 ]
-MEDSPACY_KEYS = ("sections",)
+# doc._.sections and every token's _.section: medspaCy objects that a DocBin cannot restore
+MEDSPACY_KEYS = ("sections", "section")
 
 
 class SectionDetector(RuleComponent):
