@@ -138,6 +138,7 @@ def _fill(row: dict, kind: str, info: dict) -> None:
         offs = info.get("date_offsets") or []
         row["date_id"] = "|".join(fact_id("date", s, e) for s, e in offs) or None
         row["status"] = "done" if info.get("done", True) else "not_done"
+        row["details"] = json.dumps({"contrast": info.get("contrast")})
     elif kind == "measurement":
         row["level"] = info.get("level")
         row["study_type"] = info.get("study")
