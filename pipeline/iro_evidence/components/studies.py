@@ -71,7 +71,12 @@ class StudyMatcher(RuleComponent):
         hits.sort(key=lambda h: (h[0], -h[1]))
         out, last_end = [], -1
         for s, e, typ in hits:
-            if s < last_end or typ is None:
+            if typ is None:
+                continue
+            if out and out[-1]["type"] == typ and s <= last_end + 1 and not text[last_end:s].strip():
+                out[-1]["end"] = last_end = max(e, last_end)  # "venous duplex" + "duplex ultrasound"
+                continue
+            if s < last_end:
                 continue
             if self.person_before.search(text[max(0, s - 12) : s]):
                 continue  # "Dr. MR", "Mr. CT": initials of a person
