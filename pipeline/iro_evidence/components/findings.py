@@ -138,11 +138,11 @@ class FindingLinker(RuleComponent):
         prev_clause = None
         for size in sizes:
             k, c0, c1 = self._where(text, size.start_char, size.end_char)
-            finding, label = self._finding_for_size(text, findings, size, c0, c1)
+            nxt = [s for s in size_starts if s > size.end_char]
+            finding, label = self._finding_for_size(text, findings, size, c0, min([c1] + nxt[:1]))
             if finding is None and label is None and prev_clause == (c0, c1) and prev_finding is not None:
                 finding, label = prev_finding  # "4 mm in flexion and 2.5 mm in extension"
             prev_finding, prev_clause = (finding, label), (c0, c1)
-            nxt = [s for s in size_starts if s > size.end_char]
             stop = min([size.end_char + self.level_after_chars, c1] + nxt[:1])
             ftype = finding.label_ if finding is not None else None
             level = self._level(text, cands, size.start_char, size.end_char, stop, k, c0, ftype)
@@ -189,7 +189,8 @@ class FindingLinker(RuleComponent):
         return k, c0, (m.start() if m else s1)
 
     def _finding_for_size(self, text, findings, size, c0, c1):
-        """(finding span or None, case-record label or None) of one size."""
+        """(finding span or None, case-record label or None) of one size; a finding after
+        the size is looked for up to c1 (the clause end or the next size)."""
         s, e = size.start_char, size.end_char
         before = [f for f in findings if max(c0, s - self.before_chars) <= f.start_char and f.end_char <= s]
         after = [f for f in findings if e <= f.start_char < min(c1, e + self.after_chars)]
