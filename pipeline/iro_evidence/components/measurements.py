@@ -28,11 +28,12 @@ class MeasurementMatcher(RuleComponent):
         self.not_after = re.compile(r["not_after"], re.I)
         self.not_before = re.compile(r["not_before"], re.I)
         self.cm_factor = float(r.get("cm_factor", 10))
+        self.after_window = r.get("after_window", 40)
 
     def find(self, text: str) -> list[dict]:
         out = []
         for m in self.size_re.finditer(text):
-            if self.not_after.match(text[m.end() : m.end() + 12]):
+            if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
                 continue
