@@ -110,6 +110,8 @@ SPACE = {"IS_SPACE": True, "OP": "*"}
 def wrap_tolerant(rule: dict) -> dict:
     """A copy of a ConText rule whose words may be separated by line breaks ("negative\nfor")."""
     rule = dict(rule)
+    if (rule.get("metadata") or {}).get("line_breaks") is False:
+        return rule  # e.g. "was negative" must not swallow a wrapped "was\nnegative for X"
     pattern = rule.get("pattern")
     if pattern is None:
         words = rule["literal"].split()
