@@ -174,8 +174,9 @@ def _fill(row: dict, kind: str, info: dict) -> None:
         row["value"] = info.get("sign")
         row["status"], row["side"] = info.get("status"), info.get("side")
         row["value_num"] = info.get("degrees")
+        keys = ("grade", "reflex", "muscle", "myotome", "dermatome", "degrees", "position", "circumference")
         row["details"] = json.dumps(
-            {"grade": info.get("grade"), "negated_in_pattern": info.get("negated_in_pattern")}
+            {"stated": info.get("stated"), **{k: info.get(k) for k in keys if info.get(k)}}
         )
     elif kind == "concept":
         row["value"] = info.get("concept")

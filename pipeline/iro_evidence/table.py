@@ -29,8 +29,9 @@ CASE_COLUMNS = CASE_FIELDS + EXTRA_FIELDS
 FLIP = {
     "present": "absent",
     "positive": "negative",
-    "decreased": "normal",
-    "increased": "normal",
+    # a bare "weakness" under a distant negation ("rather than ... weakness") is no exam finding
+    "decreased": None,
+    "increased": None,
     "absent": None,
     "normal": None,
     "negative": None,
@@ -136,7 +137,8 @@ def _exam(rows) -> list[dict]:
             continue
         status = r["status"]
         details = json.loads(r["details"] or "{}")
-        if r["negated"] and not details.get("negated_in_pattern"):
+        # a span that states its own status ("reflexes are 2+") is not flipped by a negation around it
+        if r["negated"] and not details.get("stated"):
             status = FLIP.get(status)
             if status is None:
                 continue
