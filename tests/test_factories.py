@@ -196,7 +196,8 @@ def test_changed_rules_are_what_a_saved_component_reloads(tmp_path):
     level_rules["max_vertebra"]["L"] = 6  # lumbarized S1: six lumbar vertebrae
     levels.initialize(rules=level_rules)
     exam_rules = copy.deepcopy(exam.rules)
-    exam_rules["rules"].insert(0, ["gait", "abnormal", r"tandem\s+gait\s+is\s+wobbly", False])
+    wobbly = {"sign": "gait", "status": "abnormal", "pattern": r"tandem\s+gait\s+is\s+wobbly", "stated": True}
+    exam_rules["rules"].insert(0, wobbly)
     exam.initialize(rules=exam_rules)
     changed = (["L4-L5", "L6"], [("gait", "abnormal")])
     assert run(nlp) == changed

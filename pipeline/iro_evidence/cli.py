@@ -30,14 +30,22 @@ def extract(
     model: Path = typer.Option(
         None, "--model", help="A saved pipeline folder (default: the packaged config)."
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Skip letters already in OUT's outputs or in an interrupted run's journal."
+    ),
+    max_mb: float = typer.Option(
+        50.0, "--max-mb", help="Files larger than this (MB) are reported, not read."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     """Extract cases.jsonl/.csv/.parquet, evidence.csv/.parquet and errors.csv into OUT.
 
     Exit code 0 when at least one letter was processed (bad files are listed in
-    errors.csv); 1 when nothing could be read; 2 for usage errors.
+    errors.csv); 1 when nothing could be read; 2 for usage errors; 130 when interrupted
+    (rerun with --resume to go on).
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     from .extract import run_extract
@@ -46,7 +54,16 @@ def extract(
     console = Console(stderr=True)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        console.print(f"[red]No such file or folder:[/red] {', '.join(missing)}")
+        console.print(f"[red]No such file or folder:[/red] {escape(', '.join(missing))}")
+        raise typer.Exit(2)
+    if out.exists() and not out.is_dir():
+        console.print(f"[red]The output path is a file, not a folder:[/red] {escape(str(out))}")
+        raise typer.Exit(2)
+    if model is not None and not model.is_dir():
+        console.print(f"[red]No pipeline folder at --model[/red] {escape(str(model))}")
+        raise typer.Exit(2)
+    if n_process < 1 or max_mb <= 0:
+        console.print("[red]--n-process and --max-mb must be positive.[/red]")
         raise typer.Exit(2)
     total = len(discover(paths))
     if total == 0:
@@ -57,18 +74,33 @@ def extract(
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task("letters", total=total)
             summary = run_extract(
-                nlp, paths, out, n_process=n_process, progress=lambda n: bar.advance(task, n)
+                nlp,
+                paths,
+                out,
+                n_process=n_process,
+                progress=lambda n: bar.advance(task, n),
+                resume=resume,
+                max_bytes=int(max_mb * 1_000_000),
+                debug=debug,
             )
     except KeyboardInterrupt:
-        console.print("[yellow]Interrupted: previous outputs (if any) were left untouched.[/yellow]")
-        raise typer.Exit(130) from None
-    except Exception as e:  # pragma: no cover - reported, not raised
         if debug:
             raise
-        console.print(f"[red]extract failed:[/red] {type(e).__name__}: {e}")
+        console.print(
+            "[yellow]Interrupted: previous outputs (if any) were left untouched; "
+            "finished letters are kept for --resume.[/yellow]"
+        )
+        raise typer.Exit(130) from None
+    except Exception as e:
+        if debug:
+            raise
+        console.print(f"[red]extract failed:[/red] {escape(type(e).__name__)}: {escape(str(e))}")
+        console.print("Run again with --debug to see where.")
         raise typer.Exit(1) from None
     print(summary.line())
-    if summary.letters == 0:
+    if summary.errors:
+        console.print(f"{summary.errors} file(s) could not be read: see {escape(str(out / 'errors.csv'))}")
+    if summary.letters + summary.resumed == 0:
         raise typer.Exit(1)
 
 

@@ -136,7 +136,10 @@ def ent_data(doc) -> list[dict]:
         sec = doc[start:end]
         inside = [f for f in all_facts if f["start"] >= sec.start_char and f["end"] <= sec.end_char]
         kept: list[dict] = []
-        for f in sorted(inside, key=lambda f: (-(f["end"] - f["start"]), f["start"])):
+        # longest first; on a tie the clinical reading (exam sign, concept) beats the finding term
+        for f in sorted(
+            inside, key=lambda f: (-(f["end"] - f["start"]), f["start"], f["kind"] not in ("exam", "concept"))
+        ):
             if all(f["end"] <= k["start"] or f["start"] >= k["end"] for k in kept):
                 kept.append(f)
         ents = [
