@@ -30,7 +30,7 @@ import re
 from medspacy.context import ConText, ConTextRule
 from spacy.tokens import Doc, Span
 
-from .base import RuleComponent, expand_leading_in, sentence_starts
+from .base import RuleComponent, ensure_sentences, expand_leading_in, sentence_starts
 from .extensions import ASSERTION_FLAGS
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
@@ -65,6 +65,7 @@ class AssertionDetector(RuleComponent):
         self.context.add(rules)
 
     def __call__(self, doc: Doc) -> Doc:
+        ensure_sentences(doc)
         targets = []
         for key in self.target_groups:
             if key in doc.spans:

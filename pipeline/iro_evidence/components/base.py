@@ -36,7 +36,10 @@ class RuleComponent:
     def __init__(self, nlp: Language, name: str, default_patterns: bool = True):
         self.nlp = nlp
         self.name = name
-        self.rules: dict = load_packaged(self.rules_file) if default_patterns else {}
+        packaged = load_packaged(self.rules_file)
+        # without the packaged rules, start from their shape with nothing in it (matches
+        # nothing) so that initialize(rules=...) or from_disk can fill it later
+        self.rules: dict = packaged if default_patterns else empty_like(packaged)
         self.compile()
 
     def compile(self) -> None:  # pragma: no cover - overridden
@@ -70,6 +73,8 @@ def compile_alternation(words: list[str], flags=re.I) -> re.Pattern:
     """One regex for a list of phrases; spaces in a phrase match any run of whitespace
     (so a phrase broken by a PDF line wrap still matches) and longest phrases win."""
     parts = sorted({w for w in words}, key=len, reverse=True)
+    if not parts:
+        return re.compile("(?!)")  # no phrases: match nothing (not the empty string)
     body = "|".join(r"\s+".join(re.escape(t) for t in p.split()) for p in parts)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
 
@@ -130,3 +135,28 @@ def expand_leading_in(pattern: list[dict]) -> list[list[dict]]:
     if op == "?" and len(pattern) > 1:
         out.extend(expand_leading_in(pattern[1:]))
     return out
+
+
+NEVER = "(?!)"  # a regex that matches nothing
+
+
+def empty_like(rules):
+    """The same structure as ``rules`` with every list emptied and every string a regex
+    that never matches; numbers and booleans are kept."""
+    if isinstance(rules, dict):
+        return {k: (v if k.startswith("_") else empty_like(v)) for k, v in rules.items()}
+    if isinstance(rules, list):
+        return []
+    if isinstance(rules, str):
+        return NEVER
+    return rules
+
+
+def ensure_sentences(doc: Doc) -> Doc:
+    """Components that read sentences work without a splitter before them: they split
+    with ``iro_sentences``' rules when the Doc has no sentence boundaries."""
+    if len(doc) and not doc.has_annotation("SENT_START"):
+        from .sentences import LineSentencizer
+
+        LineSentencizer(None)(doc)
+    return doc

@@ -17,7 +17,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, set_group
+from .base import RuleComponent, char_span, compile_alternation, ensure_sentences, set_group
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
@@ -191,6 +191,7 @@ class DecisionFacts(RuleComponent):
         }
 
     def __call__(self, doc: Doc) -> Doc:
+        ensure_sentences(doc)
         case = dict(doc._.iro_case or {})
         review, review_span = self.review_date(doc)
         if review_span is not None:
