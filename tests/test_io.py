@@ -284,3 +284,21 @@ def test_journal_survives_a_cut_last_line(tmp_path):
     j.write("c", "in/c.txt", {"case_id": "c", "source": "in/c.txt"}, [])
     j.close()
     assert set(load_done(tmp_path, {"a": "in/a.txt", "c": "in/c.txt"})) == {"a", "c"}
+
+
+@pytest.mark.parametrize("user_password, readable", [("secret", False), ("", True)])
+def test_encrypted_pdf(user_password, readable):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf([["DATE OF REVIEW: 03/04/2013"]]))))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    if readable:  # only an owner password: opens like any PDF
+        assert pdf_text(buf.getvalue()) == "DATE OF REVIEW: 03/04/2013"
+    else:
+        with pytest.raises(InputError) as e:
+            pdf_text(buf.getvalue())
+        assert e.value.reason == "encrypted PDF (needs a password)"

@@ -186,15 +186,23 @@ def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     results = list(from_bytes(data))
+    close = [r for r in results if r.chaos <= results[0].chaos + 0.02] if results else []
+    for r in close:
+        if "cp1252" in r.could_be_from_charset:
+            return str(r)
+    # mostly ASCII with a few accents: an English letter saved on Windows; with so few
+    # accented bytes detection has little to go on (it may say Cyrillic or Chinese)
+    if len(data.translate(None, bytes(range(128)))) <= 0.1 * len(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    for r in close:
+        if r.encoding.startswith("cp125"):
+            return str(r)
     if not results:
         raise InputError("read", "binary file, not text (no text encoding fits)")
-    best = results[0]
-    close = [r for r in results if r.chaos <= best.chaos + 0.02]
-    for want in (lambda r: "cp1252" in r.could_be_from_charset, lambda r: r.encoding.startswith("cp125")):
-        for r in close:
-            if want(r):
-                return str(r)
-    return str(best)
+    return str(results[0])
 
 
 def _check_text(text: str) -> str:

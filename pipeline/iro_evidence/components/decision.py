@@ -105,7 +105,7 @@ class DecisionFacts(RuleComponent):
     def review_date(self, doc: Doc) -> tuple[str | None, object]:
         dates = list(doc.spans.get("dates", []))
         for d in dates:
-            if d._.iro["role"] == "review":
+            if d._.iro.get("role") == "review":
                 return d._.iro["value"], d
         text = doc.text
         if HEARING.search(text[:3000]):
@@ -113,7 +113,9 @@ class DecisionFacts(RuleComponent):
             for d in dates:
                 if d.start_char > head:
                     break
-                if d._.iro["format"] in ("month_d_y", "numeric", "mon_d_y_slash") and d._.iro["role"] not in (
+                if d._.iro.get("format") in ("month_d_y", "numeric", "mon_d_y_slash") and d._.iro.get(
+                    "role"
+                ) not in (
                     "hearing",
                     "injury",
                 ):
@@ -197,7 +199,7 @@ class DecisionFacts(RuleComponent):
         if review_span is not None:
             review_span._.iro = {**review_span._.iro, "role": "review"}
         injury = next(
-            (d._.iro["value"] for d in doc.spans.get("dates", []) if d._.iro["role"] == "injury"), None
+            (d._.iro["value"] for d in doc.spans.get("dates", []) if d._.iro.get("role") == "injury"), None
         )
         specs = self.reviewer(doc)
         guide = self.guideline_hits(doc.text)
