@@ -2,7 +2,6 @@
 
 import pytest
 import spacy
-
 from iro_evidence.components.base import empty_like
 
 TEXT = (
