@@ -1,4 +1,4 @@
-"""The ``iro-evidence`` command: extract | evaluate | show | build."""
+"""The ``iro-evidence`` command: extract | evaluate | show | build | spark."""
 
 from __future__ import annotations
 
@@ -184,6 +184,50 @@ def build(out: Path = typer.Argument(Path("models/iro_evidence"))) -> None:
     nlp = _nlp(None)
     nlp.to_disk(out)
     print(f"saved {out}")
+
+
+@app.command()
+def spark(
+    paths: list[Path] = typer.Argument(..., help="Letter files (.txt, .pdf) or folders."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
+    master: str = typer.Option("local[*]", "--master", help="Spark master URL."),
+    model: Path = typer.Option(None, "--model", help="A saved pipeline folder visible to executors."),
+) -> None:
+    """Extract with Spark (needs the [spark] extra and Java): OUT/cases/, OUT/evidence/
+    (Parquet folders) and OUT/errors.csv. Files are read on the executors."""
+    import os
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        typer.echo(f"No such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(2)
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        typer.echo("pyspark is not installed: pip install 'iro-evidence[spark]'", err=True)
+        raise typer.Exit(2) from None
+    import csv
+
+    from .spark import extract_files
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = SparkSession.builder.master(master).appName("iro-evidence").getOrCreate()
+    try:
+        cases, evidence, errors = extract_files(session, paths, model=model)
+        out.mkdir(parents=True, exist_ok=True)
+        cases.write.mode("overwrite").parquet(str(out / "cases"))
+        evidence.write.mode("overwrite").parquet(str(out / "evidence"))
+        bad = errors.collect()
+        with open(out / "errors.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(errors.columns)
+            w.writerows([list(r) for r in bad])
+        n = session.read.parquet(str(out / "cases")).count()
+    finally:
+        session.stop()
+    print(f"{n} letters, {len(bad)} errors -> {out}")
+    if n == 0:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover
