@@ -28,6 +28,8 @@ IRO_ANCHOR = re.compile(
     r"(?:reviewer|physician|doctor|surgeon|board)",
     re.I,
 )
+# sections whose dates are records or headings, not the story of the injury
+NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title", "criteria")
 ANCHOR_STOP = re.compile(
     r"\b(?:upheld|uphold|determined|concluded|agreed|relied|found|opined|stated|noted|read|"
     r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
@@ -54,6 +56,7 @@ class DecisionFacts(RuleComponent):
         self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.checked = re.compile(r["checked_box"])
+        self.any_box = re.compile(r["any_box"])
         self.services = [
             (typ, re.compile(p, re.I if typ not in ("CT",) else 0))
             for typ, pats in r["services"].items()
@@ -63,6 +66,10 @@ class DecisionFacts(RuleComponent):
         self.count_re = re.compile(r["count"], re.I)
         self.cpt_re = re.compile(r["cpt"])
         self.side_res = {k: re.compile(p, re.I) for k, p in r["side"].items()}
+        self.mechanism = re.compile(r["injury_mechanism"], re.I)
+        self.external_reviewer = re.compile(r["external_reviewer"], re.I)
+        self.not_external = re.compile(r["not_external"], re.I)
+        self.board = re.compile(r["board_certified"], re.I)
 
     # -- specialties ----------------------------------------------------------------
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
@@ -98,8 +105,23 @@ class DecisionFacts(RuleComponent):
             found = self.specialties_in(window, sent.start_char + m.start())
             if found:
                 return found
-        del text
+        # external reviews (IMR, state external appeals): "The physician reviewer is board
+        # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
+        if HEARING.search(text[:3000]) or self.not_external.search(text):
+            return []
+        for m in self.external_reviewer.finditer(text):
+            end = text.find(".", m.end())
+            window = text[m.start() : end if end > 0 else len(text)]
+            stop = ANCHOR_STOP.search(window, m.end() - m.start())
+            found = self.specialties_in(window[: stop.start() if stop else len(window)], m.start())
+            if found:
+                return found
         return []
+
+    def board_certified(self, text: str, start: int) -> bool:
+        """Board certification stated just before the specialty ("Board Certified in ...")."""
+        line_start = max(text.rfind("\n", 0, start), start - 120)
+        return bool(self.board.search(text[max(0, line_start) : start]))
 
     # -- dates --------------------------------------------------------------------
     def review_date(self, doc: Doc) -> tuple[str | None, object]:
@@ -124,6 +146,34 @@ class DecisionFacts(RuleComponent):
             return m.group(1), None
         return None, None
 
+    def injury_date(self, doc: Doc):
+        """The date of injury: a date the words call so (or a mask naming it); else the
+        date in the history sentence that tells how the injury happened ("fell from a
+        ladder on 08/16/10", "On July 9, 2016 he was pulling cable ...")."""
+        dates = list(doc.spans.get("dates", []))
+        for d in dates:
+            if d._.iro.get("cue") == "injury" or d._.iro["role"] == "injury":
+                return d
+        listed = [
+            (s.start_char, s.end_char) for s in doc.spans.get("sections", []) if s.label_ in NOT_HISTORY
+        ]
+        for d in dates:
+            if d._.iro["role"] not in ("other", "visit") or d._.iro.get("document"):
+                continue
+            if any(a <= d.start_char < b for a, b in listed):
+                continue
+            sent = d.sent if doc.has_annotation("SENT_START") else doc[:]
+            st = sent.text
+            m = self.mechanism.search(st)
+            if m is None:
+                continue
+            # the date and the mechanism within one clause of each other
+            pos = d.start_char - sent.start_char
+            gap = st[min(pos, m.start()) : max(pos, m.end())]
+            if len(gap) < 120 and not re.search(r"[.;]\s", gap):
+                return d
+        return None
+
     # -- guidelines ---------------------------------------------------------------
     def guideline_hits(self, text: str) -> list[tuple[int, int, str]]:
         hits = []
@@ -131,7 +181,8 @@ class DecisionFacts(RuleComponent):
             for m in pat.finditer(text):
                 line_start = text.rfind("\n", 0, m.start()) + 1
                 prefix = text[line_start : m.start()]
-                if self.unchecked.search(prefix):
+                boxes = list(self.any_box.finditer(prefix))
+                if boxes and self.unchecked.match(boxes[-1].group()):
                     continue
                 around = text[max(0, m.start() - 200) : m.end() + 50]
                 if self.guideline_exclude.search(around) and code == "PEER_REVIEWED":
@@ -195,9 +246,10 @@ class DecisionFacts(RuleComponent):
         review, review_span = self.review_date(doc)
         if review_span is not None:
             review_span._.iro = {**review_span._.iro, "role": "review"}
-        injury = next(
-            (d._.iro["value"] for d in doc.spans.get("dates", []) if d._.iro["role"] == "injury"), None
-        )
+        injury_span = self.injury_date(doc)
+        injury = injury_span._.iro["value"] if injury_span is not None else None
+        if injury_span is not None:
+            injury_span._.iro = {**injury_span._.iro, "role": "injury"}
         specs = self.reviewer(doc)
         guide = self.guideline_hits(doc.text)
         svc = self.service_text(doc)
@@ -213,7 +265,10 @@ class DecisionFacts(RuleComponent):
         )
         doc._.iro_case = case
         groups = {
-            "reviewer": [(s, e, spec, {"value": spec}) for s, e, spec in specs],
+            "reviewer": [
+                (s, e, spec, {"value": spec, "board_certified": self.board_certified(doc.text, s)})
+                for s, e, spec in specs
+            ],
             "guidelines": [(s, e, g, {"value": g}) for s, e, g in guide],
             "service": [(svc[0], svc[1], "SERVICE", service)] if svc else [],
         }
