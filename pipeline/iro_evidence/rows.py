@@ -184,5 +184,9 @@ def _fill(row: dict, kind: str, info: dict) -> None:
         row["details"] = json.dumps({"count": info.get("count"), "cpt": info.get("cpt")})
     else:
         row["value"] = info.get("value")
-        if info.get("how"):
-            row["details"] = json.dumps({"how": info["how"]})
+        if kind == "outcome" and info.get("service"):
+            row["level"] = "|".join(info.get("levels") or []) or None
+            row["side"] = info.get("side")
+        details = {k: v for k, v in info.items() if k not in ("value", "levels", "side")}
+        if details:
+            row["details"] = json.dumps(details)

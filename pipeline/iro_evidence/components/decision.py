@@ -63,7 +63,9 @@ class DecisionFacts(RuleComponent):
             for p in pats
         ]
         self.service_fallback = re.compile(r["service_fallback"], re.I)
-        self.count_re = re.compile(r["count"], re.I)
+        counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
+        self.count_res = [re.compile(c, re.I) for c in counts]
+        self.service_item = re.compile(r.get("service_item", r"(?!)"))
         self.cpt_re = re.compile(r["cpt"])
         self.side_res = {k: re.compile(p, re.I) for k, p in r["side"].items()}
         self.mechanism = re.compile(r["injury_mechanism"], re.I)
@@ -200,20 +202,47 @@ class DecisionFacts(RuleComponent):
 
     # -- services -----------------------------------------------------------------
     def service_text(self, doc: Doc) -> tuple[int, int] | None:
+        """The first paragraph of the service section (after its heading), else the
+        service named in a request or ruling ("request for ...", "is not entitled to ...")."""
+        text = doc.text
         for s in doc.spans.get("sections", []):
-            if s.label_ == "service":
-                body = s.text
-                m = re.search(r":", body[:120])
-                off = m.end() if m and body[: m.start()].isupper() else 0
+            if s.label_ != "service":
+                continue
+            body = text[s.start_char : s.end_char]
+            first_line = body.split("\n", 1)[0]
+            colon = first_line.find(":")
+            if 0 <= colon < 160:
+                off = colon + 1
+            elif first_line.strip().isupper():
+                off = len(first_line)
+            else:
+                off = 0
+            if 0 <= colon < 160 and first_line[colon + 1 :].strip():
+                # "Treatment: X" on one line: X and the lines that continue it
+                first = re.search(r"\S[^\n]*(?:\n[ \t]*(?=[a-z(\d])[^\n]+)*", body[off:])
+            else:
                 first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
-                if first:
-                    title = re.match(r"[A-Z ()]+\s*:?\s*$", first.group())
-                    if not title:
-                        return s.start_char + off + first.start(), s.start_char + off + first.end()
-        m = self.service_fallback.search(doc.text)
+            if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
+                return s.start_char + off + first.start(), s.start_char + off + first.end()
+        m = self.service_fallback.search(text)
         if m:
             return m.start("svc"), m.end("svc")
         return None
+
+    def service_items(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """A list of services ("a. Work hardening ... b. Repeat FCE ...") split into items."""
+        marks = [m for m in self.service_item.finditer(text, start, end)]
+        if len(marks) < 2:
+            return [(start, end)]
+        items = []
+        for m, nxt in zip(marks, marks[1:] + [None]):
+            e = nxt.start() if nxt else end
+            s0 = m.end()
+            while e > s0 and text[e - 1].isspace():
+                e -= 1
+            if e > s0:
+                items.append((s0, e))
+        return items
 
     def describe_service(self, doc: Doc, start: int, end: int) -> dict:
         text = doc.text[start:end]
@@ -230,7 +259,7 @@ class DecisionFacts(RuleComponent):
                     if v not in levels:
                         levels.append(v)
         side = next((k for k, p in self.side_res.items() if p.search(text)), None)
-        count = self.count_re.search(text)
+        count = next((m for p in self.count_res for m in [p.search(text)] if m), None)
         cpts = [m.group() for m in self.cpt_re.finditer(text)]
         return {
             "text": re.sub(r"\s+", " ", text).strip(),
@@ -254,6 +283,16 @@ class DecisionFacts(RuleComponent):
         guide = self.guideline_hits(doc.text)
         svc = self.service_text(doc)
         service = self.describe_service(doc, *svc) if svc else None
+        items = self.service_items(doc.text, *svc) if svc else []
+        if len(items) > 1:
+            service["items"] = [self.describe_service(doc, s, e) for s, e in items]
+            for it in service["items"]:
+                service["types"] += [t for t in it["types"] if t not in service["types"]]
+        # per-service outcome rows carry the normalized service too
+        for span in doc.spans.get("outcome", []):
+            if span._.iro and span._.iro.get("service"):
+                desc = self.describe_service(doc, span.start_char, span.end_char)
+                span._.iro = {**span._.iro, **{k: v for k, v in desc.items() if k != "text"}}
         case.update(
             {
                 "review_date": review,
@@ -270,7 +309,13 @@ class DecisionFacts(RuleComponent):
                 for s, e, spec in specs
             ],
             "guidelines": [(s, e, g, {"value": g}) for s, e, g in guide],
-            "service": [(svc[0], svc[1], "SERVICE", service)] if svc else [],
+            "service": (
+                [(s, e, "SERVICE", self.describe_service(doc, s, e)) for s, e in items]
+                if len(items) > 1
+                else [(svc[0], svc[1], "SERVICE", service)]
+                if svc
+                else []
+            ),
         }
         for key, items in groups.items():
             spans = []

@@ -144,11 +144,12 @@ class OutcomeDetector(RuleComponent):
                 continue
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == iro_denied else "upheld"
-            cues.append(Cue(m.start("neg"), m.end("neg"), v, "entitled", m["svc"]))
+            s, e = m.span("svc") if m["svc"] else m.span("neg")
+            cues.append(Cue(s, e, v, "entitled", m["svc"]))
         for m in self.ordered.finditer(text):
             claimant_wins = "granted" in m["neg"]
             v = "overturned" if claimant_wins == iro_denied else "upheld"
-            cues.append(Cue(m.start("neg"), m.end("neg"), v, "ordered", m["svc"]))
+            cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
         return sorted(cues)
 
     @staticmethod
