@@ -27,6 +27,7 @@ KINDS = {
     "reviewer": "reviewer",
     "guidelines": "guideline",
     "service": "service",
+    "documents": "document",
     "abbreviations": "abbreviation",
 }
 
@@ -132,7 +133,14 @@ def _fill(row: dict, kind: str, info: dict) -> None:
     """Kind-specific columns from the span's normalized attributes."""
     if kind == "date":
         row["value"], row["role"] = info.get("value"), info.get("role")
-        row["details"] = json.dumps({"format": info.get("format"), "study": info.get("study")})
+        details = {"format": info.get("format"), "study": info.get("study")}
+        if info.get("range"):
+            details.update(range=info["range"], range_id=fact_id("date", *info["range_offsets"]))
+        if info.get("document"):
+            details.update(document=info["document"], document_type=info.get("document_type"))
+            if info.get("listed"):
+                details["document_id"] = fact_id("document", *info["document_offsets"])
+        row["details"] = json.dumps(details)
     elif kind == "level":
         row["value"] = info.get("value")
         row["level"] = info.get("value")
@@ -181,6 +189,11 @@ def _fill(row: dict, kind: str, info: dict) -> None:
     elif kind == "concept":
         row["value"] = info.get("concept")
         row["details"] = json.dumps({"self_negating": info.get("self_negating")})
+    elif kind == "document":
+        row["value"] = info.get("value")
+        row["date"] = "|".join(info.get("dates") or []) or None
+        row["date_id"] = "|".join(fact_id("date", s, e) for s, e in info.get("date_offsets") or []) or None
+        row["details"] = json.dumps({"document": info.get("document")})
     elif kind == "service":
         row["value"] = "|".join(info.get("types") or []) or None
         row["level"] = "|".join(info.get("levels") or []) or None
@@ -188,5 +201,9 @@ def _fill(row: dict, kind: str, info: dict) -> None:
         row["details"] = json.dumps({"count": info.get("count"), "cpt": info.get("cpt")})
     else:
         row["value"] = info.get("value")
-        if info.get("how"):
-            row["details"] = json.dumps({"how": info["how"]})
+        if kind == "outcome" and info.get("service"):
+            row["level"] = "|".join(info.get("levels") or []) or None
+            row["side"] = info.get("side")
+        details = {k: v for k, v in info.items() if k not in ("value", "levels", "side")}
+        if details:
+            row["details"] = json.dumps(details)

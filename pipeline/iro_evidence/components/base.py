@@ -28,6 +28,11 @@ def load_packaged(name: str) -> Any:
     return json.loads(resources.files(PATTERN_PACKAGE).joinpath(name).read_text("utf-8"))
 
 
+# Span extension values are stored per character range, so two components that make
+# spans over the same characters share one ``span._.iro``: components add their keys to
+# the dict (``{**(span._.iro or {}), ...}``) and never replace it.
+
+
 class RuleComponent:
     """Base class: ``self.rules`` is JSON data; subclasses compile it in ``compile``."""
 

@@ -1,10 +1,22 @@
-"""Dates: every date in a letter, normalized to ISO, with a role and "redacted" masks.
+"""Dates: every date in a letter, normalized to ISO, with a role, its range partner and
+the document it dates; plus one span per record in the list of documents reviewed.
 
-Formats are regexes with named groups (``patterns/dates.json``); the parts are checked
-with ``datetime.date`` so that ``13/45/11`` is no date. Two-digit years pivot as the gold
-format says (above 50 is 19xx). The role (review, injury, study, visit, ...) is the
-keyword nearest before the date in its sentence; the studies component later sets role
-``study`` on the dates it links to a study.
+Formats are regexes with named groups (``patterns/dates.json``); month names go through
+``dateutil``'s ``parserinfo`` and the parts are checked with ``datetime.date`` so that
+``13/45/11`` is no date. Two-digit years pivot as the gold format says (above 50 is
+19xx), which ``dateutil.parser`` does not do (it pivots around today), so the
+parts, not the whole string, are parsed. Masks (``xx/xx/xx``, ``[redacted]``,
+``(Date of Injury)``) are dates with value ``"redacted"``; a mask that names its date
+carries that role. The role (review, injury, study, visit, ...) is the keyword nearest
+before the date in its sentence, or the kind of document the date belongs to
+("Utilization review determinations dated 12/19/11 and 01/04/12": two dates of one
+document, role ``utilization_review``). ``from 4/20/15 through 7/24/15`` links two dates
+as a range. The studies component later sets role ``study`` on the dates it links to a
+study; ``cue`` keeps the role the words gave.
+
+Span groups: ``dates`` (``_.iro``: value, format, role, cue, and where found range,
+range_offsets, document, document_type, document_offsets) and ``documents`` (label = the
+kind of record; ``_.iro``: value, document, dates, date_offsets).
 """
 
 from __future__ import annotations
@@ -12,20 +24,22 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from typing import NamedTuple
 
+from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
 from .base import RuleComponent, char_span, set_group
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
+MONTH_NAMES = parserinfo()
+BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
+CONNECTOR = re.compile(r"^[\s,;:&]*(?:and|&|,|-|\u2013|to|through|thru)?[\s,;:&]*$", re.I)
+CONTINUES = re.compile(r"^[ \t]*(?:[a-z(]|and\b|&|\d{1,2}/\d{1,2})")
+MAX_DOC_WORDS = 10
 
 
 def pivot_year(y: str) -> int:
+    """Two-digit years above 50 are 19xx, else 20xx (GOLD_FORMAT.md)."""
     year = int(y)
     if len(y) == 2:
         year += 1900 if year > 50 else 2000
@@ -39,7 +53,7 @@ def normalize(groups: dict) -> str | None:
         return None
     month = None
     if groups.get("mon"):
-        month = MONTHS.get(groups["mon"][:3].lower())
+        month = MONTH_NAMES.month(groups["mon"].rstrip("."))
     elif groups.get("m"):
         month = int(groups["m"])
     day = int(groups["d"]) if groups.get("d") else None
@@ -55,29 +69,46 @@ def normalize(groups: dict) -> str | None:
         return None
 
 
+class Found(NamedTuple):
+    start: int
+    end: int
+    value: str
+    format: str
+    role: str | None = None
+
+
 class DateMatcher(RuleComponent):
     rules_file = "dates.json"
 
     def compile(self) -> None:
         r = self.rules
         self.formats = [(f["id"], re.compile(f["regex"], re.I)) for f in r.get("formats", [])]
-        self.redactions = [re.compile(p, re.M) for p in r.get("redactions", [])]
+        self.redactions = []
+        for red in r.get("redactions", []):
+            if isinstance(red, str):
+                red = {"regex": red, "role": None}
+            self.redactions.append((re.compile(red["regex"], re.M), red.get("role")))
         self.roles = [(role, re.compile(p, re.I)) for role, p in r.get("roles", [])]
         self.window = r.get("window", 90)
+        self.range_re = re.compile(r.get("range", r"^\s*(?:-|to|through)\s*$"), re.I)
+        self.documents = [(t, re.compile(p, re.I)) for t, p in r.get("documents", [])]
+        self.document_roles = r.get("document_roles", {})
+        self.document_link = re.compile(r.get("document_link", r"\s*$"), re.I)
 
-    def find(self, text: str) -> list[tuple[int, int, str, str]]:
-        """(start, end, value, format id) for every date, earlier formats winning overlaps."""
+    # -- finding ------------------------------------------------------------------------
+    def find(self, text: str) -> list[Found]:
+        """Every date and mask, earlier rules winning overlaps, in text order."""
         taken: list[tuple[int, int]] = []
         found = []
 
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b in taken)
 
-        for pat in self.redactions:
+        for pat, role in self.redactions:
             for m in pat.finditer(text):
                 if free(m.start(), m.end()):
                     taken.append((m.start(), m.end()))
-                    found.append((m.start(), m.end(), "redacted", "redacted"))
+                    found.append(Found(m.start(), m.end(), "redacted", "redacted", role))
         for fid, pat in self.formats:
             for m in pat.finditer(text):
                 if not free(m.start(), m.end()):
@@ -85,11 +116,21 @@ class DateMatcher(RuleComponent):
                 value = normalize(m.groupdict())
                 if value:
                     taken.append((m.start(), m.end()))
-                    found.append((m.start(), m.end(), value, fid))
+                    found.append(Found(m.start(), m.end(), value, fid))
         return sorted(found)
 
     def role(self, text: str, start: int, sent_start: int) -> str:
-        left = text[max(sent_start, start - self.window) : start]
+        """The role named by the keyword nearest before the date; on a "Label: date" line
+        the label speaks first, the text before it only when the label names no role."""
+        floor = max(sent_start, start - self.window)
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start > floor and ":" in text[line_start:start]:
+            role = self._nearest(text[line_start:start])
+            if role != "other":
+                return role
+        return self._nearest(text[floor:start])
+
+    def _nearest(self, left: str) -> str:
         best, best_pos = "other", -1
         for role, pat in self.roles:
             for m in pat.finditer(left):
@@ -97,19 +138,195 @@ class DateMatcher(RuleComponent):
                     best, best_pos = role, m.end()
         return best
 
+    def document_type(self, text: str) -> str | None:
+        for typ, pat in self.documents:
+            if pat.search(text):
+                return typ
+        return None
+
+    # -- documents ------------------------------------------------------------------------
+    def _groups(self, text: str, dates: list[Found]) -> list[list[Found]]:
+        """Dates joined by 'and', ',', 'through' (one document's dates) form a group."""
+        groups: list[list[Found]] = []
+        for d in dates:
+            if groups and CONNECTOR.match(text[groups[-1][-1].end : d.start]):
+                groups[-1].append(d)
+            else:
+                groups.append([d])
+        return groups
+
+    def list_items(self, text: str, start: int, end: int, dates: list[Found]) -> list[tuple[int, int]]:
+        """(start, end) of each record in a list of documents: one per line (wrapped lines
+        joined), and, in a line that holds several records (a flattened list), one per
+        group of dates with the words before it."""
+        lines = []
+        for m in re.finditer(r"[^\n]+", text[start:end]):
+            s, e = start + m.start(), start + m.end()
+            if not text[s:e].strip():
+                continue
+            if lines and CONTINUES.match(text[s:e]) and not BULLET.match(text[s:e]).group().strip():
+                lines[-1] = (lines[-1][0], e)
+            else:
+                lines.append((s, e))
+        out = []
+        for ls, le in lines:
+            items = []
+            for part in re.finditer(r"[^;]+", text[ls:le]):
+                ps, pe = ls + part.start(), ls + part.end()
+                inside = [d for d in dates if ps <= d.start and d.end <= pe]
+                cut = ps
+                for group in self._groups(text, inside):
+                    rest = text[group[-1].end : pe]
+                    tail = re.match(r"[\s)\].,]*(?:\([^)]{0,40}\))?", rest)
+                    if CONNECTOR.match(rest) or not re.search(r"[A-Za-z]{2}", rest):
+                        continue
+                    if re.match(r"\s*(?:from|by|at|of|with|for|per|to)\b", rest, re.I):
+                        continue
+                    items.append((cut, group[-1].end + tail.end()))
+                    cut = group[-1].end + tail.end()
+                if re.search(r"[A-Za-z]{2}", text[cut:pe]):
+                    items.append((cut, pe))
+            for s, e in items:
+                b = BULLET.match(text, s)
+                s = b.end() if b else s
+                while s < e and text[s] in " \t,.;:":
+                    s += 1
+                while e > s and text[e - 1] in " \t,;:":
+                    e -= 1
+                if e - s >= 3:
+                    out.extend(self._split_guideline(text, s, e) if len(items) > 1 else [(s, e)])
+        return out
+
+    def _split_guideline(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
+        """In a flattened list, a guideline title glued to the next record
+        ("... Treatment Guidelines Request for IRO dated ...") is a record of its own."""
+        words = text[s:e]
+        others = [m.start() for t, p in self.documents if t != "guideline" for m in [p.search(words)] if m]
+        if not others:
+            return [(s, e)]
+        k = min(others)
+        for t, p in self.documents:
+            if t != "guideline":
+                continue
+            ends = [m.end() for m in p.finditer(words[:k])]
+            if ends and not words[ends[-1] : k].strip():
+                return [(s, s + ends[-1]), (s + k, e)]
+        return [(s, e)]
+
+    def _phrase_before(self, text: str, d: Found, floor: int) -> tuple[int, int] | None:
+        """The record named right before '<record> dated <date>' in running text."""
+        left = text[floor : d.start]
+        link = self.document_link.search(left)
+        if link is None or not re.search(r"dated|of|on|done|performed", link.group(), re.I):
+            return None
+        body_end = floor + link.start()
+        m = re.search(r"[^.;:()\n]*$", text[floor:body_end])
+        s = floor + m.start()
+        words = list(re.finditer(r"\S+", text[s:body_end]))
+        if not words:
+            return None
+        words = words[-MAX_DOC_WORDS:]
+        s = s + words[0].start()
+        hits = [km for _typ, pat in self.documents for km in pat.finditer(text, s, body_end)]
+        if not hits:
+            return None
+        if not re.search(r"dated|performed|done|service", link.group(), re.I):
+            # "the progress report of 1/15/2014": with a bare "of"/"on" the record ends right there
+            if not any(len(text[km.end() : body_end].split()) <= 1 for km in hits):
+                return None
+        return min(km.start() for km in hits), body_end
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        spans = []
-        for start, end, value, fid in self.find(text):
-            span = char_span(doc, start, end, "DATE")
-            if span is None:
-                continue
-            k = bisect.bisect_right(sent_starts, start) - 1
+        found = self.find(text)
+        info: dict[tuple[int, int], dict] = {}
+        for f in found:
+            k = bisect.bisect_right(sent_starts, f.start) - 1
             # a heading such as "DATE OF REVIEW:" sits in the sentence before its value
-            s0 = sent_starts[max(0, k - 1)] if start - sent_starts[k] < 3 else sent_starts[k]
-            role = self.role(text, start, s0)
-            span._.iro = {"value": value, "format": fid, "role": role}
-            spans.append(span)
+            s0 = sent_starts[max(0, k - 1)] if f.start - sent_starts[k] < 3 else sent_starts[k]
+            cue = f.role or self.role(text, f.start, s0)
+            info[(f.start, f.end)] = {"value": f.value, "format": f.format, "role": cue, "cue": cue}
+        # ranges: "from 4/20/15 through 7/24/15", "12/05/2016 to 01/27/2017"
+        for a, b in zip(found, found[1:]):
+            if a.value != "redacted" and b.value != "redacted" and self.range_re.match(text[a.end : b.start]):
+                info[(a.start, a.end)].update(range="start", range_offsets=[b.start, b.end])
+                info[(b.start, b.end)].update(range="end", range_offsets=[a.start, a.end])
+        # documents: the list of records reviewed, then "<record> dated <date>" anywhere
+        doc_items = []
+        for sec in doc.spans.get("sections", []):
+            if sec.label_ != "records_reviewed":
+                continue
+            body = re.match(r"[^\n:]*:?[ \t]*\n?", text[sec.start_char : sec.end_char])
+            bs = sec.start_char + (body.end() if body and body.group().strip().isupper() else 0)
+            if body and not body.group().strip().isupper():
+                colon = text.find(":", sec.start_char, sec.end_char)
+                bs = colon + 1 if 0 <= colon - sec.start_char < 150 else sec.start_char
+            inside = [f for f in found if bs <= f.start and f.end <= sec.end_char]
+            doc_items.extend(self.list_items(text, bs, sec.end_char, inside))
+        in_list = set()
+        documents = []
+        for s, e in doc_items:
+            item_dates = [f for f in found if s <= f.start and f.end <= e]
+            words = text[s:e]
+            for f in reversed(item_dates):
+                words = words[: f.start - s] + " " + words[f.end - s :]
+            typ = self.document_type(words) or "other"
+            clean = re.sub(r"\s+", " ", re.sub(r"\(\s*\)|\[\s*\]", " ", words)).strip(" ,;:")
+            clean = re.sub(r"\s*(?:\b(?:dated|and|through|to|from|on|of)\b\s*)+$", "", clean).strip(" ,;:")
+            documents.append(
+                (
+                    s,
+                    e,
+                    typ,
+                    {
+                        "value": typ,
+                        "document": clean,
+                        "dates": [f.value for f in item_dates],
+                        "date_offsets": [[f.start, f.end] for f in item_dates],
+                    },
+                )
+            )
+            for f in item_dates:
+                in_list.add((f.start, f.end))
+                d = info[(f.start, f.end)]
+                d.update(document=clean, document_type=typ, document_offsets=[s, e], listed=True)
+                if typ in self.document_roles and d["cue"] not in ("review", "injury"):
+                    d["role"] = self.document_roles[typ]
+        prev_end = 0
+        for group in self._groups(text, found):
+            head = group[0]
+            floor = max(prev_end, head.start - 200)
+            prev_end = group[-1].end
+            if (head.start, head.end) in in_list or info[(head.start, head.end)]["cue"] in (
+                "injury",
+                "review",
+            ):
+                continue
+            ph = self._phrase_before(text, head, floor)
+            if ph is None:
+                continue
+            words = text[ph[0] : ph[1]]
+            typ = self.document_type(words) or "other"
+            for f in group:
+                d = info[(f.start, f.end)]
+                d.update(
+                    document=re.sub(r"\s+", " ", words).strip(), document_type=typ, document_offsets=list(ph)
+                )
+                if d["cue"] == "other" and typ in self.document_roles:
+                    d["role"] = self.document_roles[typ]
+        spans = []
+        for f in found:
+            span = char_span(doc, f.start, f.end, "DATE")
+            if span is not None:
+                span._.iro = info[(f.start, f.end)]
+                spans.append(span)
         set_group(doc, "dates", spans)
+        doc_spans = []
+        for s, e, typ, iro in documents:
+            span = char_span(doc, s, e, typ)
+            if span is not None:
+                span._.iro = iro
+                doc_spans.append(span)
+        set_group(doc, "documents", doc_spans)
         return doc

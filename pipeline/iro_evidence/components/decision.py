@@ -28,6 +28,8 @@ IRO_ANCHOR = re.compile(
     r"(?:reviewer|physician|doctor|surgeon|board)",
     re.I,
 )
+# sections whose dates are records or headings, not the story of the injury
+NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title", "criteria")
 ANCHOR_STOP = re.compile(
     r"\b(?:upheld|uphold|determined|concluded|agreed|relied|found|opined|stated|noted|read|"
     r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
@@ -54,15 +56,22 @@ class DecisionFacts(RuleComponent):
         self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.checked = re.compile(r["checked_box"])
+        self.any_box = re.compile(r["any_box"])
         self.services = [
             (typ, re.compile(p, re.I if typ not in ("CT",) else 0))
             for typ, pats in r["services"].items()
             for p in pats
         ]
         self.service_fallback = re.compile(r["service_fallback"], re.I)
-        self.count_re = re.compile(r["count"], re.I)
+        counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
+        self.count_res = [re.compile(c, re.I) for c in counts]
+        self.service_item = re.compile(r.get("service_item", r"(?!)"))
         self.cpt_re = re.compile(r["cpt"])
         self.side_res = {k: re.compile(p, re.I) for k, p in r["side"].items()}
+        self.mechanism = re.compile(r["injury_mechanism"], re.I)
+        self.external_reviewer = re.compile(r["external_reviewer"], re.I)
+        self.not_external = re.compile(r["not_external"], re.I)
+        self.board = re.compile(r["board_certified"], re.I)
 
     # -- specialties ----------------------------------------------------------------
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
@@ -98,8 +107,23 @@ class DecisionFacts(RuleComponent):
             found = self.specialties_in(window, sent.start_char + m.start())
             if found:
                 return found
-        del text
+        # external reviews (IMR, state external appeals): "The physician reviewer is board
+        # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
+        if HEARING.search(text[:3000]) or self.not_external.search(text):
+            return []
+        for m in self.external_reviewer.finditer(text):
+            end = text.find(".", m.end())
+            window = text[m.start() : end if end > 0 else len(text)]
+            stop = ANCHOR_STOP.search(window, m.end() - m.start())
+            found = self.specialties_in(window[: stop.start() if stop else len(window)], m.start())
+            if found:
+                return found
         return []
+
+    def board_certified(self, text: str, start: int) -> bool:
+        """Board certification stated just before the specialty ("Board Certified in ...")."""
+        line_start = max(text.rfind("\n", 0, start), start - 120)
+        return bool(self.board.search(text[max(0, line_start) : start]))
 
     # -- dates --------------------------------------------------------------------
     def review_date(self, doc: Doc) -> tuple[str | None, object]:
@@ -126,6 +150,34 @@ class DecisionFacts(RuleComponent):
             return m.group(1), None
         return None, None
 
+    def injury_date(self, doc: Doc):
+        """The date of injury: a date the words call so (or a mask naming it); else the
+        date in the history sentence that tells how the injury happened ("fell from a
+        ladder on 08/16/10", "On July 9, 2016 he was pulling cable ...")."""
+        dates = list(doc.spans.get("dates", []))
+        for d in dates:
+            if d._.iro.get("cue") == "injury" or d._.iro["role"] == "injury":
+                return d
+        listed = [
+            (s.start_char, s.end_char) for s in doc.spans.get("sections", []) if s.label_ in NOT_HISTORY
+        ]
+        for d in dates:
+            if d._.iro["role"] not in ("other", "visit") or d._.iro.get("document"):
+                continue
+            if any(a <= d.start_char < b for a, b in listed):
+                continue
+            sent = d.sent if doc.has_annotation("SENT_START") else doc[:]
+            st = sent.text
+            m = self.mechanism.search(st)
+            if m is None:
+                continue
+            # the date and the mechanism within one clause of each other
+            pos = d.start_char - sent.start_char
+            gap = st[min(pos, m.start()) : max(pos, m.end())]
+            if len(gap) < 120 and not re.search(r"[.;]\s", gap):
+                return d
+        return None
+
     # -- guidelines ---------------------------------------------------------------
     def guideline_hits(self, text: str) -> list[tuple[int, int, str]]:
         hits = []
@@ -133,7 +185,8 @@ class DecisionFacts(RuleComponent):
             for m in pat.finditer(text):
                 line_start = text.rfind("\n", 0, m.start()) + 1
                 prefix = text[line_start : m.start()]
-                if self.unchecked.search(prefix):
+                boxes = list(self.any_box.finditer(prefix))
+                if boxes and self.unchecked.match(boxes[-1].group()):
                     continue
                 around = text[max(0, m.start() - 200) : m.end() + 50]
                 if self.guideline_exclude.search(around) and code == "PEER_REVIEWED":
@@ -151,20 +204,47 @@ class DecisionFacts(RuleComponent):
 
     # -- services -----------------------------------------------------------------
     def service_text(self, doc: Doc) -> tuple[int, int] | None:
+        """The first paragraph of the service section (after its heading), else the
+        service named in a request or ruling ("request for ...", "is not entitled to ...")."""
+        text = doc.text
         for s in doc.spans.get("sections", []):
-            if s.label_ == "service":
-                body = s.text
-                m = re.search(r":", body[:120])
-                off = m.end() if m and body[: m.start()].isupper() else 0
+            if s.label_ != "service":
+                continue
+            body = text[s.start_char : s.end_char]
+            first_line = body.split("\n", 1)[0]
+            colon = first_line.find(":")
+            if 0 <= colon < 160:
+                off = colon + 1
+            elif first_line.strip().isupper():
+                off = len(first_line)
+            else:
+                off = 0
+            if 0 <= colon < 160 and first_line[colon + 1 :].strip():
+                # "Treatment: X" on one line: X and the lines that continue it
+                first = re.search(r"\S[^\n]*(?:\n[ \t]*(?=[a-z(\d])[^\n]+)*", body[off:])
+            else:
                 first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
-                if first:
-                    title = re.match(r"[A-Z ()]+\s*:?\s*$", first.group())
-                    if not title:
-                        return s.start_char + off + first.start(), s.start_char + off + first.end()
-        m = self.service_fallback.search(doc.text)
+            if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
+                return s.start_char + off + first.start(), s.start_char + off + first.end()
+        m = self.service_fallback.search(text)
         if m:
             return m.start("svc"), m.end("svc")
         return None
+
+    def service_items(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """A list of services ("a. Work hardening ... b. Repeat FCE ...") split into items."""
+        marks = [m for m in self.service_item.finditer(text, start, end)]
+        if len(marks) < 2:
+            return [(start, end)]
+        items = []
+        for m, nxt in zip(marks, marks[1:] + [None]):
+            e = nxt.start() if nxt else end
+            s0 = m.end()
+            while e > s0 and text[e - 1].isspace():
+                e -= 1
+            if e > s0:
+                items.append((s0, e))
+        return items
 
     def describe_service(self, doc: Doc, start: int, end: int) -> dict:
         text = doc.text[start:end]
@@ -181,7 +261,7 @@ class DecisionFacts(RuleComponent):
                     if v not in levels:
                         levels.append(v)
         side = next((k for k, p in self.side_res.items() if p.search(text)), None)
-        count = self.count_re.search(text)
+        count = next((m for p in self.count_res for m in [p.search(text)] if m), None)
         cpts = [m.group() for m in self.cpt_re.finditer(text)]
         return {
             "text": re.sub(r"\s+", " ", text).strip(),
@@ -198,13 +278,24 @@ class DecisionFacts(RuleComponent):
         review, review_span = self.review_date(doc)
         if review_span is not None:
             review_span._.iro = {**review_span._.iro, "role": "review"}
-        injury = next(
-            (d._.iro["value"] for d in doc.spans.get("dates", []) if d._.iro.get("role") == "injury"), None
-        )
+        injury_span = self.injury_date(doc)
+        injury = injury_span._.iro["value"] if injury_span is not None else None
+        if injury_span is not None:
+            injury_span._.iro = {**injury_span._.iro, "role": "injury"}
         specs = self.reviewer(doc)
         guide = self.guideline_hits(doc.text)
         svc = self.service_text(doc)
         service = self.describe_service(doc, *svc) if svc else None
+        items = self.service_items(doc.text, *svc) if svc else []
+        if len(items) > 1:
+            service["items"] = [self.describe_service(doc, s, e) for s, e in items]
+            for it in service["items"]:
+                service["types"] += [t for t in it["types"] if t not in service["types"]]
+        # per-service outcome rows carry the normalized service too
+        for span in doc.spans.get("outcome", []):
+            if span._.iro and span._.iro.get("service"):
+                desc = self.describe_service(doc, span.start_char, span.end_char)
+                span._.iro = {**span._.iro, **{k: v for k, v in desc.items() if k != "text"}}
         case.update(
             {
                 "review_date": review,
@@ -216,9 +307,18 @@ class DecisionFacts(RuleComponent):
         )
         doc._.iro_case = case
         groups = {
-            "reviewer": [(s, e, spec, {"value": spec}) for s, e, spec in specs],
+            "reviewer": [
+                (s, e, spec, {"value": spec, "board_certified": self.board_certified(doc.text, s)})
+                for s, e, spec in specs
+            ],
             "guidelines": [(s, e, g, {"value": g}) for s, e, g in guide],
-            "service": [(svc[0], svc[1], "SERVICE", service)] if svc else [],
+            "service": (
+                [(s, e, "SERVICE", self.describe_service(doc, s, e)) for s, e in items]
+                if len(items) > 1
+                else [(svc[0], svc[1], "SERVICE", service)]
+                if svc
+                else []
+            ),
         }
         for key, items in groups.items():
             spans = []

@@ -159,7 +159,7 @@ class LevelMatcher(RuleComponent):
             span = char_span(doc, f["start"], f["end"], "LEVEL")
             if span is None:
                 continue
-            span._.iro = {"value": "|".join(f["levels"]), "kind": f["kind"]}
+            span._.iro = {**(span._.iro or {}), "value": "|".join(f["levels"]), "kind": f["kind"]}
             spans.append(span)
         set_group(doc, "levels", spans)
         return doc

@@ -69,7 +69,13 @@ class MeasurementMatcher(RuleComponent):
             prev = span._.iro if spans and spans[-1] == span else None
             dims = (prev or {}).get("dims", [])
             dims.append([f["value_mm"], f["value_max_mm"]])
-            span._.iro = {"value_mm": dims[0][0], "value_max_mm": dims[0][1], "dims": dims, "unit": f["unit"]}
+            span._.iro = {
+                **(span._.iro or {}),
+                "value_mm": dims[0][0],
+                "value_max_mm": dims[0][1],
+                "dims": dims,
+                "unit": f["unit"],
+            }
             if prev is None:
                 spans.append(span)
         set_group(doc, "measurements", spans)

@@ -1,21 +1,46 @@
 """The review outcome: upheld, overturned, partially_overturned, or None.
 
 IRO letters mark it with a checkbox (``[ X ] Upheld``, ``☒``, an ``X`` on its own line,
-boxes spread over lines) or print only the chosen option; some say it in prose.
-Hearing decisions rule on the IRO decision: "is not contrary to the decision of the IRO"
-upholds it, "is contrary" overturns it, and "Claimant is (not) entitled" is read against
-what the IRO had decided. The issue question ("Is the preponderance ... ?") is no ruling,
-so an excerpt that stops before the ruling gives None. Every cue found is a span in
-``doc.spans["outcome"]``; the decided value goes to ``doc._.iro_case["outcome"]``.
+boxes spread over lines, a row of boxes above a row of labels) or print only the chosen
+option; some say it in prose. A split decision lists each service with its own result
+(``Lyrica 75 mg #60 - Overturned``); external reviews give one determination per service
+("has determined the request for X is not medically necessary"). Hearing decisions rule
+on the IRO decision: "is not contrary to the decision of the IRO" upholds it, "is
+contrary" overturns it, and "Claimant is (not) entitled to X" is read against what the
+IRO had decided. The issue question ("Is the preponderance ... ?") is no ruling, so an
+excerpt that stops before the ruling gives None.
+
+Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how`` and, for
+per-service results, ``service`` (the service's words); the decided value goes to
+``doc._.iro_case["outcome"]``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from spacy.tokens import Doc
 
 from .base import RuleComponent, char_span, set_group
+
+BOX_TYPES = ("checkbox", "box_row", "printed_option")
+PER_SERVICE = ("service_line", "determined")
+RULINGS = ("entitled", "ordered", "ruling")
+NOT_A_SERVICE = re.compile(r"determination|decision|should\s+be|outcome|reviewer|IRO\b", re.I)
+GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
+
+
+class Cue(NamedTuple):
+    start: int
+    end: int
+    value: str
+    how: str
+    service: str | None = None
+
+
+def _norm_option(text: str) -> str:
+    return re.sub(r"\s+", "_", text.strip().lower())
 
 
 class OutcomeDetector(RuleComponent):
@@ -23,77 +48,151 @@ class OutcomeDetector(RuleComponent):
 
     def compile(self) -> None:
         r = self.rules
-        self.checked = [re.compile(p, re.I) for p in r["checked"]]
+        box, empty = r["box"], r["empty_box"]
+        self.checked = [re.compile(p.replace("{box}", box), re.I) for p in r["checked"]]
+        self.box_row = re.compile(rf"(?m)^[ \t]*(?:(?:{box}|{empty})[ \t]*){{2,4}}$")
+        self.box_re = re.compile(box)
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
-        self.prose = [(v, re.compile(p, re.I)) for v, p in r["prose"]]
+        self.service_line = re.compile(r["service_line"], re.I)
+        self.determined = re.compile(r["determined"], re.I)
+        self.prose = [(e[0], re.compile(e[1], re.I), e[2] if len(e) > 2 else "prose") for e in r["prose"]]
         self.entitled = re.compile(r["entitled"], re.M)
+        self.ordered = re.compile(r["ordered"], re.I)
         self.iro_decided = re.compile(r["iro_decided"], re.I)
+        self.iro_approved = re.compile(r["iro_approved"], re.I)
         self.question = re.compile(r["question"])
 
-    def cues(self, text: str, outcome_section: tuple[int, int] | None) -> list[tuple[int, int, str, str]]:
-        """(start, end, value, how) for every outcome cue, in document order."""
+    # -- checkboxes -----------------------------------------------------------------
+    def _boxes(self, text: str) -> list[Cue]:
+        cues = [
+            Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")
+            for pat in self.checked
+            for m in pat.finditer(text)
+        ]
+        # a row of boxes above a row of labels: the marked box's column picks the label
+        for row in self.box_row.finditer(text):
+            marks = [m.start() - row.start() for m in self.box_re.finditer(row.group())]
+            if not marks:
+                continue
+            nxt = re.search(r"\S[^\n]*", text[row.end() :])
+            if not nxt:
+                continue
+            line_start = row.end() + nxt.start()
+            line = nxt.group()
+            while line_start > 0 and text[line_start - 1] in " \t":
+                line_start -= 1
+            line = text[line_start : row.end() + nxt.end()]
+            labels = sorted(
+                (m.start(), m.end(), v) for v, p in self.option_words.items() for m in p.finditer(line)
+            )
+            if len(labels) < 2:
+                continue
+            for col in marks:
+                s, e, v = min(labels, key=lambda lab: abs(lab[0] - col))
+                cues.append(Cue(line_start + s, line_start + e, v, "box_row"))
+        return cues
+
+    def _printed_option(self, text: str, section: tuple[int, int]) -> list[Cue]:
+        s, e = section
+        body = text[s:e]
+        found = {k for k, p in self.option_words.items() if p.search(body)}
+        if len(found) != 1:
+            return []
+        v = found.pop()
+        m = self.option_words[v].search(body)
+        return [Cue(s + m.start(), s + m.end(), v, "printed_option")]
+
+    def _service_lines(self, text: str, section: tuple[int, int]) -> list[Cue]:
+        s, e = section
         cues = []
-        for pat in self.checked:
-            for m in pat.finditer(text):
-                opt = re.sub(r"\s+", " ", m["opt"].lower()).replace(" ", "_")
-                cues.append((m.start("opt"), m.end("opt"), opt, "checkbox"))
-        if not cues and outcome_section is not None:
-            s, e = outcome_section
-            body = text[s:e]
-            found = {k for k, p in self.option_words.items() if p.search(body)}
-            if len(found) == 1:  # only the chosen option printed
-                v = found.pop()
-                m = self.option_words[v].search(body)
-                cues.append((s + m.start(), s + m.end(), v, "printed_option"))
+        for m in self.service_line.finditer(text, s, e):
+            svc = m["svc"].strip(" .:-\t")
+            if NOT_A_SERVICE.search(svc) or self.box_re.search(svc):
+                continue
+            cues.append(
+                Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(m["opt"]), "service_line", svc)
+            )
+        return cues
+
+    # -- everything ------------------------------------------------------------------
+    def cues(self, text: str, outcome_section: tuple[int, int] | None) -> list[Cue]:
+        """Every outcome cue, in document order."""
+        cues = self._boxes(text)
+        if outcome_section is not None:
+            if not cues:
+                cues += self._printed_option(text, outcome_section)
+            cues += self._service_lines(text, outcome_section)
         questions = [m.span() for m in self.question.finditer(text)]
 
         def in_question(pos: int) -> bool:
             return any(a <= pos < b for a, b in questions)
 
-        for v, pat in self.prose:
+        for m in self.determined.finditer(text):
+            v = "upheld" if m["neg"] else "overturned"
+            cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
+        for v, pat, how in self.prose:
             for m in pat.finditer(text):
                 if not in_question(m.start()):
-                    cues.append((m.start(), m.end(), v, "prose"))
+                    cues.append(Cue(m.start(), m.end(), v, how))
         iro = self.iro_decided.search(text)
-        iro_denied = iro is None or "not" in iro["neg"]
+        if iro is not None:
+            iro_denied = "not" in iro["neg"]
+        else:
+            iro_denied = self.iro_approved.search(text) is None
         for m in self.entitled.finditer(text):
-            if in_question(m.start()):
+            if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == iro_denied else "upheld"
-            cues.append((m.start("neg"), m.end("neg"), v, "entitled"))
+            s, e = m.span("svc") if m["svc"] else m.span("neg")
+            cues.append(Cue(s, e, v, "entitled", m["svc"]))
+        for m in self.ordered.finditer(text):
+            claimant_wins = "granted" in m["neg"]
+            v = "overturned" if claimant_wins == iro_denied else "upheld"
+            cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
         return sorted(cues)
 
-    def decide(self, cues) -> str | None:
+    @staticmethod
+    def _one(values: set[str]) -> str:
+        if len(values) == 1:
+            return next(iter(values))
+        return "partially_overturned"
+
+    def decide(self, cues: list[Cue]) -> str | None:
+        """Marked boxes first, then per-service results, hearing rulings, prose."""
         if not cues:
             return None
-        boxes = [c for c in cues if c[3] in ("checkbox", "printed_option")]
+        boxes = [c for c in cues if c.how in BOX_TYPES]
         if boxes:
-            values = {c[2] for c in boxes}
+            values = {c.value for c in boxes}
             if len(values) == 1:
                 return values.pop()
-            return "partially_overturned" if "partially_overturned" in values else boxes[0][2]
-        values = [c[2] for c in cues]
-        if "partially_overturned" in values:
-            return "partially_overturned"
-        entitled = {c[2] for c in cues if c[3] == "entitled"}
-        if len(entitled) > 1:
-            return "partially_overturned"  # entitled to one service, not to another
-        return values[0]
+            return "partially_overturned" if "partially_overturned" in values else boxes[0].value
+        for kinds in (PER_SERVICE, RULINGS):
+            picked = {c.value for c in cues if c.how in kinds}
+            if picked:
+                return self._one(picked)
+        return cues[0].value
 
     def __call__(self, doc: Doc) -> Doc:
         outcome_section = None
-        if "sections" in doc.spans:
-            for s in doc.spans["sections"]:
-                if s.label_ == "outcome":
-                    outcome_section = (s.start_char, s.end_char)
-                    break
+        for s in doc.spans.get("sections", []):
+            if s.label_ == "outcome":
+                outcome_section = (s.start_char, s.end_char)
+                break
         cues = self.cues(doc.text, outcome_section)
         spans = []
-        for s, e, v, how in cues:
-            span = char_span(doc, s, e, "OUTCOME")
+        text = doc.text
+        for c in cues:
+            start = c.start
+            while start < c.end and not text[start].isalnum():
+                start += 1
+            span = char_span(doc, start, c.end, "OUTCOME")
             if span is not None:
-                span._.iro = {**(span._.iro or {}), "value": v, "how": how}
+                info = {"value": c.value, "how": c.how}
+                if c.service:
+                    info["service"] = re.sub(r"\s+", " ", c.service).strip()
+                span._.iro = {**(span._.iro or {}), **info}
                 spans.append(span)
         set_group(doc, "outcome", spans)
         case = dict(doc._.iro_case or {})

@@ -151,6 +151,7 @@ class StudyMatcher(RuleComponent):
                 d._.iro = {**d._.iro, "role": "study", "study": f["type"]}
                 out.append(d)
             span._.iro = {
+                **(span._.iro or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
                 "region": region,
                 "contrast": self.contrast_of(text, f["start"], f["end"]),
