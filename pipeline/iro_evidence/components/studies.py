@@ -21,7 +21,7 @@ import re
 from spacy.tokens import Doc
 
 from .base import RuleComponent, char_span, compile_alternation, set_group
-from .dates import MONTHS
+from .dates import MONTH_NAMES
 from .levels import region_of
 
 
@@ -226,7 +226,7 @@ class StudyMatcher(RuleComponent):
         out = []
         for m in self.yearless.finditer(chunk):
             try:
-                value = dt.date(int(year), MONTHS[m["mon"][:3].lower()], int(m["d"])).isoformat()
+                value = dt.date(int(year), MONTH_NAMES.month(m["mon"].rstrip(".")), int(m["d"])).isoformat()
             except (KeyError, ValueError):
                 continue
             out.append((offset + m.start(), offset + m.end(), value))
