@@ -1,4 +1,4 @@
-"""The ``iro-evidence`` command: extract | evaluate | show | build."""
+"""The ``iro-evidence`` command: extract | evaluate | show | build | spark."""
 
 from __future__ import annotations
 
@@ -30,14 +30,22 @@ def extract(
     model: Path = typer.Option(
         None, "--model", help="A saved pipeline folder (default: the packaged config)."
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Skip letters already in OUT's outputs or in an interrupted run's journal."
+    ),
+    max_mb: float = typer.Option(
+        50.0, "--max-mb", help="Files larger than this (MB) are reported, not read."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     """Extract cases.jsonl/.csv/.parquet, evidence.csv/.parquet and errors.csv into OUT.
 
     Exit code 0 when at least one letter was processed (bad files are listed in
-    errors.csv); 1 when nothing could be read; 2 for usage errors.
+    errors.csv); 1 when nothing could be read; 2 for usage errors; 130 when interrupted
+    (rerun with --resume to go on).
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     from .extract import run_extract
@@ -46,7 +54,16 @@ def extract(
     console = Console(stderr=True)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        console.print(f"[red]No such file or folder:[/red] {', '.join(missing)}")
+        console.print(f"[red]No such file or folder:[/red] {escape(', '.join(missing))}")
+        raise typer.Exit(2)
+    if out.exists() and not out.is_dir():
+        console.print(f"[red]The output path is a file, not a folder:[/red] {escape(str(out))}")
+        raise typer.Exit(2)
+    if model is not None and not model.is_dir():
+        console.print(f"[red]No pipeline folder at --model[/red] {escape(str(model))}")
+        raise typer.Exit(2)
+    if n_process < 1 or max_mb <= 0:
+        console.print("[red]--n-process and --max-mb must be positive.[/red]")
         raise typer.Exit(2)
     total = len(discover(paths))
     if total == 0:
@@ -57,18 +74,33 @@ def extract(
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task("letters", total=total)
             summary = run_extract(
-                nlp, paths, out, n_process=n_process, progress=lambda n: bar.advance(task, n)
+                nlp,
+                paths,
+                out,
+                n_process=n_process,
+                progress=lambda n: bar.advance(task, n),
+                resume=resume,
+                max_bytes=int(max_mb * 1_000_000),
+                debug=debug,
             )
     except KeyboardInterrupt:
-        console.print("[yellow]Interrupted: previous outputs (if any) were left untouched.[/yellow]")
-        raise typer.Exit(130) from None
-    except Exception as e:  # pragma: no cover - reported, not raised
         if debug:
             raise
-        console.print(f"[red]extract failed:[/red] {type(e).__name__}: {e}")
+        console.print(
+            "[yellow]Interrupted: previous outputs (if any) were left untouched; "
+            "finished letters are kept for --resume.[/yellow]"
+        )
+        raise typer.Exit(130) from None
+    except Exception as e:
+        if debug:
+            raise
+        console.print(f"[red]extract failed:[/red] {escape(type(e).__name__)}: {escape(str(e))}")
+        console.print("Run again with --debug to see where.")
         raise typer.Exit(1) from None
     print(summary.line())
-    if summary.letters == 0:
+    if summary.errors:
+        console.print(f"{summary.errors} file(s) could not be read: see {escape(str(out / 'errors.csv'))}")
+    if summary.letters + summary.resumed == 0:
         raise typer.Exit(1)
 
 
@@ -113,17 +145,37 @@ def evaluate(
 
 @app.command()
 def show(
-    letter: Path = typer.Argument(..., help="One letter file."),
+    letter: Path = typer.Argument(..., help="One letter file (.txt or .pdf)."),
     html: Path = typer.Option(..., "--html", help="Write a displaCy page here."),
-    model: Path = typer.Option(None, "--model"),
+    style: str = typer.Option(
+        "ent",
+        "--style",
+        help="ent: one fact per stretch of text, line breaks kept; span: every fact, overlaps too.",
+    ),
+    model: Path = typer.Option(None, "--model", help="A saved pipeline folder."),
 ) -> None:
-    """Write a displaCy view of one letter: sections and facts with their assertion."""
-    from .io import read_letter
+    """Write a displaCy page of one letter: its case record, then each section with its facts
+    coloured by kind and labelled with their assertion (negated, not documented, ...)."""
+    from .extract import process_doc
+    from .io import InputError, read_letter
     from .visualize import render_html
 
-    doc = _nlp(model)(read_letter(letter))
-    html.write_text(render_html(doc), encoding="utf-8")
-    print(f"wrote {html}")
+    if style not in ("ent", "span"):
+        typer.echo(f"--style must be ent or span, not {style!r}", err=True)
+        raise typer.Exit(2)
+    if not letter.is_file():
+        typer.echo(f"No such file: {letter}", err=True)
+        raise typer.Exit(2)
+    try:
+        text = read_letter(letter)
+    except InputError as e:
+        typer.echo(f"Cannot read {letter}: {e.reason}", err=True)
+        raise typer.Exit(1) from None
+    doc = _nlp(model)(text)
+    rows, record = process_doc(doc, letter.stem, str(letter))
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(render_html(doc, style, title=letter.stem, record=record), encoding="utf-8")
+    print(f"wrote {html} ({len(rows)} facts, outcome {record['outcome']})")
 
 
 @app.command()
@@ -132,6 +184,50 @@ def build(out: Path = typer.Argument(Path("models/iro_evidence"))) -> None:
     nlp = _nlp(None)
     nlp.to_disk(out)
     print(f"saved {out}")
+
+
+@app.command()
+def spark(
+    paths: list[Path] = typer.Argument(..., help="Letter files (.txt, .pdf) or folders."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
+    master: str = typer.Option("local[*]", "--master", help="Spark master URL."),
+    model: Path = typer.Option(None, "--model", help="A saved pipeline folder visible to executors."),
+) -> None:
+    """Extract with Spark (needs the [spark] extra and Java): OUT/cases/, OUT/evidence/
+    (Parquet folders) and OUT/errors.csv. Files are read on the executors."""
+    import os
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        typer.echo(f"No such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(2)
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        typer.echo("pyspark is not installed: pip install 'iro-evidence[spark]'", err=True)
+        raise typer.Exit(2) from None
+    import csv
+
+    from .spark import extract_files
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = SparkSession.builder.master(master).appName("iro-evidence").getOrCreate()
+    try:
+        cases, evidence, errors = extract_files(session, paths, model=model)
+        out.mkdir(parents=True, exist_ok=True)
+        cases.write.mode("overwrite").parquet(str(out / "cases"))
+        evidence.write.mode("overwrite").parquet(str(out / "evidence"))
+        bad = errors.collect()
+        with open(out / "errors.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(errors.columns)
+            w.writerows([list(r) for r in bad])
+        n = session.read.parquet(str(out / "cases")).count()
+    finally:
+        session.stop()
+    print(f"{n} letters, {len(bad)} errors -> {out}")
+    if n == 0:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover

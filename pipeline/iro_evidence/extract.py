@@ -7,12 +7,23 @@ rows are written as they come. A file that cannot be read becomes a row of
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .io import InputError, TableWriter, case_ids, discover, read_letter
+from . import chunking
+from .io import (
+    MAX_BYTES,
+    InputError,
+    Journal,
+    TableWriter,
+    case_ids,
+    discover_labeled,
+    load_done,
+    read_letter,
+)
 from .rows import EVIDENCE_COLUMNS, doc_rows
 from .table import CASE_COLUMNS, case_record
 
@@ -22,14 +33,16 @@ class Summary:
     letters: int = 0
     facts: int = 0
     errors: int = 0
+    resumed: int = 0
     seconds: float = 0.0
     chars: int = 0
     error_rows: list = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.letters / self.seconds if self.seconds else 0.0
+        again = f" ({self.resumed} more kept from the previous run)" if self.resumed else ""
         return (
-            f"{self.letters} letters, {self.facts} facts, {self.errors} errors, "
+            f"{self.letters} letters{again}, {self.facts} facts, {self.errors} errors, "
             f"{self.seconds:.1f} s, {rate:.1f} letters/s"
         )
 
@@ -45,7 +58,8 @@ def process_texts(
 ) -> Iterator[tuple[str, str, list[dict], dict]]:
     """(case_id, source, text) -> (case_id, source, rows, record), in input order."""
     stream = ((text, (cid, src)) for cid, src, text in items)
-    for doc, (cid, src) in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
+    # letters over nlp.max_length are split on section/paragraph boundaries and joined back
+    for doc, (cid, src) in chunking.pipe(nlp, stream, n_process=n_process, batch_size=batch_size):
         rows, rec = process_doc(doc, cid, src)
         yield cid, src, rows, rec
 
@@ -56,48 +70,130 @@ def run_extract(
     outdir: Path,
     n_process: int = 1,
     progress: Callable[[int], None] | None = None,
+    resume: bool = False,
+    max_bytes: int = MAX_BYTES,
+    debug: bool = False,
 ) -> Summary:
+    """Extract every letter under ``paths`` into tables in ``outdir``.
+
+    Outputs appear only when the run completes (written under temporary names, then
+    renamed); a file that cannot be read or processed becomes a row of ``errors.csv``.
+    Each finished letter also goes to a journal, so that after Ctrl-C or a kill
+    ``resume=True`` skips the letters already done (in the previous outputs or the
+    journal) and carries their rows into the new outputs. Rows come out in input order
+    and errors in input order too, so a resumed run writes the same bytes as a fresh one.
+    ``debug=True`` re-raises unexpected errors instead of reporting them as rows.
+    """
     from . import schema
 
-    files = discover(paths)
-    ids = case_ids(files)
+    labeled = discover_labeled(paths)
+    files = [f for f, _ in labeled]
+    ids = case_ids(files, [lab for _, lab in labeled])
+    order = {cid: i for i, cid in enumerate(ids)}
     summary = Summary()
     t0 = time.perf_counter()
     outdir = Path(outdir)
+    done = load_done(outdir, {cid: str(f) for f, cid in zip(files, ids)}) if resume else {}
     cases = TableWriter(outdir, "cases", CASE_COLUMNS, schema.CASES, jsonl=True)
     evidence = TableWriter(outdir, "evidence", EVIDENCE_COLUMNS, schema.EVIDENCE)
     errors = TableWriter(outdir, "errors", schema.ERROR_COLUMNS, schema.ERRORS, parquet=False)
     writers = (cases, evidence, errors)
+    journal = Journal(outdir, keep=resume)
+    failed: list[tuple[int, dict]] = []
+
+    def fail(cid: str, path: Path | str, stage: str, reason: str) -> None:
+        summary.errors += 1
+        failed.append((order[cid], {"case_id": cid, "source": str(path), "stage": stage, "reason": reason}))
+        if progress:
+            progress(1)
 
     def readable() -> Iterator[tuple[str, str, str]]:
         for path, cid in zip(files, ids):
+            if cid in done:
+                continue
             try:
-                text = read_letter(path)
+                text = read_letter(path, max_bytes=max_bytes)
             except InputError as e:
-                summary.errors += 1
-                err = {"case_id": cid, "source": str(path), "stage": e.stage, "reason": e.reason}
-                summary.error_rows.append(err)
-                errors.write(err)
-                if progress:
-                    progress(1)
+                fail(cid, path, e.stage, e.reason)
+                continue
+            except Exception as e:
+                if debug:
+                    raise
+                fail(cid, path, "read", f"unexpected error while reading ({_brief(e)})")
                 continue
             summary.chars += len(text)
             yield cid, str(path), text
 
+    def processed() -> Iterator[tuple[str, str, list[dict], dict]]:
+        # batches, so that a letter that breaks the pipeline costs only itself
+        size = 256 if n_process == 1 else 1000 * n_process
+        batch: list[tuple[str, str, str]] = []
+        for item in readable():
+            batch.append(item)
+            if len(batch) >= size:
+                yield from _guarded(batch)
+                batch = []
+        yield from _guarded(batch)
+
+    def _guarded(batch):
+        if not batch:
+            return
+        try:
+            yield from list(process_texts(nlp, batch, n_process=n_process))
+            return
+        except Exception:
+            if debug:
+                raise
+        for item in batch:
+            try:
+                yield from list(process_texts(nlp, [item]))
+            except Exception as e:
+                fail(item[0], item[1], "nlp", f"the pipeline failed on this letter ({_brief(e)})")
+
+    def write(rows: list[dict], rec: dict) -> None:
+        for r in rows:
+            evidence.write(r)
+        cases.write(rec)
+        if progress:
+            progress(1)
+
+    pending = iter(ids)
+
+    def carry_until(stop: str | None) -> None:
+        for cid in pending:
+            if cid == stop:
+                return
+            if cid in done:
+                got = json.loads(done.pop(cid))
+                write(got["rows"], got["record"])
+                summary.resumed += 1
+                summary.facts += len(got["rows"])
+
     try:
-        for _cid, _src, rows, rec in process_texts(nlp, readable(), n_process=n_process):
-            for r in rows:
-                evidence.write(r)
-            cases.write(rec)
+        for cid, src, rows, rec in processed():
+            carry_until(cid)
+            journal.write(cid, src, rec, rows)
+            write(rows, rec)
             summary.letters += 1
             summary.facts += len(rows)
-            if progress:
-                progress(1)
+        carry_until(None)
+        for _, err in sorted(failed, key=lambda x: x[0]):
+            errors.write(err)
+        summary.error_rows = [err for _, err in sorted(failed, key=lambda x: x[0])]
+        for w in writers:
+            w.close()
     except BaseException:
         for w in writers:
             w.abort()
+        journal.close()
         raise
     for w in writers:
         w.commit()
+    journal.close(remove=True)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _brief(e: BaseException) -> str:
+    msg = " ".join(str(e).split())
+    return f"{type(e).__name__}: {msg[:200]}" if msg else type(e).__name__

@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,26 +31,65 @@ class InputError(Exception):
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Letter files under the given files/folders (recursive), in a stable order."""
-    found: list[Path] = []
+    return [f for f, _ in discover_labeled(paths)]
+
+
+def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[Path, tuple[str, ...]]]:
+    """Letter files with the path parts that name them, each file once, in a stable order.
+
+    A file found under a folder argument is named by the folder's name plus its path
+    relative to that folder; a file given directly by its path as given. The names do not
+    depend on the working directory, so case_ids are the same wherever the job runs.
+    """
+    found: list[tuple[Path, tuple[str, ...]]] = []
+    seen: set[Path] = set()
+
+    def add(f: Path, label: tuple[str, ...]) -> None:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append((f, label))
+
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            root = p.resolve().name or "root"
+            files = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file())
+            for f in files:
+                add(f, (root, *f.relative_to(p).parts))
         elif p.exists():
-            found.append(p)
+            add(p, tuple(x for x in p.parts if x not in (p.anchor, "..", ".")) or (p.name,))
     return found
 
 
-def case_ids(files: list[Path]) -> list[str]:
-    """File stems, made unique from the path where two files share a stem."""
+def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> list[str]:
+    """File stems, made unique from the relative path where two files share a stem.
+
+    ``labels`` are the path parts of each file (see ``discover_labeled``); without them the
+    path as given is used. Where stems clash, the id is the shortest tail of the path
+    (folders joined by ``__``, extension dropped) that tells the files apart, so
+    ``letters/a.txt`` and ``letters/sub/a.txt`` become ``letters__a`` and ``sub__a``.
+    """
+    if labels is None:
+        labels = [tuple(x for x in f.parts if x not in (f.anchor, "..", ".")) or (f.name,) for f in files]
+    stripped = [(*lab[:-1], Path(lab[-1]).stem) for lab in labels]
     stems = [f.stem for f in files]
-    dup = {s for s in stems if stems.count(s) > 1}
-    out = []
-    for f in files:
-        if f.stem in dup:
-            parts = [p for p in f.with_suffix("").parts if p not in ("/", "..", ".")]
-            out.append("__".join(parts[-3:]))
-        else:
-            out.append(f.stem)
+    out = list(stems)
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(stems):
+        groups.setdefault(s, []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        longest = max(len(stripped[i]) for i in members)
+        for k in range(2, longest + 1):
+            tails = ["__".join(stripped[i][-k:]) for i in members]
+            if len(set(tails)) == len(tails):
+                break
+        for i, tail in zip(members, tails):
+            out[i] = tail
+        if len(set(tails)) < len(tails):  # same path but for the extension: a.txt and a.pdf
+            for i in members:
+                out[i] = f"{out[i]}__{files[i].suffix.lstrip('.').lower()}"
     seen: dict[str, int] = {}
     for i, cid in enumerate(out):
         if cid in seen:
@@ -61,66 +101,122 @@ def case_ids(files: list[Path]) -> list[str]:
 
 
 def read_letter(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """The text of a .txt or .pdf letter, or InputError with a reason a person understands."""
+    """The text of a .txt or .pdf letter, or InputError with a reason a person understands.
+
+    Evidence offsets refer to this text: call it again to slice a fact back out of a letter.
+    """
+    path = Path(path)
     try:
         size = path.stat().st_size
     except OSError as e:
         raise InputError("read", f"cannot read file: {e.strerror or e}") from None
     if size > max_bytes:
-        raise InputError("read", f"file too large ({size:,} bytes; limit {max_bytes:,})")
+        raise InputError("read", f"file too large ({size:,} bytes; the limit is {max_bytes:,}, see --max-mb)")
+    if size == 0:
+        raise InputError("read", "empty file (0 bytes)")
     try:
         data = path.read_bytes()
     except OSError as e:
         raise InputError("read", f"cannot read file: {e.strerror or e}") from None
-    if path.suffix.lower() == ".pdf":
+    if path.suffix.lower() == ".pdf" or _is_pdf(data):
         text = pdf_text(data)
     else:
         text = decode_text(data)
     text = clean_text(text)
     if not text.strip():
-        raise InputError("read", "empty file (no text)")
+        raise InputError("read", "no text (only whitespace)")
     return text
 
 
+MAGIC = {
+    b"PK\x03\x04": "a ZIP or Word (.docx) file, not text",
+    b"\xd0\xcf\x11\xe0": "a Word (.doc) or other Office file, not text",
+    b"{\\rtf": "an RTF document, not plain text",
+    b"\x89PNG": "a PNG image, not text",
+    b"\xff\xd8\xff": "a JPEG image, not text",
+    b"GIF8": "a GIF image, not text",
+    b"II*\x00": "a TIFF image, not text",
+    b"MM\x00*": "a TIFF image, not text",
+    b"\x1f\x8b": "a gzip archive, not text",
+}
+
+
+def _is_pdf(data: bytes) -> bool:
+    return b"%PDF-" in data[:1024]
+
+
 def decode_text(data: bytes) -> str:
-    """Bytes to str: BOMs, UTF-8, UTF-16, then charset detection; binary is refused."""
+    """Bytes to str: BOMs, UTF-16 without BOM, UTF-8, then charset detection; binary is refused.
+
+    Detection prefers Windows-1252 among encodings that fit equally well, because the
+    letters are English and charset-normalizer alone often picks cp1250 for short
+    cp1252 text ("naïve" would come out as "naďve").
+    """
     if not data.strip():
-        raise InputError("read", "empty file (no text)")
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        raise InputError("read", "no text (only whitespace)")
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
-            return data.decode(enc, errors="replace")
-    if data.startswith(b"%PDF"):
-        raise InputError("read", "a PDF file with a .txt name")
+            return _check_text(data.decode(enc, errors="replace"))
+    for magic, what in MAGIC.items():
+        if data.startswith(magic):
+            raise InputError("read", what)
+    head = data[:20000]
+    if head.count(b"\x00") > len(head) // 8:
+        # UTF-16 without a BOM puts a NUL beside every ASCII character
+        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
+        enc = "utf-16-le" if odd > even else "utf-16-be"
+        cand = data[: len(data) // 2 * 2].decode(enc, errors="replace")
+        if _printable_ratio(cand) > 0.95:
+            return cand
+        raise InputError("read", "binary file, not text (many NUL bytes)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = None
-    if text is None:
-        if data.count(b"\x00") > len(data) // 4:
-            for enc in ("utf-16-le", "utf-16-be"):
-                try:
-                    cand = data.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-                if _printable_ratio(cand) > 0.95:
-                    return cand
-            raise InputError("read", "binary file, not text")
-        from charset_normalizer import from_bytes
+        text = _detect(data)
+    return _check_text(text)
 
-        best = from_bytes(data).best()
-        if best is None:
-            raise InputError("read", "binary file, not text (no text encoding fits)")
-        text = str(best)
+
+def _detect(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data))
+    close = [r for r in results if r.chaos <= results[0].chaos + 0.02] if results else []
+    for r in close:
+        if "cp1252" in r.could_be_from_charset:
+            return str(r)
+    # mostly ASCII with a few accents: an English letter saved on Windows; with so few
+    # accented bytes detection has little to go on (it may say Cyrillic or Chinese)
+    if len(data.translate(None, bytes(range(128)))) <= 0.1 * len(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    for r in close:
+        if r.encoding.startswith("cp125"):
+            return str(r)
+    if not results:
+        raise InputError("read", "binary file, not text (no text encoding fits)")
+    return str(results[0])
+
+
+def _check_text(text: str) -> str:
     if _printable_ratio(text) < 0.9:
         raise InputError("read", "binary file, not text (too many control characters)")
     return text
 
 
 def _printable_ratio(text: str) -> float:
-    if not text:
+    sample = text[:20000]
+    if not sample:
         return 0.0
-    bad = sum(1 for c in text[:20000] if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
-    return 1 - bad / min(len(text), 20000)
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
+    return 1 - bad / len(sample)
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -132,24 +228,121 @@ def clean_text(text: str) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    """Text layer of a PDF, pages joined by form feeds."""
+    """Text layer of a PDF: page headers/footers removed, line-end hyphens joined."""
     import io as _io
     import logging
+    import warnings
 
     from pypdf import PdfReader
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    if not data.startswith(b"%PDF"):
+    if not _is_pdf(data):
         raise InputError("pdf", "not a PDF file (no %PDF header)")
-    try:
-        reader = PdfReader(_io.BytesIO(data))
-        pages = [p.extract_text() or "" for p in reader.pages]
-    except Exception as e:  # pypdf raises many kinds on broken files
-        raise InputError("pdf", f"broken or truncated PDF ({type(e).__name__})") from None
-    text = "\f".join(pages)
-    if not text.strip():
+    if b"%%EOF" not in data[-2048:]:
+        raise InputError("pdf", "truncated PDF (the end of the file is missing)")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reader = PdfReader(_io.BytesIO(data))
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except Exception:
+                    ok = 0
+                if not ok:
+                    raise InputError("pdf", "encrypted PDF (needs a password)")
+            pages = [p.extract_text() or "" for p in reader.pages]
+        except InputError:
+            raise
+        except Exception as e:  # pypdf raises many kinds on broken files
+            raise InputError("pdf", f"broken PDF, cannot be parsed ({type(e).__name__})") from None
+    if not pages:
+        raise InputError("pdf", "PDF has no pages")
+    if not "".join(pages).strip():
         raise InputError("pdf", "no text layer (scanned?)")
-    return text
+    return dehyphenate(join_pages(strip_headers_footers(pages)))
+
+
+PAGE_NUMBER = re.compile(
+    r"(?i)^\s*(?:-\s*)?page\s+\d+(?:\s*(?:of|/)\s*\d+)?(?:\s*-)?\s*$|^\s*\d+\s+of\s+\d+\s*$"
+)
+
+
+def _line_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+
+def strip_headers_footers(pages: list[str], zone: int = 3) -> list[str]:
+    """Drop lines repeated at the same place at the top or bottom of most pages (digits may
+    differ, so "Page 2 of 7" counts as a repeat).
+
+    Trailing spaces of every line go too (PDF text layers are full of them).
+
+    A repeated header is kept on the first page (it may carry the case number or date);
+    repeated footers are dropped everywhere, since they would cut a sentence in two.
+    """
+    split = []
+    for page in pages:  # "Page 2 of 7" as the first or last line goes even when not repeated
+        lines = [ln.rstrip() for ln in page.split("\n")]
+        idx = [i for i, ln in enumerate(lines) if ln]
+        edges = {i for i in idx[:1] + idx[-1:] if PAGE_NUMBER.match(lines[i])}
+        split.append([ln for i, ln in enumerate(lines) if i not in edges])
+    if len(pages) < 2:
+        return ["\n".join(lines) for lines in split]
+    top: Counter[tuple[int, str]] = Counter()
+    bottom: Counter[tuple[int, str]] = Counter()
+    for lines in split:
+        full = [ln for ln in lines if ln]
+        top.update({(i, _line_key(ln)) for i, ln in enumerate(full[:zone])})
+        bottom.update({(i, _line_key(ln)) for i, ln in enumerate(full[::-1][:zone])})
+    need = max(2, -(-len(pages) * 3 // 5))
+    heads = {k for k, c in top.items() if c >= need}
+    foots = {k for k, c in bottom.items() if c >= need}
+    out = []
+    for n, lines in enumerate(split):
+        idx = [i for i, ln in enumerate(lines) if ln]
+        drop = set()
+        for edge, keys in ((idx, heads if n > 0 else set()), (idx[::-1], foots)):
+            for p, i in enumerate(edge[:zone]):  # only lines touching the edge of the page
+                if (p, _line_key(lines[i])) not in keys:
+                    break
+                drop.add(i)
+        if len(drop) == len(idx):  # a page that is all "header" is text after all
+            drop = set()
+        out.append("\n".join(ln for i, ln in enumerate(lines) if i not in drop))
+    return out
+
+
+def join_pages(pages: list[str]) -> str:
+    """Pages joined by a newline, so a sentence running over a page break stays whole; a
+    blank line at the end or start of a page (a paragraph break) is kept."""
+    out, blank_end = "", False
+    for page in pages:
+        body = page.strip("\n")
+        if not body.strip():
+            continue
+        if out:
+            out += "\n\n" if blank_end or page.startswith("\n") else "\n"
+        out += body
+        blank_end = page.endswith("\n\n")
+    return out
+
+
+HYPHEN_BREAK = re.compile(r"\b([A-Za-z]+)-[ \t]*\n[ \t]*([a-z]+)")
+
+
+def dehyphenate(text: str) -> str:
+    """Join words split at a line end ("electro-\nmyography" -> "electromyography").
+
+    A compound written with its hyphen elsewhere in the letter keeps it ("non-surgical").
+    """
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", text)}
+
+    def join(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        return f"{a}-{b}" if f"{a}-{b}".lower() in words else a + b
+
+    return HYPHEN_BREAK.sub(join, text)
 
 
 # -- writers ----------------------------------------------------------------------------
@@ -187,6 +380,9 @@ class TableWriter:
         self.outdir, self.name, self.columns = Path(outdir), name, columns
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.schema = schema
+        # ints in float columns are written as floats, as Parquet stores them, so a row
+        # read back from Parquet (--resume) prints the same in CSV
+        self.floats = {f.name for f in schema if str(f.type) in ("double", "float")} if schema else set()
         self.row_group = row_group
         self.pending: list[dict] = []
         self.files: list[Path] = []
@@ -212,13 +408,19 @@ class TableWriter:
         return tmp
 
     def write(self, row: dict) -> None:
-        self.csv.writerow([csv_safe(_cell(row.get(c))) for c in self.columns])
+        self.csv.writerow([csv_safe(_cell(self._value(row, c))) for c in self.columns])
         if self.jsonl:
             self.jsonl.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
         if self.parquet is not None:
             self.pending.append(row)
             if len(self.pending) >= self.row_group:
                 self._flush()
+
+    def _value(self, row: dict, col: str):
+        v = row.get(col)
+        if col in self.floats and isinstance(v, int) and not isinstance(v, bool):
+            return float(v)
+        return v
 
     def _flush(self) -> None:
         import pyarrow as pa
@@ -231,14 +433,21 @@ class TableWriter:
             self.pending = []
 
     def commit(self) -> None:
+        """Close, flush to disk and rename every temporary file to its final name."""
+        self.close()
+        for tmp, final in self.files:
+            _fsync(tmp)
+            os.replace(tmp, final)
+        _fsync(self.outdir)
+
+    def close(self) -> None:
+        """Finish the temporary files without renaming them (``commit`` does both)."""
         if self.parquet is not None:
             self._flush()
             self.parquet.close()
         self.csv_file.close()
         if self.jsonl:
             self.jsonl.close()
-        for tmp, final in self.files:
-            os.replace(tmp, final)
 
     def abort(self) -> None:
         for f in (self.csv_file, self.jsonl):
@@ -251,6 +460,101 @@ class TableWriter:
                 pass
         for tmp, _ in self.files:
             tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    """Make a finished file (or a folder's renames) durable before we rely on it."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot fsync a folder
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- resume -----------------------------------------------------------------------------
+
+JOURNAL = ".iro-evidence.journal.jsonl"
+
+
+class Journal:
+    """One JSON line per finished letter, flushed as it is written, so ``--resume`` can
+    pick up after a Ctrl-C or a kill. Removed when the run completes."""
+
+    def __init__(self, outdir: Path, keep: bool = False):
+        self.path = Path(outdir) / JOURNAL
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+        if keep and self.path.exists():
+            _, good = _read_journal(self.path)
+            with open(self.path, "r+b") as f:  # drop a line cut short by a kill
+                f.truncate(good)
+            self.file = open(self.path, "a", encoding="utf-8")
+        else:
+            self.file = open(self.path, "w", encoding="utf-8")
+
+    def write(self, case_id: str, source: str, record: dict, rows: list[dict]) -> None:
+        line = json.dumps({"case_id": case_id, "source": source, "record": record, "rows": rows})
+        self.file.write(line + "\n")
+        self.file.flush()
+
+    def close(self, remove: bool = False) -> None:
+        self.file.close()
+        if remove:
+            self.path.unlink(missing_ok=True)
+
+
+def _read_journal(path: Path) -> tuple[list[dict], int]:
+    """Complete entries of a journal and the byte length they fill."""
+    entries, good = [], 0
+    with open(path, "rb") as f:
+        for line in f:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                break
+            good += len(line)
+    return entries, good
+
+
+def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
+    """Letters already extracted into ``outdir``, for ``--resume``.
+
+    ``wanted`` maps case_id -> source of this run's letters; a letter counts as done when
+    a complete previous output or the journal of an interrupted run has it under the
+    same case_id and source. Returns case_id -> JSON text of {record, rows} (JSON text
+    keeps memory small on large runs).
+    """
+    outdir = Path(outdir)
+    done: dict[str, str] = {}
+    cases_path, evidence_path = outdir / "cases.jsonl", outdir / "evidence.parquet"
+    if cases_path.exists() and evidence_path.exists():
+        import pyarrow.parquet as pq
+
+        records = {}
+        for rec in iter_jsonl(cases_path):
+            cid = rec.get("case_id")
+            if cid in wanted and rec.get("source") == wanted[cid]:
+                records[cid] = rec
+        rows: dict[str, list[dict]] = {cid: [] for cid in records}
+        for batch in pq.ParquetFile(evidence_path).iter_batches(batch_size=20000):
+            for row in batch.to_pylist():
+                if row["case_id"] in rows:
+                    rows[row["case_id"]].append(row)
+        for cid, rec in records.items():
+            done[cid] = json.dumps({"record": rec, "rows": rows[cid]})
+    journal = outdir / JOURNAL
+    if journal.exists():
+        for e in _read_journal(journal)[0]:
+            cid = e.get("case_id")
+            if cid in wanted and e.get("source") == wanted[cid]:
+                done[cid] = json.dumps({"record": e["record"], "rows": e["rows"]})
+    return done
 
 
 def iter_jsonl(path: Path) -> Iterator[dict]:

@@ -121,6 +121,14 @@ def _fmt_mm(lo, hi) -> str | None:
     return f"{lo:g}-{hi:g} mm" if hi is not None else f"{lo:g} mm"
 
 
+def _ids(kind: str, offsets) -> str | None:
+    """fact_id(s) of linked spans: one [start, end] pair or a list of them, joined by '|'."""
+    if not offsets:
+        return None
+    pairs = offsets if isinstance(offsets[0], (list, tuple)) else [offsets]
+    return "|".join(fact_id(kind, s, e) for s, e in pairs)
+
+
 def _fill(row: dict, kind: str, info: dict) -> None:
     """Kind-specific columns from the span's normalized attributes."""
     if kind == "date":
@@ -146,28 +154,37 @@ def _fill(row: dict, kind: str, info: dict) -> None:
         offs = info.get("date_offsets") or []
         row["date_id"] = "|".join(fact_id("date", s, e) for s, e in offs) or None
         row["status"] = "done" if info.get("done", True) else "not_done"
-    elif kind == "measurement":
+        row["details"] = json.dumps({"contrast": info.get("contrast")})
+    elif kind in ("measurement", "finding"):
         row["level"] = info.get("level")
         row["study_type"] = info.get("study")
         row["date"] = info.get("study_date")
-        row["label"] = info.get("finding") or "other"
-        for col, key, k in (
-            ("level_id", "level_offsets", "level"),
-            ("study_id", "study_offsets", "study"),
-            ("finding_id", "finding_offsets", "finding"),
-        ):
-            if info.get(key):
-                row[col] = fact_id(k, *info[key])
-        row["details"] = json.dumps({"unit": info.get("unit"), "dimensions": len(info.get("dims") or [1])})
-    elif kind == "finding":
-        row["value"] = info.get("finding")
-        row["details"] = json.dumps({"position": info.get("position")})
+        row["level_id"] = _ids("level", info.get("level_offsets"))
+        row["study_id"] = _ids("study", info.get("study_offsets"))
+        if kind == "measurement":
+            row["label"] = info.get("finding") or "other"
+            row["finding_id"] = _ids("finding", info.get("finding_offsets"))
+            row["details"] = json.dumps(
+                {"unit": info.get("unit"), "dimensions": len(info.get("dims") or [1])}
+            )
+        else:
+            row["value"] = info.get("finding")
+            row["value_num"], row["value_max"] = info.get("size_mm"), info.get("size_max_mm")
+            row["details"] = json.dumps(
+                {
+                    "position": info.get("position"),
+                    "subtype": info.get("subtype"),
+                    "grade": info.get("grade"),
+                    "size_id": _ids("measurement", info.get("size_offsets")),
+                }
+            )
     elif kind == "exam":
         row["value"] = info.get("sign")
         row["status"], row["side"] = info.get("status"), info.get("side")
         row["value_num"] = info.get("degrees")
+        keys = ("grade", "reflex", "muscle", "myotome", "dermatome", "degrees", "position", "circumference")
         row["details"] = json.dumps(
-            {"grade": info.get("grade"), "negated_in_pattern": info.get("negated_in_pattern")}
+            {"stated": info.get("stated"), **{k: info.get(k) for k in keys if info.get(k)}}
         )
     elif kind == "concept":
         row["value"] = info.get("concept")

@@ -29,8 +29,9 @@ CASE_COLUMNS = CASE_FIELDS + EXTRA_FIELDS
 FLIP = {
     "present": "absent",
     "positive": "negative",
-    "decreased": "normal",
-    "increased": "normal",
+    # a bare "weakness" under a distant negation ("rather than ... weakness") is no exam finding
+    "decreased": None,
+    "increased": None,
     "absent": None,
     "normal": None,
     "negative": None,
@@ -77,35 +78,55 @@ def _levels(rows) -> list[str]:
 
 
 def _studies(rows) -> list[dict]:
-    out, seen = [], set()
+    """Dated studies that were done, one per (type, date). ConText negation is not used:
+    "an EMG dated 9/18/12 was negative" is a study done; the studies component marks
+    studies that were not done (requested, "no MRI"). A myelogram and a CT on one date are
+    one CT_MYELOGRAM; "the December 2008 MRI" is the MRI of 12/05/2008 when that is listed."""
+    out, seen = [], {}
     for r in rows:
-        if r["kind"] != "study" or not r["date"] or r["status"] == "not_done":
-            continue
-        if r["hypothetical"] or r["negated"]:
+        if r["kind"] != "study" or not r["date"] or r["status"] == "not_done" or r["hypothetical"]:
             continue
         for d in r["date"].split("|"):
             if d == "redacted" or (r["study_type"], d) in seen:
                 continue
-            seen.add((r["study_type"], d))
+            seen[(r["study_type"], d)] = len(out)
             out.append({"type": r["study_type"], "region": r["region"], "date": d})
-    return out
+    for d in {s["date"] for s in out}:
+        parts = {t for t in ("CT", "MYELOGRAM", "CT_MYELOGRAM") if (t, d) in seen}
+        if len(parts) > 1 or parts == {"CT", "MYELOGRAM"}:
+            keep = seen.get(("CT_MYELOGRAM", d), seen.get(("MYELOGRAM", d)))
+            out[keep]["type"] = "CT_MYELOGRAM"
+            for t in parts:
+                if seen[(t, d)] != keep:
+                    out[seen[(t, d)]] = None
+    out = [s for s in out if s is not None]
+    full = {(s["type"], s["date"]) for s in out}
+    return [
+        s
+        for s in out
+        if not any(t == s["type"] and len(d) > len(s["date"]) and d.startswith(s["date"]) for t, d in full)
+    ]
 
 
 def _measurements(rows) -> list[dict]:
+    """One measurement per (size, level); a size stated for a list of levels ("2 mm
+    bulges at L3-4 and L4-5") is one measurement at each level."""
     out, seen = [], set()
     for r in rows:
         if r["kind"] != "measurement" or r["value_num"] is None:
             continue
         if r["hypothetical"] or r["family"]:
             continue
-        key = (r["value_num"], r["level"])
-        if key in seen:
-            continue
-        seen.add(key)
-        m = {"value_mm": r["value_num"], "level": r["level"], "finding": r["label"]}
-        if r["value_max"] is not None:
-            m["value_max_mm"] = r["value_max"]
-        out.append(m)
+        for level in (r["level"] or "").split("|"):
+            level = level or None
+            key = (r["value_num"], level)
+            if key in seen:
+                continue
+            seen.add(key)
+            m = {"value_mm": r["value_num"], "level": level, "finding": r["label"]}
+            if r["value_max"] is not None:
+                m["value_max_mm"] = r["value_max"]
+            out.append(m)
     return out
 
 
@@ -116,7 +137,8 @@ def _exam(rows) -> list[dict]:
             continue
         status = r["status"]
         details = json.loads(r["details"] or "{}")
-        if r["negated"] and not details.get("negated_in_pattern"):
+        # a span that states its own status ("reflexes are 2+") is not flipped by a negation around it
+        if r["negated"] and not details.get("stated"):
             status = FLIP.get(status)
             if status is None:
                 continue

@@ -17,6 +17,13 @@ CASES = [
     ("compression of the C6 nerve root", ["C6"]),
     ("no bulge at L1-3", ["L1-L2", "L2-L3"]),
     ("C7-T1 foraminal narrowing", ["C7-T1"]),
+    ("L4-5-S1 fusion", ["L4-L5", "L5-S1"]),
+    ("disc disease at L3-4, 4-5, and 5-S1", ["L3-L4", "L4-L5", "L5-S1"]),
+    ("injections at C4-5, 5-6 and 6-7", ["C4-C5", "C5-C6", "C6-C7"]),
+    ("C7 and T1 nerve roots", ["C7", "T1"]),
+    ("the L4-5 facet joint", ["L4-L5"]),
+    ("laminectomies at L4, L5 and S1", ["L4", "L5", "S1"]),
+    ("the L5/S1 nerve roots", ["L5-S1"]),
 ]
 TRAPS = [
     "Sagittal T1-weighted and T2-weighted images were obtained.",
@@ -25,6 +32,11 @@ TRAPS = [
     "CPT 62323 and 72148 were requested.",
     "Diagnoses: M54.16 and S33.5XXA.",
     "Fusion at two levels was proposed.",
+    "There is T2 hyperintensity within the cord.",
+    "Signal is bright on T2 and dark on T1 images.",
+    "Sagittal T1 and T2 sequences were reviewed.",
+    "Bilateral S1 joint injections were requested.",
+    "She walks 2-3 blocks, PL1 and XL5 pills, FL1 form.",
 ]
 
 
@@ -49,3 +61,24 @@ def test_expand_order():
     assert expand("L4", "S1") == ["L4-L5", "L5-S1"]
     assert expand("C7", "T1") == ["C7-T1"]
     assert expand("L5", "L4") == []
+
+
+@pytest.mark.parametrize(
+    "text,kinds",
+    [
+        ("bulge at C5-6", ["disc"]),
+        ("L4-S1 fusion", ["span"]),
+        ("C3 through C6", ["span"]),
+        ("the C6 nerve root", ["root"]),
+        ("left L5 radiculopathy", ["root"]),
+        ("fracture of the T8 vertebral body", ["vertebra"]),
+    ],
+)
+def test_level_kinds(nlp, text, kinds):
+    doc = nlp(text)
+    assert [s._.iro["kind"] for s in doc.spans["levels"]] == kinds
+
+
+def test_list_after_level_is_no_size(nlp):
+    doc = nlp("bulges at C5-6 and 6-7 mm in size")
+    assert [s._.iro["value"] for s in doc.spans["levels"]] == ["C5-C6"]

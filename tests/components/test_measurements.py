@@ -19,6 +19,37 @@ def sizes(nlp, text):
         ("At L4-5 there is a 2.5-mm extrusion.", [(2.5, None, "L4-L5", "extrusion")]),
         ("a 5 x 7 mm synovial cyst at L4-5", [(5.0, None, "L4-L5", "cyst"), (7.0, None, "L4-L5", "cyst")]),
         ("a mild 1 to 2 mm broad-based bulge at L5-S1", [(1.0, 2.0, "L5-S1", "bulge")]),
+        ("a 4 millimeters central protrusion at L4-5", [(4.0, None, "L4-L5", "protrusion")]),
+        ("a 3mm herniation at C6-7", [(3.0, None, "C6-C7", "herniation")]),
+        ("a 5 by 7 mm cyst at L4-5", [(5.0, None, "L4-L5", "cyst"), (7.0, None, "L4-L5", "cyst")]),
+        ("a 1-1.5 cm extruded fragment at L5-S1", [(10.0, 15.0, "L5-S1", "extrusion")]),
+        ("2 mm disc bulges at L3-4 and L4-5", [(2.0, None, "L3-L4|L4-L5", "bulge")]),
+        ("At C4-5 and C6-7 there are 1-2 mm disc bulges.", [(1.0, 2.0, "C4-C5|C6-C7", "bulge")]),
+        ("a grade I anterolisthesis of C4 on C5 measuring 2 mm", [(2.0, None, "C4-C5", "spondylolisthesis")]),
+        (
+            "a disc osteophyte complex measuring 0.4 cm results in foraminal stenosis at C6-7",
+            [(4.0, None, "C6-C7", "osteophyte")],
+        ),
+        (
+            "At L4-5 there is stenosis; the thecal sac measured 8 mm in AP dimension at that level.",
+            [(8.0, None, "L4-L5", "stenosis")],
+        ),
+        (
+            "At L4-5 there is a 4 mm broad-based protrusion, with the canal measuring 9 mm.",
+            [(4.0, None, "L4-L5", "protrusion"), (9.0, None, "L4-L5", "stenosis")],
+        ),
+        (
+            "At L4-5 there was a 3 mm bulge. The canal measured 9 mm at that level.",
+            [(3.0, None, "L4-L5", "bulge"), (9.0, None, "L4-L5", "stenosis")],
+        ),
+        (
+            "anterolisthesis of L4 on L5 measuring 4 mm in flexion and 2.5 mm in extension",
+            [(4.0, None, "L4-L5", "spondylolisthesis"), (2.5, None, "L4-L5", "spondylolisthesis")],
+        ),
+        (
+            "a grade 2 slip of L5 on S1 with a 6 mm spondylolisthesis and a 0.7 cm cyst",
+            [(6.0, None, "L5-S1", "spondylolisthesis"), (7.0, None, "L5-S1", "cyst")],
+        ),
     ],
 )
 def test_sizes_and_links(nlp, text, expected):
@@ -33,6 +64,10 @@ def test_sizes_and_links(nlp, text, expected):
         "Blood pressure 120/80 mmHg.",
         "He is able to walk 100 cm without support.",
         "Improvement of 50% was reported.",
+        "Sedimentation rate 22 mm/hr.",
+        "Pedicle screws 6.5 x 45 mm were placed at L4 and L5.",
+        "A 3 cm incision was made over L5-S1.",
+        "He was given a 25 mm spinal needle.",
     ],
 )
 def test_not_sizes(nlp, text):
@@ -54,3 +89,18 @@ def test_seed_frames(nlp):
     doc = nlp(text)
     study = doc.spans["measurements"][0]._.iro
     assert (study["study"], study["study_date"]) == ("MRI", "2011-10-04")
+
+
+def test_level_list_gives_one_measurement_per_level(nlp):
+    from iro_evidence.rows import doc_rows
+    from iro_evidence.table import case_record
+
+    doc = nlp(
+        "An MRI dated 10/14/05 showed 2 mm disc bulges at L3-4 and L4-5 and a 3-4 mm protrusion at L5-S1."
+    )
+    got = case_record("t", doc_rows(doc, "t"))["measurements"]
+    assert got == [
+        {"value_mm": 2.0, "level": "L3-L4", "finding": "bulge"},
+        {"value_mm": 2.0, "level": "L4-L5", "finding": "bulge"},
+        {"value_mm": 3.0, "level": "L5-S1", "finding": "protrusion", "value_max_mm": 4.0},
+    ]

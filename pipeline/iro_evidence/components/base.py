@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
@@ -26,6 +28,11 @@ def load_packaged(name: str) -> Any:
     return json.loads(resources.files(PATTERN_PACKAGE).joinpath(name).read_text("utf-8"))
 
 
+# Span extension values are stored per character range, so two components that make
+# spans over the same characters share one ``span._.iro``: components add their keys to
+# the dict (``{**(span._.iro or {}), ...}``) and never replace it.
+
+
 class RuleComponent:
     """Base class: ``self.rules`` is JSON data; subclasses compile it in ``compile``."""
 
@@ -34,7 +41,10 @@ class RuleComponent:
     def __init__(self, nlp: Language, name: str, default_patterns: bool = True):
         self.nlp = nlp
         self.name = name
-        self.rules: dict = load_packaged(self.rules_file) if default_patterns else {}
+        packaged = load_packaged(self.rules_file)
+        # without the packaged rules, start from their shape with nothing in it (matches
+        # nothing) so that initialize(rules=...) or from_disk can fill it later
+        self.rules: dict = packaged if default_patterns else empty_like(packaged)
         self.compile()
 
     def compile(self) -> None:  # pragma: no cover - overridden
@@ -68,6 +78,8 @@ def compile_alternation(words: list[str], flags=re.I) -> re.Pattern:
     """One regex for a list of phrases; spaces in a phrase match any run of whitespace
     (so a phrase broken by a PDF line wrap still matches) and longest phrases win."""
     parts = sorted({w for w in words}, key=len, reverse=True)
+    if not parts:
+        return re.compile("(?!)")  # no phrases: match nothing (not the empty string)
     body = "|".join(r"\s+".join(re.escape(t) for t in p.split()) for p in parts)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
 
@@ -87,3 +99,69 @@ def sentence_index(doc: Doc) -> list[tuple[int, int]]:
     if not doc.has_annotation("SENT_START"):
         return [(0, len(doc.text))]
     return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def sentence_starts(doc: Doc) -> tuple[list[int], list[int]]:
+    """Token and character offsets where sentences start, read in one array call.
+
+    ``doc.sents`` builds a Span per sentence and ``span.sent`` rescans the Doc for every
+    span; components that look up the sentence of many spans bisect these lists instead.
+    """
+    if not len(doc) or not doc.has_annotation("SENT_START"):
+        return [0], [0]
+    arr = doc.to_array([SENT_START, IDX])
+    rows = numpy.flatnonzero(arr[:, 0] == 1)
+    toks = rows.tolist()
+    chars = arr[rows, 1].tolist()
+    if not toks or toks[0] != 0:
+        toks.insert(0, 0)
+        chars.insert(0, 0)
+    return toks, chars
+
+
+def expand_leading_in(pattern: list[dict]) -> list[list[dict]]:
+    """Equivalent token patterns whose first token needs no Python predicate.
+
+    spaCy's Matcher starts every pattern at every token; a first token ``{"LOWER": {"IN":
+    [...]}}`` calls a Python predicate there, a plain ``{"LOWER": "word"}`` is a C compare.
+    One pattern per word (and one without an optional first token) matches the same spans
+    about 3x faster.
+    """
+    if not pattern:
+        return [pattern]
+    first = pattern[0]
+    keys = set(first) - {"OP"}
+    op = first.get("OP")
+    if keys != {"LOWER"} or not isinstance(first["LOWER"], dict) or set(first["LOWER"]) != {"IN"}:
+        return [pattern]
+    if op not in (None, "?"):
+        return [pattern]
+    out = [[{"LOWER": w}, *pattern[1:]] for w in dict.fromkeys(first["LOWER"]["IN"])]
+    if op == "?" and len(pattern) > 1:
+        out.extend(expand_leading_in(pattern[1:]))
+    return out
+
+
+NEVER = "(?!)"  # a regex that matches nothing
+
+
+def empty_like(rules):
+    """The same structure as ``rules`` with every list emptied and every string a regex
+    that never matches; numbers and booleans are kept."""
+    if isinstance(rules, dict):
+        return {k: (v if k.startswith("_") else empty_like(v)) for k, v in rules.items()}
+    if isinstance(rules, list):
+        return []
+    if isinstance(rules, str):
+        return NEVER
+    return rules
+
+
+def ensure_sentences(doc: Doc) -> Doc:
+    """Components that read sentences work without a splitter before them: they split
+    with ``iro_sentences``' rules when the Doc has no sentence boundaries."""
+    if len(doc) and not doc.has_annotation("SENT_START"):
+        from .sentences import LineSentencizer
+
+        LineSentencizer(None)(doc)
+    return doc

@@ -17,7 +17,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, set_group
+from .base import RuleComponent, char_span, compile_alternation, ensure_sentences, set_group
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
@@ -148,7 +148,7 @@ class DecisionFacts(RuleComponent):
     def review_date(self, doc: Doc) -> tuple[str | None, object]:
         dates = list(doc.spans.get("dates", []))
         for d in dates:
-            if d._.iro["role"] == "review":
+            if d._.iro.get("role") == "review":
                 return d._.iro["value"], d
         text = doc.text
         if HEARING.search(text[:3000]):
@@ -156,7 +156,9 @@ class DecisionFacts(RuleComponent):
             for d in dates:
                 if d.start_char > head:
                     break
-                if d._.iro["format"] in ("month_d_y", "numeric", "mon_d_y_slash") and d._.iro["role"] not in (
+                if d._.iro.get("format") in ("month_d_y", "numeric", "mon_d_y_slash") and d._.iro.get(
+                    "role"
+                ) not in (
                     "hearing",
                     "injury",
                 ):
@@ -291,6 +293,7 @@ class DecisionFacts(RuleComponent):
         }
 
     def __call__(self, doc: Doc) -> Doc:
+        ensure_sentences(doc)
         case = dict(doc._.iro_case or {})
         review, review_span = self.review_date(doc)
         if review_span is not None:

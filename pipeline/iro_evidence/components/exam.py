@@ -1,11 +1,17 @@
 """Physical-exam signs: reflexes, strength, sensation, SLR, Spurling's, atrophy, range of
-motion, tenderness, spasm and gait, each with a status and a side.
+motion, tenderness, spasm and gait, each with a status, a side and its details.
+
+Reviews turn on what the examination found, so each sign keeps what an analyst checks:
+the reflex (biceps, Achilles, ...) and grade (``2+``, ``4/5``), the muscle or myotome,
+the dermatome, SLR degrees and position (seated / supine), atrophy circumference.
 
 Rules are regexes per (sign, status) in ``patterns/exam.json``, tried in order so that
-"no atrophy" (absent) wins over "atrophy" (present). Rules whose own words state the
-absence are flagged so that ConText does not flip them a second time. The side is the
-one named in the clause around the sign (left and right together are bilateral); the
-grade, muscle and dermatome words stay in the span text for the evidence table.
+"no atrophy" (absent) wins over "atrophy" (present). A rule is ``stated`` when its own
+words give the status ("reflexes are 2+", "negative SLR"): ConText negation around it
+then does not flip it. Bare signs ("tenderness", "weakness") take their status from
+ConText ("no tenderness or spasm"). A ``contrast`` clause gives a second finding
+("positive on the left and negative on the right"). Side comes from the clause around
+the sign; left and right together are bilateral.
 """
 
 from __future__ import annotations
@@ -16,8 +22,7 @@ from spacy.tokens import Doc
 
 from .base import RuleComponent, char_span, set_group
 
-GRADE = re.compile(r"\b([0-4][+-]?/5|[0-4]\+?)(?=\W|$)")
-DEGREES = re.compile(r"(\d{1,3})\s*(?:degrees|°)")
+GRADE = re.compile(r"(?<![\w/])([0-5][+-]?/5|[0-4]\+|[0-4](?=/4)|trace)(?![\w/])", re.I)
 
 
 class ExamMatcher(RuleComponent):
@@ -25,17 +30,34 @@ class ExamMatcher(RuleComponent):
 
     def compile(self) -> None:
         r = self.rules
-        self.exam_rules = [
-            (sign, status, re.compile(p, re.I), bool(neg)) for sign, status, p, neg in r["rules"]
-        ]
-        self.side_res = {side: re.compile(p) for side, p in r["side"].items()}
+        self.exam_rules = []
+        for rule in r.get("rules", []):
+            if isinstance(rule, dict):
+                sign, status, pat, stated = rule["sign"], rule["status"], rule["pattern"], rule["stated"]
+            else:  # the older list form [sign, status, pattern, stated]
+                sign, status, pat, stated = rule
+            self.exam_rules.append((sign, status, re.compile(pat, re.I), bool(stated)))
+        self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
-        self.symptom_re = re.compile(r["symptom_context"], re.I)
+        self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
+        self.clause_break = re.compile(r.get("clause_break", r"[.;\n]\s"), re.I)
+        contrast = r.get("contrast", {})
+        self.contrast_re = re.compile(contrast["pattern"], re.I) if contrast else None
+        self.contrast_signs = contrast.get("signs", {})
+        d = r.get("details", {})
+        self.detail_window = d.get("window", 70)
+        self.detail_res = {
+            k: re.compile(v["pattern"] if isinstance(v, dict) else v, re.I)
+            for k, v in d.items()
+            if k != "window"
+        }
+        self.detail_norm = {k: v.get("norm", {}) for k, v in d.items() if isinstance(v, dict)}
 
     def find(self, text: str) -> list[dict]:
+        """Exam facts of ``text`` as dicts (start, end, sign, status, stated, side, details)."""
         taken: list[tuple[int, int]] = []
         out = []
-        for sign, status, pat, neg in self.exam_rules:
+        for sign, status, pat, stated in self.exam_rules:
             for m in pat.finditer(text):
                 s, e = m.span()
                 if any(s < b and e > a for a, b in taken):
@@ -43,25 +65,45 @@ class ExamMatcher(RuleComponent):
                 if self.symptom_re.search(text[max(0, s - 40) : s]):
                     continue  # "complains of weakness" is a symptom, not an exam sign
                 taken.append((s, e))
-                out.append(
-                    {
-                        "start": s,
-                        "end": e,
-                        "sign": sign,
-                        "status": status,
-                        "negated_in_pattern": neg,
-                        "side": self.side(text, s, e),
-                    }
-                )
-        return sorted(out, key=lambda f: f["start"])
+                fact = {"start": s, "end": e, "sign": sign, "status": status, "stated": stated}
+                fact["side"] = self.side(text, s, e)
+                fact.update(self.details(text, s, e, sign))
+                out.append(fact)
+                extra = self.contrast(text, fact)
+                if extra and not any(extra["start"] < b and extra["end"] > a for a, b in taken):
+                    taken.append((extra["start"], extra["end"]))
+                    out.append(extra)
+        return self.merge(text, sorted(out, key=lambda f: f["start"]))
+
+    def merge(self, text: str, facts: list[dict]) -> list[dict]:
+        """One finding per phrase: "weakness of the right EHL graded 4/5" is one strength fact."""
+        out: list[dict] = []
+        for f in facts:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and (prev["sign"], prev["status"]) == (f["sign"], f["status"])
+                and f["start"] - prev["end"] <= 60
+                and not re.search(r"[.;,]|\band\b", text[prev["end"] : f["start"]])
+            ):
+                merged = {**prev, "end": f["end"], "stated": prev["stated"] or f["stated"]}
+                merged["side"] = self.side(text, prev["start"], f["end"])
+                merged.update(self.details(text, prev["start"], f["end"], f["sign"]))
+                out[-1] = merged
+                continue
+            out.append(f)
+        return out
+
+    def _clause(self, text: str, s: int, e: int, window: int) -> tuple[str, str]:
+        """Words before and after the sign, cut at the clause boundaries around it."""
+        left = self.clause_break.split(text[max(0, s - window) : s])[-1]
+        right = self.clause_break.split(text[e : e + window])[0]
+        return left, right
 
     def side(self, text: str, s: int, e: int) -> str | None:
-        lo = max(0, s - self.side_window)
-        hi = e + self.side_window
-        left_ctx = re.split(r"[.;\n]\s", text[lo:s])[-1]
-        right_ctx = re.split(r"[.;\n]\s|,\s+(?:and\s+)?(?:there|he|she|the)\b", text[e:hi])[0]
-        found = set()
-        for ctx in (text[s:e], left_ctx, right_ctx):
+        left_ctx, right_ctx = self._clause(text, s, e, self.side_window)
+        found: set[str] = set()
+        for ctx in (text[s:e], right_ctx, left_ctx):
             found |= {side for side, pat in self.side_res.items() if pat.search(ctx)}
             if found:
                 break
@@ -69,24 +111,79 @@ class ExamMatcher(RuleComponent):
             return "bilateral"
         return next(iter(found), None)
 
+    def details(self, text: str, s: int, e: int, sign: str) -> dict:
+        left, right = self._clause(text, s, e, self.detail_window)
+        clause = f"{left}{text[s:e]}{right}"
+        own = text[s:e]
+        out: dict = {}
+        g = GRADE.search(own)
+        out["grade"] = g.group(1) if g else None
+        if out["grade"] is None and sign in ("strength", "reflexes"):
+            g = GRADE.search(right[:25])
+            out["grade"] = g.group(1) if g else None
+
+        def first(key: str, where: str) -> str | None:
+            pat = self.detail_res.get(key)
+            m = pat.search(where) if pat else None
+            if not m:
+                return None
+            val = next(x for x in m.groups() if x) if m.groups() else m.group()
+            val = re.sub(r"\s+", " ", val).lower()
+            return self.detail_norm.get(key, {}).get(val, val)
+
+        if sign == "reflexes":
+            out["reflex"] = first("reflex", clause)
+        if sign == "strength":
+            out["muscle"] = first("muscle", clause)
+            out["myotome"] = (first("myotome", clause) or "").upper() or None
+        if sign == "sensation":
+            out["dermatome"] = (first("dermatome", clause) or "").upper() or None
+        if sign == "straight_leg_raise":
+            deg = first("degrees", right)
+            out["degrees"] = float(deg) if deg else None
+            out["position"] = first("position", clause)
+        if sign == "atrophy":
+            m = (
+                self.detail_res["circumference"].search(clause)
+                if "circumference" in self.detail_res
+                else None
+            )
+            if m:
+                num, unit = [x for x in m.groups() if x][:2]
+                out["circumference"] = f"{num} {unit.lower()[:2] if unit.lower() != 'mm' else 'mm'}"
+        return out
+
+    def contrast(self, text: str, fact: dict) -> dict | None:
+        """ "positive on the left and negative on the right": the second finding."""
+        words = self.contrast_signs.get(fact["sign"])
+        if not words or self.contrast_re is None:
+            return None
+        m = self.contrast_re.match(text, fact["end"], fact["end"] + 90)
+        if not m:
+            return None
+        status = words.get(m.group("word").lower())
+        side = m.group("side1") or m.group("side2")
+        if not status or not side:
+            return None
+        s, e = m.start("word"), m.end("word")
+        return {
+            "start": s,
+            "end": e,
+            "sign": fact["sign"],
+            "status": status,
+            "stated": True,
+            "side": side.lower(),
+            **self.details(text, s, e, fact["sign"]),
+        }
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
         spans = []
-        for f in self.find(text):
+        for f in self.find(doc.text):
             span = char_span(doc, f["start"], f["end"], f["sign"])
             if span is None:
                 continue
-            grade = GRADE.search(span.text)
-            deg = DEGREES.search(text[f["end"] : f["end"] + 25])
-            span._.iro = {
-                **(span._.iro or {}),
-                "sign": f["sign"],
-                "status": f["status"],
-                "side": f["side"],
-                "negated_in_pattern": f["negated_in_pattern"],
-                "grade": grade.group(1) if grade else None,
-                "degrees": float(deg.group(1)) if deg and f["sign"] == "straight_leg_raise" else None,
-            }
+            info = {k: v for k, v in f.items() if k not in ("start", "end")}
+            span._.iro = {**(span._.iro or {}), **info}
             spans.append(span)
         set_group(doc, "exam", spans)
         return doc

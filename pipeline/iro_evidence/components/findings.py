@@ -1,12 +1,24 @@
-"""Finding frames: each size linked to its finding, level and study.
+"""Finding frames: each finding and each size linked to its type, level and study.
 
-Finding terms (bulge, protrusion, stenosis, ...) become spans in ``doc.spans["findings"]``.
-Then every measurement is linked by rules that follow how letters are written:
-the finding is the first term after the size in its clause (``1.5 mm bulge/small
-protrusion`` is a bulge), else the nearest before; the level is the one written right after
-the size (``2 mm bulge at L4-5``), else the nearest before it in the clause (``At L4-5
-there is a 4 mm protrusion``), else earlier in the sentence; the study is the nearest one
-named before, in the sentence or the two before it.
+Finding terms (bulge, protrusion, stenosis, annular tear, ...) become spans in
+``doc.spans["findings"]`` with a subtype (foraminal, retrolisthesis, ...), positions
+(central, left, ...) and a grade (``moderate`` stenosis, ``grade 1`` anterolisthesis).
+Then findings and sizes are linked by rules that follow how letters are written:
+
+- a size's finding is the first term after it in its clause (``1.5 mm bulge/small
+  protrusion`` is a bulge), unless the size is predicated of a term before it
+  (``osteophyte complex measuring 0.4 cm``), else the nearest before; a word that names
+  what is measured (``the thecal sac measured 8 mm``) stands for stenosis;
+- the level is the one written right after (``2 mm bulge at L4-5``, with lists: ``2 mm
+  bulges at L3-4 and L4-5``), else the nearest before in the clause (``At C4-5 and C6-7
+  there are 1-2 mm bulges``), else earlier in the sentence, else, for ``at that level``,
+  in the sentence before; ``L4 on L5`` is L4-L5;
+- the study is the nearest imaging study before in the sentence, else later in the same
+  sentence, else before in the paragraph (a study named in the sentence before).
+
+Sizes keep the links in ``span._.iro`` (``finding``, ``level``, ``study``,
+``study_date`` and their offsets); findings keep ``level``, ``study``, ``size_mm``.
+Several levels are joined by ``|``.
 """
 
 from __future__ import annotations
@@ -17,6 +29,9 @@ import re
 from spacy.tokens import Doc
 
 from .base import RuleComponent, char_span, compile_alternation, set_group
+from .levels import expand
+
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
 
 class FindingLinker(RuleComponent):
@@ -24,103 +39,309 @@ class FindingLinker(RuleComponent):
 
     def compile(self) -> None:
         r = self.rules
-        self.term_type = {}
+        self.term_type: dict[str, str] = {}
         for typ, terms in r["types"].items():
             for t in terms:
-                self.term_type.setdefault(re.sub(r"\s+", " ", t.lower()), typ)
+                self.term_type.setdefault(_key(t), typ)
         self.term_re = compile_alternation(list(self.term_type))
+        self.subtype = {_key(t): sub for sub, terms in r["subtypes"].items() for t in terms}
+        self.context_type = {_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
+        self.context_re = compile_alternation(list(self.context_type))
         self.position_re = compile_alternation(r["positions"])
+        self.position_after = re.compile(r["position_after"], re.I)
+        self.severity = re.compile(r["severity"], re.I)
+        self.listhesis_grade = re.compile(r["listhesis_grade"], re.I)
+        self.grade_window = r.get("listhesis_grade_window", 30)
+        self.not_findings = re.compile(r["not_findings"], re.I)
         self.clause_split = re.compile(r["clause_split"])
         self.after_chars = r.get("finding_after_chars", 60)
         self.before_chars = r.get("finding_before_chars", 60)
+        self.level_after_chars = r.get("level_after_chars", 80)
+        self.level_joiner = re.compile(r["level_list_joiner"], re.I)
+        self.level_after_block = re.compile(r["level_after_block"])
+        self.same_level = re.compile(r["same_level"], re.I)
+        self.vertebra_pair = re.compile(r["vertebra_pair"], re.I)
+        self.size_predicate = re.compile(r["size_predicate"], re.I)
+        self.measurement_findings = set(r["measurement_findings"])
+        self.study_excluded = set(r["study_excluded"])
+
+    # ------------------------------------------------------------------ terms
+    def find(self, text: str) -> list[dict]:
+        """Finding terms with type, subtype, positions and grade."""
+        blocked = [(m.start(), m.end()) for m in self.not_findings.finditer(text)]
+        out = []
+        for m in self.term_re.finditer(text):
+            if any(s <= m.start() < e for s, e in blocked):
+                continue
+            key = _key(m.group())
+            typ = self.term_type[key]
+            clause_start = _last_split(self.clause_split, text, m.start())
+            before = text[max(clause_start, m.start() - 40) : m.start()]
+            positions = [p.group().lower() for p in self.position_re.finditer(before + " " + m.group())]
+            pa = self.position_after.match(text, m.end())
+            if pa:
+                positions.append((pa["a"] or pa["b"] or pa["c"]).lower())
+            grade = None
+            if typ == "spondylolisthesis":
+                window = text[max(clause_start, m.start() - self.grade_window) : m.end() + self.grade_window]
+                g = self.listhesis_grade.search(window)
+                if g:
+                    grade = f"grade {ROMAN.get(g['g1'].upper(), g['g1'])}"
+            if grade is None:
+                sev = list(self.severity.finditer(before))
+                if sev and not self.term_re.search(before[sev[-1].end() :]):
+                    grade = re.sub(r"\s*(?:-|/|\bto\b)\s*", " to ", sev[-1].group().lower())
+            out.append(
+                {
+                    "start": m.start(),
+                    "end": m.end(),
+                    "finding": typ,
+                    "subtype": self.subtype.get(key),
+                    "position": sorted(set(positions)),
+                    "grade": grade,
+                }
+            )
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
         findings = []
-        for m in self.term_re.finditer(text):
-            span = char_span(doc, m.start(), m.end(), self.term_type[re.sub(r"\s+", " ", m.group().lower())])
+        for f in self.find(doc.text):
+            span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue
-            window = text[max(0, m.start() - 40) : m.start()]
-            positions = sorted({p.group().lower() for p in self.position_re.finditer(window)})
-            span._.iro = {**(span._.iro or {}), "finding": span.label_, "position": positions}
+            span._.iro = {**(span._.iro or {}), **{k: v for k, v in f.items() if k not in ("start", "end")}}
             findings.append(span)
         set_group(doc, "findings", findings)
-        self.link(doc, findings)
+        self.link(doc, list(doc.spans["findings"]))
         return doc
 
+    # ------------------------------------------------------------------ links
     def link(self, doc: Doc, findings) -> None:
         text = doc.text
         sizes = list(doc.spans["measurements"]) if "measurements" in doc.spans else []
-        levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-        studies = list(doc.spans["studies"]) if "studies" in doc.spans else []
+        cands = self._level_candidates(text, list(doc.spans["levels"]) if "levels" in doc.spans else [])
+        studies = [
+            s
+            for s in (doc.spans["studies"] if "studies" in doc.spans else [])
+            if s._.iro and s._.iro.get("type") not in self.study_excluded
+        ]
         sents = (
             [(s.start_char, s.end_char) for s in doc.sents]
             if doc.has_annotation("SENT_START")
             else [(0, len(text))]
         )
-        sent_starts = [s for s, _ in sents]
+        self._sents = sents
+        self._sent_starts = [s for s, _ in sents]
+        size_starts = [z.start_char for z in sizes]
+
+        prev_finding = None
+        prev_clause = None
         for size in sizes:
-            k = bisect.bisect_right(sent_starts, size.start_char) - 1
-            s0, s1 = sents[k]
-            c0, c1 = self._clause(text, size.start_char, size.end_char, s0, s1)
-            finding = self._finding(findings, size, c0, c1)
-            level = self._level(text, levels, size, c0, s0, sizes)
-            study = self._study(studies, size, sents[max(0, k - 2)][0])
+            k, c0, c1 = self._where(text, size.start_char, size.end_char)
+            nxt = [s for s in size_starts if s > size.end_char]
+            finding, label = self._finding_for_size(text, findings, size, c0, min([c1] + nxt[:1]))
+            if finding is None and label is None and prev_clause == (c0, c1) and prev_finding is not None:
+                finding, label = prev_finding  # "4 mm in flexion and 2.5 mm in extension"
+            prev_finding, prev_clause = (finding, label), (c0, c1)
+            stop = min([size.end_char + self.level_after_chars, c1] + nxt[:1])
+            ftype = finding.label_ if finding is not None else None
+            level = self._level(text, cands, size.start_char, size.end_char, stop, k, c0, ftype)
+            study = self._study(studies, size.start_char, k)
             info = dict(size._.iro or {})
             info.update(
                 {
-                    "finding": finding.label_ if finding is not None else None,
+                    "finding": label,
                     "finding_offsets": [finding.start_char, finding.end_char]
                     if finding is not None
                     else None,
-                    "level": level._.iro["value"] if level is not None else None,
-                    "level_offsets": [level.start_char, level.end_char] if level is not None else None,
-                    "study": study._.iro["type"] if study is not None else None,
-                    "study_offsets": [study.start_char, study.end_char] if study is not None else None,
-                    "study_date": (study._.iro["dates"] or [None])[0] if study is not None else None,
+                    **_level_info(level),
+                    **_study_info(study),
                 }
             )
             size._.iro = info
+        for f in findings:
+            k, c0, c1 = self._where(text, f.start_char, f.end_char)
+            stop = min(f.end_char + self.level_after_chars, c1)
+            level = self._level(text, cands, f.start_char, f.end_char, stop, k, c0, f.label_)
+            study = self._study(studies, f.start_char, k)
+            size = next(
+                (z for z in sizes if (z._.iro or {}).get("finding_offsets") == [f.start_char, f.end_char]),
+                None,
+            )
+            info = dict(f._.iro or {})
+            info.update(
+                {
+                    **_level_info(level),
+                    **_study_info(study),
+                    "size_mm": size._.iro["value_mm"] if size is not None else None,
+                    "size_max_mm": size._.iro["value_max_mm"] if size is not None else None,
+                    "size_offsets": [size.start_char, size.end_char] if size is not None else None,
+                }
+            )
+            f._.iro = info
 
-    def _clause(self, text, s, e, s0, s1):
-        c0 = s0
-        for m in self.clause_split.finditer(text, s0, s):
-            c0 = m.end()
+    def _where(self, text: str, s: int, e: int) -> tuple[int, int, int]:
+        """Sentence index and clause bounds of a mention."""
+        k = max(0, bisect.bisect_right(self._sent_starts, s) - 1)
+        s0, s1 = self._sents[k]
+        c0 = max(s0, _last_split(self.clause_split, text, s, s0))
         m = self.clause_split.search(text, e, s1)
-        return c0, (m.start() if m else s1)
+        return k, c0, (m.start() if m else s1)
 
-    def _finding(self, findings, size, c0, c1):
-        after = [
-            f for f in findings if size.end_char <= f.start_char < min(c1, size.end_char + self.after_chars)
-        ]
-        if after:
-            return after[0]
-        before = [
-            f
-            for f in findings
-            if max(c0, size.start_char - self.before_chars) <= f.start_char < size.start_char
-        ]
-        return before[-1] if before else None
+    def _finding_for_size(self, text, findings, size, c0, c1):
+        """(finding span or None, case-record label or None) of one size; a finding after
+        the size is looked for up to c1 (the clause end or the next size)."""
+        s, e = size.start_char, size.end_char
+        before = [f for f in findings if max(c0, s - self.before_chars) <= f.start_char and f.end_char <= s]
+        after = [f for f in findings if e <= f.start_char < min(c1, e + self.after_chars)]
+        ctx = [m for m in self.context_re.finditer(text, max(c0, s - self.before_chars), s)]
+        chosen = None
+        if before and self.size_predicate.match(text[before[-1].end_char : s]):
+            chosen = before[-1]  # "osteophyte complex measuring 0.4 cm"
+        elif after:
+            chosen = after[0]
+        elif before:
+            chosen = before[-1]
+        if ctx and (chosen is None or chosen.end_char <= ctx[-1].start() < s):
+            # "with the canal measuring 9 mm": the measured structure is nearer than the finding
+            return None, self.context_type[_key(ctx[-1].group())]
+        if chosen is None:
+            return None, None
+        label = chosen.label_ if chosen.label_ in self.measurement_findings else "other"
+        return chosen, label
 
-    def _level(self, text, levels, size, c0, s0, sizes):
-        nxt = [z.start_char for z in sizes if z.start_char > size.end_char]
-        stop = min([size.end_char + 80] + nxt)
-        for lv in levels:
-            if size.end_char <= lv.start_char < stop and lv._.iro["kind"] in ("disc", "span"):
-                if not re.search(r"[,;.]\s", text[size.end_char : lv.start_char]):
-                    return lv if lv._.iro["kind"] == "disc" else None
-        before = [lv for lv in levels if c0 <= lv.end_char <= size.start_char]
-        if not before:
-            before = [lv for lv in levels if s0 <= lv.end_char <= size.start_char]
-        if before and before[-1]._.iro["kind"] == "disc":
-            return before[-1]
+    def _level_candidates(self, text: str, levels) -> list[dict]:
+        """Disc levels and spans, plus vertebra pairs ('L4 on L5'), plus vertebrae."""
+        cands = []
+        for i, lv in enumerate(levels):
+            kind = lv._.iro["kind"]
+            cands.append(
+                {
+                    "s": lv.start_char,
+                    "e": lv.end_char,
+                    "values": lv._.iro["value"].split("|"),
+                    "kind": kind,
+                    "offsets": [[lv.start_char, lv.end_char]],
+                }
+            )
+            if kind in ("vertebra", "root") and i + 1 < len(levels):
+                nxt = levels[i + 1]
+                if nxt._.iro["kind"] in ("vertebra", "root") and self.vertebra_pair.match(
+                    text[lv.end_char : nxt.start_char]
+                ):
+                    pair = expand(lv._.iro["value"], nxt._.iro["value"])
+                    if len(pair) == 1:
+                        cands.append(
+                            {
+                                "s": lv.start_char,
+                                "e": nxt.end_char,
+                                "values": pair,
+                                "kind": "disc",
+                                "offsets": [[lv.start_char, lv.end_char], [nxt.start_char, nxt.end_char]],
+                            }
+                        )
+        cands.sort(key=lambda c: (c["s"], -c["e"]))
+        return cands
+
+    def _usable(self, cand: dict, ftype: str | None) -> bool:
+        return cand["kind"] in ("disc", "span") or (cand["kind"] == "vertebra" and ftype == "fracture")
+
+    def _level(self, text, cands, s, e, stop, k, c0, ftype) -> dict | None:
+        # 1. right after: "2 mm bulge at L4-5", "bulges at L3-4 and L4-5"
+        for i, c in enumerate(cands):
+            if c["s"] < e or c["s"] >= stop:
+                continue
+            if self.level_after_block.search(text[e : c["s"]]):
+                break
+            if not self._usable(c, ftype):
+                continue
+            return self._extend(text, cands, i, +1)
+        # 2. before in the clause, 3. before in the sentence
+        s0 = self._sents[k][0]
+        for lo in (c0, s0):
+            i = self._last_before(cands, lo, s, ftype)
+            if i is not None:
+                return self._extend(text, cands, i, -1)
+        # 4. "at that level": the sentence before
+        if k > 0 and self.same_level.search(text[c0:stop]):
+            i = self._last_before(cands, self._sents[k - 1][0], s0, ftype)
+            if i is not None:
+                return self._extend(text, cands, i, -1)
         return None
 
-    def _study(self, studies, size, start):
-        before = [
-            st
-            for st in studies
-            if start <= st.start_char < size.start_char and st._.iro["type"] not in ("EMG_NCV", "FCE")
-        ]
-        return before[-1] if before else None
+    def _last_before(self, cands, lo, s, ftype) -> int | None:
+        best = None
+        for i, c in enumerate(cands):
+            if c["s"] >= lo and c["e"] <= s and self._usable(c, ftype):
+                if (
+                    best is None
+                    or c["e"] > cands[best]["e"]
+                    or (c["e"] == cands[best]["e"] and c["s"] < cands[best]["s"])
+                ):
+                    best = i
+        return best
+
+    def _extend(self, text, cands, i, step) -> dict:
+        """A level and the levels listed with it ('L3-4, L4-5, and L5-S1')."""
+        group = [cands[i]]
+        j = i + step
+        while 0 <= j < len(cands):
+            a, b = (group[-1], cands[j]) if step > 0 else (cands[j], group[-1])
+            if b["s"] < a["e"]:  # overlapping (a pair and its vertebrae)
+                j += step
+                continue
+            if not (cands[j]["kind"] in ("disc", "span") and self.level_joiner.match(text[a["e"] : b["s"]])):
+                break
+            group.append(cands[j])
+            j += step
+        if step < 0:
+            group.reverse()
+        values, offsets = [], []
+        for c in group:
+            values += [v for v in c["values"] if v not in values]
+            offsets += c["offsets"]
+        return {"values": values, "offsets": offsets}
+
+    def _study(self, studies, pos: int, k: int):
+        s0, s1 = self._sents[k]
+        before = [st for st in studies if st.start_char < pos]
+        if before and before[-1].start_char >= s0:
+            return before[-1]
+        later = [st for st in studies if pos < st.start_char < s1]
+        if later:
+            return later[0]
+        if before:
+            lo = self._sents[max(0, k - 6)][0]
+            st = before[-1]
+            if st.start_char >= lo and "\n\n" not in st.doc.text[st.end_char : pos].replace(" ", ""):
+                return st
+        return None
+
+
+def _key(term: str) -> str:
+    return re.sub(r"\s+", " ", term.lower())
+
+
+def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:
+    start = max(lo, pos - 400)
+    end = lo
+    for m in pattern.finditer(text, start, pos):
+        end = m.end()
+    return end
+
+
+def _level_info(level: dict | None) -> dict:
+    if level is None:
+        return {"level": None, "level_offsets": None}
+    return {"level": "|".join(level["values"]), "level_offsets": level["offsets"]}
+
+
+def _study_info(study) -> dict:
+    if study is None:
+        return {"study": None, "study_offsets": None, "study_date": None}
+    dates = study._.iro.get("dates") or []
+    return {
+        "study": study._.iro["type"],
+        "study_offsets": [study.start_char, study.end_char],
+        "study_date": dates[0] if dates else None,
+    }

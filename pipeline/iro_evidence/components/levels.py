@@ -3,7 +3,11 @@
 One regex (``patterns/levels.json``) finds a vertebra or a pair of vertebrae; a pair that
 is more than one disc apart (``L4-S1``, ``C2-C7``) and two matches joined by "through" or
 "to" (``C3 through C6``, ``L3-4 to L5-S1``) expand into every intervertebral level
-between. Canonical forms follow the gold format: ``C5-C6``, ``L5-S1``, ``C6``.
+between. Chains (``L4-5-S1``) and bare pairs in a list (``C4-5, 5-6 and 6-7``) take the
+letter of the level before. Each span has a ``kind``: ``disc`` (one intervertebral
+level), ``span`` (several), ``vertebra`` or ``root``. Canonical forms follow the gold
+format: ``C5-C6``, ``L5-S1``, ``C6``. Traps (``T1-weighted``, ``T2 signal``, CPT/ICD
+codes, ``S1 joint``) are rejected by the context around the match.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ SPINE = (
     [f"C{i}" for i in range(1, 8)] + [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)] + ["S1"]
 )
 POSITION = {v: i for i, v in enumerate(SPINE)}
+REGION = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "lumbar"}
 
 
 def expand(a: str, b: str) -> list[str]:
@@ -29,15 +34,26 @@ def expand(a: str, b: str) -> list[str]:
     return [f"{SPINE[k]}-{SPINE[k + 1]}" for k in range(i, j)]
 
 
+def region_of(level: str) -> str | None:
+    """Spine region of a canonical level or vertebra (``C5-C6`` -> cervical)."""
+    return REGION.get(level[:1].upper())
+
+
 class LevelMatcher(RuleComponent):
     rules_file = "levels.json"
 
     def compile(self) -> None:
         r = self.rules
         self.level_re = re.compile(r["level"], re.I)
+        # used with Pattern.match(text, pos), where "^" would never match
+        self.chain_dash = re.compile(r["chain_dash"].lstrip("^"), re.I)
+        self.chain_list = re.compile(r["chain_list"].lstrip("^"), re.I)
         self.joiner_re = re.compile(r["range_joiners"], re.I)
         self.trap_after = re.compile(r["traps_after"], re.I)
         self.trap_before = re.compile(r["traps_before"], re.I)
+        self.seq_before = re.compile(r["sequence_trap_before"], re.I)
+        self.seq_after = re.compile(r["sequence_trap_after"], re.I)
+        self.sacral_joint = re.compile(r["sacral_joint_trap"], re.I)
         self.root_re = re.compile(r["root_context"], re.I)
         self.max_v = r["max_vertebra"]
 
@@ -48,47 +64,73 @@ class LevelMatcher(RuleComponent):
             return None
         return f"{letter}{n}"
 
+    def _pair(self, a: str, letter_b: str | None, bn: str) -> str | None:
+        """The lower vertebra of a pair; "L5-1" is read as L5-S1."""
+        if letter_b is None and a == "L5" and int(bn) == 1:
+            return "S1"
+        return self._vertebra(letter_b or a[0], bn)
+
     def find(self, text: str) -> list[dict]:
         """Level mentions as dicts: start, end, kind (disc, span, vertebra, root), levels."""
         out: list[dict] = []
-        for m in self.level_re.finditer(text):
+        pos = 0
+        while True:
+            m = self.level_re.search(text, pos)
+            if m is None:
+                break
+            pos = m.end()
             a = self._vertebra(m["a"], m["an"])
             if a is None:
                 continue
-            after = text[m.end() : m.end() + 20]
+            after = text[m.end() : m.end() + 24]
             before = text[max(0, m.start() - 40) : m.start()]
             if self.trap_after.match(after) or self.trap_before.search(before):
                 continue
             if m["a"].islower() and not m["sep"]:
                 continue  # a lone lower-case "l5" is too often something else
             if m["bn"] is None:
+                if a in ("T1", "T2") and (self.seq_before.search(before) or self.seq_after.match(after)):
+                    continue  # an MRI sequence ("on T2", "T1 and T2 images")
+                if a.startswith("S") and self.sacral_joint.match(after):
+                    continue
                 kind = "root" if self.root_re.match(after) else "vertebra"
                 if a == "C8" and kind != "root":
                     continue
-                out.append(
-                    {"start": m.start(), "end": m.end(), "kind": kind, "levels": [a], "first": a, "last": a}
-                )
+                out.append(_mention(m.start(), m.end(), kind, [a], a, a))
                 continue
-            letter_b = m["b"] or m["a"]
-            b = self._vertebra(letter_b, m["bn"])
-            if b is None:
-                continue
-            if m["b"] is None and m["a"].upper() == "L" and int(m["bn"]) == 1 and int(m["an"]) == 5:
-                b = "S1"  # "L5-1" is read as L5-S1
-            levels = expand(a, b)
+            b = self._pair(a, m["b"], m["bn"])
+            levels = expand(a, b) if b else []
             if not levels:
                 continue
-            out.append(
-                {
-                    "start": m.start(),
-                    "end": m.end(),
-                    "kind": "disc" if len(levels) == 1 else "span",
-                    "levels": levels,
-                    "first": a,
-                    "last": b,
-                }
-            )
+            out.append(_mention(m.start(), m.end(), "disc" if len(levels) == 1 else "span", levels, a, b))
+            pos = self._chain(text, out, pos)
         return self._join_ranges(text, out)
+
+    def _chain(self, text: str, out: list[dict], pos: int) -> int:
+        """Extend the last mention with 'L4-5-S1' and bare pairs 'C4-5, 5-6 and 6-7'."""
+        while True:
+            last = out[-1]
+            m = self.chain_dash.match(text, pos)
+            if m:
+                b = self._pair(last["last"], m["b"], m["bn"])
+                more = expand(last["last"], b) if b else []
+                if more and not self.trap_after.match(text[m.end() : m.end() + 24]):
+                    last["levels"] = last["levels"] + more
+                    last.update(end=m.end(), last=b, kind="span")
+                    pos = m.end()
+                    continue
+            m = self.chain_list.match(text, pos)
+            if m:
+                letter = last["first"][0]
+                a = self._vertebra(letter, m["an"])
+                b = self._pair(a, m["b"], m["bn"]) if a else None
+                levels = expand(a, b) if b else []
+                if len(levels) == 1 and POSITION[a] > POSITION[last["first"]]:
+                    start = m.start("an")
+                    out.append(_mention(start, m.end(), "disc", levels, a, b))
+                    pos = m.end()
+                    continue
+            return pos
 
     def _join_ranges(self, text: str, found: list[dict]) -> list[dict]:
         """'C3 through C6', 'L3-4 to L5-S1': two mentions become one span."""
@@ -103,14 +145,7 @@ class LevelMatcher(RuleComponent):
                     levels = expand(cur["first"], nxt["last"])
                     if levels:
                         out.append(
-                            {
-                                "start": cur["start"],
-                                "end": nxt["end"],
-                                "kind": "span",
-                                "levels": levels,
-                                "first": cur["first"],
-                                "last": nxt["last"],
-                            }
+                            _mention(cur["start"], nxt["end"], "span", levels, cur["first"], nxt["last"])
                         )
                         i += 2
                         continue
@@ -124,7 +159,11 @@ class LevelMatcher(RuleComponent):
             span = char_span(doc, f["start"], f["end"], "LEVEL")
             if span is None:
                 continue
-            span._.iro = {"value": "|".join(f["levels"]), "kind": f["kind"]}
+            span._.iro = {**(span._.iro or {}), "value": "|".join(f["levels"]), "kind": f["kind"]}
             spans.append(span)
         set_group(doc, "levels", spans)
         return doc
+
+
+def _mention(start: int, end: int, kind: str, levels: list[str], first: str, last: str) -> dict:
+    return {"start": start, "end": end, "kind": kind, "levels": levels, "first": first, "last": last}

@@ -1,9 +1,9 @@
-"""Sizes in millimetres: ``3mm``, ``3-4 mm``, ``0.4 cm``, ``a 2.5-mm``, ``5 x 7 mm``.
+"""Sizes in millimetres: ``3mm``, ``3-4 mm``, ``0.4 cm``, ``a 2.5-mm``, ``5 x 7 mm``, ``4 millimeters``.
 
 Each dimension of a size becomes one span in ``doc.spans["measurements"]`` with
-``value_mm`` (cm times 10) and, for a range, ``value_max_mm``. Pressures (mmHg),
-distances walked and needle sizes are no findings and are skipped; doses, degrees and
-percentages never match because their units are not lengths.
+``value_mm`` (cm times 10) and, for a range, ``value_max_mm``. Pressures (mmHg), rates
+(mm/hr), hardware, incisions, distances walked and needle sizes are no findings and are
+skipped; doses, degrees and percentages never match because their units are not lengths.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from .base import RuleComponent, char_span, set_group
 
 NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-DIMENSION_SPLIT = re.compile(r"\s*[x\u00d7]\s*")
+DIMENSION_SPLIT = re.compile(r"\s*(?:[x\u00d7]|by)\s*")
 RANGE_SPLIT = re.compile(r"\s*(?:-|\u2013|to)\s*")
 
 
@@ -28,11 +28,12 @@ class MeasurementMatcher(RuleComponent):
         self.not_after = re.compile(r["not_after"], re.I)
         self.not_before = re.compile(r["not_before"], re.I)
         self.cm_factor = float(r.get("cm_factor", 10))
+        self.after_window = r.get("after_window", 40)
 
     def find(self, text: str) -> list[dict]:
         out = []
         for m in self.size_re.finditer(text):
-            if self.not_after.match(text[m.end() : m.end() + 12]):
+            if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
                 continue
@@ -68,7 +69,13 @@ class MeasurementMatcher(RuleComponent):
             prev = span._.iro if spans and spans[-1] == span else None
             dims = (prev or {}).get("dims", [])
             dims.append([f["value_mm"], f["value_max_mm"]])
-            span._.iro = {"value_mm": dims[0][0], "value_max_mm": dims[0][1], "dims": dims, "unit": f["unit"]}
+            span._.iro = {
+                **(span._.iro or {}),
+                "value_mm": dims[0][0],
+                "value_max_mm": dims[0][1],
+                "dims": dims,
+                "unit": f["unit"],
+            }
             if prev is None:
                 spans.append(span)
         set_group(doc, "measurements", spans)

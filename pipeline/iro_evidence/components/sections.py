@@ -29,7 +29,8 @@ LINE_START = [
 ]
 WHOLE_LINE = " <whole line>"
 NUMBERING = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])?[.)]?$")
-MEDSPACY_KEYS = ("sections",)
+# doc._.sections and every token's _.section: medspaCy objects that a DocBin cannot restore
+MEDSPACY_KEYS = ("sections", "section")
 
 
 class SectionDetector(RuleComponent):

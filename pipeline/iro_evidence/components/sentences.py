@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -68,8 +70,9 @@ class LineSentencizer:
                 nxt = doc[i + 1] if i + 1 < n else None
                 if nxt is not None and nxt.is_space and "\n" in nxt.text:
                     prev_end = True
-        for tok, s in zip(doc, starts):
-            tok.is_sent_start = s
+        # one array write: setting ``tok.is_sent_start`` per token rescans the Doc each time
+        flags = numpy.array([1 if s else -1 for s in starts], dtype="int32").astype("uint64")
+        doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 

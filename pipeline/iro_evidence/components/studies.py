@@ -1,20 +1,28 @@
-"""Diagnostic studies: type, body region and the dates that belong to each.
+"""Diagnostic studies: type, body region, contrast and the dates that belong to each.
 
 Terms per study type live in ``patterns/studies.json`` (``MRI of the cervical spine``,
 ``radiographic report``, ``EMG/NCV``, ``lumbar myelogram and post-myelogram CT``).
-All-capital abbreviations match case-sensitively (so "Mr." is no MRI). A study takes the
-dates written right after it (``dated 10/04/11 and 01/02/12``, ``done 7/9/09``,
-``report of 11/15/11``) or right before it (``the December 2008 MRI``); those dates get
-the role ``study``. A study preceded by "request for" or "repeat" is marked not done.
+All-capital abbreviations match case-sensitively (so "Mr." is no MRI) and never right
+after a title ("Dr. MR" is a person). A study takes the dates written right after it
+(``dated 10/04/11 and 01/02/12``, ``done 7/9/09``, ``that was performed on June 8,
+2009``, ``in August, 2006, and subsequent studies on June 10 and December 5, 2008``) or
+right before it (``the December 2008 MRI``, ``On 03/20/17 the NCS``); those dates get the
+role ``study``. A month and day without a year in such a list takes the year of the date
+after it and is added to ``doc.spans["dates"]``. A study that is requested, ordered or
+recommended ("requested another myelogram") or said not to exist ("no MRI") is marked
+not done, unless the text says it was performed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from spacy.tokens import Doc
 
 from .base import RuleComponent, char_span, compile_alternation, set_group
+from .dates import MONTH_NAMES
+from .levels import region_of
 
 
 class StudyMatcher(RuleComponent):
@@ -27,7 +35,7 @@ class StudyMatcher(RuleComponent):
         for typ, terms in r["types"].items():
             for t in terms:
                 self.term_type.setdefault(_key(t), typ)
-                (upper if t.replace("/", "").isupper() else other).append(t)
+                (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_alternation(upper, flags=0)
         self.other_re = compile_alternation(other)
         self.region_word: dict[str, str] = {}
@@ -35,14 +43,27 @@ class StudyMatcher(RuleComponent):
             for w in words:
                 self.region_word[_key(w)] = region
         self.region_re = compile_alternation(list(self.region_word))
-        self.region_window = r.get("region_window", 45)
+        self.region_window = r.get("region_window", 50)
+        self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
         self.date_after = re.compile(r["date_after"], re.I)
+        self.date_after_yearless = re.compile(r["date_after_yearless"], re.I)
         self.date_after_max = r.get("date_after_max", 70)
+        self.date_tight = re.compile(r["date_tight"], re.I)
+        self.gap_block = re.compile(r["gap_block"], re.I)
+        self.before_gap = re.compile(r["before_gap"], re.I)
         self.date_before = re.compile(r["date_before"], re.I)
-        self.joiner = re.compile(r["date_list_joiner"], re.I)
-        self.not_done = re.compile(r["not_done"], re.I)
+        self.line_prefix = re.compile(r["line_prefix"])
+        self.list_gap = re.compile(r["list_gap"], re.I)
+        self.yearless = re.compile(r["yearless"], re.I)
+        self.not_done_cue = re.compile(r["not_done_cue"], re.I)
+        self.not_done_stop = re.compile(r["not_done_stop"], re.I)
+        self.not_done_max = r.get("not_done_max_words", 7)
+        self.done_verbs = re.compile(r["done_verbs"], re.I)
+        self.absent_before = re.compile(r["absent_before"], re.I)
+        self.person_before = re.compile(r["person_before"])
 
     def find(self, text: str) -> list[dict]:
+        """Study mentions (start, end, type), longest first, no overlaps, no persons."""
         hits = []
         for pat in (self.upper_re, self.other_re):
             for m in pat.finditer(text):
@@ -50,15 +71,25 @@ class StudyMatcher(RuleComponent):
         hits.sort(key=lambda h: (h[0], -h[1]))
         out, last_end = [], -1
         for s, e, typ in hits:
-            if s < last_end or typ is None:
+            if typ is None:
                 continue
+            if out and out[-1]["type"] == typ and s <= last_end + 1 and not text[last_end:s].strip():
+                out[-1]["end"] = last_end = max(e, last_end)  # "venous duplex" + "duplex ultrasound"
+                continue
+            if s < last_end:
+                continue
+            if self.person_before.search(text[max(0, s - 12) : s]):
+                continue  # "Dr. MR", "Mr. CT": initials of a person
             out.append({"start": s, "end": e, "type": typ})
             last_end = e
         return out
 
+    def _phrase_after(self, text: str, e: int) -> str:
+        """The words after a study term up to its date or the end of the phrase."""
+        return re.split(r"[.;\n(]|\bdated\b|\bon\b|\bwhich\b|\bthat\b", text[e : e + self.region_window])[0]
+
     def region(self, text: str, s: int, e: int) -> str | None:
-        after = re.split(r"[.;\n(]|\bdated\b|\bon\b", text[e : e + self.region_window])[0]
-        m = self.region_re.search(after)
+        m = self.region_re.search(self._phrase_after(text, e))
         if m:
             return self.region_word[_key(m.group())]
         before = re.split(r"[.;\n,)]", text[max(0, s - 25) : s])[-1]
@@ -66,6 +97,30 @@ class StudyMatcher(RuleComponent):
         if found:
             return self.region_word[_key(found[-1].group())]
         return None
+
+    def contrast_of(self, text: str, s: int, e: int) -> str | None:
+        """with / without / with_and_without contrast, from the study's own phrase."""
+        window = re.split(r"[.;\n]", text[max(0, s - 25) : s])[-1] + " " + self._phrase_after(text, e)
+        for name, pat in self.contrast:
+            if pat.search(window):
+                return name
+        return None
+
+    def done(self, text: str, s: int, date_gap: str) -> bool:
+        """False for a study that is requested/ordered or said not to exist."""
+        if date_gap and self.done_verbs.search(date_gap):
+            return True
+        before = text[max(0, s - 90) : s]
+        before = re.split(r"[.;:]\s|\n\s*\n", before)[-1]
+        if self.absent_before.search(before[-40:]):
+            return False
+        cues = list(self.not_done_cue.finditer(before))
+        if not cues:
+            return True
+        between = before[cues[-1].end() :]
+        if self.done_verbs.search(between) or self.not_done_stop.search(between):
+            return True
+        return len(between.split()) > self.not_done_max
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -75,54 +130,107 @@ class StudyMatcher(RuleComponent):
             else []
         )
         levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-        spans = []
+        spans, inferred = [], []
+        self._claimed: set[int] = set()  # dates already taken by a study written before
         for f in self.find(text):
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue
-            region = self.region(text, f["start"], f["end"])
-            linked = self._dates_for(text, f["start"], f["end"], dates)
-            if region is None:
-                region = _region_from_levels(span, levels)
-            done = not self.not_done.search(text[max(0, f["start"] - 40) : f["start"]])
+            linked, gap = self._dates_for(text, f["start"], f["end"], dates)
+            region = self.region(text, f["start"], f["end"]) or _region_from_levels(span, levels)
+            out = []
             for d in linked:
+                if isinstance(d, tuple):  # a yearless date completed from the list
+                    s, e, value = d
+                    dspan = char_span(doc, s, e, "DATE")
+                    if dspan is None:
+                        continue
+                    dspan._.iro = {"value": value, "format": "month_d_year_from_list", "role": "study"}
+                    inferred.append(dspan)
+                    d = dspan
                 d._.iro = {**d._.iro, "role": "study", "study": f["type"]}
+                out.append(d)
             span._.iro = {
+                **(span._.iro or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
                 "region": region,
-                "done": done,
-                "dates": [d._.iro["value"] for d in linked],
-                "date_offsets": [[d.start_char, d.end_char] for d in linked],
+                "contrast": self.contrast_of(text, f["start"], f["end"]),
+                "done": self.done(text, f["start"], gap),
+                "dates": [d._.iro["value"] for d in out],
+                "date_offsets": [[d.start_char, d.end_char] for d in out],
             }
             spans.append(span)
         set_group(doc, "studies", spans)
+        if inferred:
+            known = {(d.start_char, d.end_char) for d in doc.spans.get("dates", [])}
+            extra = [d for d in inferred if (d.start_char, d.end_char) not in known]
+            set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
 
-    def _dates_for(self, text: str, s: int, e: int, dates: list) -> list:
-        linked = []
-        for d in dates:
-            if d.start_char >= e and d.start_char - e <= self.date_after_max:
-                gap = text[e : d.start_char]
-                if self.date_after.match(gap) or not gap.strip():
-                    linked.append(d)
-                    # a list of dates: "dated 12/19/11 and 01/04/12"
-                    k = dates.index(d) + 1
-                    while k < len(dates) and self.joiner.match(
-                        text[linked[-1].end_char : dates[k].start_char]
-                    ):
-                        linked.append(dates[k])
-                        k += 1
-                    break
-        if linked:
-            return linked
-        for d in reversed(dates):
-            if d.end_char <= s and s - d.end_char <= 30:
-                gap = text[d.end_char : s]
-                if self.region_re.sub("", gap).strip(" ,") in ("", "spine"):
-                    if self.date_before.search(text[max(0, d.start_char - 12) : d.start_char]):
-                        return [d]
+    def _dates_for(self, text: str, s: int, e: int, dates: list) -> tuple[list, str]:
+        """The dates of one study and the text between the study and its first date."""
+        after = before = None
+        after_gap = ""
+        for i, d in enumerate(dates):
+            if d.start_char >= e:
+                if d.start_char - e <= self.date_after_max:
+                    after_gap = text[e : d.start_char]
+                    after = i
                 break
-        return []
+        for i in range(len(dates) - 1, -1, -1):
+            d = dates[i]
+            if d.end_char <= s:
+                if s - d.end_char <= 40:
+                    before = i
+                break
+        tight = after is not None and self.date_tight.match(self.region_re.sub(" ", after_gap))
+        if tight:
+            return self._list(text, dates, after, after_gap), after_gap
+        if before is not None and before not in self._claimed:
+            d = dates[before]
+            gap = self.region_re.sub(" ", text[d.end_char : s])
+            line = text[text.rfind("\n", 0, d.start_char) + 1 : d.start_char]
+            lead = self.date_before.search(text[max(0, d.start_char - 12) : d.start_char])
+            if self.before_gap.match(gap) and (lead or self.line_prefix.match(line)):
+                return [d], ""
+        if after is not None and not self.gap_block.search(after_gap):
+            stripped = self.date_after_yearless.sub("", after_gap)
+            if self.date_after.match(stripped):
+                return self._list(text, dates, after, after_gap), after_gap
+        return [], ""
+
+    def _list(self, text: str, dates: list, i: int, first_gap: str) -> list:
+        """Date i and the dates listed after it; yearless days take the next date's year."""
+        out: list = []
+        m = self.date_after_yearless.search(first_gap)
+        if m:
+            out += self._yearless(text, dates[i].start_char - len(first_gap) + m.start(), m.group(), dates[i])
+        out.append(dates[i])
+        k = i + 1
+        while k < len(dates):
+            gap_start = dates[k - 1].end_char
+            m = self.list_gap.match(text[gap_start : dates[k].start_char])
+            if not m:
+                break
+            if m["yearless"]:
+                out += self._yearless(text, gap_start + m.start("yearless"), m["yearless"], dates[k])
+            out.append(dates[k])
+            k += 1
+        self._claimed.update(range(i, k))
+        return out
+
+    def _yearless(self, text: str, offset: int, chunk: str, nxt) -> list[tuple[int, int, str]]:
+        year = (nxt._.iro.get("value") or "")[:4]
+        if not year.isdigit():
+            return []
+        out = []
+        for m in self.yearless.finditer(chunk):
+            try:
+                value = dt.date(int(year), MONTH_NAMES.month(m["mon"].rstrip(".")), int(m["d"])).isoformat()
+            except (KeyError, ValueError):
+                continue
+            out.append((offset + m.start(), offset + m.end(), value))
+        return out
 
 
 def _key(term: str) -> str:
@@ -134,7 +242,5 @@ def _region_from_levels(span, levels) -> str | None:
     sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
     for lv in levels:
         if sent.start_char <= lv.start_char < sent.end_char:
-            return {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "lumbar"}[
-                lv.text.strip()[0].upper()
-            ]
+            return region_of(lv._.iro["value"])
     return None

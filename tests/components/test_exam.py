@@ -1,0 +1,85 @@
+"""Exam signs: sign, status, side and the details analysts check (grade, muscle, dermatome, degrees)."""
+
+import pytest
+
+CASES = [
+    # (text, [(sign, status, side)])
+    ("Patellar and Achilles reflexes are 2+ and symmetric.", [("reflexes", "normal", None)]),
+    (
+        "The left Achilles reflex is 1+ and the right is 2+.",
+        [("reflexes", "decreased", "left"), ("reflexes", "normal", "right")],
+    ),
+    ("an absent right ankle reflex", [("reflexes", "absent", "right")]),
+    ("Biceps, triceps and patellar reflexes were 3+ bilaterally.", [("reflexes", "increased", "bilateral")]),
+    ("There is no dermatomal sensory loss and no reflex loss.", [("sensation", "normal", None)]),
+    ("Motor strength is 5/5 throughout the lower extremities.", [("strength", "normal", None)]),
+    ("weakness of the right extensor hallucis longus graded 4/5", [("strength", "decreased", "right")]),
+    (
+        "Myotomes are graded 5/5 and the dermatomes are intact to light touch.",
+        [("strength", "normal", None), ("sensation", "normal", None)],
+    ),
+    (
+        "Sensation was diminished over the dorsum of the left foot in the L5 dermatome.",
+        [("sensation", "decreased", "left")],
+    ),
+    (
+        "Straight leg raise was positive on the left at 45 degrees and negative on the right.",
+        [("straight_leg_raise", "positive", "left"), ("straight_leg_raise", "negative", "right")],
+    ),
+    ("with straight leg raising negative bilaterally", [("straight_leg_raise", "negative", "bilateral")]),
+    ("Spurling's maneuver is positive on the right.", [("spurling", "positive", "right")]),
+    ("negative cervical compression test", [("spurling", "negative", None)]),
+    ("The right quadriceps showed visible atrophy.", [("atrophy", "present", "right")]),
+    ("There was no atrophy.", [("atrophy", "absent", None)]),
+    (
+        "Lumbar flexion is reduced, with fingertips reaching the mid-shin.",
+        [("range_of_motion", "decreased", None)],
+    ),
+    ("Cervical rotation to the right is reduced.", [("range_of_motion", "decreased", "right")]),
+    ("normal, pain-free lumbar range of motion", [("range_of_motion", "normal", None)]),
+    ("tenderness over the right\nlumbar paraspinal muscles", [("tenderness", "present", "right")]),
+    ("without point tenderness", [("tenderness", "absent", None)]),
+    ("paraspinal muscle spasm", [("spasm", "present", None)]),
+    ("He walks with an antalgic gait.", [("gait", "present", None)]),
+    ("Gait is normal.", [("gait", "normal", None)]),
+    # a symptom is not an exam sign
+    ("She complains of weakness in the legs.", []),
+    # flexion-extension films are imaging, not motion
+    ("Flexion-extension radiographs were limited by pain.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_exam_signs(nlp, text, expected):
+    doc = nlp(text)
+    got = [(s._.iro["sign"], s._.iro["status"], s._.iro["side"]) for s in doc.spans["exam"]]
+    assert got == expected
+
+
+def test_exam_details(nlp):
+    doc = nlp(
+        "Supine straight leg raise is positive on the left at 40 degrees. Left EHL is 4/5. "
+        "The left Achilles reflex is absent. Sensation is decreased in the left S1 dermatome. "
+        "There is atrophy of the left calf, 2 cm smaller in circumference than the right."
+    )
+    info = {s._.iro["sign"]: s._.iro for s in doc.spans["exam"]}
+    slr = info["straight_leg_raise"]
+    assert (slr["degrees"], slr["position"], slr["side"]) == (40.0, "supine", "left")
+    assert (info["strength"]["grade"], info["strength"]["muscle"]) == ("4/5", "extensor hallucis longus")
+    assert info["reflexes"]["reflex"] == "achilles" and info["reflexes"]["status"] == "absent"
+    assert info["sensation"]["dermatome"] == "S1"
+    assert info["atrophy"]["circumference"] == "2 cm"
+
+
+def test_exam_rows_keep_details(nlp):
+    import json
+
+    from iro_evidence.rows import doc_rows
+
+    doc = nlp("Straight leg raise is positive on the right at 30 degrees seated. Right EHL is 4/5.")
+    rows = [r for r in doc_rows(doc, "t") if r["kind"] == "exam"]
+    slr = next(r for r in rows if r["value"] == "straight_leg_raise")
+    assert slr["value_num"] == 30.0 and slr["side"] == "right"
+    assert json.loads(slr["details"])["position"] == "seated"
+    ehl = next(r for r in rows if r["value"] == "strength")
+    assert json.loads(ehl["details"])["muscle"] == "extensor hallucis longus"

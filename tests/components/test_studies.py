@@ -1,0 +1,112 @@
+"""Studies: type, region, contrast, done/not done and the dates that belong to each."""
+
+import pytest
+from iro_evidence.rows import doc_rows
+from iro_evidence.table import case_record
+
+
+def studies(nlp, text):
+    doc = nlp(text)
+    return [
+        (s._.iro["type"], s._.iro["region"], s._.iro["dates"], s._.iro["done"]) for s in doc.spans["studies"]
+    ]
+
+
+def record(nlp, text):
+    doc = nlp(text)
+    return sorted((s["type"], s["date"]) for s in case_record("t", doc_rows(doc, "t"))["studies"])
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "MRI of the cervical spine dated 10/04/11 revealed a bulge.",
+            [("MRI", "cervical", ["2011-10-04"], True)],
+        ),
+        ("An MRI done 7/9/09 showed a bulge at L4-5.", [("MRI", "lumbar", ["2009-07-09"], True)]),
+        ("the December 2008 MRI was reviewed.", [("MRI", None, ["2008-12"], True)]),
+        ("Radiographic report lumbar spine dated 04/21/11", [("XRAY", "lumbar", ["2011-04-21"], True)]),
+        (
+            "EMG/NCV of the upper extremities dated 11/15/11 was normal.",
+            [("EMG_NCV", "upper_extremity", ["2011-11-15"], True)],
+        ),
+        (
+            "A lumbar myelogram and post-myelogram CT on 04/12/16 showed stenosis.",
+            [("CT_MYELOGRAM", "lumbar", ["2016-04-12"], True)],
+        ),
+        (
+            "Lumbar MRI reports dated 09/30/10 and 06/20/11 were reviewed.",
+            [("MRI", "lumbar", ["2010-09-30", "2011-06-20"], True)],
+        ),
+        (
+            "He had MRIs in August, 2006, and subsequent studies on June 10 and December 5, 2008.",
+            [("MRI", None, ["2006-08", "2008-06-10", "2008-12-05"], True)],
+        ),
+        ("Dr. F ordered an MRI that was performed on June 8, 2009.", [("MRI", None, ["2009-06-08"], True)]),
+        ("Dr. W requested another myelogram in February, 2009.", [("MYELOGRAM", None, ["2009-02"], False)]),
+        (
+            "A bone scan of the lumbar spine on 2/2/10 was negative.",
+            [("BONE_SCAN", "lumbar", ["2010-02-02"], True)],
+        ),
+        ("A provocative discogram was done February 22, 2010.", [("DISCOGRAM", None, ["2010-02-22"], True)]),
+        (
+            "A venous duplex ultrasound of the left leg dated 4/6/10",
+            [("ULTRASOUND", "lower_extremity", ["2010-04-06"], True)],
+        ),
+        (
+            "A functional capacity evaluation on March 30, 2010 was valid.",
+            [("FCE", None, ["2010-03-30"], True)],
+        ),
+        (
+            "On 03/20/2017 the NCS of the right upper extremity was normal.",
+            [("EMG_NCV", "upper_extremity", ["2017-03-20"], True)],
+        ),
+        ("There has been no MRI since 2009.", [("MRI", None, [], False)]),
+    ],
+)
+def test_study_type_region_dates(nlp, text, expected):
+    assert studies(nlp, text) == expected
+
+
+def test_person_initials_are_no_study(nlp):
+    assert studies(nlp, "Claimant began treating with Dr. MR on March 1, 1999.") == []
+
+
+def test_date_of_a_listed_study_is_not_taken_by_the_next(nlp):
+    # each line of an information list is one study with its own date
+    text = "MRI lumbar spine dated 11/29/12\nEMG/NCV of the lower extremities dated 02/25/13\n"
+    assert [s[2] for s in studies(nlp, text)] == [["2012-11-29"], ["2013-02-25"]]
+
+
+def test_date_after_that_belongs_to_a_request_is_not_the_study_date(nlp):
+    text = "after a review of the December, 2008 MRI, Dr. C concurred with that request on March 26, 2009."
+    assert [s[2] for s in studies(nlp, text)] == [["2008-12"]]
+
+
+@pytest.mark.parametrize(
+    "text,contrast",
+    [
+        ("MRI of the lumbar spine with and without contrast dated 10/04/11", "with_and_without"),
+        ("MRI C-spine w/o contrast 06/11/18", "without"),
+        ("CT scan lumbar spine C+ on 1/2/10", "with"),
+        ("MRI of the lumbar spine dated 10/04/11", None),
+    ],
+)
+def test_contrast(nlp, text, contrast):
+    doc = nlp(text)
+    assert doc.spans["studies"][0]._.iro["contrast"] == contrast
+
+
+def test_case_record_one_study_per_date(nlp):
+    text = (
+        "A lumbar myelogram was performed on January 12, 2010, and a post-myelogram CT scan obtained "
+        "that afternoon, on January 12, 2010, showed stenosis. The MRI dated 12/05/08 showed a bulge. "
+        "The December 2008 MRI was read again. An EMG dated 9/18/12 was negative for radiculopathy. "
+        "A repeat MRI was requested on 1/1/13."
+    )
+    assert record(nlp, text) == [
+        ("CT_MYELOGRAM", "2010-01-12"),
+        ("EMG_NCV", "2012-09-18"),
+        ("MRI", "2008-12-05"),
+    ]

@@ -1,0 +1,70 @@
+"""``iro_evidence.qualify`` on general clinical text, and against medspaCy's default ConText.
+
+The comparison runs both systems in the same run through ``benchmarks/assertion_eval.py``
+on the sentence/concept sets in tests/data.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import iro_evidence
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SETS = ["assertion_general.jsonl", "assertion_letters.jsonl"]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("assertion_eval", ROOT / "benchmarks" / "assertion_eval.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _flags(text, word):
+    s = text.index(word)
+    return {k for k, v in iro_evidence.qualify(text, [(s, s + len(word))])[0].items() if v}
+
+
+@pytest.mark.parametrize(
+    "text,word,expected",
+    [
+        ("No documented weakness; no spinal stenosis.", "weakness", {"not_documented"}),
+        ("No documented weakness; no spinal stenosis.", "spinal stenosis", {"negated"}),
+        ("Extremities: no clubbing, cyanosis, or edema.", "edema", {"negated"}),
+        ("Chest CT was\nnegative for pulmonary nodules.", "pulmonary nodules", {"negated"}),
+        ("Cannot exclude a small pneumothorax.", "pneumothorax", {"possible"}),
+        ("CT ordered to rule out appendicitis.", "appendicitis", {"hypothetical"}),
+        ("Family history of diabetes.", "diabetes", {"family"}),
+        ("She had pneumonia twice as a child.", "pneumonia", {"historical"}),
+        ("Prior stroke with no residual deficits.", "residual deficits", {"negated"}),
+        ("No change in the size of the mass.", "mass", set()),
+        (
+            "The records fail to establish\nthe presence of radiculopathy.",
+            "radiculopathy",
+            {"not_documented"},
+        ),
+    ],
+)
+def test_qualify_cases(text, word, expected):
+    assert _flags(text, word) == expected
+
+
+def test_qualify_keys_and_errors():
+    out = iro_evidence.qualify("No fever.", [(3, 8)])
+    assert set(out[0]) == {"negated", "possible", "hypothetical", "historical", "family", "not_documented"}
+    with pytest.raises(ValueError):
+        iro_evidence.qualify("No fever.", [(9, 9)])
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_at_least_as_good_as_medspacy_default(name):
+    path = ROOT / "tests" / "data" / name
+    if not path.exists():
+        pytest.skip(f"{name} is not in tests/data")
+    result = _bench().compare(path)
+    ours, base = result["iro_evidence"], result["medspacy_default"]
+    assert ours["negated"]["f1"] >= base["negated"]["f1"]
+    assert ours["historical"]["f1"] > base["historical"]["f1"]
+    assert ours["hypothetical"]["f1"] > base["hypothetical"]["f1"]
+    assert ours["not_documented"]["f1"] > 0.8

@@ -1,0 +1,292 @@
+"""A hostile corpus built in tmp_path: every good letter's record right, every bad file
+reported once, outputs byte-identical across runs, CSV cells safe, interrupted runs
+harmless and resumable."""
+
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import CORPUS, ROOT
+from iro_evidence.extract import process_doc, run_extract
+from iro_evidence.io import JOURNAL, read_letter
+from test_io import make_pdf
+
+ACCENTED = (
+    "DATE OF REVIEW: 04/05/2014\n\n"
+    "Dr. José Peña, a board certified orthopédic surgeon, reviewed the records.\n"
+    "The claimant’s MRI of 02/11/2014 showed a 4 mm disc protrusion at L5-S1 – "
+    "no fracture. Straight leg raise was negative.\n"
+)
+
+
+def _pdf_pages(text: str, per_page: int = 45) -> list[list[str]]:
+    lines = text.split("\n")
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)]
+    return [["Confidential  IRO Case 4471", *p, f"Page {k + 1} of {len(pages)}"] for k, p in enumerate(pages)]
+
+
+def build_corpus(root: Path) -> tuple[dict, dict]:
+    """Write the corpus; return {relative path: reference text} of good letters and
+    {relative path: expected reason} of bad ones."""
+    w01 = (CORPUS / "letters" / "iro_w01.txt").read_text(encoding="utf-8")
+    w10 = (CORPUS / "letters" / "iro_w10.txt").read_text(encoding="utf-8")  # has an en dash
+    hd01 = (CORPUS / "letters" / "hd_w01.txt").read_text(encoding="utf-8")
+    good = {
+        "utf8/iro_w01.txt": (w01, w01.encode("utf-8")),
+        "utf8 bom/iro_w01.txt": (w01, w01.encode("utf-8-sig")),  # same stem, other folder
+        "utf16/hd_w01.txt": (hd01, hd01.encode("utf-16")),
+        "utf16/no bom/hd w01 le.txt": (hd01, hd01.encode("utf-16-le")),
+        "windows/iro_w10 cp1252.txt": (w10, w10.encode("cp1252")),
+        "windows/Décision Peña.txt": (ACCENTED, ACCENTED.encode("cp1252")),
+        "nested/a/b/c/accented utf8.txt": (ACCENTED, ACCENTED.encode("utf-8")),
+        "nul/iro_w01.txt": (w01, w01.replace("\n\n", "\n\x00", 3).encode("utf-8")),
+        "pdf/iro_w01.pdf": (w01, make_pdf(_pdf_pages(w01))),
+        "pdf/Peña é.pdf": (ACCENTED, make_pdf(_pdf_pages(ACCENTED))),
+        "=HYPERLINK(evil).txt": (ACCENTED, ACCENTED.encode("utf-8")),
+        "+cmd.txt": (ACCENTED, ACCENTED.encode("utf-8")),
+        "@SUM(A1).txt": (ACCENTED, ACCENTED.encode("utf-8")),
+    }
+    rng = random.Random(8)
+    bad = {
+        "bad/empty.txt": (b"", "empty file"),
+        "bad/blank.txt": (b" \n\t\n   \r\n", "only whitespace"),
+        "bad/binary.txt": (rng.randbytes(5000), "binary"),
+        "bad/control.txt": (bytes(rng.choice(range(1, 9)) for _ in range(3000)), "control characters"),
+        "bad/word.txt": (b"PK\x03\x04" + rng.randbytes(3000), "Word"),
+        "bad/truncated.pdf": (make_pdf(_pdf_pages(w01))[:1500], "truncated PDF"),
+        "bad/broken.pdf": (b"%PDF-1.7\n" + rng.randbytes(3000) + b"\n%%EOF\n", "PDF"),
+        "bad/not a pdf.pdf": (w01.encode("utf-8"), "not a PDF file"),
+        "bad/scanned.pdf": (make_pdf([["x"], ["y"]], text_layer=False), "no text layer (scanned?)"),
+        "bad/huge.txt": ((w01 * 40).encode("utf-8"), "file too large"),
+        "bad/locked.txt": (w01.encode("utf-8"), "cannot read file"),
+    }
+    files = {**{k: v[1] for k, v in good.items()}, **{k: v[0] for k, v in bad.items()}}
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # not a letter suffix: ignored
+    return {k: v[0] for k, v in good.items()}, {k: v[1] for k, v in bad.items()}
+
+
+@pytest.fixture()
+def corpus(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    good, bad = build_corpus(root)
+    locked = root / "bad" / "locked.txt"
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):  # root reads anything: simulate the refusal instead
+        real = Path.read_bytes
+
+        def read_bytes(self):
+            if self.name == "locked.txt":
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    yield root, good, bad
+    locked.chmod(0o644)
+
+
+LIMIT = 100_000  # the "absurdly large" limit, small so the test writes 300 KB, not 50 MB
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def _csv_cells(path: Path):
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            yield from row
+
+
+def test_hostile_corpus(nlp, corpus, tmp_path):
+    root, good, bad = corpus
+    out = tmp_path / "out"
+    s = run_extract(nlp, [root], out, max_bytes=LIMIT)
+    assert (s.letters, s.errors) == (len(good), len(bad))
+
+    # every bad file: one row, with its stage and a reason a person understands
+    with open(out / "errors.csv", newline="", encoding="utf-8") as f:
+        errors = list(csv.DictReader(f))
+    by_file = {str(Path(e["source"]).relative_to(root)): e for e in errors}
+    assert len(errors) == len(by_file) == len(bad)
+    for rel, reason in bad.items():
+        assert reason in by_file[rel]["reason"], (rel, by_file[rel])
+        assert by_file[rel]["stage"] in ("read", "pdf")
+
+    # every good letter: the same record as its reference text, offsets slice its text
+    cases = [json.loads(x) for x in (out / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len({c["case_id"] for c in cases}) == len(good)
+    evidence = pq.read_table(out / "evidence.parquet").to_pylist()
+    refs = {}
+    for c in cases:
+        rel = str(Path(c["source"]).relative_to(root))
+        text = good[rel]
+        if text not in refs:
+            refs[text] = process_doc(nlp(text), "ref")[1]
+        want = {k: v for k, v in refs[text].items() if k not in ("case_id", "source")}
+        got = {k: v for k, v in c.items() if k not in ("case_id", "source")}
+        assert got == want, rel
+        letter = read_letter(Path(c["source"]))
+        rows = [r for r in evidence if r["case_id"] == c["case_id"]]
+        assert len(rows) == c["n_facts"] > 0
+        assert all(letter[r["start_char"] : r["end_char"]] == r["text"] for r in rows)
+    ids = {str(Path(c["source"]).relative_to(root)): c["case_id"] for c in cases}
+    assert ids["utf8/iro_w01.txt"] != ids["utf8 bom/iro_w01.txt"] != ids["nul/iro_w01.txt"]
+    assert ids["windows/Décision Peña.txt"] == "Décision Peña"
+    assert "José Peña" in read_letter(root / "windows" / "Décision Peña.txt")
+
+    # CSV cells safe; Parquet keeps the original text
+    for name in ("cases.csv", "evidence.csv", "errors.csv"):
+        risky = [c for c in _csv_cells(out / name) if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert not risky, (name, risky[:3])
+    csv_ids = set(_csv_cells(out / "cases.csv"))
+    assert {"'=HYPERLINK(evil)", "'+cmd", "'@SUM(A1)"} <= csv_ids
+    assert {"=HYPERLINK(evil)", "+cmd", "@SUM(A1)"} <= set(
+        pq.read_table(out / "cases.parquet")["case_id"].to_pylist()
+    )
+
+    # nothing half-written or temporary is left
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cases.csv", "cases.jsonl", "cases.parquet", "errors.csv", "evidence.csv", "evidence.parquet",
+    ]  # fmt: skip
+
+    # byte-identical on a second run; Parquet carries no timestamp
+    again = tmp_path / "again"
+    run_extract(nlp, [root], again, max_bytes=LIMIT)
+    assert _outputs(out) == _outputs(again)
+    for name in ("cases.parquet", "evidence.parquet"):
+        meta = pq.ParquetFile(out / name).metadata
+        assert set(meta.metadata or {}) <= {b"ARROW:schema"}
+        assert meta.created_by.startswith("parquet-cpp-arrow version")
+
+
+def test_interrupt_keeps_previous_outputs_and_resume_finishes_the_same(nlp, corpus, tmp_path):
+    root, good, bad = corpus
+    fresh = tmp_path / "fresh"
+    run_extract(nlp, [root], fresh, max_bytes=LIMIT)
+    out = tmp_path / "out"
+    # a first complete run over half the corpus, so there are previous outputs to keep
+    run_extract(nlp, [root / "utf8", root / "windows", root / "bad"], out, max_bytes=LIMIT)
+    before = _outputs(out)
+
+    calls = []
+
+    def stop_mid_run(n):
+        calls.append(n)
+        if len(calls) == 12:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_extract(nlp, [root], out, progress=stop_mid_run, max_bytes=LIMIT)
+    assert _outputs(out) == {**before, JOURNAL: (out / JOURNAL).read_bytes()}
+    assert (out / JOURNAL).read_bytes()  # some letters were finished before the interrupt
+
+    s = run_extract(nlp, [root], out, resume=True, max_bytes=LIMIT)
+    assert s.resumed >= 3 and s.letters + s.resumed == len(good)
+    assert s.letters < len(good)
+    assert _outputs(out) == _outputs(fresh)  # identical to an uninterrupted run; journal gone
+
+    s = run_extract(nlp, [root], out, resume=True, max_bytes=LIMIT)  # nothing left to do
+    assert (s.letters, s.resumed, s.errors) == (0, len(good), len(bad))
+    assert _outputs(out) == _outputs(fresh)
+
+
+def test_a_letter_that_breaks_the_pipeline_costs_only_itself(tmp_path):
+    import spacy
+    from spacy.language import Language
+
+    if "iro_test_boom" not in Language.factories:
+
+        @Language.component("iro_test_boom")
+        def boom(doc):
+            if "BOOM" in doc.text:
+                raise ValueError("a component failed")
+            return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("iro_test_boom")
+    for name, text in (("a", "fine letter"), ("b", "BOOM letter"), ("c", "another fine one")):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{name}.txt").write_text(text)
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out")
+    assert (s.letters, s.errors) == (2, 1)
+    err = s.error_rows[0]
+    assert (err["case_id"], err["stage"]) == ("b", "nlp")
+    assert "ValueError: a component failed" in err["reason"]
+    cases = [json.loads(x)["case_id"] for x in (tmp_path / "out" / "cases.jsonl").read_text().splitlines()]
+    assert cases == ["a", "c"]
+    with pytest.raises(ValueError):  # --debug: the traceback instead of a row
+        run_extract(nlp, [tmp_path / "in"], tmp_path / "out2", debug=True)
+
+
+def _cli(*args, **kw):
+    return subprocess.Popen(
+        [sys.executable, "-m", "iro_evidence.cli", *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
+
+
+@pytest.mark.slow
+def test_cli_killed_mid_run_leaves_no_truncated_output_and_resumes(nlp, tmp_path):
+    src = tmp_path / "in"
+    for i in range(4):  # enough letters that the kill lands mid-run
+        for f in sorted((CORPUS / "letters").glob("*.txt")):
+            (src / f"copy{i}").mkdir(parents=True, exist_ok=True)
+            (src / f"copy{i}" / f.name).write_bytes(f.read_bytes())
+    (src / "bad.pdf").write_bytes(b"nothing here")
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    run_extract(nlp, [src], fresh)
+
+    p = _cli("extract", src, "-o", out)
+    journal = out / JOURNAL
+    deadline = time.time() + 300
+    while time.time() < deadline and p.poll() is None:
+        if journal.exists() and journal.read_bytes().count(b"\n") >= 10:
+            break
+        time.sleep(0.05)
+    assert p.poll() is None, "finished before it could be killed"
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    final = [x.name for x in out.iterdir() if not x.name.startswith(".")]
+    assert final == []  # no previous outputs, and none half-written under a final name
+
+    p = _cli("extract", src, "-o", out, "--resume")
+    stdout, stderr = p.communicate(timeout=600)
+    assert p.returncode == 0, stderr
+    assert "more kept from the previous run" in stdout and "1 errors" in stdout
+    assert "Traceback" not in stderr
+    assert {k: v for k, v in _outputs(out).items() if not k.startswith(".")} == _outputs(fresh)
+    assert not journal.exists()
+
+
+def test_cli_exit_codes_and_no_traceback(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.pdf").write_bytes(b"not a pdf")
+    runs = {
+        "nothing readable": (["extract", tmp_path / "in", "-o", tmp_path / "o"], 1),
+        "missing input": (["extract", tmp_path / "nope", "-o", tmp_path / "o"], 2),
+        "no -o": (["extract", tmp_path / "in"], 2),
+        "out is a file": (["extract", tmp_path / "in", "-o", tmp_path / "in" / "bad.pdf"], 2),
+        "bad --max-mb": (["extract", tmp_path / "in", "-o", tmp_path / "o", "--max-mb", "0"], 2),
+    }
+    for what, (args, code) in runs.items():
+        p = _cli(*args)
+        stdout, stderr = p.communicate(timeout=300)
+        assert p.returncode == code, (what, stderr)
+        assert "Traceback" not in stderr + stdout, what
+    errors = (tmp_path / "o" / "errors.csv").read_text(encoding="utf-8")
+    assert "not a PDF file" in errors
