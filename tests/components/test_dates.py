@@ -1,4 +1,10 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
+"""Dates: formats, two-digit pivot, masks, roles, ranges and the documents they date."""
+
+import json
+
 import pytest
+from iro_evidence.rows import doc_rows
 
 CASES = [
     ("DATE OF REVIEW: Feb/16/2012", "2012-02-16", "review"),
@@ -6,11 +12,18 @@ CASES = [
     ("MRI lumbar spine dated 06/24/11", "2011-06-24", "study"),
     ("seen on March 22, 2012 for follow-up", "2012-03-22", None),
     ("the claimant was seen 22-Mar-2012.", "2012-03-22", None),
+    ("Office note of Sept. 3, 2013.", "2013-09-03", "visit"),
     ("The patient is a male whose date of injury is xx/xx/xx.", "redacted", "injury"),
     ("compensable injury of (Date of Injury).", "redacted", "injury"),
     ("sustained a compensable injury on __________ when he fell.", "redacted", "injury"),
+    ("Date of Injury: XX/XX/XXXX", "redacted", "injury"),
+    ("Date of injury: [redacted]", "redacted", "injury"),
+    ("an injury to his lumbar spine on (Date of Injury).", "redacted", "injury"),
     ("His first MRI was in March, 2004.", "2004-03", "study"),
     ("surgery on 10/04/99 was uneventful", "1999-10-04", "surgery"),
+    ("injured on 04/09/99 at work", "1999-04-09", "injury"),
+    ("a fusion in 2008", "2008", "surgery"),
+    ("Notice of Independent Medical Review Determination\nDated: 3/14/2014", "2014-03-14", "review"),
 ]
 
 
@@ -24,12 +37,110 @@ def test_date_value_and_role(nlp, text, value, role):
         assert dates[0]._.iro["role"] == role
 
 
+@pytest.mark.parametrize("text,value", [("on 01/02/50", "2050-01-02"), ("on 01/02/51", "1951-01-02")])
+def test_two_digit_year_pivot(nlp, text, value):
+    doc = nlp(text)
+    assert doc.spans["dates"][0]._.iro["value"] == value
+
+
 def test_invalid_dates_rejected(nlp):
     doc = nlp("Scores were 13/45/11 and 99/99/99.")
     assert list(doc.spans["dates"]) == []
 
 
-def test_list_of_ur_dates(nlp):
+def test_list_of_ur_dates_is_one_document(nlp):
     doc = nlp("Utilization review determinations dated 12/19/11 and 01/04/12.")
-    assert [d._.iro["value"] for d in doc.spans["dates"]] == ["2011-12-19", "2012-01-04"]
-    assert {d._.iro["role"] for d in doc.spans["dates"]} == {"utilization_review"}
+    dates = list(doc.spans["dates"])
+    assert [d._.iro["value"] for d in dates] == ["2011-12-19", "2012-01-04"]
+    assert {d._.iro["role"] for d in dates} == {"utilization_review"}
+    assert {d._.iro["document"] for d in dates} == {"Utilization review determinations"}
+    assert {tuple(d._.iro["document_offsets"]) for d in dates} == {tuple(dates[0]._.iro["document_offsets"])}
+
+
+def test_range_links_both_ends(nlp):
+    doc = nlp("He attended psychotherapy from 4/20/15 through 7/24/15 with little change.")
+    a, b = doc.spans["dates"]
+    assert (a._.iro["value"], b._.iro["value"]) == ("2015-04-20", "2015-07-24")
+    assert a._.iro["range"] == "start" and b._.iro["range"] == "end"
+    assert a._.iro["range_offsets"] == [b.start_char, b.end_char]
+
+
+def test_label_line_takes_its_own_role(nlp):
+    doc = nlp("Date of Injury: 2/11/2012\nIMR Application Received: 2/20/2014\n")
+    roles = [d._.iro["role"] for d in doc.spans["dates"]]
+    assert roles == ["injury", "appeal"]
+
+
+def test_record_linked_in_running_text(nlp):
+    doc = nlp(
+        "An MRI of the lumbar spine dated 5/2/2012 showed a protrusion. The progress report of 1/15/2014 notes pain."
+    )
+    mri, note = doc.spans["dates"]
+    assert mri._.iro["document"] == "MRI of the lumbar spine" and mri._.iro["document_type"] == "study"
+    assert note._.iro["document"] == "progress report" and note._.iro["document_type"] == "visit"
+
+
+def test_injury_date_is_not_a_document_date(nlp):
+    doc = nlp(
+        "Is Claimant entitled to an EMG/NCV of the right leg for the compensable injury of (Date of Injury)?"
+    )
+    d = doc.spans["dates"][0]
+    assert d._.iro["cue"] == "injury" and "document" not in d._.iro
+
+
+LINE_LIST = """INFORMATION PROVIDED TO THE IRO FOR REVIEW:
+ODG Low Back chapter
+Request for IRO dated 03/02/15
+Utilization review determinations dated 01/12/15 and 02/03/15
+- Office notes Dr. K 10/01/14, 11/05/14
+MRI lumbar spine report 08/22/14
+Physical therapy notes (12 visits) dated 09/01/14 to
+  10/15/14
+
+PATIENT CLINICAL HISTORY SUMMARY
+The claimant slipped on ice on 07/30/14.
+"""
+
+
+def test_documents_reviewed_line_list(nlp):
+    doc = nlp(LINE_LIST)
+    docs = [(s.label_, s._.iro["document"], s._.iro["dates"]) for s in doc.spans["documents"]]
+    assert docs == [
+        ("guideline", "ODG Low Back chapter", []),
+        ("appeal", "Request for IRO", ["2015-03-02"]),
+        ("utilization_review", "Utilization review determinations", ["2015-01-12", "2015-02-03"]),
+        ("visit", "Office notes Dr. K", ["2014-10-01", "2014-11-05"]),
+        ("study", "MRI lumbar spine report", ["2014-08-22"]),
+        ("therapy", "Physical therapy notes (12 visits)", ["2014-09-01", "2014-10-15"]),
+    ]
+
+
+def test_documents_reviewed_flattened_list(nlp):
+    text = (
+        "INFORMATION PROVIDED TO THE IRO FOR REVIEW\n\nOfficial Disability Guidelines Request for IRO dated "
+        "01/30/12 Utilization review determinations dated 12/19/11 and 01/04/12 Clinical records dated 04/07/11 "
+        "CT myelogram of lumbar spine dated 09/22/11 Letter of appeal dated 01/26/12\n\nCLINICAL HISTORY\nNone."
+    )
+    doc = nlp(text)
+    got = [(s.label_, s._.iro["document"], len(s._.iro["dates"])) for s in doc.spans["documents"]]
+    assert got == [
+        ("guideline", "Official Disability Guidelines", 0),
+        ("appeal", "Request for IRO", 1),
+        ("utilization_review", "Utilization review determinations", 2),
+        ("visit", "Clinical records", 1),
+        ("study", "CT myelogram of lumbar spine", 1),
+        ("appeal", "Letter of appeal", 1),
+    ]
+
+
+def test_document_rows_link_their_dates(nlp):
+    doc = nlp(LINE_LIST)
+    rows = doc_rows(doc, "t")
+    by_id = {r["fact_id"]: r for r in rows}
+    ur = next(r for r in rows if r["kind"] == "document" and r["value"] == "utilization_review")
+    assert ur["date"] == "2015-01-12|2015-02-03"
+    for did in ur["date_id"].split("|"):
+        date_row = by_id[did]
+        assert json.loads(date_row["details"])["document_id"] == ur["fact_id"]
+        assert date_row["section"] == "records_reviewed"
+    assert all(doc.text[r["start_char"] : r["end_char"]] == r["text"] for r in rows)

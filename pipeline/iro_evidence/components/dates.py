@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from .base import RuleComponent, char_span, set_group
 
 MONTH_NAMES = parserinfo()
-BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
+BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
 CONNECTOR = re.compile(r"^[\s,;:&]*(?:and|&|,|-|\u2013|to|through|thru)?[\s,;:&]*$", re.I)
 CONTINUES = re.compile(r"^[ \t]*(?:[a-z(]|and\b|&|\d{1,2}/\d{1,2})")
 MAX_DOC_WORDS = 10

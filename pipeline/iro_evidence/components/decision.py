@@ -24,7 +24,7 @@ HEARING = re.compile(
 )
 YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*$", re.M)
 IRO_ANCHOR = re.compile(
-    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019']s)?\s+(?:\w+[\s,]+){0,4}?"
+    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?\s+(?:\w+[\s,]+){0,4}?"
     r"(?:reviewer|physician|doctor|surgeon|board)",
     re.I,
 )
@@ -35,6 +35,24 @@ ANCHOR_STOP = re.compile(
     r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
     re.I,
 )
+
+
+HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
+
+
+def unwrap(text: str) -> tuple[str, list[int]]:
+    """The text with words hyphenated across lines joined ("Neuro-\\nlogical"), and for
+    each of its characters the offset in the original, so matches map back."""
+    if "-" not in text:
+        return text, list(range(len(text) + 1))
+    parts, offsets, last = [], [], 0
+    for m in HYPHEN_BREAK.finditer(text):
+        parts.append(text[last : m.start()])
+        offsets.extend(range(last, m.start()))
+        last = m.end()
+    parts.append(text[last:])
+    offsets.extend(range(last, len(text) + 1))
+    return "".join(parts), offsets
 
 
 class DecisionFacts(RuleComponent):
@@ -76,6 +94,7 @@ class DecisionFacts(RuleComponent):
     # -- specialties ----------------------------------------------------------------
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
         out, seen = [], set()
+        text, offsets = unwrap(text)
         for m in self.spec_re.finditer(text):
             if self.exclude_after.search(text[max(0, m.start() - 40) : m.start()] + " "):
                 break
@@ -85,7 +104,7 @@ class DecisionFacts(RuleComponent):
             spec = self.spec_of[re.sub(r"\s+", " ", m.group().lower())]
             if spec not in seen:
                 seen.add(spec)
-                out.append((base + m.start(), base + m.end(), spec))
+                out.append((base + offsets[m.start()], base + offsets[m.end() - 1] + 1, spec))
         return out
 
     def reviewer(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -179,8 +198,9 @@ class DecisionFacts(RuleComponent):
         return None
 
     # -- guidelines ---------------------------------------------------------------
-    def guideline_hits(self, text: str) -> list[tuple[int, int, str]]:
+    def guideline_hits(self, original: str) -> list[tuple[int, int, str]]:
         hits = []
+        text, offsets = unwrap(original)
         for code, pat in self.guidelines:
             for m in pat.finditer(text):
                 line_start = text.rfind("\n", 0, m.start()) + 1
@@ -193,7 +213,7 @@ class DecisionFacts(RuleComponent):
                     continue
                 if code == "MEDICARE" and not m.group()[0].isupper():
                     continue
-                hits.append((m.start(), m.end(), code))
+                hits.append((offsets[m.start()], offsets[m.end() - 1] + 1, code))
         hits.sort()
         out, last = [], -1
         for h in hits:

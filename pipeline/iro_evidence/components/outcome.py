@@ -27,7 +27,9 @@ from .base import RuleComponent, char_span, set_group
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "determined")
 RULINGS = ("entitled", "ordered", "ruling")
-NOT_A_SERVICE = re.compile(r"determination|decision|should\s+be|outcome|reviewer|IRO\b", re.I)
+NOT_A_SERVICE = re.compile(
+    r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
+)
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
 
@@ -71,7 +73,7 @@ class OutcomeDetector(RuleComponent):
         ]
         # a row of boxes above a row of labels: the marked box's column picks the label
         for row in self.box_row.finditer(text):
-            marks = [m.start() - row.start() for m in self.box_re.finditer(row.group())]
+            marks = [m.start() for m in self.box_re.finditer(row.group())]
             if not marks:
                 continue
             nxt = re.search(r"\S[^\n]*", text[row.end() :])
@@ -172,6 +174,8 @@ class OutcomeDetector(RuleComponent):
             picked = {c.value for c in cues if c.how in kinds}
             if picked:
                 return self._one(picked)
+        if any(c.value == "partially_overturned" for c in cues):
+            return "partially_overturned"
         return cues[0].value
 
     def __call__(self, doc: Doc) -> Doc:

@@ -1,0 +1,239 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
+"""Decision facts: review/injury dates, reviewer, guidelines, service; PDF-shaped letters."""
+
+import pytest
+from iro_evidence.rows import doc_rows
+
+
+def case(nlp, text):
+    return nlp(text)._.iro_case
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Acme IRO\nDATE OF REVIEW:\nFeb/16/2012\n\nIRO CASE #: 1\n", "2012-02-16"),
+        ("Date notice sent to all parties: 08/02/16\n", "2016-08-02"),
+        ("1. DATE OF REVIEW: 14-Nov-2016\n", "2016-11-14"),
+        ("Date of Review: October 9, 2014\n", "2014-10-09"),
+        (
+            "Notice of Independent Medical Review Determination\nDated: 3/14/2014\nDate of Injury: 2/11/2012\n",
+            "2014-03-14",
+        ),
+        (
+            "At a Glance:\nMarch 6, 2013\n\nDECISION AND ORDER\n\nA contested case hearing was held on March 1, 2013.",
+            "2013-03-06",
+        ),
+        ("DECISION AND ORDER\n\nA contested case hearing was held on March 1, 2013.", None),
+        ("202011-139482\n\n2020\n\nHealth Plan\n\nOverturned\n", "2020"),
+    ],
+)
+def test_review_date(nlp, text, expected):
+    assert case(nlp, text)["review_date"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The claimant is a male whose date of injury is 06/14/10.", "2010-06-14"),
+        ("He sustained an injury to his lumbar spine on (Date of Injury).", "redacted"),
+        ("Claimant was injured on or about __________ at work.", "redacted"),
+        (
+            "PATIENT CLINICAL HISTORY SUMMARY\nThe claimant is a 55 year-old mechanic who fell from a ladder on\n"
+            "08/16/10, landing on his side. He was seen on 08/19/10.",
+            "2010-08-16",
+        ),
+        (
+            "PATIENT CLINICAL HISTORY SUMMARY\nOn July 9, 2016 he was pulling cable when it jerked his arm. "
+            "He was seen on July 12, 2016.",
+            "2016-07-09",
+        ),
+        ("PATIENT CLINICAL HISTORY SUMMARY\nHe was seen on 03/04/15 for back pain.", None),
+    ],
+)
+def test_injury_date(nlp, text, expected):
+    assert case(nlp, text)["injury_date"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,specialty,board",
+    [
+        (
+            "DESCRIPTION OF THE QUALIFICATIONS FOR EACH PHYSICIAN OR OTHER HEALTH CARE PROVIDER WHO REVIEWED THE "
+            "DECISION:\nBoard Certified Orthopaedic Surgeon\n\nREVIEW OUTCOME:\n",
+            "orthopedic surgery",
+            True,
+        ),
+        (
+            "REVIEWER QUALIFICATIONS:\nPhysiatrist, licensed in Texas\n",
+            "physical medicine and rehabilitation",
+            False,
+        ),
+        (
+            "The physician reviewer, who is board certified in anesthesiology, reviewed the records.",
+            "anesthesiology",
+            True,
+        ),
+        (
+            "The IRO reviewer, a board certified neurosurgeon, agreed with the denial.",
+            "neurological surgery",
+            True,
+        ),
+    ],
+)
+def test_reviewer(nlp, text, specialty, board):
+    doc = nlp(text)
+    assert doc._.iro_case["reviewer_specialty"] == specialty
+    assert doc.spans["reviewer"][0]._.iro["board_certified"] is board
+
+
+def test_ur_and_carrier_reviewers_are_not_the_iro_reviewer(nlp):
+    ur = (
+        "NOTICE OF ADVERSE DETERMINATION\nPhysician Reviewer: Board Certified in Physical Medicine and "
+        "Rehabilitation\nYou may request an independent review by an IRO."
+    )
+    assert case(nlp, ur)["reviewer_specialty"] is None
+    hearing = (
+        "DECISION AND ORDER\n\nThe carrier's peer reviewer, a physician who is board certified in occupational "
+        "medicine, testified."
+    )
+    assert case(nlp, hearing)["reviewer_specialty"] is None
+
+
+CHECKLIST = """A DESCRIPTION AND THE SOURCE OF THE SCREENING CRITERIA OR OTHER CLINICAL BASIS USED TO MAKE THE DECISION:
+[   ] ACOEM- AMERICAN COLLEGE OF OCCUPATIONAL & ENVIRONMENTAL MEDICINE UM KNOWLEDGEBASE
+[ X ] DWC- DIVISION OF WORKERS COMPENSATION POLICIES OR GUIDELINES
+[   ] INTERQUAL CRITERIA
+[ X ] MEDICAL JUDGEMENT, CLINICAL EXPERIENCE AND EXPERTISE IN ACCORDANCE WITH ACCEPTED MEDICAL STANDARDS
+[   ] MILLIMAN CARE GUIDELINES
+[ X ] ODG- OFFICIAL DISABILITY GUIDELINES & TREATMENT GUIDELINES
+[   ] TMF SCREENING CRITERIA MANUAL
+[ X ] PEER REVIEWED NATIONALLY ACCEPTED MEDICAL LITERATURE (PROVIDE A DESCRIPTION)
+[   ] TEXAS GUIDELINES FOR CHIROPRACTIC QUALITY ASSURANCE & PRACTICE PARAMETERS
+"""
+
+
+def test_guidelines_checked_boxes_only(nlp):
+    assert case(nlp, CHECKLIST)["guidelines"] == ["DWC", "ODG", "PEER_REVIEWED"]
+
+
+def test_guidelines_flattened_checklist(nlp):
+    text = "Criteria: [ ] ACOEM [X] ODG- OFFICIAL DISABILITY GUIDELINES [ ] INTERQUAL CRITERIA \u2612 TMF SCREENING"
+    assert case(nlp, text)["guidelines"] == ["ODG", "TMF"]
+
+
+def test_evidence_based_medicine_definition_is_no_citation(nlp):
+    text = (
+        "Texas Labor Code Section 401.011(18-a) defines evidence-based medicine as the use of the current best "
+        "quality scientific and medical evidence formulated from credible scientific studies, including "
+        "peer-reviewed medical literature and other current scientifically based texts."
+    )
+    assert case(nlp, text)["guidelines"] == []
+    cited = "The IRO relied on the ODG and on peer-reviewed literature on discography."
+    assert case(nlp, cited)["guidelines"] == ["ODG", "PEER_REVIEWED"]
+
+
+@pytest.mark.parametrize(
+    "service,types,levels,side,count,cpt",
+    [
+        (
+            "Left L4-5 and L5-S1 transforaminal epidural steroid injection #1 (64483, 64484)",
+            ["epidural steroid injection"],
+            ["L4-L5", "L5-S1"],
+            "left",
+            "#1",
+            ["64483", "64484"],
+        ),
+        ("Cervical ESI x3 at C5-6 (62321)", ["epidural steroid injection"], ["C5-C6"], None, "x3", ["62321"]),
+        (
+            "Chronic pain management program, 80 hours (97799)",
+            ["chronic pain program"],
+            [],
+            None,
+            "80 hours",
+            ["97799"],
+        ),
+        (
+            "Right knee arthroscopy with partial medial meniscectomy (29881)",
+            ["arthroscopy"],
+            [],
+            "right",
+            None,
+            ["29881"],
+        ),
+        ("Anterior cervical discectomy and fusion C5-6", ["fusion", "discectomy"], ["C5-C6"], None, None, []),
+        ("Repeat EMG/NCV of the bilateral lower extremities", ["EMG/NCV"], [], "bilateral", None, []),
+        (
+            "Physical therapy 3 times a week for 4 weeks",
+            ["physical therapy"],
+            [],
+            None,
+            "3 times a week for 4 weeks",
+            [],
+        ),
+    ],
+)
+def test_service_normalized(nlp, service, types, levels, side, count, cpt):
+    doc = nlp(f"DESCRIPTION OF THE SERVICE OR SERVICES IN DISPUTE:\n{service}\n\nREVIEW OUTCOME:\n")
+    svc = doc._.iro_case["service"]
+    assert (svc["types"], svc["levels"], svc["side"], svc["count"], svc["cpt"]) == (
+        types,
+        levels,
+        side,
+        count,
+        cpt,
+    )
+
+
+def test_list_of_services_gives_one_row_each(nlp):
+    doc = nlp(
+        "Description of the Service or Services in Dispute:\na. Work hardening program, 80 hours (97545) "
+        "b. Repeat functional capacity evaluation (97750)\n\nREVIEW OUTCOME:\n"
+    )
+    rows = [r for r in doc_rows(doc, "t") if r["kind"] == "service"]
+    assert [(r["text"], r["value"]) for r in rows] == [
+        ("Work hardening program, 80 hours (97545)", "work hardening"),
+        ("Repeat functional capacity evaluation (97750)", "functional capacity evaluation"),
+    ]
+    assert doc._.iro_case["service"]["types"] == ["work hardening", "functional capacity evaluation"]
+
+
+def test_hearing_service_from_the_ruling(nlp):
+    text = "The Hearing Officer determines that Claimant is not entitled to a lumbar MRI for the compensable injury."
+    assert case(nlp, text)["service"]["text"] == "a lumbar MRI"
+
+
+PDF_LETTER = (
+    "LONE STAR IRO, INC.\n123 Main St, Austin TX\n\n"
+    "DATE OF REVIEW: 05/02/2017\n\nDESCRIPTION OF THE SERVICE OR SERVICES IN DISPUTE:\nRight L5-S1 micro-\ndiscectomy (63030)\n\n"
+    "A DESCRIPTION OF THE QUALIFICATIONS FOR EACH PHYSICIAN OR OTHER HEALTH CARE PROVIDER WHO REVIEWED THE\n"
+    "DECISION: Board Certified Neuro-\nlogical Surgery\n\nREVIEW OUTCOME:\nUpon independent review the reviewer finds "
+    "that the previous adverse\ndetermination should be:\n\n"
+    "Page 1 of 3\n\f LONE STAR IRO, INC.\n123 Main St, Austin TX\n\n"
+    "[ X ]   Upheld (Agree)\n[   ]   Overturned (Disagree)\n\n"
+    "PATIENT CLINICAL HISTORY SUMMARY\nThe claimant?s date of injury is XX/XX/XXXX. He   underwent an MRI of the lumbar "
+    "spine dated 01/05/17.\nPage 2 of 3\n\f"
+)
+
+
+def test_pdf_shaped_letter(nlp):
+    doc = nlp(PDF_LETTER)
+    c = doc._.iro_case
+    assert (c["review_date"], c["injury_date"], c["outcome"]) == ("2017-05-02", "redacted", "upheld")
+    assert c["reviewer_specialty"] == "neurological surgery"
+    assert c["service"]["types"] == ["discectomy"] and c["service"]["side"] == "right"
+    rows = doc_rows(doc, "pdf")
+    assert rows and all(PDF_LETTER[r["start_char"] : r["end_char"]] == r["text"] for r in rows)
+    assert all(r["section"] for r in rows)
+
+
+def test_flattened_letter(nlp):
+    flat = " ".join(PDF_LETTER.replace("\f", " ").split())
+    c = case(nlp, flat)
+    assert (c["review_date"], c["injury_date"], c["outcome"]) == ("2017-05-02", "redacted", "upheld")
+
+
+def test_excerpt_cut_mid_word(nlp):
+    cut = PDF_LETTER[: PDF_LETTER.index("[ X ]")] + "[ X ]   Uph"
+    c = case(nlp, cut)
+    assert c["review_date"] == "2017-05-02" and c["outcome"] is None
