@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 
+from .components.base import sentence_starts
 from .components.extensions import ASSERTION_FLAGS
 
 # span group -> evidence kind
@@ -70,7 +71,7 @@ def doc_rows(doc, case_id: str) -> list[dict]:
     """All evidence rows of one processed Doc, sorted by position then kind."""
     sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
     sec_starts = [s.start_char for s in sections]
-    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    sent_starts = sentence_starts(doc)[1]
     rows = []
     seen = set()
     for key, kind in KINDS.items():

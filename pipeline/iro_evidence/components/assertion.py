@@ -30,7 +30,7 @@ import re
 from medspacy.context import ConText, ConTextRule
 from spacy.tokens import Doc, Span
 
-from .base import RuleComponent, ensure_sentences, expand_leading_in, sentence_starts
+from .base import RuleComponent, doc_text, ensure_sentences, expand_leading_in, sentence_starts
 from .extensions import ASSERTION_FLAGS
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
@@ -87,7 +87,7 @@ class AssertionDetector(RuleComponent):
         sec_starts = [s.start for s in sections]
         sent_cache: dict[int, str | None] = {}
         sent_toks, sent_chars = sentence_starts(doc)
-        text = doc.text
+        text = doc_text(doc)
         for key, span in unique.items():
             f = flags[key]
             section = None

@@ -8,6 +8,7 @@ pipeline carries its rules and never depends on the installed package's files.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from importlib import resources
@@ -117,6 +118,36 @@ def sentence_starts(doc: Doc) -> tuple[list[int], list[int]]:
         toks.insert(0, 0)
         chars.insert(0, 0)
     return toks, chars
+
+
+TEXT_KEY = ("iro_evidence", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc.
+
+    spaCy joins every token each time ``doc.text`` is read (about 1.5 ms for a letter);
+    the components read it a dozen times, so the string is kept in ``doc.user_data``
+    (a plain str, so the Doc still pickles).
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:  # a Doc's text never changes (retokenizing keeps it)
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
+class SentenceLookup:
+    """The sentence around any character offset, from one read of the sentence starts."""
+
+    def __init__(self, doc: Doc):
+        self.text = doc_text(doc)
+        self.starts = sentence_starts(doc)[1]
+
+    def bounds(self, char: int) -> tuple[int, int]:
+        k = max(0, bisect.bisect_right(self.starts, char) - 1)
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+        return self.starts[k], end
 
 
 def expand_leading_in(pattern: list[dict]) -> list[list[dict]]:

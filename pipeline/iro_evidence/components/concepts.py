@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, set_group
+from .base import RuleComponent, char_span, compile_alternation, doc_text, set_group
 
 
 def _key(t: str) -> str:
@@ -34,7 +34,7 @@ class ConceptMatcher(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for m in self.term_re.finditer(doc.text):
+        for m in self.term_re.finditer(doc_text(doc)):
             concept, self_neg = self.term_concept[_key(m.group())]
             span = char_span(doc, m.start(), m.end(), concept)
             if span is None:

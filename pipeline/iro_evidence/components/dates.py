@@ -29,7 +29,7 @@ from typing import NamedTuple
 from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, set_group
+from .base import RuleComponent, char_span, doc_text, set_group
 
 MONTH_NAMES = parserinfo()
 BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
@@ -237,7 +237,7 @@ class DateMatcher(RuleComponent):
         return min(km.start() for km in hits), body_end
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         found = self.find(text)
         info: dict[tuple[int, int], dict] = {}

@@ -17,7 +17,15 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, ensure_sentences, set_group
+from .base import (
+    RuleComponent,
+    SentenceLookup,
+    char_span,
+    compile_alternation,
+    doc_text,
+    ensure_sentences,
+    set_group,
+)
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
@@ -108,7 +116,7 @@ class DecisionFacts(RuleComponent):
         return out
 
     def reviewer(self, doc: Doc) -> list[tuple[int, int, str]]:
-        text = doc.text
+        text = doc_text(doc)
         for s in doc.spans.get("sections", []):
             if s.label_ == "reviewer":
                 found = self.specialties_in(s.text[:400], s.start_char)
@@ -150,7 +158,7 @@ class DecisionFacts(RuleComponent):
         for d in dates:
             if d._.iro.get("role") == "review":
                 return d._.iro["value"], d
-        text = doc.text
+        text = doc_text(doc)
         if HEARING.search(text[:3000]):
             head = HEARING.search(text).start() + 600
             for d in dates:
@@ -180,18 +188,19 @@ class DecisionFacts(RuleComponent):
         listed = [
             (s.start_char, s.end_char) for s in doc.spans.get("sections", []) if s.label_ in NOT_HISTORY
         ]
+        sentences = SentenceLookup(doc)
         for d in dates:
             if d._.iro["role"] not in ("other", "visit") or d._.iro.get("document"):
                 continue
             if any(a <= d.start_char < b for a, b in listed):
                 continue
-            sent = d.sent if doc.has_annotation("SENT_START") else doc[:]
-            st = sent.text
+            s0, s1 = sentences.bounds(d.start_char)
+            st = doc_text(doc)[s0:s1]
             m = self.mechanism.search(st)
             if m is None:
                 continue
             # the date and the mechanism within one clause of each other
-            pos = d.start_char - sent.start_char
+            pos = d.start_char - s0
             gap = st[min(pos, m.start()) : max(pos, m.end())]
             if len(gap) < 120 and not re.search(r"[.;]\s", gap):
                 return d
@@ -226,7 +235,7 @@ class DecisionFacts(RuleComponent):
     def service_text(self, doc: Doc) -> tuple[int, int] | None:
         """The first paragraph of the service section (after its heading), else the
         service named in a request or ruling ("request for ...", "is not entitled to ...")."""
-        text = doc.text
+        text = doc_text(doc)
         for s in doc.spans.get("sections", []):
             if s.label_ != "service":
                 continue
@@ -267,7 +276,7 @@ class DecisionFacts(RuleComponent):
         return items
 
     def describe_service(self, doc: Doc, start: int, end: int) -> dict:
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         types = []
         for typ, pat in self.services:
             if typ not in types and pat.search(text):
@@ -303,10 +312,10 @@ class DecisionFacts(RuleComponent):
         if injury_span is not None:
             injury_span._.iro = {**injury_span._.iro, "role": "injury"}
         specs = self.reviewer(doc)
-        guide = self.guideline_hits(doc.text)
+        guide = self.guideline_hits(doc_text(doc))
         svc = self.service_text(doc)
         service = self.describe_service(doc, *svc) if svc else None
-        items = self.service_items(doc.text, *svc) if svc else []
+        items = self.service_items(doc_text(doc), *svc) if svc else []
         if len(items) > 1:
             service["items"] = [self.describe_service(doc, s, e) for s, e in items]
             for it in service["items"]:
@@ -328,7 +337,7 @@ class DecisionFacts(RuleComponent):
         doc._.iro_case = case
         groups = {
             "reviewer": [
-                (s, e, spec, {"value": spec, "board_certified": self.board_certified(doc.text, s)})
+                (s, e, spec, {"value": spec, "board_certified": self.board_certified(doc_text(doc), s)})
                 for s, e, spec in specs
             ],
             "guidelines": [(s, e, g, {"value": g}) for s, e, g in guide],

@@ -20,7 +20,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, set_group
+from .base import RuleComponent, char_span, doc_text, set_group
 
 GRADE = re.compile(r"(?<![\w/])([0-5][+-]?/5|[0-4]\+|[0-4](?=/4)|trace)(?![\w/])", re.I)
 
@@ -178,7 +178,7 @@ class ExamMatcher(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for f in self.find(doc.text):
+        for f in self.find(doc_text(doc)):
             span = char_span(doc, f["start"], f["end"], f["sign"])
             if span is None:
                 continue

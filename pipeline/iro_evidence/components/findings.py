@@ -28,7 +28,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, set_group
+from .base import RuleComponent, char_span, compile_alternation, doc_text, set_group
 from .levels import expand
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -105,7 +105,7 @@ class FindingLinker(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         findings = []
-        for f in self.find(doc.text):
+        for f in self.find(doc_text(doc)):
             span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue
@@ -117,7 +117,7 @@ class FindingLinker(RuleComponent):
 
     # ------------------------------------------------------------------ links
     def link(self, doc: Doc, findings) -> None:
-        text = doc.text
+        text = doc_text(doc)
         sizes = list(doc.spans["measurements"]) if "measurements" in doc.spans else []
         cands = self._level_candidates(text, list(doc.spans["levels"]) if "levels" in doc.spans else [])
         studies = [

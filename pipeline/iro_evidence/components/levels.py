@@ -16,7 +16,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, set_group
+from .base import RuleComponent, char_span, doc_text, set_group
 
 # The column of vertebrae from C1 to S1; a disc level is two neighbours in this list.
 SPINE = (
@@ -155,7 +155,7 @@ class LevelMatcher(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for f in self.find(doc.text):
+        for f in self.find(doc_text(doc)):
             span = char_span(doc, f["start"], f["end"], "LEVEL")
             if span is None:
                 continue

@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, set_group
+from .base import RuleComponent, char_span, doc_text, set_group
 
 NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 DIMENSION_SPLIT = re.compile(r"\s*(?:[x\u00d7]|by)\s*")
@@ -61,7 +61,7 @@ class MeasurementMatcher(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for f in self.find(doc.text):
+        for f in self.find(doc_text(doc)):
             span = char_span(doc, f["start"], f["end"], "SIZE")
             if span is None:
                 continue

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, set_group
+from .base import RuleComponent, char_span, doc_text, set_group
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "determined")
@@ -184,9 +184,9 @@ class OutcomeDetector(RuleComponent):
             if s.label_ == "outcome":
                 outcome_section = (s.start_char, s.end_char)
                 break
-        cues = self.cues(doc.text, outcome_section)
+        cues = self.cues(doc_text(doc), outcome_section)
         spans = []
-        text = doc.text
+        text = doc_text(doc)
         for c in cues:
             start = c.start
             while start < c.end and not text[start].isalnum():

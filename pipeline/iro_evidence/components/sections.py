@@ -21,13 +21,16 @@ from spacy.tokens import Doc
 from .base import RuleComponent, set_group
 
 SPACE = {"IS_SPACE": True, "OP": "*"}
+# perf: a plain IS_SPACE test here (a C flag); that the space holds a line break is checked
+# after matching (a REGEX predicate on the first token is a Python call at every token)
 LINE_START = [
-    {"IS_SPACE": True, "TEXT": {"REGEX": "\n"}},
+    {"IS_SPACE": True},
     {"TEXT": {"REGEX": r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
     {"TEXT": {"IN": [".", ")"]}, "OP": "?"},
     SPACE,
 ]
 WHOLE_LINE = " <whole line>"
+AT_LINE_START = " <line start>"
 NUMBERING = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])?[.)]?$")
 # doc._.sections and every token's _.section: medspaCy objects that a DocBin cannot restore
 MEDSPACY_KEYS = ("sections", "section")
@@ -56,8 +59,9 @@ class SectionDetector(RuleComponent):
                 anycase = anycase + [{"TEXT": ":"}]
                 if entry.get("line_start"):
                     upper, anycase = LINE_START + upper, LINE_START + anycase
+                literal = title + AT_LINE_START if entry.get("line_start") else title
                 for pattern in (upper, anycase):
-                    rules.append(SectionRule(title, entry["category"], pattern=pattern))
+                    rules.append(SectionRule(literal, entry["category"], pattern=pattern))
                 rules.append(SectionRule(title + WHOLE_LINE, entry["category"], pattern=whole_line))
         self.sectionizer = Sectionizer(
             self.nlp,
@@ -73,7 +77,10 @@ class SectionDetector(RuleComponent):
         doc = self.sectionizer(doc)
         spans = []
         for sec in doc._.sections:
-            if sec.rule is not None and sec.rule.literal.endswith(WHOLE_LINE) and not _fills_line(doc, sec):
+            literal = sec.rule.literal if sec.rule is not None else ""
+            if (literal.endswith(WHOLE_LINE) and not _fills_line(doc, sec)) or (
+                literal.endswith(AT_LINE_START) and "\n" not in doc[sec.title_start].text
+            ):
                 if spans:  # not a heading: its text belongs to the section before
                     label = spans[-1].label_
                     spans[-1] = doc[spans[-1].start : sec.body_end]

@@ -16,6 +16,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .base import doc_text
+
 ENDERS = {".", "?", "!", ";"}
 ITEM_START = re.compile(r"^(?:\[|☒|☐|\d{1,2}[.)]$|[IVX]{1,4}\.$|[-•*]$)")
 
@@ -28,7 +30,7 @@ class LineSentencizer:
         n = len(doc)
         if not n:
             return doc
-        text = doc.text
+        text = doc_text(doc)
         line_is_heading = _heading_lines(text)
         starts = [False] * n
         starts[0] = True

@@ -20,7 +20,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, set_group
+from .base import RuleComponent, SentenceLookup, char_span, compile_alternation, doc_text, set_group
 from .dates import MONTH_NAMES
 from .levels import region_of
 
@@ -123,13 +123,14 @@ class StudyMatcher(RuleComponent):
         return len(between.split()) > self.not_done_max
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         dates = (
             [d for d in doc.spans["dates"] if d._.iro and d._.iro.get("value")]
             if "dates" in doc.spans
             else []
         )
         levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
+        sentences = SentenceLookup(doc)
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
         for f in self.find(text):
@@ -137,7 +138,7 @@ class StudyMatcher(RuleComponent):
             if span is None:
                 continue
             linked, gap = self._dates_for(text, f["start"], f["end"], dates)
-            region = self.region(text, f["start"], f["end"]) or _region_from_levels(span, levels)
+            region = self.region(text, f["start"], f["end"]) or _region_from_levels(span, levels, sentences)
             out = []
             for d in linked:
                 if isinstance(d, tuple):  # a yearless date completed from the list
@@ -237,10 +238,10 @@ def _key(term: str) -> str:
     return re.sub(r"\s+", " ", term.lower())
 
 
-def _region_from_levels(span, levels) -> str | None:
+def _region_from_levels(span, levels, sentences) -> str | None:
     """The region named by the levels in the study's sentence (C -> cervical, ...)."""
-    sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+    s0, s1 = sentences.bounds(span.start_char)
     for lv in levels:
-        if sent.start_char <= lv.start_char < sent.end_char:
+        if s0 <= lv.start_char < s1:
             return region_of(lv._.iro["value"])
     return None
