@@ -16,10 +16,14 @@ of", "prior stroke with no residual deficit"). Sections such as PAST MEDICAL HIS
 their flag.
 
 Each span gets plain bools ``_.is_negated``, ``_.is_possible``, ``_.is_hypothetical``,
-``_.is_historical``, ``_.is_family``, ``_.is_not_documented`` and ``_.attribution`` (who
-asserts it: IRO reviewer, utilization reviewer, requesting provider, ...), read from the
-sentence's reporting verbs first and the section second. medspaCy's graph objects are
-removed from the Doc so it stays picklable.
+``_.is_historical``, ``_.is_family``, ``_.is_not_documented`` and ``_.attribution``: who
+asserts it (``iro_reviewer``, ``utilization_reviewer``, ``requesting_provider``,
+``examining_physician``, ``claimant``, ``hearing_officer``, ``medical_records``). Letters
+nest voices ("The request was denied. The reviewer stated that ..."), so attribution reads
+reporting constructions (``Attributor``, rules in ``context.json`` "attribution"): the
+nearest cue in the sentence, else a cue carried from earlier in the paragraph, else the
+section's role for the letter genre (IRO letter, hearing decision, UR letter). medspaCy's
+graph objects are removed from the Doc so it stays picklable.
 """
 
 from __future__ import annotations
@@ -44,8 +48,7 @@ class AssertionDetector(RuleComponent):
         self.category_flag = r.get("categories", {})
         self.section_flags = r.get("section_flags", {})
         self.target_groups = r.get("target_groups", [])
-        self.attribution = [(who, re.compile(p, re.I)) for who, p in r.get("attribution", [])]
-        self.section_attribution = r.get("section_attribution", {})
+        self.attributor = Attributor(r.get("attribution", {}), r.get("section_attribution"))
         self.context = ConText(
             self.nlp,
             name=f"{self.name}_context",
@@ -85,9 +88,9 @@ class AssertionDetector(RuleComponent):
                 flags[(target.start, target.end)][flag] = True
         sections = doc.spans["sections"] if "sections" in doc.spans else []
         sec_starts = [s.start for s in sections]
-        sent_cache: dict[int, str | None] = {}
         sent_toks, sent_chars = sentence_starts(doc)
         text = doc_text(doc)
+        attribute = self.attributor.for_doc(text, sections, sent_chars)
         for key, span in unique.items():
             f = flags[key]
             section = None
@@ -100,20 +103,117 @@ class AssertionDetector(RuleComponent):
             for flag in ASSERTION_FLAGS:
                 setattr(span._, f"is_{flag}", f[flag])
             k = bisect.bisect_right(sent_toks, span.start) - 1
-            if k not in sent_cache:
-                end = sent_chars[k + 1] if k + 1 < len(sent_chars) else len(text)
-                sent_cache[k] = self.attribute(text[sent_chars[k] : end].rstrip(), section)
-            span._.attribution = sent_cache[k]
+            span._.attribution = attribute(span.start_char, span.end_char, k, section)
         del doc.spans["_iro_targets"]
         for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
             del doc.user_data[key]
         return [flags[(s.start, s.end)] for s in targets]
 
-    def attribute(self, sentence: str, section: str | None) -> str | None:
-        for who, pat in self.attribution:
-            if pat.search(sentence):
-                return who
-        return self.section_attribution.get(section or "", None)
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
+
+
+class Attributor:
+    """Who asserts each fact, from reporting cues, paragraphs and sections (rules: the
+    "attribution" object of ``context.json``; its ``_doc`` explains each key)."""
+
+    def __init__(self, rules: dict | list, legacy_sections: dict | None = None):
+        if isinstance(rules, list):  # rules saved before cues had positions: [[who, regex], ...]
+            rules = {"cues": [{"who": w, "pattern": p} for w, p in rules]}
+            rules["section_attribution"] = {"*": legacy_sections or {}}
+        self.genres = [
+            (g["name"], g.get("within", 2000), re.compile(g["pattern"], re.I))
+            for g in rules.get("genres", [])
+        ]
+        self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
+        self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
+        self.sections = rules.get("section_attribution", {})
+        self.after_window = rules.get("after_window", 80)
+
+    def genre(self, text: str) -> str:
+        for name, within, pat in self.genres:
+            if pat.search(text, 0, within):
+                return name
+        return "iro"
+
+    def section_role(self, genre: str, section: str | None) -> str | None:
+        if not section:
+            return None
+        return (self.sections.get(genre) or {}).get(section) or (self.sections.get("*") or {}).get(section)
+
+    def for_doc(self, text: str, sections, sent_chars: list[int]):
+        """A function (start_char, end_char, sentence index, section) -> role or None."""
+        genre = self.genre(text)
+        sec_bounds = [(s.start_char, s.label_) for s in sections]
+        sec_starts = [b for b, _ in sec_bounds]
+        breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+
+        def section_at(pos: int) -> str | None:
+            k = bisect.bisect_right(sec_starts, pos) - 1
+            return sec_bounds[k][1] if k >= 0 else None
+
+        def block_start(pos: int) -> int:
+            k = bisect.bisect_right(breaks, pos) - 1
+            b = breaks[k] if k >= 0 else 0
+            j = bisect.bisect_right(sec_starts, pos) - 1
+            return max(b, sec_starts[j] if j >= 0 else 0)
+
+        names: dict[str, str] = {}
+        found = []  # (start, end, order, rule, name)
+        for i, (who, pat) in enumerate(self.roles):
+            for m in pat.finditer(text):
+                name = m.group("name") if "name" in pat.groupindex else None
+                if name and name not in names:
+                    names[name] = who
+                found.append((m.start(), m.end(), i, {"who": who}, None))
+        for i, (rule, pat) in enumerate(self.cues, start=len(self.roles)):
+            for m in pat.finditer(text):
+                name = m.group("name") if "name" in pat.groupindex else None
+                found.append((m.start(), m.end(), i, rule, name))
+        found.sort(key=lambda c: (c[0], c[2]))
+        cues: list[tuple[int, int, str, bool]] = []  # (start, end, who, weak), in text order
+        taken: set[int] = set()
+        for start, end, _, rule, name in found:
+            if start in taken:  # two cues at one place: the one listed first in the rules
+                continue
+            taken.add(start)
+            who = rule["who"]
+            default = (rule.get("default_by_genre") or {}).get(genre) or rule.get("default")
+            if who == "@name":
+                who = names.get(name or "") or default
+            elif who == "@section":
+                allowed = rule.get("allowed") or []
+                who = self.section_role(genre, section_at(start))
+                if who not in allowed:
+                    b = block_start(start)
+                    carried = next((c[2] for c in reversed(cues) if c[0] >= b and not c[3]), None)
+                    who = carried if carried in allowed else default
+            if who:
+                cues.append((start, end, who, bool(rule.get("weak"))))
+        cue_starts = [c[0] for c in cues]
+        n_sent = len(sent_chars)
+
+        def attribute(start: int, end: int, k: int, section: str | None) -> str | None:
+            s0 = sent_chars[k] if 0 <= k < n_sent else 0
+            s1 = sent_chars[k + 1] if k + 1 < n_sent else len(text)
+            lo = bisect.bisect_left(cue_starts, s0)
+            hi = bisect.bisect_left(cue_starts, s1)
+            before = [c for c in cues[lo:hi] if c[0] < start]
+            strong = [c for c in before if not c[3]]
+            if before:
+                return max(strong or before, key=lambda c: (min(c[1], start), c[0]))[2]
+            after = [c for c in cues[lo:hi] if end <= c[0] <= end + self.after_window]
+            if after:
+                return after[0][2]
+            b = block_start(s0)
+            for j in range(lo - 1, -1, -1):
+                if cues[j][0] < b:
+                    break
+                if not cues[j][3]:
+                    return cues[j][2]
+            return self.section_role(genre, section)
+
+        return attribute
 
 
 SPACE = {"IS_SPACE": True, "OP": "*"}

@@ -3,8 +3,10 @@
 PyRuSH (medspaCy's default) is accurate on notes but runs at about 30k chars/s; spaCy's
 ``sentencizer`` ignores layout and glues a heading block into one sentence. Letters need
 both: a sentence ends at ``.``/``?``/``!``, at a blank line, at a line that is a heading
-(ALL CAPS or ending with ``:``), and before a checkbox or list item; a line wrapped in
-the middle of a sentence does not end it.
+(ALL CAPS or ending with ``:``), before a checkbox or list item, and after a short line
+that the next line does not continue (a records list, an address: the line is short, does not
+end in a joining word or comma, and the next one starts with a capital or a digit); a line
+wrapped in the middle of a sentence does not end it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,37 @@ from .base import doc_text
 
 ENDERS = {".", "?", "!", ";"}
 ITEM_START = re.compile(r"^(?:\[|☒|☐|\d{1,2}[.)]$|[IVX]{1,4}\.$|[-•*]$)")
+SHORT_LINE = 56  # characters; wrapped prose lines are longer than this
+JOINING = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "nor",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "that",
+    "which",
+    "who",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "than",
+    "into",
+}
 
 
 class LineSentencizer:
@@ -53,6 +86,7 @@ class LineSentencizer:
                         line_is_heading(here - 1)
                         or (nxt is not None and line_is_heading(nxt.idx))
                         or (nxt is not None and ITEM_START.match(nxt.text))
+                        or (nxt is not None and i and _list_line(text, here, doc[i - 1].text, nxt.text))
                     ):
                         prev_end = True
                 continue
@@ -79,6 +113,17 @@ class LineSentencizer:
 
 
 ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "no", "e.g", "i.e", "approx", "jr", "sr"}
+
+
+def _list_line(text: str, here: int, last: str, nxt: str) -> bool:
+    """Does the short line ending at ``here`` stand alone (a list item, an address line)?"""
+    if (
+        not (nxt[:1].isupper() or nxt[:1].isdigit())
+        or last.lower() in JOINING
+        or last in {",", "-", "&", "/"}
+    ):
+        return False
+    return here - (text.rfind("\n", 0, here) + 1) < SHORT_LINE
 
 
 def _abbrev(word: str) -> bool:
