@@ -22,7 +22,7 @@ LINE_START = [
     {"TEXT": {"REGEX": r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
     SPACE,
 ]
-MEDSPACY_KEYS = ("sections",)
+MEDSPACY_KEYS = ("sections", "section")  # doc-level list and per-token Section objects
 
 
 class SectionDetector(RuleComponent):
