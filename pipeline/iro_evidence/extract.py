@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import chunking
@@ -25,7 +25,6 @@ class Summary:
     errors: int = 0
     seconds: float = 0.0
     chars: int = 0
-    error_rows: list = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.letters / self.seconds if self.seconds else 0.0
@@ -78,7 +77,6 @@ def run_extract(
             except InputError as e:
                 summary.errors += 1
                 err = {"case_id": cid, "source": str(path), "stage": e.stage, "reason": e.reason}
-                summary.error_rows.append(err)
                 errors.write(err)
                 if progress:
                     progress(1)
