@@ -36,6 +36,7 @@ class Summary:
     resumed: int = 0
     seconds: float = 0.0
     chars: int = 0
+    # the bad files, in input order (one small dict each; the letters themselves stream)
     error_rows: list = field(default_factory=list)
 
     def line(self) -> str:
