@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from .base import RuleComponent, char_span, doc_text, set_group
 
 MONTH_NAMES = parserinfo()
+LABEL_ONLY = re.compile(r"[A-Za-z ]{1,20}:\s*")
 BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
 CONNECTOR = re.compile(r"^[\s,;:&]*(?:and|&|,|-|\u2013|to|through|thru)?[\s,;:&]*$", re.I)
 CONTINUES = re.compile(r"^[ \t]*(?:[a-z(]|and\b|&|\d{1,2}/\d{1,2})")
@@ -244,7 +245,10 @@ class DateMatcher(RuleComponent):
         for f in found:
             k = bisect.bisect_right(sent_starts, f.start) - 1
             # a heading such as "DATE OF REVIEW:" sits in the sentence before its value
-            s0 = sent_starts[max(0, k - 1)] if f.start - sent_starts[k] < 3 else sent_starts[k]
+            # (or a short "Label:" line continues a heading broken over lines)
+            lead = text[sent_starts[k] : f.start]
+            heading_value = len(lead) < 3 or LABEL_ONLY.fullmatch(lead)
+            s0 = sent_starts[max(0, k - 1)] if heading_value else sent_starts[k]
             cue = f.role or self.role(text, f.start, s0)
             info[(f.start, f.end)] = {"value": f.value, "format": f.format, "role": cue, "cue": cue}
         # ranges: "from 4/20/15 through 7/24/15", "12/05/2016 to 01/27/2017"
