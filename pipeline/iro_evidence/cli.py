@@ -193,7 +193,7 @@ def spark(
     master: str = typer.Option("local[*]", "--master", help="Spark master URL."),
     model: Path = typer.Option(None, "--model", help="A saved pipeline folder visible to executors."),
 ) -> None:
-    """Extract with Spark (needs the [spark] extra and Java): OUT/cases/, OUT/evidence/
+    """Extract with Spark (needs the 'spark' extra and Java): OUT/cases/, OUT/evidence/
     (Parquet folders) and OUT/errors.csv. Files are read on the executors."""
     import os
 
