@@ -8,6 +8,8 @@ rows are written as they come. A file that cannot be read becomes a row of
 from __future__ import annotations
 
 import json
+import multiprocessing
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,12 +59,59 @@ def process_doc(doc, case_id: str, source: str | None = None) -> tuple[list[dict
 def process_texts(
     nlp, items: Iterable[tuple[str, str, str]], n_process: int = 1, batch_size: int = 16
 ) -> Iterator[tuple[str, str, list[dict], dict]]:
-    """(case_id, source, text) -> (case_id, source, rows, record), in input order."""
+    """(case_id, source, text) -> (case_id, source, rows, record), in input order.
+
+    With ``n_process > 1`` (where ``fork`` exists) forked workers run the pipeline and
+    return plain rows: spaCy's own ``nlp.pipe(n_process=...)`` ships whole Docs back and
+    the parent spends as long decoding them as a worker spends making them.
+    """
+    if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
+        yield from _forked(nlp, items, n_process, batch_size)
+        return
     stream = ((text, (cid, src)) for cid, src, text in items)
     # letters over nlp.max_length are split on section/paragraph boundaries and joined back
     for doc, (cid, src) in chunking.pipe(nlp, stream, n_process=n_process, batch_size=batch_size):
         rows, rec = process_doc(doc, cid, src)
         yield cid, src, rows, rec
+
+
+_FORK_NLP = None
+
+
+def _work(batch: list[tuple[str, str, str]]) -> list[tuple[str, str, list[dict], dict]]:
+    return list(process_texts(_FORK_NLP, batch, batch_size=max(1, len(batch))))
+
+
+def _forked(nlp, items, n_process: int, batch_size: int) -> Iterator[tuple[str, str, list[dict], dict]]:
+    """A fork pool over batches of letters; at most a few batches are in flight (streaming)."""
+    global _FORK_NLP
+    _FORK_NLP = nlp  # inherited by the forked workers, never pickled
+    window = threading.Semaphore(n_process * 3)
+    stop = threading.Event()
+
+    def batches():
+        batch = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                while not window.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    pool = multiprocessing.get_context("fork").Pool(n_process)
+    try:
+        for done in pool.imap(_work, batches()):
+            window.release()
+            yield from done
+        pool.close()
+    finally:
+        stop.set()
+        pool.terminate()
+        pool.join()
 
 
 def run_extract(
