@@ -164,3 +164,23 @@ def test_corpus_letter(nlp):
         "claimant",
         "medical_records",
     }
+
+
+def test_written_letter_voices(nlp):
+    """s5_iro_01 reports the UR denial, its reconsideration, the provider's letter, the
+    examination and the IRO's own analysis; each voice keeps its facts."""
+    text = (CORPUS / "letters" / "s5_iro_01.txt").read_text("utf-8")
+    rows = [r for r in doc_rows(nlp(text), "s5_iro_01") if r["kind"] in ("concept", "exam")]
+
+    def at(phrase):
+        start = text.index(phrase)
+        return next(r["attribution"] for r in rows if r["start_char"] >= start)
+
+    assert at("neurologically intact") == "utilization_reviewer"
+    assert at("no nerve root compression") == "utilization_reviewer"  # "He also noted ..."
+    assert at("no objective weakness") == "utilization_reviewer"  # reconsideration, "noting that"
+    assert at("a radicular\ncomponent") == "requesting_provider"  # the letter of medical necessity
+    assert at("There was no atrophy") == "examining_physician"  # after "Dr. A examined"
+    assert at("no central canal stenosis") == "medical_records"  # the MRI report
+    assert at("Radiculopathy is not established") == "iro_reviewer"
+    assert at("Segmental instability") == "iro_reviewer"
