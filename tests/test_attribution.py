@@ -184,3 +184,21 @@ def test_written_letter_voices(nlp):
     assert at("no central canal stenosis") == "medical_records"  # the MRI report
     assert at("Radiculopathy is not established") == "iro_reviewer"
     assert at("Segmental instability") == "iro_reviewer"
+
+
+def test_written_hearing_decision_voices(nlp):
+    """s5_hd_01: the carrier's peer reviewer, its required medical examiner, the treating
+    surgeon's testimony and the hearing officer's findings."""
+    text = (CORPUS / "letters" / "s5_hd_01.txt").read_text("utf-8")
+    rows = [r for r in doc_rows(nlp(text), "s5_hd_01") if r["kind"] in ("concept", "exam")]
+
+    def at(phrase):
+        start = text.index(phrase)
+        return next(r["attribution"] for r in rows if r["start_char"] >= start)
+
+    assert at("no myelopathy") == "utilization_reviewer"  # "for a peer review" ... "He noted"
+    assert at("a negative Spurling's") == "examining_physician"  # the required medical examiner
+    assert at("a positive Spurling's") == "examining_physician"
+    assert at("radiculopathy is\ndocumented") == "requesting_provider"  # Dr. L, the treating surgeon
+    assert at("no fracture") == "medical_records"
+    assert at("an acute left C6 radiculopathy") == "medical_records"
