@@ -202,3 +202,20 @@ def test_written_hearing_decision_voices(nlp):
     assert at("radiculopathy is\ndocumented") == "requesting_provider"  # Dr. L, the treating surgeon
     assert at("no fracture") == "medical_records"
     assert at("an acute left C6 radiculopathy") == "medical_records"
+
+
+def test_contrast_word_ends_the_nearest_cue(nlp):
+    text = (
+        HEARING_HEAD
+        + "BACKGROUND INFORMATION\nDr. N noted that the claimant complained of neck pain, but had"
+        " a normal gait. The claimant reports weakness of the left hand."
+    )
+    assert who(nlp, text, "normal gait") == "examining_physician"
+    assert who(nlp, text, "weakness") == "claimant"
+
+
+def test_a_doctor_who_requests_is_the_requesting_provider(nlp):
+    text = (
+        IRO_HEAD + "PATIENT CLINICAL HISTORY\nDr. B requested an injection for the left-sided radiculopathy."
+    )
+    assert who(nlp, text, "radiculopathy") == "requesting_provider"

@@ -128,6 +128,7 @@ class Attributor:
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
+        self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None
 
     def genre(self, text: str) -> str:
         for name, within, pat in self.genres:
@@ -203,7 +204,13 @@ class Attributor:
             before = [c for c in cues[lo:hi] if c[0] < start]
             strong = [c for c in before if not c[3]]
             if before:
-                return max(strong or before, key=lambda c: (min(c[1], start), c[0]))[2]
+                ranked = sorted(strong or before, key=lambda c: (min(c[1], start), c[0]), reverse=True)
+                # "Dr. L noted that Claimant complained of pain, but had a normal gait": the
+                # nearest cue stops at the contrast word, the one before it reaches further
+                if len(ranked) > 1 and self.contrast is not None and ranked[0][1] < start:
+                    if self.contrast.search(text, ranked[0][1], start):
+                        return ranked[1][2]
+                return ranked[0][2]
             after = [c for c in cues[lo:hi] if end <= c[0] <= end + self.after_window]
             if after:
                 return after[0][2]
