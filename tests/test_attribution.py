@@ -164,3 +164,58 @@ def test_corpus_letter(nlp):
         "claimant",
         "medical_records",
     }
+
+
+def test_written_letter_voices(nlp):
+    """s5_iro_01 reports the UR denial, its reconsideration, the provider's letter, the
+    examination and the IRO's own analysis; each voice keeps its facts."""
+    text = (CORPUS / "letters" / "s5_iro_01.txt").read_text("utf-8")
+    rows = [r for r in doc_rows(nlp(text), "s5_iro_01") if r["kind"] in ("concept", "exam")]
+
+    def at(phrase):
+        start = text.index(phrase)
+        return next(r["attribution"] for r in rows if r["start_char"] >= start)
+
+    assert at("neurologically intact") == "utilization_reviewer"
+    assert at("no nerve root compression") == "utilization_reviewer"  # "He also noted ..."
+    assert at("no objective weakness") == "utilization_reviewer"  # reconsideration, "noting that"
+    assert at("a radicular\ncomponent") == "requesting_provider"  # the letter of medical necessity
+    assert at("There was no atrophy") == "examining_physician"  # after "Dr. A examined"
+    assert at("no central canal stenosis") == "medical_records"  # the MRI report
+    assert at("Radiculopathy is not established") == "iro_reviewer"
+    assert at("Segmental instability") == "iro_reviewer"
+
+
+def test_written_hearing_decision_voices(nlp):
+    """s5_hd_01: the carrier's peer reviewer, its required medical examiner, the treating
+    surgeon's testimony and the hearing officer's findings."""
+    text = (CORPUS / "letters" / "s5_hd_01.txt").read_text("utf-8")
+    rows = [r for r in doc_rows(nlp(text), "s5_hd_01") if r["kind"] in ("concept", "exam")]
+
+    def at(phrase):
+        start = text.index(phrase)
+        return next(r["attribution"] for r in rows if r["start_char"] >= start)
+
+    assert at("no myelopathy") == "utilization_reviewer"  # "for a peer review" ... "He noted"
+    assert at("a negative Spurling's") == "examining_physician"  # the required medical examiner
+    assert at("a positive Spurling's") == "examining_physician"
+    assert at("radiculopathy is\ndocumented") == "requesting_provider"  # Dr. L, the treating surgeon
+    assert at("no fracture") == "medical_records"
+    assert at("an acute left C6 radiculopathy") == "medical_records"
+
+
+def test_contrast_word_ends_the_nearest_cue(nlp):
+    text = (
+        HEARING_HEAD
+        + "BACKGROUND INFORMATION\nDr. N noted that the claimant complained of neck pain, but had"
+        " a normal gait. The claimant reports weakness of the left hand."
+    )
+    assert who(nlp, text, "normal gait") == "examining_physician"
+    assert who(nlp, text, "weakness") == "claimant"
+
+
+def test_a_doctor_who_requests_is_the_requesting_provider(nlp):
+    text = (
+        IRO_HEAD + "PATIENT CLINICAL HISTORY\nDr. B requested an injection for the left-sided radiculopathy."
+    )
+    assert who(nlp, text, "radiculopathy") == "requesting_provider"

@@ -129,6 +129,7 @@ class Attributor:
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
+        self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None
 
     def genre(self, text: str) -> str:
         for name, within, pat in self.genres:
@@ -181,13 +182,16 @@ class Attributor:
             default = (rule.get("default_by_genre") or {}).get(genre) or rule.get("default")
             if who == "@name":
                 who = names.get(name or "") or default
-            elif who == "@section":
-                allowed = rule.get("allowed") or []
-                who = self.section_role(genre, section_at(start))
-                if who not in allowed:
-                    b = block_start(start)
-                    carried = next((c[2] for c in reversed(cues) if c[0] >= b and not c[3]), None)
-                    who = carried if carried in allowed else default
+            elif who in ("@section", "@carry"):
+                b = block_start(start)
+                carried = next((c[2] for c in reversed(cues) if c[0] >= b and not c[3]), None)
+                if who == "@carry":  # "He also noted": the person of the paragraph
+                    who = carried or default
+                else:
+                    allowed = rule.get("allowed") or []
+                    who = self.section_role(genre, section_at(start))
+                    if who not in allowed:
+                        who = carried if carried in allowed else default
             if who:
                 cues.append((start, end, who, bool(rule.get("weak"))))
         cue_starts = [c[0] for c in cues]
@@ -201,16 +205,20 @@ class Attributor:
             before = [c for c in cues[lo:hi] if c[0] < start]
             strong = [c for c in before if not c[3]]
             if before:
-                return max(strong or before, key=lambda c: (min(c[1], start), c[0]))[2]
+                ranked = sorted(strong or before, key=lambda c: (min(c[1], start), c[0]), reverse=True)
+                # "Dr. L noted that Claimant complained of pain, but had a normal gait": the
+                # nearest cue stops at the contrast word, the one before it reaches further
+                if len(ranked) > 1 and self.contrast is not None and ranked[0][1] < start:
+                    if self.contrast.search(text, ranked[0][1], start):
+                        return ranked[1][2]
+                return ranked[0][2]
             after = [c for c in cues[lo:hi] if end <= c[0] <= end + self.after_window]
             if after:
                 return after[0][2]
-            b = block_start(s0)
-            for j in range(lo - 1, -1, -1):
-                if cues[j][0] < b:
-                    break
-                if not cues[j][3]:
-                    return cues[j][2]
+            # carried from earlier in the paragraph; a study's cue ends the carry
+            j = lo - 1
+            if j >= 0 and cues[j][0] >= block_start(s0) and not cues[j][3]:
+                return cues[j][2]
             return self.section_role(genre, section)
 
         return attribute
