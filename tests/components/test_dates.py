@@ -24,7 +24,15 @@ CASES = [
     ("injured on 04/09/99 at work", "1999-04-09", "injury"),
     ("a fusion in 2008", "2008", "surgery"),
     ("Notice of Independent Medical Review Determination\nDated: 3/14/2014", "2014-03-14", "review"),
+    ("Reference ID: MN17-000123\nYear: 2017\nDetermination: Upheld", "2017", "review"),
 ]
+
+
+def test_year_only_external_appeal_is_the_review_date(nlp):
+    doc = nlp(
+        "Reference ID: MN17-000123\nYear: 2017\nType of Review: Medical Necessity\nThe enrollee had surgery in 2015.\n"
+    )
+    assert doc._.iro_case["review_date"] == "2017"
 
 
 @pytest.mark.parametrize("text,value,role", CASES)

@@ -46,6 +46,22 @@ def test_checkbox_styles(nlp, body, expected):
         ),
         ("Case Summary\nThe insurer denied the trial.\nThe determination is upheld.\n", "upheld"),
         ("The insurer's denial is overturned in part.", "partially_overturned"),
+        (
+            "The service is medically necessary. Therefore, the Health Plan's denial should be overturned.",
+            "overturned",
+        ),
+        (
+            "The service is not medically necessary. Therefore, the Health Plan's denial should be upheld.",
+            "upheld",
+        ),
+        (
+            "Year: 2016\nDetermination: Overturned Decision of Health Plan\nType of Review: Medical Necessity\n",
+            "overturned",
+        ),
+        (
+            "Year: 2016\nDetermination: Upheld Decision of Health Plan\nType of Review: Medical Necessity\n",
+            "upheld",
+        ),
     ],
 )
 def test_prose(nlp, text, expected):
