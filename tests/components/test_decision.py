@@ -79,6 +79,21 @@ def test_injury_date(nlp, text, expected):
             "neurological surgery",
             True,
         ),
+        (
+            "QUALIFICATIONS OF THE REVIEWING PHYSICIAN:\nLicensed in Texas, board certified in orthopedic surgery.\n\nREVIEW OUTCOME:\n",
+            "orthopedic surgery",
+            True,
+        ),
+        (
+            "QUALIFICATIONS OF THE PHYSICIAN WHO REVIEWED THE DECISION:\nM.D., diplomate of the American Board of Neurological Surgery\n\nREVIEW OUTCOME:\n",
+            "neurological surgery",
+            True,
+        ),
+        (
+            "The IRO reviewer, who is board certified in pain medicine, upheld the denials.",
+            "pain medicine",
+            True,
+        ),
     ],
 )
 def test_reviewer(nlp, text, specialty, board):
