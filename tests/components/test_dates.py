@@ -22,6 +22,8 @@ CASES = [
     ("His first MRI was in March, 2004.", "2004-03", "study"),
     ("surgery on 10/04/99 was uneventful", "1999-10-04", "surgery"),
     ("injured on 04/09/99 at work", "1999-04-09", "injury"),
+    ("The worker is a 52 year old man hurt at work on xx/xx/xx while lifting a crate.", "redacted", "injury"),
+    ("She was hurt while unloading a truck on 03/14/12.", "2012-03-14", "injury"),
     ("a fusion in 2008", "2008", "surgery"),
     ("Notice of Independent Medical Review Determination\nDated: 3/14/2014", "2014-03-14", "review"),
     ("Reference ID: MN17-000123\nYear: 2017\nDetermination: Upheld", "2017", "review"),
