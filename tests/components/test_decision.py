@@ -252,3 +252,33 @@ def test_excerpt_cut_mid_word(nlp):
     cut = PDF_LETTER[: PDF_LETTER.index("[ X ]")] + "[ X ]   Uph"
     c = case(nlp, cut)
     assert c["review_date"] == "2017-05-02" and c["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "[X] ODG - Official Disability Guidelines\n[X] Peer reviewed, nationally accepted medical literature\n",
+            ["ODG", "PEER_REVIEWED"],
+        ),
+        (
+            "Fusion is not supported by the peer-reviewed literature, including the 2014 AANS/CNS fusion guideline update.",
+            ["PEER_REVIEWED"],
+        ),
+        (
+            "\u2612 Peer reviewed nationally accepted medical literature (AANS/CNS guideline update, 2014)\n",
+            ["PEER_REVIEWED"],
+        ),
+        ("The surgeon relied on the AANS/CNS guideline for lumbar fusion.", ["OTHER"]),
+        (
+            "He follows the practice standards published by the International Spine Intervention Society for blocks.",
+            ["OTHER"],
+        ),
+        (
+            "The request conforms to the practice guidelines published by the American Pain Society.",
+            ["OTHER"],
+        ),
+    ],
+)
+def test_society_guidelines_and_literature(nlp, text, expected):
+    assert case(nlp, text)["guidelines"] == expected

@@ -80,6 +80,7 @@ class DecisionFacts(RuleComponent):
             for p in pats
         ]
         self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
+        self.other_within_literature = re.compile(r.get("other_within_literature", r"(?!)"), re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.checked = re.compile(r["checked_box"])
         self.any_box = re.compile(r["any_box"])
@@ -222,6 +223,10 @@ class DecisionFacts(RuleComponent):
                     continue
                 if code == "MEDICARE" and not m.group()[0].isupper():
                     continue
+                if code == "OTHER" and self.other_within_literature.search(
+                    text[max(0, m.start() - 60) : m.start()]
+                ):
+                    continue  # a society guideline cited as part of the literature
                 hits.append((offsets[m.start()], offsets[m.end() - 1] + 1, code))
         hits.sort()
         out, last = [], -1
