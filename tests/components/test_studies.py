@@ -110,3 +110,25 @@ def test_case_record_one_study_per_date(nlp):
         ("EMG_NCV", "2012-09-18"),
         ("MRI", "2008-12-05"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "A repeat MRI with\nand without gadolinium on March 3, 2014 showed scar.",
+            [("MRI", "2014-03-03")],
+        ),
+        ("Flexion and extension\nfilms of 5/12/2014 showed no instability.", [("XRAY", "2014-05-12")]),
+        ("Cervical x-rays taken\nat an urgent care clinic in May 2018 were normal.", [("XRAY", "2018-05")]),
+        (
+            "A CT on 02/03/2015 showed no fusion. Upright radiographs from the\n"
+            "same date, 02/03/2015, showed no motion.",
+            [("CT", "2015-02-03"), ("XRAY", "2015-02-03")],
+        ),
+        # a new line that starts in capitals is no wrapped sentence
+        ("Lumbar x-rays: see below\nIn 2016 he changed jobs.", []),
+    ],
+)
+def test_wrapped_and_same_date_study_dates(nlp, text, expected):
+    assert record(nlp, text) == expected

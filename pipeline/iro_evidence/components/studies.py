@@ -24,6 +24,9 @@ from .base import RuleComponent, SentenceLookup, char_span, compile_alternation,
 from .dates import MONTH_NAMES
 from .levels import region_of
 
+# a line break inside a sentence: the next line goes on in lower case
+SOFT_WRAP = re.compile(r"[ \t]*\n[ \t]*(?=[a-z])")
+
 
 class StudyMatcher(RuleComponent):
     rules_file = "studies.json"
@@ -195,7 +198,7 @@ class StudyMatcher(RuleComponent):
             if self.before_gap.match(gap) and (lead or self.line_prefix.match(line)):
                 return [d], ""
         if after is not None and not self.gap_block.search(after_gap):
-            stripped = self.date_after_yearless.sub("", after_gap)
+            stripped = SOFT_WRAP.sub(" ", self.date_after_yearless.sub("", after_gap))
             if self.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
         return [], ""
