@@ -104,3 +104,16 @@ def test_level_list_gives_one_measurement_per_level(nlp):
         {"value_mm": 2.0, "level": "L4-L5", "finding": "bulge"},
         {"value_mm": 3.0, "level": "L5-S1", "finding": "protrusion", "value_max_mm": 4.0},
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Translation of 3 mm falls below the 4.5 mm that the ODG accepts as instability.", [3.0]),
+        ("The criteria require more than 4 mm of translation on flexion films.", []),
+        ("There is a herniation greater than 5 mm at L4-5.", [5.0]),
+        ("The disc protrudes more than 3 mm at L5-S1, which the surgeon noted.", [3.0]),
+    ],
+)
+def test_guideline_thresholds_are_no_findings(nlp, text, expected):
+    assert [lo for lo, _hi, _lv, _f in sizes(nlp, text)] == expected

@@ -3,7 +3,8 @@
 Each dimension of a size becomes one span in ``doc.spans["measurements"]`` with
 ``value_mm`` (cm times 10) and, for a range, ``value_max_mm``. Pressures (mmHg), rates
 (mm/hr), hardware, incisions, distances walked and needle sizes are no findings and are
-skipped; doses, degrees and percentages never match because their units are not lengths.
+skipped, and so are a guideline's cut-offs ("more than 4.5 mm of translation"); doses,
+degrees and percentages never match because their units are not lengths.
 """
 
 from __future__ import annotations
@@ -29,6 +30,18 @@ class MeasurementMatcher(RuleComponent):
         self.not_before = re.compile(r["not_before"], re.I)
         self.cm_factor = float(r.get("cm_factor", 10))
         self.after_window = r.get("after_window", 40)
+        self.threshold_before = re.compile(r.get("threshold_before", r"(?!)"), re.I)
+        self.threshold_context = re.compile(r.get("threshold_context", r"(?!)"), re.I)
+
+    def is_threshold(self, text: str, s: int, e: int) -> bool:
+        """A guideline's cut-off ("more than 4.5 mm of translation" that the ODG accepts
+        as instability) is a criterion, not a finding of this patient."""
+        if not self.threshold_before.search(text[max(0, s - 30) : s]):
+            return False
+        start = max(text.rfind(". ", 0, s), text.rfind("\n\n", 0, s), s - 200) + 1
+        ends = [i for i in (text.find(". ", e), text.find("\n\n", e)) if i >= 0]
+        end = min(ends + [e + 200])
+        return bool(self.threshold_context.search(text[start:end]))
 
     def find(self, text: str) -> list[dict]:
         out = []
@@ -36,6 +49,8 @@ class MeasurementMatcher(RuleComponent):
             if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
+                continue
+            if self.is_threshold(text, m.start(), m.end()):
                 continue
             factor = self.cm_factor if m["unit"].lower().startswith("c") else 1.0
             dims = DIMENSION_SPLIT.split(m["nums"])
