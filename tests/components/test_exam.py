@@ -42,6 +42,10 @@ CASES = [
     ("paraspinal muscle spasm", [("spasm", "present", None)]),
     ("He walks with an antalgic gait.", [("gait", "present", None)]),
     ("Gait is normal.", [("gait", "normal", None)]),
+    # a sensory modality stands for sensation
+    ("Pin prick is reduced over the left great toe.", [("sensation", "decreased", "left")]),
+    ("There was diminished light touch along the right lateral calf.", [("sensation", "decreased", "right")]),
+    ("Vibration sense was intact in both feet.", [("sensation", "normal", "bilateral")]),
     # a symptom is not an exam sign
     ("She complains of weakness in the legs.", []),
     # flexion-extension films are imaging, not motion
