@@ -123,6 +123,12 @@ def test_not_documented_is_not_negated(marked):
         "No [[stenosis|negated]], however a 3 mm [[herniation|-]] is seen at L5-S1.",
         "There is no [[fracture|negated]]. [[Spondylolisthesis|-]] is present at L4-5.",
         "No [[myelopathy|negated]], which is not a requirement when the indication is [[radiculopathy|-]].",
+        # arguing about a finding is not denying it, and ends a negated subject's scope
+        "His opinion does not explain away the [[weakness|-]] of the EHL.",
+        "The lack of a home program does not outweigh the [[radiculopathy|-]] on exam.",
+        # the bare noun "question" hedges nothing; "a question of" does
+        "The CT answered the fracture question, and there is no [[infection|negated]].",
+        "There is a question of [[fracture|possible]] at T12.",
     ],
 )
 def test_scope(marked):

@@ -42,6 +42,23 @@ CASES = [
     ("paraspinal muscle spasm", [("spasm", "present", None)]),
     ("He walks with an antalgic gait.", [("gait", "present", None)]),
     ("Gait is normal.", [("gait", "normal", None)]),
+    # a sensory modality stands for sensation
+    ("Pin prick is reduced over the left great toe.", [("sensation", "decreased", "left")]),
+    ("There was diminished light touch along the right lateral calf.", [("sensation", "decreased", "right")]),
+    ("Vibration sense was intact in both feet.", [("sensation", "normal", "bilateral")]),
+    # terse note style: no verb between the sign and its grade
+    (
+        "Strength 5/5, patellar reflexes 2+ and equal.",
+        [("strength", "normal", None), ("reflexes", "normal", None)],
+    ),
+    ("The left ankle jerk trace.", [("reflexes", "decreased", "left")]),
+    ("The other muscle groups tested 5/5.", [("strength", "normal", None)]),
+    ("There is no wasting of the thenar muscles.", [("atrophy", "absent", None)]),
+    # motion measured against the other side
+    (
+        "The left shoulder abduction reached 90 degrees against 170 on the right.",
+        [("range_of_motion", "decreased", "left")],
+    ),
     # a symptom is not an exam sign
     ("She complains of weakness in the legs.", []),
     # flexion-extension films are imaging, not motion
