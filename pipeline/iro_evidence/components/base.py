@@ -95,13 +95,6 @@ def set_group(doc: Doc, key: str, spans: list[Span]) -> None:
     doc.spans[key] = sorted(spans, key=lambda s: (s.start_char, s.end_char))
 
 
-def sentence_index(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, for fast lookups without Span objects."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))]
-    return [(s.start_char, s.end_char) for s in doc.sents]
-
-
 def sentence_starts(doc: Doc) -> tuple[list[int], list[int]]:
     """Token and character offsets where sentences start, read in one array call.
 
