@@ -51,3 +51,17 @@ def test_corpus_floors(nlp, where):
     counts = score(load_gold(base / "gold"), predict_letters(base / "letters", nlp))
     low = {f: round(c.f1, 3) for f, c in counts.items() if c.f1 < FLOORS[f]}
     assert not low, low
+
+
+def test_finding_present_at_one_level_outweighs_negation_at_another(nlp):
+    from iro_evidence.extract import process_doc
+
+    text = (
+        "MRI of the cervical spine dated 03/02/2015 showed at C5-6 a 3 mm protrusion with mild right "
+        "foraminal narrowing. At C4-5 there is no canal or foraminal stenosis."
+    )
+    _, rec = process_doc(nlp(text), "t")
+    assert "foraminal_stenosis" not in rec["negated"]
+    only_negated = "MRI dated 03/02/2015 showed no foraminal stenosis at C4-5."
+    _, rec = process_doc(nlp(only_negated), "t")
+    assert "foraminal_stenosis" in rec["negated"]

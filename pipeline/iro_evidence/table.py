@@ -150,7 +150,30 @@ def _exam(rows) -> list[dict]:
     return out
 
 
+# imaging findings that, stated as present at a level, outweigh a negation at another level
+FINDING_CONCEPT = {("stenosis", "foraminal"): "foraminal_stenosis"}
+
+
+def _present_at(rows) -> dict[str, set]:
+    """Concepts an imaging report states as present, with the levels they are at."""
+    out: dict[str, set] = {}
+    for r in rows:
+        if r["kind"] != "finding" or r["level"] is None:
+            continue
+        if any(r[f] for f in ("negated", "possible", "hypothetical", "family", "not_documented")):
+            continue
+        sub = json.loads(r["details"] or "{}").get("subtype")
+        concept = FINDING_CONCEPT.get((r["value"], sub))
+        if concept:
+            out.setdefault(concept, set()).add(r["level"])
+    return out
+
+
 def _negated(rows) -> list[str]:
+    """Concepts the letter calls absent; a finding the imaging shows at one level stays
+    positive even if it is denied at another ("no foraminal compromise at C4-5 ... right
+    foraminal narrowing at C5-6")."""
+    present = _present_at(rows)
     out: list[str] = []
     for r in rows:
         concept = None
@@ -162,6 +185,8 @@ def _negated(rows) -> list[str]:
                 r["possible"] or r["hypothetical"] or r["family"]
             ):
                 concept = r["value"]
+                if r["negated"] and present.get(concept, set()) - {r["level"], None}:
+                    concept = None
         elif r["kind"] == "exam" and r["status"] in ("absent",) and r["value"] in NEGATED_FROM_EXAM:
             if not any(r[f] for f in UNCERTAIN):
                 concept = NEGATED_FROM_EXAM[r["value"]]
