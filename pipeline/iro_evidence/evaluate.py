@@ -120,13 +120,9 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:
 
 
 def load_pred(path: Path) -> dict[str, dict]:
-    recs = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                recs[r["case_id"]] = r
-    return recs
+    from .io import iter_jsonl
+
+    return {r["case_id"]: r for r in iter_jsonl(path)}
 
 
 def predict_letters(letters_dir: Path, nlp=None) -> dict[str, dict]:

@@ -75,6 +75,11 @@ class RuleComponent:
         return self
 
 
+def phrase_key(text: str) -> str:
+    """The lookup key of a phrase matched by ``compile_alternation``: lower case, single spaces."""
+    return re.sub(r"\s+", " ", text.lower())
+
+
 def compile_alternation(words: list[str], flags=re.I) -> re.Pattern:
     """One regex for a list of phrases; spaces in a phrase match any run of whitespace
     (so a phrase broken by a PDF line wrap still matches) and longest phrases win."""

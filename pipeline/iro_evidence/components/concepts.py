@@ -20,13 +20,9 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, doc_text, set_group
+from .base import RuleComponent, char_span, compile_alternation, doc_text, phrase_key, set_group
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
-
-
-def _key(t: str) -> str:
-    return re.sub(r"\s+", " ", t.lower())
 
 
 def _phrase(words: list[str]) -> str:
@@ -40,10 +36,10 @@ class ConceptMatcher(RuleComponent):
         self.term_concept: dict[str, tuple[str, bool]] = {}
         for concept, terms in self.rules["concepts"].items():
             for t in terms:
-                self.term_concept.setdefault(_key(t), (concept, False))
+                self.term_concept.setdefault(phrase_key(t), (concept, False))
         for concept, terms in self.rules.get("self_negating", {}).items():
             for t in terms:
-                self.term_concept[_key(t)] = (concept, True)
+                self.term_concept[phrase_key(t)] = (concept, True)
         self.term_re = compile_alternation(list(self.term_concept))
         self.patterns = [
             (concept, re.compile(p, re.I))
@@ -55,7 +51,7 @@ class ConceptMatcher(RuleComponent):
         self.pair_concept: dict[tuple[str, str], str] = {}
         for concept, terms in self.rules["concepts"].items():
             for t in terms:
-                words = _key(t).split()
+                words = phrase_key(t).split()
                 if len(words) >= 2 and not stop & set(words[:-1]):
                     self.pair_concept.setdefault((" ".join(words[:-1]), words[-1]), concept)
         self.coord_re = None
@@ -72,13 +68,13 @@ class ConceptMatcher(RuleComponent):
         text = doc_text(doc)
         found: list[tuple[int, int, str, bool]] = []
         for m in self.term_re.finditer(text):
-            concept, self_neg = self.term_concept[_key(m.group())]
+            concept, self_neg = self.term_concept[phrase_key(m.group())]
             found.append((m.start(), m.end(), concept, self_neg))
         for concept, pat in self.patterns:
             found.extend((m.start(), m.end(), concept, True) for m in pat.finditer(text))
         if self.coord_re is not None:
             for m in self.coord_re.finditer(text):
-                concept = self.pair_concept.get((_key(m.group("mod")), m.group("head").lower()))
+                concept = self.pair_concept.get((phrase_key(m.group("mod")), m.group("head").lower()))
                 if concept:
                     found.append((m.start(), m.end(), concept, False))
         spans, seen = [], set()

@@ -24,6 +24,7 @@ from .base import (
     compile_alternation,
     doc_text,
     ensure_sentences,
+    phrase_key,
     set_group,
 )
 
@@ -71,7 +72,7 @@ class DecisionFacts(RuleComponent):
         self.spec_of = {}
         for spec, words in r["specialties"].items():
             for w in words:
-                self.spec_of[re.sub(r"\s+", " ", w.lower())] = spec
+                self.spec_of[phrase_key(w)] = spec
         self.spec_re = compile_alternation(list(self.spec_of))
         self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
         self.guidelines = [
@@ -110,7 +111,7 @@ class DecisionFacts(RuleComponent):
             pre = text[max(0, m.start() - 30) : m.start()].lower()
             if "fellowship" in pre or "subspecialty" in pre:
                 break
-            spec = self.spec_of[re.sub(r"\s+", " ", m.group().lower())]
+            spec = self.spec_of[phrase_key(m.group())]
             if spec not in seen:
                 seen.add(spec)
                 out.append((base + offsets[m.start()], base + offsets[m.end() - 1] + 1, spec))

@@ -28,7 +28,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, doc_text, set_group
+from .base import RuleComponent, char_span, compile_alternation, doc_text, phrase_key, set_group
 from .levels import expand
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -42,10 +42,10 @@ class FindingLinker(RuleComponent):
         self.term_type: dict[str, str] = {}
         for typ, terms in r["types"].items():
             for t in terms:
-                self.term_type.setdefault(_key(t), typ)
+                self.term_type.setdefault(phrase_key(t), typ)
         self.term_re = compile_alternation(list(self.term_type))
-        self.subtype = {_key(t): sub for sub, terms in r["subtypes"].items() for t in terms}
-        self.context_type = {_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
+        self.subtype = {phrase_key(t): sub for sub, terms in r["subtypes"].items() for t in terms}
+        self.context_type = {phrase_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
         self.context_re = compile_alternation(list(self.context_type))
         self.position_re = compile_alternation(r["positions"])
         self.position_after = re.compile(r["position_after"], re.I)
@@ -73,7 +73,7 @@ class FindingLinker(RuleComponent):
         for m in self.term_re.finditer(text):
             if any(s <= m.start() < e for s, e in blocked):
                 continue
-            key = _key(m.group())
+            key = phrase_key(m.group())
             typ = self.term_type[key]
             clause_start = _last_split(self.clause_split, text, m.start())
             before = text[max(clause_start, m.start() - 40) : m.start()]
@@ -204,7 +204,7 @@ class FindingLinker(RuleComponent):
             chosen = before[-1]
         if ctx and (chosen is None or chosen.end_char <= ctx[-1].start() < s):
             # "with the canal measuring 9 mm": the measured structure is nearer than the finding
-            return None, self.context_type[_key(ctx[-1].group())]
+            return None, self.context_type[phrase_key(ctx[-1].group())]
         if chosen is None:
             return None, None
         label = chosen.label_ if chosen.label_ in self.measurement_findings else "other"
@@ -316,10 +316,6 @@ class FindingLinker(RuleComponent):
             if st.start_char >= lo and "\n\n" not in st.doc.text[st.end_char : pos].replace(" ", ""):
                 return st
         return None
-
-
-def _key(term: str) -> str:
-    return re.sub(r"\s+", " ", term.lower())
 
 
 def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:

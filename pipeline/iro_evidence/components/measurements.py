@@ -17,7 +17,6 @@ from .base import RuleComponent, char_span, doc_text, set_group
 
 NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 DIMENSION_SPLIT = re.compile(r"\s*(?:[x\u00d7]|by)\s*")
-RANGE_SPLIT = re.compile(r"\s*(?:-|\u2013|to)\s*")
 
 
 class MeasurementMatcher(RuleComponent):

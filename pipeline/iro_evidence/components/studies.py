@@ -20,7 +20,15 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, SentenceLookup, char_span, compile_alternation, doc_text, set_group
+from .base import (
+    RuleComponent,
+    SentenceLookup,
+    char_span,
+    compile_alternation,
+    doc_text,
+    phrase_key,
+    set_group,
+)
 from .dates import MONTH_NAMES
 from .levels import region_of
 
@@ -37,14 +45,14 @@ class StudyMatcher(RuleComponent):
         upper, other = [], []
         for typ, terms in r["types"].items():
             for t in terms:
-                self.term_type.setdefault(_key(t), typ)
+                self.term_type.setdefault(phrase_key(t), typ)
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_alternation(upper, flags=0)
         self.other_re = compile_alternation(other)
         self.region_word: dict[str, str] = {}
         for region, words in r["regions"].items():
             for w in words:
-                self.region_word[_key(w)] = region
+                self.region_word[phrase_key(w)] = region
         self.region_re = compile_alternation(list(self.region_word))
         self.region_window = r.get("region_window", 50)
         self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
@@ -70,7 +78,7 @@ class StudyMatcher(RuleComponent):
         hits = []
         for pat in (self.upper_re, self.other_re):
             for m in pat.finditer(text):
-                hits.append((m.start(), m.end(), self.term_type.get(_key(m.group()))))
+                hits.append((m.start(), m.end(), self.term_type.get(phrase_key(m.group()))))
         hits.sort(key=lambda h: (h[0], -h[1]))
         out, last_end = [], -1
         for s, e, typ in hits:
@@ -94,11 +102,11 @@ class StudyMatcher(RuleComponent):
     def region(self, text: str, s: int, e: int) -> str | None:
         m = self.region_re.search(self._phrase_after(text, e))
         if m:
-            return self.region_word[_key(m.group())]
+            return self.region_word[phrase_key(m.group())]
         before = re.split(r"[.;\n,)]", text[max(0, s - 25) : s])[-1]
         found = list(self.region_re.finditer(before))
         if found:
-            return self.region_word[_key(found[-1].group())]
+            return self.region_word[phrase_key(found[-1].group())]
         return None
 
     def contrast_of(self, text: str, s: int, e: int) -> str | None:
@@ -235,10 +243,6 @@ class StudyMatcher(RuleComponent):
                 continue
             out.append((offset + m.start(), offset + m.end(), value))
         return out
-
-
-def _key(term: str) -> str:
-    return re.sub(r"\s+", " ", term.lower())
 
 
 def _region_from_levels(span, levels, sentences) -> str | None:
