@@ -135,6 +135,104 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+class Triggers:
+    """Where a component's rules can match: windows of text around its trigger words.
+
+    Most of a letter holds nothing a given component looks for; running two dozen regexes
+    over all of it is what made extraction slow. Every match of a rule contains one of its
+    trigger words (lower-case substrings: ``triggers.words`` in the rules file, or a rule's
+    own ``triggers``), so the rule only needs to run on ``[hit - before, hit + after]``
+    around each hit, with overlapping windows merged. A window holds a whole match as long
+    as no match reaches further than ``before``/``after`` from its trigger;
+    ``tests/test_triggers.py`` checks on every letter we have that windowed and whole-text
+    results are identical. No ``words`` means the whole text.
+    """
+
+    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
+        spec = spec or {}
+        words = {w.lower() for w in spec.get("words", [])}
+        for ws in extra:  # rules' own trigger lists: scanned too
+            words |= {w.lower() for w in ws}
+        self.words = sorted(words)
+        self.before = int(spec.get("before", 200))
+        self.after = int(spec.get("after", 300))
+
+    def scan(self, text: str, lower: str | None = None) -> Hits:
+        """Where each trigger word occurs in ``text`` (``lower``: its lower-cased copy)."""
+        n = len(text)
+        if not self.words:
+            return self.whole(text)
+        low = text.lower() if lower is None else lower
+        if len(low) != n:  # a few characters change length when lower-cased: no shortcut
+            return self.whole(text)
+        found: dict[str, list[int]] = {}
+        for w in self.words:
+            i = low.find(w)
+            while i >= 0:
+                found.setdefault(w, []).append(i)
+                i = low.find(w, i + 1)
+        return Hits(text, found, self.before, self.after)
+
+    def whole(self, text: str) -> Hits:
+        """No shortcut: every window is the whole text (the reference for tests)."""
+        return Hits(text, None, self.before, self.after)
+
+    def windows(self, text: str, lower: str | None = None) -> list[tuple[int, int]]:
+        return self.scan(text, lower).windows()
+
+
+class Hits:
+    """Trigger positions in one text; ``windows(words)`` for a rule with these triggers."""
+
+    def __init__(self, text: str, found: dict[str, list[int]] | None, before: int, after: int):
+        self.text = text
+        self.found = found  # None: no shortcut, the whole text everywhere
+        self.before, self.after = before, after
+        self._cache: dict = {}
+
+    def windows(self, words: list[str] | tuple | None = None) -> list[tuple[int, int]]:
+        n = len(self.text)
+        if self.found is None:
+            return [(0, n)] if n else []
+        key = tuple(words) if words else None
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        if words:
+            hits = sorted(i for w in words for i in self.found.get(w.lower(), ()))
+        else:
+            hits = sorted(i for pos in self.found.values() for i in pos)
+        out: list[list[int]] = []
+        for h in hits:
+            lo, hi = max(0, h - self.before), min(n, h + self.after)
+            if out and lo <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], hi)
+            else:
+                out.append([lo, hi])
+        got = self._cache[key] = [(lo, hi) for lo, hi in out]
+        return got
+
+    def any(self, words: list[str] | tuple | None = None) -> bool:
+        return bool(self.windows(words))
+
+    def finditer(self, pattern: re.Pattern, words: list[str] | tuple | None = None):
+        """``pattern.finditer`` over each window in turn (offsets are the text's)."""
+        for lo, hi in self.windows(words):
+            yield from pattern.finditer(self.text, lo, hi)
+
+
+LOWER_KEY = ("iro_evidence", "lower")
+
+
+def doc_lower(doc: Doc) -> str:
+    """``doc_text(doc).lower()``, built once per Doc (for ``Triggers.windows``)."""
+    low = doc.user_data.get(LOWER_KEY)
+    if low is None:
+        low = doc_text(doc).lower()
+        doc.user_data[LOWER_KEY] = low
+    return low
+
+
 class SentenceLookup:
     """The sentence around any character offset, from one read of the sentence starts."""
 

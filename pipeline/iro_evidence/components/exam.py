@@ -20,7 +20,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, doc_text, set_group
+from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group
 
 GRADE = re.compile(r"(?<![\w/])([0-5][+-]?/5|[0-4]\+|[0-4](?=/4)|trace)(?![\w/])", re.I)
 
@@ -34,9 +34,16 @@ class ExamMatcher(RuleComponent):
         for rule in r.get("rules", []):
             if isinstance(rule, dict):
                 sign, status, pat, stated = rule["sign"], rule["status"], rule["pattern"], rule["stated"]
+                words = tuple(rule.get("triggers") or ())
             else:  # the older list form [sign, status, pattern, stated]
                 sign, status, pat, stated = rule
-            self.exam_rules.append((sign, status, re.compile(pat, re.I), bool(stated)))
+                words = ()
+            self.exam_rules.append((sign, status, re.compile(pat, re.I), bool(stated), words))
+        # a rule without its own triggers runs wherever the component's words occur, or
+        # everywhere when there are none
+        self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.exam_rules])
+        if any(not w for *_, w in self.exam_rules) and not r.get("triggers", {}).get("words"):
+            self.triggers = Triggers(None)
         self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
         self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
@@ -53,12 +60,15 @@ class ExamMatcher(RuleComponent):
         }
         self.detail_norm = {k: v.get("norm", {}) for k, v in d.items() if isinstance(v, dict)}
 
-    def find(self, text: str) -> list[dict]:
-        """Exam facts of ``text`` as dicts (start, end, sign, status, stated, side, details)."""
+    def find(self, text: str, hits: Hits | None = None) -> list[dict]:
+        """Exam facts of ``text`` as dicts (start, end, sign, status, stated, side, details),
+        looked for around the trigger words ``hits`` (default: scan ``text``)."""
+        if hits is None:
+            hits = self.triggers.scan(text)
         taken: list[tuple[int, int]] = []
         out = []
-        for sign, status, pat, stated in self.exam_rules:
-            for m in pat.finditer(text):
+        for sign, status, pat, stated, words in self.exam_rules:
+            for m in hits.finditer(pat, words):
                 s, e = m.span()
                 if any(s < b and e > a for a, b in taken):
                     continue
@@ -178,7 +188,8 @@ class ExamMatcher(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for f in self.find(doc_text(doc)):
+        text = doc_text(doc)
+        for f in self.find(text, self.triggers.scan(text, doc_lower(doc))):
             span = char_span(doc, f["start"], f["end"], f["sign"])
             if span is None:
                 continue
