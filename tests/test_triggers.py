@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from iro_evidence.components.base import Triggers
-
 from conftest import CORPUS, DEV, ROOT, SEED
+from iro_evidence.components.base import Triggers
 
 
 def rewrap(text: str, width: int = 66) -> str:
@@ -38,6 +37,7 @@ def letters() -> list[tuple[str, str]]:
 
 
 LETTERS = letters()
+
 
 def windowed(nlp) -> list[str]:
     """Components whose ``find(text, hits)`` looks only around their trigger words."""
