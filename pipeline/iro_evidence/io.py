@@ -215,8 +215,11 @@ def _printable_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
-    return 1 - bad / len(sample)
+    return 1 - len(UNPRINTABLE.findall(sample)) / len(sample)
+
+
+# control characters other than tab, line feed, form feed and carriage return; U+FFFD
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -408,7 +411,7 @@ class TableWriter:
         return tmp
 
     def write(self, row: dict) -> None:
-        self.csv.writerow([csv_safe(_cell(self._value(row, c))) for c in self.columns])
+        self.csv.writerow(self._csv_cells(row))
         if self.jsonl:
             self.jsonl.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
         if self.parquet is not None:
@@ -416,19 +419,32 @@ class TableWriter:
             if len(self.pending) >= self.row_group:
                 self._flush()
 
-    def _value(self, row: dict, col: str):
-        v = row.get(col)
-        if col in self.floats and isinstance(v, int) and not isinstance(v, bool):
-            return float(v)
-        return v
+    def _csv_cells(self, row: dict) -> list:
+        """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
+        (``csv_safe``). Inlined, as it runs for every cell of every row."""
+        cells = [row.get(c) for c in self.columns]
+        for i, v in enumerate(cells):
+            t = v.__class__
+            if v is None or t is bool or t is float:
+                continue
+            if t is str:
+                if v.startswith(CSV_RISKY):
+                    cells[i] = "'" + v
+            elif t is int:
+                if self.columns[i] in self.floats:
+                    cells[i] = float(v)
+            else:  # lists, dicts and anything less plain: the general path
+                if isinstance(v, int) and not isinstance(v, bool) and self.columns[i] in self.floats:
+                    v = float(v)
+                cells[i] = csv_safe(_cell(v))
+        return cells
 
     def _flush(self) -> None:
         import pyarrow as pa
 
         if self.pending:
-            table = pa.Table.from_pylist(
-                [{c: r.get(c) for c in self.columns} for r in self.pending], schema=self.schema
-            )
+            # from_pylist takes the schema's columns from each dict (missing ones are null)
+            table = pa.Table.from_pylist(self.pending, schema=self.schema)
             self.parquet.write_table(table)
             self.pending = []
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 
-from .components.base import sentence_starts
+from .components.base import doc_text, sentence_starts
 from .components.extensions import ASSERTION_FLAGS
 
 # span group -> evidence kind
@@ -72,6 +72,7 @@ def doc_rows(doc, case_id: str) -> list[dict]:
     sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
     sec_starts = [s.start_char for s in sections]
     sent_starts = sentence_starts(doc)[1]
+    text = doc_text(doc)  # span.text joins the span's tokens again; a slice is the same string
     rows = []
     seen = set()
     for key, kind in KINDS.items():
@@ -82,7 +83,8 @@ def doc_rows(doc, case_id: str) -> list[dict]:
             if ident in seen:
                 continue
             seen.add(ident)
-            info = dict(span._.iro or {})
+            ext = span._  # one Underscore per span: each ``span._`` builds a new one
+            info = dict(ext.iro or {})
             k = bisect.bisect_right(sec_starts, span.start_char) - 1
             row = dict.fromkeys(EVIDENCE_COLUMNS)
             row.update(
@@ -91,16 +93,16 @@ def doc_rows(doc, case_id: str) -> list[dict]:
                     "fact_id": fact_id(kind, span.start_char, span.end_char),
                     "kind": kind,
                     "label": span.label_,
-                    "text": span.text,
+                    "text": text[span.start_char : span.end_char],
                     "start_char": span.start_char,
                     "end_char": span.end_char,
                     "section": sections[k].label_ if k >= 0 else None,
                     "sentence": bisect.bisect_right(sent_starts, span.start_char) - 1,
-                    "attribution": span._.attribution,
+                    "attribution": ext.attribution,
                 }
             )
             for flag in ASSERTION_FLAGS:
-                row[flag] = bool(getattr(span._, f"is_{flag}"))
+                row[flag] = bool(getattr(ext, f"is_{flag}"))
             _fill(row, kind, info)
             if kind == "measurement":
                 for i, (lo, hi) in enumerate(info.get("dims") or [[info.get("value_mm"), None]]):
