@@ -378,7 +378,7 @@ class TableWriter:
         schema=None,
         jsonl: bool = False,
         parquet: bool = True,
-        row_group: int = 5000,
+        row_group: int = 20000,
     ):
         self.outdir, self.name, self.columns = Path(outdir), name, columns
         self.outdir.mkdir(parents=True, exist_ok=True)
@@ -387,7 +387,9 @@ class TableWriter:
         # read back from Parquet (--resume) prints the same in CSV
         self.floats = {f.name for f in schema if str(f.type) in ("double", "float")} if schema else set()
         self.row_group = row_group
-        self.pending: list[dict] = []
+        self.pending: list[dict] = []  # dict rows, turned into Arrow batches every 1,000
+        self.batches: list = []
+        self.batched = 0
         self.files: list[Path] = []
         self.csv_path = self._tmp(f"{name}.csv")
         self.csv_file = open(self.csv_path, "w", newline="", encoding="utf-8")
@@ -416,8 +418,8 @@ class TableWriter:
             self.jsonl.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
         if self.parquet is not None:
             self.pending.append(row)
-            if len(self.pending) >= self.row_group:
-                self._flush()
+            if len(self.pending) >= 1000:
+                self._flush(final=False)
 
     def _csv_cells(self, row: dict) -> list:
         """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
@@ -439,14 +441,20 @@ class TableWriter:
                 cells[i] = csv_safe(_cell(v))
         return cells
 
-    def _flush(self) -> None:
+    def _flush(self, final: bool = True) -> None:
+        """Pending dict rows become a compact Arrow batch; a row group is written once the
+        batches reach ``row_group`` rows (or at the end). Row groups stay large, as the
+        writer keeps every row group's metadata until the file is closed."""
         import pyarrow as pa
 
         if self.pending:
             # from_pylist takes the schema's columns from each dict (missing ones are null)
-            table = pa.Table.from_pylist(self.pending, schema=self.schema)
-            self.parquet.write_table(table)
+            self.batches.append(pa.RecordBatch.from_pylist(self.pending, schema=self.schema))
+            self.batched += len(self.pending)
             self.pending = []
+        if self.batches and (final or self.batched >= self.row_group):
+            self.parquet.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
+            self.batches, self.batched = [], 0
 
     def commit(self) -> None:
         """Close, flush to disk and rename every temporary file to its final name."""

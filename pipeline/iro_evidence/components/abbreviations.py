@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from .base import set_group
@@ -29,6 +30,10 @@ class AbbreviationFinder:
         self.detector = AbbreviationDetector(nlp, name=f"{name}_scispacy")
 
     def __call__(self, doc: Doc) -> Doc:
+        # scispaCy adds each long form to one Matcher kept for the detector's life; a spaCy
+        # Matcher never frees a removed pattern's memory, so over a large run memory grows
+        # with every letter (about 10 kB each). A fresh Matcher per letter costs microseconds.
+        self.detector.global_matcher = Matcher(doc.vocab)
         doc = self.detector(doc)
         spans = []
         for short in doc._.abbreviations:
