@@ -31,21 +31,23 @@ class InputError(Exception):
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Letter files under the given files/folders (recursive), in a stable order."""
-    return [f for f, _ in discover_labeled(paths)]
+    return [Path(f) for f, _ in discover_labeled(paths)]
 
 
-def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[Path, tuple[str, ...]]]:
-    """Letter files with the path parts that name them, each file once, in a stable order.
+def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[str, tuple[str, ...]]]:
+    """Letter files (as path strings) with the path parts that name them, each file once,
+    in a stable order.
 
     A file found under a folder argument is named by the folder's name plus its path
     relative to that folder; a file given directly by its path as given. The names do not
     depend on the working directory, so case_ids are the same wherever the job runs.
+    Strings, not ``Path`` objects: a run over 100,000 letters keeps this list all along.
     """
-    found: list[tuple[Path, tuple[str, ...]]] = []
-    seen: set[Path] = set()
+    found: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
 
-    def add(f: Path, label: tuple[str, ...]) -> None:
-        key = f.resolve()
+    def add(f: str, label: tuple[str, ...]) -> None:
+        key = os.path.realpath(f)
         if key not in seen:
             seen.add(key)
             found.append((f, label))
@@ -53,15 +55,24 @@ def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[Path, tuple[str,
     for p in map(Path, paths):
         if p.is_dir():
             root = p.resolve().name or "root"
-            files = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file())
-            for f in files:
-                add(f, (root, *f.relative_to(p).parts))
+            files = []
+            for folder, dirs, names in os.walk(p):
+                dirs.sort()
+                rel = os.path.relpath(folder, p)
+                parts = () if rel == "." else tuple(Path(rel).parts)
+                for name in names:
+                    full = os.path.join(folder, name)
+                    if os.path.splitext(name)[1].lower() in SUFFIXES and os.path.isfile(full):
+                        files.append(((*parts, name), full))
+            files.sort()
+            for rel_parts, full in files:
+                add(full, (root, *rel_parts))
         elif p.exists():
-            add(p, tuple(x for x in p.parts if x not in (p.anchor, "..", ".")) or (p.name,))
+            add(str(p), tuple(x for x in p.parts if x not in (p.anchor, "..", ".")) or (p.name,))
     return found
 
 
-def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> list[str]:
+def case_ids(files: list[str | Path], labels: list[tuple[str, ...]] | None = None) -> list[str]:
     """File stems, made unique from the relative path where two files share a stem.
 
     ``labels`` are the path parts of each file (see ``discover_labeled``); without them the
@@ -70,9 +81,12 @@ def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> 
     ``letters/a.txt`` and ``letters/sub/a.txt`` become ``letters__a`` and ``sub__a``.
     """
     if labels is None:
-        labels = [tuple(x for x in f.parts if x not in (f.anchor, "..", ".")) or (f.name,) for f in files]
-    stripped = [(*lab[:-1], Path(lab[-1]).stem) for lab in labels]
-    stems = [f.stem for f in files]
+        labels = [
+            tuple(x for x in Path(f).parts if x not in (Path(f).anchor, "..", ".")) or (Path(f).name,)
+            for f in files
+        ]
+    stripped = [(*lab[:-1], os.path.splitext(lab[-1])[0]) for lab in labels]
+    stems = [os.path.splitext(os.path.basename(f))[0] for f in files]
     out = list(stems)
     groups: dict[str, list[int]] = {}
     for i, s in enumerate(stems):
@@ -89,7 +103,7 @@ def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> 
             out[i] = tail
         if len(set(tails)) < len(tails):  # same path but for the extension: a.txt and a.pdf
             for i in members:
-                out[i] = f"{out[i]}__{files[i].suffix.lstrip('.').lower()}"
+                out[i] = f"{out[i]}__{os.path.splitext(str(files[i]))[1].lstrip('.').lower()}"
     seen: dict[str, int] = {}
     for i, cid in enumerate(out):
         if cid in seen:
