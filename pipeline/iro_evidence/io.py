@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 import os
 import re
 from collections import Counter
@@ -395,6 +396,8 @@ class TableWriter:
         row_group: int = 20000,
     ):
         self.outdir, self.name, self.columns = Path(outdir), name, columns
+        # one C call fetches a row's cells (itemgetter of one key returns the value alone)
+        self._cells = operator.itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.schema = schema
         # ints in float columns are written as floats, as Parquet stores them, so a row
@@ -438,7 +441,10 @@ class TableWriter:
     def _csv_cells(self, row: dict) -> list:
         """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
         (``csv_safe``). Inlined, as it runs for every cell of every row."""
-        cells = [row.get(c) for c in self.columns]
+        try:
+            cells = list(self._cells(row))
+        except KeyError:  # a row without some columns
+            cells = [row.get(c) for c in self.columns]
         for i, v in enumerate(cells):
             t = v.__class__
             if v is None or t is bool or t is float:

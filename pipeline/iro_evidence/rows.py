@@ -13,7 +13,7 @@ import bisect
 import json
 
 from .components.base import doc_text, sentence_starts
-from .components.extensions import ASSERTION_FLAGS
+from .components.extensions import ASSERTION_FLAGS, span_values
 
 # span group -> evidence kind
 KINDS = {
@@ -73,6 +73,8 @@ def doc_rows(doc, case_id: str) -> list[dict]:
     sec_starts = [s.start_char for s in sections]
     sent_starts = sentence_starts(doc)[1]
     text = doc_text(doc)  # span.text joins the span's tokens again; a slice is the same string
+    values = span_values(doc)
+    flag_keys = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
     rows = []
     seen = set()
     for key, kind in KINDS.items():
@@ -83,8 +85,8 @@ def doc_rows(doc, case_id: str) -> list[dict]:
             if ident in seen:
                 continue
             seen.add(ident)
-            ext = span._  # one Underscore per span: each ``span._`` builds a new one
-            info = dict(ext.iro or {})
+            ext = values.get((span.start_char, span.end_char), {})
+            info = dict(ext.get("iro") or {})
             k = bisect.bisect_right(sec_starts, span.start_char) - 1
             row = dict.fromkeys(EVIDENCE_COLUMNS)
             row.update(
@@ -98,11 +100,11 @@ def doc_rows(doc, case_id: str) -> list[dict]:
                     "end_char": span.end_char,
                     "section": sections[k].label_ if k >= 0 else None,
                     "sentence": bisect.bisect_right(sent_starts, span.start_char) - 1,
-                    "attribution": ext.attribution,
+                    "attribution": ext.get("attribution"),
                 }
             )
-            for flag in ASSERTION_FLAGS:
-                row[flag] = bool(getattr(ext, f"is_{flag}"))
+            for flag, name in flag_keys:
+                row[flag] = bool(ext.get(name, False))
             _fill(row, kind, info)
             if kind == "measurement":
                 for i, (lo, hi) in enumerate(info.get("dims") or [[info.get("value_mm"), None]]):
