@@ -31,7 +31,10 @@ from __future__ import annotations
 import bisect
 import re
 
-from medspacy.context import ConText, ConTextRule
+import numpy
+from medspacy.common.util import prune_overlapping_matches
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .base import RuleComponent, doc_text, ensure_sentences, expand_leading_in, sentence_starts
@@ -66,6 +69,7 @@ class AssertionDetector(RuleComponent):
             else:
                 rules.append(ConTextRule.from_dict(d))
         self.context.add(rules)
+        self.fast = SentenceContext(self.nlp, self.context)
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_sentences(doc)
@@ -76,16 +80,23 @@ class AssertionDetector(RuleComponent):
         self.qualify_spans(doc, targets)
         return doc
 
-    def qualify_spans(self, doc: Doc, targets: list[Span]) -> list[dict]:
-        """Set and return the assertion flags of ``targets`` (spans of ``doc``)."""
+    def qualify_spans(self, doc: Doc, targets: list[Span], reference: bool = False) -> list[dict]:
+        """Set and return the assertion flags of ``targets`` (spans of ``doc``).
+
+        ``reference=True`` runs medspaCy's ConText component over the whole Doc instead of
+        the sentence-block path (``SentenceContext``); both give the same flags
+        (tests/test_assertion_fast.py checks it on every letter)."""
         unique = {(s.start, s.end): s for s in targets}
-        doc.spans["_iro_targets"] = sorted(unique.values(), key=lambda s: (s.start, s.end))
-        self.context(doc)
+        ordered = sorted(unique.values(), key=lambda s: (s.start, s.end))
+        if reference or not self.fast.exact:
+            edges = self.reference_edges(doc, ordered)
+        else:
+            edges = self.fast.edges(doc, ordered)
         flags: dict[tuple[int, int], dict] = {k: dict.fromkeys(ASSERTION_FLAGS, False) for k in unique}
-        for target, modifier in doc._.context_graph.edges:
-            flag = self.category_flag.get(modifier.category)
+        for key, category in edges:
+            flag = self.category_flag.get(category)
             if flag:
-                flags[(target.start, target.end)][flag] = True
+                flags[key][flag] = True
         sections = doc.spans["sections"] if "sections" in doc.spans else []
         sec_starts = [s.start for s in sections]
         sent_toks, sent_chars = sentence_starts(doc)
@@ -104,10 +115,363 @@ class AssertionDetector(RuleComponent):
                 setattr(span._, f"is_{flag}", f[flag])
             k = bisect.bisect_right(sent_toks, span.start) - 1
             span._.attribution = attribute(span.start_char, span.end_char, k, section)
+        return [flags[(s.start, s.end)] for s in targets]
+
+    def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
+        """((target start, end), modifier category) for every ConText edge, from medspaCy's
+        ConText component run on the whole Doc (its graph objects are removed again)."""
+        doc.spans["_iro_targets"] = targets
+        self.context(doc)
+        edges = [((t.start, t.end), m.category) for t, m in doc._.context_graph.edges]
         del doc.spans["_iro_targets"]
         for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
             del doc.user_data[key]
-        return [flags[(s.start, s.end)] for s in targets]
+        return edges
+
+
+class SentenceContext:
+    """medspaCy's ConText, run only where it can change something.
+
+    ``ConText.__call__`` tries each of its ~500 rule patterns at every token of the Doc,
+    then compares every modifier with every other modifier and every target of the Doc.
+    Most of that cannot matter: a token can only start a match of a pattern whose first
+    tokens it and its neighbours can be (mostly plain words), and a modifier's scope is
+    the sentence it starts in, so it only meets the targets and modifiers of its sentence.
+
+    So the ConText component's own rules (with their ids) run in three steps: one array
+    pass finds the tokens where a pattern can start, given the token and the next two
+    non-space tokens; at each, a spaCy Matcher holding only the patterns that can start
+    there runs on a window just long enough for them; medspaCy's ``prune_overlapping_matches``
+    settles overlaps; medspaCy's ``ConTextModifier``s and ``ConTextGraph`` then run per
+    block of sentences that holds a target (a sentence, or sentences joined by a match or
+    target that crosses between them). Only sentences of such blocks are matched. Matches,
+    their order and the edges are those of ``ConText.__call__`` on the whole Doc
+    (tests/test_assertion_fast.py checks it on every letter); ``exact`` is False, and the
+    caller uses ConText itself, for settings or rules this does not cover (regex rules,
+    window scopes, match callbacks).
+    """
+
+    def __init__(self, nlp, context: ConText):
+        self.vocab = nlp.vocab
+        strings = self.vocab.strings
+        self.context = context
+        rules = list(context.rules)  # the ConText matcher's order, with the ids it set
+        self.rule_of = {strings.add(r._rule_id): r for r in rules}
+        self.exact = context.max_scope is None and all(
+            not isinstance(r.pattern, str) and r.on_match is None for r in rules
+        )
+        self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
+        self.patterns: list[tuple[str, list[dict]]] = []
+        for r in rules:
+            if r.pattern is None:
+                self.phrases.add(r._rule_id, [nlp.make_doc(r.literal.lower())])
+            elif isinstance(r.pattern, list):
+                self.patterns.append((r._rule_id, r.pattern))
+        self.ids = [strings.add(key) for key, _ in self.patterns]
+        self.by_first: dict[tuple[str, int], set[int]] = {}  # first-token constraint -> patterns
+        self.single: dict[int, list[int]] = {}  # word -> patterns of that one word alone
+        keys: dict[tuple[str, ...], set[int]] = {}  # signature -> hashes of token sequences
+        self.extent = [pattern_extent(p) for _, p in self.patterns]
+        for j, (_, pattern) in enumerate(self.patterns):
+            one_word = len(pattern) == 1 and set(pattern[0]) == {"LOWER"} and literal(pattern[0])
+            for first, rests in pattern_starts(pattern, strings):
+                for c in first:
+                    self.by_first.setdefault(c, set()).add(j)
+                    if one_word:
+                        self.single.setdefault(c[1], []).append(j)
+                        continue
+                    for rest in rests:
+                        seq = (c, *rest)
+                        sig = tuple(attr for attr, _ in seq)
+                        keys.setdefault(sig, set()).add(fold([v for _, v in seq]))
+        self.keys = {sig: sorted_keys(hs) for sig, hs in keys.items()}
+        self.attrs = sorted({a for sig in self.keys for a in sig if a != "ANY"} | {"LOWER", "IS_SPACE"})
+        self.single_keys = sorted_keys(self.single)
+        self.repeat_sets = sorted({s for _, rs in self.extent for s in rs if s is not None}, key=sorted)
+        self.matchers: dict[tuple[int, ...], Matcher] = {}
+
+    def matcher(self, js: tuple[int, ...]) -> Matcher:
+        """A Matcher with patterns ``js`` (in the ConText matcher's order), cached."""
+        got = self.matchers.get(js)
+        if got is None:
+            got = self.matchers[js] = Matcher(self.vocab)
+            for j in js:
+                key, pattern = self.patterns[j]
+                got.add(key, [pattern])
+        return got
+
+    def matches(self, doc: Doc, targets: list[Span] | None = None) -> list[tuple[int, int, int]]:
+        """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
+        matched by several rules) in the same order. With ``targets``, only in the
+        sentences that hold a target and the sentences joined to them by a match
+        (elsewhere some matches may be missing)."""
+        n = len(doc)
+        found: list[tuple[int, int, int]] = []
+        phrases = self.phrases(doc)
+        if not n:
+            return phrases
+        cols = doc.to_array(self.attrs)
+        # one more row of zeros: the value at "no such token" (index n)
+        cols = numpy.vstack(
+            [cols.astype(numpy.uint64), numpy.zeros((1, len(self.attrs)), dtype=numpy.uint64)]
+        )
+        col = {a: cols[:, k] for k, a in enumerate(self.attrs)}
+        col["ANY"] = numpy.zeros(n + 1, dtype=numpy.uint64)
+        lower, space = col["LOWER"], col["IS_SPACE"][:n].astype(bool)
+        # the next two non-space tokens after each token (n: none)
+        solid = numpy.flatnonzero(~space)
+        pos = numpy.searchsorted(solid, numpy.arange(n), side="right")
+        nx1 = numpy.append(numpy.where(pos < len(solid), solid[numpy.minimum(pos, len(solid) - 1)], n), n)
+        at = [numpy.arange(n), nx1[:n], nx1[nx1[:n]]]
+        multi = numpy.zeros(n, dtype=bool)
+        for sig, hashes in self.keys.items():
+            multi |= member(fold([col[a][at[p]] for p, a in enumerate(sig)]), hashes)
+        single = member(lower[:n], self.single_keys) & ~multi
+        runs = {
+            s: longest_run(member(lower[:n], sorted_keys(self.vocab.strings.add(w) for w in s)))
+            for s in self.repeat_sets
+        }
+        rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
+        if targets is None:
+            sid = numpy.zeros(n, dtype=numpy.int64)
+            wanted = None
+        else:
+            sid = numpy.zeros(n, dtype=numpy.int64)
+            sid[sentence_starts(doc)[0][1:]] = 1
+            sid = numpy.cumsum(sid)
+            wanted = set()
+            for t in targets:
+                wanted.update(range(int(sid[t.start]), int(sid[max(t.start, t.end - 1)]) + 1))
+        reaches: dict[tuple[int, ...], int] = {}
+        later: dict[int, list[int]] = {}  # sentence -> candidates not run yet
+
+        def run(i: int) -> None:
+            if single[i]:
+                found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
+                return
+            m, end = window[i]
+            found.extend((key, i, i + e) for key, s, e in m(doc[i:end]) if s == 0)
+
+        window: dict[int, tuple[Matcher, int]] = {}
+        for i in numpy.flatnonzero(multi | single).tolist():
+            if not single[i]:
+                js = set(self.by_first.get(("ANY", 0), ()))
+                for a in self.attrs:
+                    js.update(self.by_first.get((a, int(col[a][i])), ()))
+                key = tuple(sorted(js))
+                reach = reaches.get(key)
+                if reach is None:
+                    reach = reaches[key] = max(self.reach(j, runs, n) for j in key)
+                # a match ends before the (reach + 1)th non-space token; the Matcher also
+                # sees that token, as it does in the whole Doc
+                k = int(rank[i]) + reach
+                last = int(solid[k]) if k < len(solid) else n
+                window[i] = (self.matcher(key), min(n, last + 1))
+                crossing = sid[min(last, n - 1)] != sid[i]
+            else:
+                crossing = False
+            if wanted is None or crossing or int(sid[i]) in wanted:
+                run(i)
+            else:
+                later.setdefault(int(sid[i]), []).append(i)
+        if wanted is not None:  # sentences that a match joins to a wanted one
+            joined = set()
+            for _, s, e in found + phrases:
+                if sid[s] != sid[e - 1]:
+                    joined.update(range(int(sid[s]), int(sid[e - 1]) + 1))
+            for k in sorted(joined - wanted):
+                for i in later.get(k, ()):
+                    run(i)
+        return found + phrases
+
+    def reach(self, j: int, runs: dict, n: int) -> int:
+        """The most non-space tokens a match of pattern ``j`` can hold in this Doc."""
+        fixed, repeats = self.extent[j]
+        if any(s is None for s in repeats):
+            return n
+        return fixed + sum(runs[s] for s in repeats)
+
+    def edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
+        """((target start, end), modifier category) for every edge ConText would draw
+        between ``targets`` (sorted by position) and the modifiers of ``doc``."""
+        if not targets:
+            return []
+        matches = self.matches(doc, targets)
+        if self.context.prune_on_modifier_overlap and matches:
+            matches = prune_overlapping_matches(matches)
+        else:
+            matches = sorted(matches, key=lambda m: (m[1], m[2]))
+        starts = sentence_starts(doc)[0]
+
+        def sent(i: int) -> int:
+            return bisect.bisect_right(starts, i) - 1
+
+        # blocks of sentences: a modifier's scope is the sentence it starts in; one that
+        # ends in a later sentence, or a target over two sentences, joins them
+        spans = [(sent(t.start), sent(max(t.start, t.end - 1)), True) for t in targets]
+        spans += [(sent(s), sent(max(s, e - 1)), False) for _, s, e in matches]
+        spans.sort()
+        blocks: list[list] = []  # [first sentence, last sentence]
+        for a, b, _ in spans:
+            if blocks and a <= blocks[-1][1]:
+                blocks[-1][1] = max(blocks[-1][1], b)
+            else:
+                blocks.append([a, b])
+        firsts = [b[0] for b in blocks]
+        by_block: dict[int, tuple[list, list]] = {}
+        for t in targets:
+            by_block.setdefault(bisect.bisect_right(firsts, sent(t.start)) - 1, ([], []))[0].append(t)
+        for match_id, s, e in matches:
+            k = bisect.bisect_right(firsts, sent(s)) - 1
+            if k in by_block:
+                rule = self.rule_of[match_id]
+                by_block[k][1].append(ConTextModifier(rule, s, e, doc, max_scope=self.context.max_scope))
+        out = []
+        for ts, mods in by_block.values():
+            if not mods:
+                continue
+            graph = ConTextGraph(
+                targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
+            )
+            graph.update_scopes()
+            graph.apply_modifiers()
+            out += [((t.start, t.end), m.category) for t, m in graph.edges]
+        return out
+
+
+def literal(token: dict) -> frozenset | None:
+    """The words a pattern token's LOWER must be one of, if it says so."""
+    low = token.get("LOWER")
+    words = (
+        [low]
+        if isinstance(low, str)
+        else low.get("IN")
+        if isinstance(low, dict) and set(low) == {"IN"}
+        else None
+    )
+    if not words or any(not isinstance(w, str) or not w.strip() for w in words):
+        return None
+    return frozenset(words)
+
+
+def space_only(token: dict) -> bool:
+    """A pattern token that only matches whitespace tokens (never a word)."""
+    return token.get("IS_SPACE") is True
+
+
+OPS = (None, "?", "*", "+")
+FLAGS = ("LIKE_NUM", "IS_DIGIT", "IS_ALPHA", "IS_TITLE", "IS_UPPER")  # never true of whitespace
+DEPTH = 3  # tokens looked at to decide whether a pattern can start at a token
+
+
+def constraints(token: dict, strings) -> list[tuple[str, int]] | None:
+    """(attribute, value hash) pairs one of which a word matched by ``token`` has, or None
+    when the token may be anything (or whitespace)."""
+    words = literal(token)
+    if words:
+        return [("LOWER", strings.add(w)) for w in sorted(words)]
+    keys = set(token) - {"OP"}
+    if len(keys) == 1:
+        (attr,) = keys
+        value = token[attr]
+        if attr == "SHAPE" and isinstance(value, str) and value.strip():
+            return [("SHAPE", strings.add(value))]
+        if attr in FLAGS and value is True:
+            return [(attr, 1)]
+    return None
+
+
+def pattern_starts(pattern: list[dict], strings) -> list[tuple[list, set]]:
+    """For each pattern token that can match first: the constraints on that first token
+    (("IS_SPACE", 1) for whitespace, ("ANY", 0) for none) and the constraint tuples on the
+    next non-space tokens (``continuations``)."""
+    if any(t.get("OP") not in OPS for t in pattern):
+        return [([("ANY", 0)], {()})]
+    out = []
+    for k, tok in enumerate(pattern):
+        op = tok.get("OP")
+        if space_only(tok):
+            out.append(([("IS_SPACE", 1)], continuations(pattern, k + 1, DEPTH - 1, strings)))
+        else:
+            again = op in ("*", "+")
+            rests = continuations(pattern, k if again else k + 1, DEPTH - 1, strings, again)
+            out.append((constraints(tok, strings) or [("ANY", 0)], rests))
+        if op not in ("?", "*"):
+            break
+    return out
+
+
+def continuations(pattern: list[dict], k: int, depth: int, strings, again: bool = False) -> set[tuple]:
+    """The constraints on the next ``depth`` non-space tokens of a match that goes on at
+    pattern token ``k`` (``again``: token ``k`` has matched and may match again), one
+    tuple per alternative; a tuple is shorter where the match may end or a token may be
+    anything."""
+    if depth == 0 or k == len(pattern):
+        return {()}
+    tok = pattern[k]
+    if space_only(tok):
+        return continuations(pattern, k + 1, depth, strings)
+    op = "*" if again else tok.get("OP")
+    out = continuations(pattern, k + 1, depth, strings) if op in ("?", "*") else set()
+    cs = constraints(tok, strings)
+    if cs is None:
+        return out | {()}
+    repeat = op in ("*", "+")
+    rests = continuations(pattern, k if repeat else k + 1, depth - 1, strings, repeat)
+    return out | {(c, *r) for c in cs for r in rests}
+
+
+def pattern_extent(pattern: list[dict]) -> tuple[int, list[frozenset | None]]:
+    """How many non-space tokens a match can hold: a fixed count plus, for each repeated
+    token, the longest run of its words (None: unbounded)."""
+    if any(t.get("OP") not in OPS for t in pattern):
+        return 0, [None]
+    fixed, repeats = 0, []
+    for tok in pattern:
+        if space_only(tok):
+            continue
+        if tok.get("OP") in ("*", "+"):
+            repeats.append(literal(tok))
+        else:
+            fixed += 1
+    return fixed, repeats
+
+
+MIX = 0x9E3779B97F4A7C15
+MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def fold(values: list):
+    """One hash for a sequence of value hashes (ints, or uint64 arrays element-wise;
+    collisions only add candidates, which the Matcher then rejects)."""
+    h = values[0]
+    for v in values[1:]:
+        if isinstance(h, numpy.ndarray):
+            h = (h * numpy.uint64(MIX)) ^ v
+        else:
+            h = ((h * MIX) & MASK) ^ v
+    return h
+
+
+def sorted_keys(values) -> numpy.ndarray:
+    return numpy.array(sorted(set(values)), dtype=numpy.uint64)
+
+
+def member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """``numpy.isin`` for a sorted key array, without sorting ``values``."""
+    if not len(keys):
+        return numpy.zeros(len(values), dtype=bool)
+    i = numpy.searchsorted(keys, values)
+    i[i == len(keys)] = 0
+    return keys[i] == values
+
+
+def longest_run(mask: numpy.ndarray) -> int:
+    """The longest run of consecutive True values."""
+    if not mask.any():
+        return 0
+    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], mask.view(numpy.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max())
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
