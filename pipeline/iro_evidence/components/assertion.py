@@ -37,7 +37,16 @@ from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .base import RuleComponent, doc_text, ensure_sentences, expand_leading_in, sentence_starts
+from .base import (
+    Hits,
+    RuleComponent,
+    Triggers,
+    doc_lower,
+    doc_text,
+    ensure_sentences,
+    expand_leading_in,
+    sentence_starts,
+)
 from .extensions import ASSERTION_FLAGS
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
@@ -101,7 +110,9 @@ class AssertionDetector(RuleComponent):
         sec_starts = [s.start for s in sections]
         sent_toks, sent_chars = sentence_starts(doc)
         text = doc_text(doc)
-        attribute = self.attributor.for_doc(text, sections, sent_chars)
+        hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
+        found = self.attributor.find(text, hits)
+        attribute = self.attributor.for_doc(text, sections, sent_chars, found)
         for key, span in unique.items():
             f = flags[key]
             section = None
@@ -474,6 +485,27 @@ def longest_run(mask: numpy.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max())
 
 
+class SpacedTriggers(Triggers):
+    """Trigger words in which a space stands for any whitespace ("dr " finds "Dr.\nSmith"
+    and "DR\tSmith"): the lower-cased text is scanned with every whitespace character read
+    as a space (same length, so offsets do not move)."""
+
+    def scan(self, text: str, lower: str | None = None) -> Hits:
+        return super().scan(text, blank_spaces(text.lower() if lower is None else lower))
+
+
+ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what regex \s matches besides " " in ASCII
+OTHER_SPACES = re.compile(r"[^\S\x00-\x7f]")
+
+
+def blank_spaces(text: str) -> str:
+    """``text`` with every character that regex ``\s`` matches replaced by a space."""
+    for c in ASCII_SPACES:
+        if c in text:
+            text = text.replace(c, " ")
+    return text if text.isascii() else OTHER_SPACES.sub(" ", text)
+
+
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
 
 
@@ -491,6 +523,12 @@ class Attributor:
         ]
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
+        # the trigger words of each regex, roles then cues (empty: the whole text)
+        self.rule_triggers = [
+            tuple(r.get("triggers") or ()) for r in rules.get("roles", []) + rules.get("cues", [])
+        ]
+        spec = rules.get("triggers") or {}
+        self.triggers = SpacedTriggers(spec, [t for t in self.rule_triggers if t])
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
         self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None
@@ -506,8 +544,22 @@ class Attributor:
             return None
         return (self.sections.get(genre) or {}).get(section) or (self.sections.get("*") or {}).get(section)
 
-    def for_doc(self, text: str, sections, sent_chars: list[int]):
-        """A function (start_char, end_char, sentence index, section) -> role or None."""
+    def find(self, text: str, hits: Hits | None = None) -> list[tuple[int, int, int, str | None]]:
+        """Every match of the role and cue regexes: (start, end, rule index, name), in text
+        order. With ``hits`` (``self.triggers.scan``) each regex only runs around its
+        trigger words; without, on the whole text (the reference)."""
+        found = []
+        pats = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]
+        for i, (pat, words) in enumerate(zip(pats, self.rule_triggers)):
+            named = "name" in pat.groupindex
+            matches = hits.finditer(pat, words) if hits is not None and words else pat.finditer(text)
+            found += [(m.start(), m.end(), i, m.group("name") if named else None) for m in matches]
+        found.sort(key=lambda c: (c[0], c[2]))
+        return found
+
+    def for_doc(self, text: str, sections, sent_chars: list[int], found: list | None = None):
+        """A function (start_char, end_char, sentence index, section) -> role or None.
+        ``found``: ``find(text, ...)``, the whole text's if not given."""
         genre = self.genre(text)
         sec_bounds = [(s.start_char, s.label_) for s in sections]
         sec_starts = [b for b, _ in sec_bounds]
@@ -523,25 +575,23 @@ class Attributor:
             j = bisect.bisect_right(sec_starts, pos) - 1
             return max(b, sec_starts[j] if j >= 0 else 0)
 
-        names: dict[str, str] = {}
-        found = []  # (start, end, order, rule, name)
-        for i, (who, pat) in enumerate(self.roles):
-            for m in pat.finditer(text):
-                name = m.group("name") if "name" in pat.groupindex else None
-                if name and name not in names:
-                    names[name] = who
-                found.append((m.start(), m.end(), i, {"who": who}, None))
-        for i, (rule, pat) in enumerate(self.cues, start=len(self.roles)):
-            for m in pat.finditer(text):
-                name = m.group("name") if "name" in pat.groupindex else None
-                found.append((m.start(), m.end(), i, rule, name))
-        found.sort(key=lambda c: (c[0], c[2]))
+        if found is None:
+            found = self.find(text)
+        n_roles = len(self.roles)
+        names: dict[str, str] = {}  # a doctor's name -> the role of its first binding
+        for _, _, i, name in sorted((f for f in found if f[2] < n_roles), key=lambda f: (f[2], f[0])):
+            if name and name not in names:
+                names[name] = self.roles[i][0]
         cues: list[tuple[int, int, str, bool]] = []  # (start, end, who, weak), in text order
         taken: set[int] = set()
-        for start, end, _, rule, name in found:
+        for start, end, i, name in found:
             if start in taken:  # two cues at one place: the one listed first in the rules
                 continue
             taken.add(start)
+            if i < n_roles:  # a role binding is a cue of that role
+                rule, name = {"who": self.roles[i][0]}, None
+            else:
+                rule = self.cues[i - n_roles][0]
             who = rule["who"]
             default = (rule.get("default_by_genre") or {}).get(genre) or rule.get("default")
             if who == "@name":
