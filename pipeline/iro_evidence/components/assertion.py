@@ -50,6 +50,7 @@ from .base import (
 from .extensions import ASSERTION_FLAGS
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
+FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
 
 
 class AssertionDetector(RuleComponent):
@@ -106,26 +107,26 @@ class AssertionDetector(RuleComponent):
             flag = self.category_flag.get(category)
             if flag:
                 flags[key][flag] = True
-        sections = doc.spans["sections"] if "sections" in doc.spans else []
+        sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
         sec_starts = [s.start for s in sections]
+        sec_labels = [s.label_ for s in sections]
         sent_toks, sent_chars = sentence_starts(doc)
         text = doc_text(doc)
         hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
         found = self.attributor.find(text, hits)
         attribute = self.attributor.for_doc(text, sections, sent_chars, found)
         for key, span in unique.items():
-            f = flags[key]
-            section = None
-            if sections:
-                k = bisect.bisect_right(sec_starts, span.start) - 1
-                section = sections[k].label_ if k >= 0 else None
+            start, f = key[0], flags[key]
+            k = bisect.bisect_right(sec_starts, start) - 1
+            section = sec_labels[k] if k >= 0 else None
             if section in self.section_flags:
                 f[self.section_flags[section]] = True
             resolve(f)
-            for flag in ASSERTION_FLAGS:
-                setattr(span._, f"is_{flag}", f[flag])
-            k = bisect.bisect_right(sent_toks, span.start) - 1
-            span._.attribution = attribute(span.start_char, span.end_char, k, section)
+            ext = span._  # one accessor for all the values of this span
+            for flag, attr in FLAG_ATTRS:
+                setattr(ext, attr, f[flag])
+            k = bisect.bisect_right(sent_toks, start) - 1
+            ext.attribution = attribute(span.start_char, span.end_char, k, section)
         return [flags[(s.start, s.end)] for s in targets]
 
     def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
@@ -196,20 +197,15 @@ class SentenceContext:
                         sig = tuple(attr for attr, _ in seq)
                         keys.setdefault(sig, set()).add(fold([v for _, v in seq]))
         self.keys = {sig: sorted_keys(hs) for sig, hs in keys.items()}
-        self.attrs = sorted({a for sig in self.keys for a in sig if a != "ANY"} | {"LOWER", "IS_SPACE"})
+        used = {a for sig in self.keys for a in sig} | {a for a, _ in self.by_first} | {"LOWER", "IS_SPACE"}
+        self.attrs = sorted(used - {"ANY"})
         self.single_keys = sorted_keys(self.single)
         self.repeat_sets = sorted({s for _, rs in self.extent for s in rs if s is not None}, key=sorted)
         self.matchers: dict[tuple[int, ...], Matcher] = {}
-
-    def matcher(self, js: tuple[int, ...]) -> Matcher:
-        """A Matcher with patterns ``js`` (in the ConText matcher's order), cached."""
-        got = self.matchers.get(js)
-        if got is None:
-            got = self.matchers[js] = Matcher(self.vocab)
-            for j in js:
-                key, pattern = self.patterns[j]
-                got.add(key, [pattern])
-        return got
+        self.infos: dict[tuple, tuple] = {}
+        firsts = [c for c in self.by_first if c[0] != "ANY"]
+        self.first_any = ("ANY", 0) in self.by_first
+        self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
 
     def matches(self, doc: Doc, targets: list[Span] | None = None) -> list[tuple[int, int, int]]:
         """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
@@ -221,86 +217,97 @@ class SentenceContext:
         phrases = self.phrases(doc)
         if not n:
             return phrases
-        cols = doc.to_array(self.attrs)
+        cols = doc.to_array(self.attrs).astype(numpy.uint64)
         # one more row of zeros: the value at "no such token" (index n)
-        cols = numpy.vstack(
-            [cols.astype(numpy.uint64), numpy.zeros((1, len(self.attrs)), dtype=numpy.uint64)]
-        )
+        cols = numpy.vstack([cols, numpy.zeros((1, len(self.attrs)), dtype=numpy.uint64)])
         col = {a: cols[:, k] for k, a in enumerate(self.attrs)}
-        col["ANY"] = numpy.zeros(n + 1, dtype=numpy.uint64)
-        lower, space = col["LOWER"], col["IS_SPACE"][:n].astype(bool)
-        # the next two non-space tokens after each token (n: none)
+        lower, space = col["LOWER"][:n], col["IS_SPACE"][:n].astype(bool)
+        # tokens that can be the first of some match, then those whose next two non-space
+        # tokens fit a pattern that starts with them
+        first = numpy.ones(n, dtype=bool) if self.first_any else numpy.zeros(n, dtype=bool)
+        for a, keys in self.first_keys.items():
+            first |= member(col[a][:n], keys)
+        at0 = numpy.flatnonzero(first)
         solid = numpy.flatnonzero(~space)
-        pos = numpy.searchsorted(solid, numpy.arange(n), side="right")
-        nx1 = numpy.append(numpy.where(pos < len(solid), solid[numpy.minimum(pos, len(solid) - 1)], n), n)
-        at = [numpy.arange(n), nx1[:n], nx1[nx1[:n]]]
-        multi = numpy.zeros(n, dtype=bool)
+        pos = numpy.searchsorted(solid, numpy.arange(n + 1), side="right")
+        nx1 = numpy.where(pos < len(solid), solid[numpy.minimum(pos, len(solid) - 1)], n)  # next non-space
+        at = [at0, nx1[at0], nx1[nx1[at0]]]
+        multi = numpy.zeros(len(at0), dtype=bool)
         for sig, hashes in self.keys.items():
             multi |= member(fold([col[a][at[p]] for p, a in enumerate(sig)]), hashes)
-        single = member(lower[:n], self.single_keys) & ~multi
+        single = member(lower[at0], self.single_keys) & ~multi
         runs = {
-            s: longest_run(member(lower[:n], sorted_keys(self.vocab.strings.add(w) for w in s)))
+            s: longest_run(member(lower, sorted_keys(self.vocab.strings.add(w) for w in s)))
             for s in self.repeat_sets
         }
         rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
-        if targets is None:
-            sid = numpy.zeros(n, dtype=numpy.int64)
-            wanted = None
-        else:
-            sid = numpy.zeros(n, dtype=numpy.int64)
+        sid = numpy.zeros(n, dtype=numpy.int64)
+        wanted = None
+        if targets is not None:
             sid[sentence_starts(doc)[0][1:]] = 1
             sid = numpy.cumsum(sid)
             wanted = set()
             for t in targets:
                 wanted.update(range(int(sid[t.start]), int(sid[max(t.start, t.end - 1)]) + 1))
-        reaches: dict[tuple[int, ...], int] = {}
-        later: dict[int, list[int]] = {}  # sentence -> candidates not run yet
+        later: dict[int, list[tuple[int, Matcher | None, int]]] = {}  # sentence -> runs not done yet
 
-        def run(i: int) -> None:
-            if single[i]:
+        def run(i: int, m: Matcher | None, end: int) -> None:
+            if m is None:
                 found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
-                return
-            m, end = window[i]
-            found.extend((key, i, i + e) for key, s, e in m(doc[i:end]) if s == 0)
+            else:
+                found.extend((key, i, i + e) for key, s, e in m(doc[i:end]) if s == 0)
 
-        window: dict[int, tuple[Matcher, int]] = {}
-        for i in numpy.flatnonzero(multi | single).tolist():
-            if not single[i]:
-                js = set(self.by_first.get(("ANY", 0), ()))
-                for a in self.attrs:
-                    js.update(self.by_first.get((a, int(col[a][i])), ()))
-                key = tuple(sorted(js))
-                reach = reaches.get(key)
-                if reach is None:
-                    reach = reaches[key] = max(self.reach(j, runs, n) for j in key)
+        for c in numpy.flatnonzero(multi | single).tolist():
+            i = int(at0[c])
+            if single[c]:
+                m, end, crossing = None, i + 1, False
+            else:
+                sig = tuple(p for p in ((a, int(col[a][i])) for a in self.attrs) if p in self.by_first)
+                m, fixed, repeats = self.key_info(sig)
+                reach = max([fixed] + [f + sum(runs[s] for s in r) for f, r in repeats])
                 # a match ends before the (reach + 1)th non-space token; the Matcher also
                 # sees that token, as it does in the whole Doc
                 k = int(rank[i]) + reach
                 last = int(solid[k]) if k < len(solid) else n
-                window[i] = (self.matcher(key), min(n, last + 1))
+                end = min(n, last + 1)
                 crossing = sid[min(last, n - 1)] != sid[i]
-            else:
-                crossing = False
             if wanted is None or crossing or int(sid[i]) in wanted:
-                run(i)
+                run(i, m, end)
             else:
-                later.setdefault(int(sid[i]), []).append(i)
+                later.setdefault(int(sid[i]), []).append((i, m, end))
         if wanted is not None:  # sentences that a match joins to a wanted one
             joined = set()
             for _, s, e in found + phrases:
                 if sid[s] != sid[e - 1]:
                     joined.update(range(int(sid[s]), int(sid[e - 1]) + 1))
             for k in sorted(joined - wanted):
-                for i in later.get(k, ()):
-                    run(i)
+                for args in later.get(k, ()):
+                    run(*args)
         return found + phrases
 
-    def reach(self, j: int, runs: dict, n: int) -> int:
-        """The most non-space tokens a match of pattern ``j`` can hold in this Doc."""
-        fixed, repeats = self.extent[j]
-        if any(s is None for s in repeats):
-            return n
-        return fixed + sum(runs[s] for s in repeats)
+    def key_info(self, sig: tuple) -> tuple[Matcher, int, list]:
+        """For a token with these (attribute, value) pairs (those some pattern starts with):
+        a Matcher with the patterns that can start at it (in the ConText matcher's order),
+        the most non-space tokens a match of those without repeats holds, and (fixed
+        count, repeated words) for those with."""
+        got = self.infos.get(sig)
+        if got is None:
+            js = set(self.by_first.get(("ANY", 0), ()))
+            for pair in sig:
+                js.update(self.by_first.get(pair, ()))
+            key = tuple(sorted(js))
+            m = self.matchers.get(key)
+            if m is None:
+                m = self.matchers[key] = Matcher(self.vocab)
+                for j in key:
+                    rule_id, pattern = self.patterns[j]
+                    m.add(rule_id, [pattern])
+            fixed = max([0] + [self.extent[j][0] for j in key if not self.extent[j][1]])
+            repeats = [self.extent[j] for j in key if self.extent[j][1]]
+            if any(s is None for _, r in repeats for s in r):
+                fixed, repeats = 10**9, []  # unbounded: the rest of the Doc
+            got = self.infos[sig] = (m, fixed, repeats)
+        return got
 
     def edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
         """((target start, end), modifier category) for every edge ConText would draw
@@ -491,7 +498,25 @@ class SpacedTriggers(Triggers):
     as a space (same length, so offsets do not move)."""
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
-        return super().scan(text, blank_spaces(text.lower() if lower is None else lower))
+        low = text.lower() if lower is None else lower
+        if not low.isascii() and CASE_FOLDS.search(low):  # letters that re.I equates with a-z
+            return self.whole(text)
+        return super().scan(text, blank_spaces(low))
+
+
+CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # what re.I matches to i, s or k
+
+
+def match_at(pattern: re.Pattern, text: str, starts: list[int]):
+    """``pattern.finditer(text)`` for a pattern whose matches can only start at ``starts``
+    (sorted): tried there only, never inside a match already found."""
+    end = 0
+    for s in starts:
+        if s >= end:
+            m = pattern.match(text, s)
+            if m:
+                end = max(m.end(), s + 1)
+                yield m
 
 
 ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what regex \s matches besides " " in ASCII
@@ -524,9 +549,9 @@ class Attributor:
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
         # the trigger words of each regex, roles then cues (empty: the whole text)
-        self.rule_triggers = [
-            tuple(r.get("triggers") or ()) for r in rules.get("roles", []) + rules.get("cues", [])
-        ]
+        every = rules.get("roles", []) + rules.get("cues", [])
+        self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
+        self.anchored = [bool(r.get("anchored")) for r in every]
         spec = rules.get("triggers") or {}
         self.triggers = SpacedTriggers(spec, [t for t in self.rule_triggers if t])
         self.sections = rules.get("section_attribution", {})
@@ -552,7 +577,12 @@ class Attributor:
         pats = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]
         for i, (pat, words) in enumerate(zip(pats, self.rule_triggers)):
             named = "name" in pat.groupindex
-            matches = hits.finditer(pat, words) if hits is not None and words else pat.finditer(text)
+            if hits is None or hits.found is None or not words:
+                matches = pat.finditer(text)
+            elif self.anchored[i]:
+                matches = match_at(pat, text, sorted({h for w in words for h in hits.found.get(w, ())}))
+            else:
+                matches = hits.finditer(pat, words)
             found += [(m.start(), m.end(), i, m.group("name") if named else None) for m in matches]
         found.sort(key=lambda c: (c[0], c[2]))
         return found
