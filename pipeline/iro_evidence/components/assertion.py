@@ -98,10 +98,11 @@ class AssertionDetector(RuleComponent):
         (tests/test_assertion_fast.py checks it on every letter)."""
         unique = {(s.start, s.end): s for s in targets}
         ordered = sorted(unique.values(), key=lambda s: (s.start, s.end))
+        sent_toks, sent_chars = sentence_starts(doc)
         if reference or not self.fast.exact:
             edges = self.reference_edges(doc, ordered)
         else:
-            edges = self.fast.edges(doc, ordered)
+            edges = self.fast.edges(doc, ordered, sent_toks)
         flags: dict[tuple[int, int], dict] = {k: dict.fromkeys(ASSERTION_FLAGS, False) for k in unique}
         for key, category in edges:
             flag = self.category_flag.get(category)
@@ -110,7 +111,6 @@ class AssertionDetector(RuleComponent):
         sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
         sec_starts = [s.start for s in sections]
         sec_labels = [s.label_ for s in sections]
-        sent_toks, sent_chars = sentence_starts(doc)
         text = doc_text(doc)
         hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
         found = self.attributor.find(text, hits)
@@ -200,18 +200,21 @@ class SentenceContext:
         used = {a for sig in self.keys for a in sig} | {a for a, _ in self.by_first} | {"LOWER", "IS_SPACE"}
         self.attrs = sorted(used - {"ANY"})
         self.single_keys = sorted_keys(self.single)
-        self.repeat_sets = sorted({s for _, rs in self.extent for s in rs if s is not None}, key=sorted)
+        repeated = {s for _, rs in self.extent for s in rs if s is not None}
+        self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
         self.matchers: dict[tuple[int, ...], Matcher] = {}
         self.infos: dict[tuple, tuple] = {}
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
 
-    def matches(self, doc: Doc, targets: list[Span] | None = None) -> list[tuple[int, int, int]]:
+    def matches(
+        self, doc: Doc, targets: list[Span] | None = None, starts: list[int] | None = None
+    ) -> list[tuple[int, int, int]]:
         """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
         matched by several rules) in the same order. With ``targets``, only in the
         sentences that hold a target and the sentences joined to them by a match
-        (elsewhere some matches may be missing)."""
+        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens."""
         n = len(doc)
         found: list[tuple[int, int, int]] = []
         phrases = self.phrases(doc)
@@ -236,15 +239,18 @@ class SentenceContext:
         for sig, hashes in self.keys.items():
             multi |= member(fold([col[a][at[p]] for p, a in enumerate(sig)]), hashes)
         single = member(lower[at0], self.single_keys) & ~multi
-        runs = {
-            s: longest_run(member(lower, sorted_keys(self.vocab.strings.add(w) for w in s)))
-            for s in self.repeat_sets
-        }
+        runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
+
+        def run_of(words: frozenset) -> int:
+            if words not in runs:
+                runs[words] = longest_run(member(lower, self.repeat_keys[words]))
+            return runs[words]
+
         rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
         sid = numpy.zeros(n, dtype=numpy.int64)
         wanted = None
         if targets is not None:
-            sid[sentence_starts(doc)[0][1:]] = 1
+            sid[(sentence_starts(doc)[0] if starts is None else starts)[1:]] = 1
             sid = numpy.cumsum(sid)
             wanted = set()
             for t in targets:
@@ -257,14 +263,15 @@ class SentenceContext:
             else:
                 found.extend((key, i, i + e) for key, s, e in m(doc[i:end]) if s == 0)
 
-        for c in numpy.flatnonzero(multi | single).tolist():
-            i = int(at0[c])
+        todo = numpy.flatnonzero(multi | single)
+        values = cols[at0[todo]].tolist()  # each candidate's attribute values
+        for c, i, vals in zip(todo.tolist(), at0[todo].tolist(), values):
             if single[c]:
                 m, end, crossing = None, i + 1, False
             else:
-                sig = tuple(p for p in ((a, int(col[a][i])) for a in self.attrs) if p in self.by_first)
+                sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
                 m, fixed, repeats = self.key_info(sig)
-                reach = max([fixed] + [f + sum(runs[s] for s in r) for f, r in repeats])
+                reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
                 # a match ends before the (reach + 1)th non-space token; the Matcher also
                 # sees that token, as it does in the whole Doc
                 k = int(rank[i]) + reach
@@ -298,7 +305,7 @@ class SentenceContext:
             key = tuple(sorted(js))
             m = self.matchers.get(key)
             if m is None:
-                m = self.matchers[key] = Matcher(self.vocab)
+                m = self.matchers[key] = Matcher(self.vocab, validate=False)  # ConText validated them
                 for j in key:
                     rule_id, pattern = self.patterns[j]
                     m.add(rule_id, [pattern])
@@ -309,17 +316,20 @@ class SentenceContext:
             got = self.infos[sig] = (m, fixed, repeats)
         return got
 
-    def edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
+    def edges(
+        self, doc: Doc, targets: list[Span], starts: list[int] | None = None
+    ) -> list[tuple[tuple[int, int], str]]:
         """((target start, end), modifier category) for every edge ConText would draw
-        between ``targets`` (sorted by position) and the modifiers of ``doc``."""
+        between ``targets`` (sorted by position) and the modifiers of ``doc``;
+        ``starts``: the sentences' first tokens (``sentence_starts``)."""
         if not targets:
             return []
-        matches = self.matches(doc, targets)
+        starts = sentence_starts(doc)[0] if starts is None else starts
+        matches = self.matches(doc, targets, starts)
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_overlapping_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
-        starts = sentence_starts(doc)[0]
 
         def sent(i: int) -> int:
             return bisect.bisect_right(starts, i) - 1
@@ -343,7 +353,10 @@ class SentenceContext:
             k = bisect.bisect_right(firsts, sent(s)) - 1
             if k in by_block:
                 rule = self.rule_of[match_id]
-                by_block[k][1].append(ConTextModifier(rule, s, e, doc, max_scope=self.context.max_scope))
+                k0 = sent(s)
+                s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
+                a, b = sentence_scope(rule, s, e, s0, s1)
+                by_block[k][1].append(ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b))
         out = []
         for ts, mods in by_block.values():
             if not mods:
@@ -355,6 +368,28 @@ class SentenceContext:
             graph.apply_modifiers()
             out += [((t.start, t.end), m.category) for t, m in graph.edges]
         return out
+
+
+def sentence_scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
+    """The scope ``ConTextModifier`` gives a match [start, end) of ``rule`` in the sentence
+    [s0, s1) (its ``__set_scope`` without a global window), without looking the sentence up
+    again."""
+    direction, most = rule.direction.lower(), rule.max_scope
+    if direction == "forward":
+        a, b = end, s1
+        if most is not None and b - a > most:
+            b = end + most
+    elif direction == "backward":
+        a, b = s0, start
+        if most is not None and b - a > most:
+            a = start - most
+    else:
+        a, b = s0, s1
+        if most is not None and start - a > most:
+            a = start - most
+        if most is not None and b - end > most:
+            b = end + most
+    return a, b
 
 
 def literal(token: dict) -> frozenset | None:
