@@ -71,6 +71,20 @@ def test_matches_are_medspacys(nlp, prepared):
         assert by_position(comp.fast.matches(doc)) == by_position(reference(doc)), name
 
 
+def test_matches_without_grouped_windows(nlp, prepared, monkeypatch):
+    """With no room for Matchers of grouped windows, every token runs on its own: same matches."""
+    from iro_evidence.components import assertion
+
+    monkeypatch.setattr(assertion, "MAX_MATCHERS", 0)
+    comp = nlp.get_pipe("iro_assertion")
+    fresh = SentenceContext(nlp, comp.context)
+    reference = MedspacyMatcher(nlp, name="reference", prune=False)
+    reference.add(copy.deepcopy(comp.context.rules))
+    for name, doc, _ in prepared[:20]:
+        assert by_position(fresh.matches(doc)) == by_position(reference(doc)), name
+    assert set(fresh.matchers) <= {key for key, _, _ in fresh.infos.values()}  # no group Matchers
+
+
 def test_flags_and_attribution_are_contexts(nlp, prepared):
     comp = nlp.get_pipe("iro_assertion")
     n = 0

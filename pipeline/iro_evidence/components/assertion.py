@@ -207,6 +207,10 @@ class SentenceContext:
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
+        self.flag_attrs = {a for a, keys in self.first_keys.items() if keys.tolist() == [1]}
+        self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
+        self.all_keys = numpy.unique(numpy.concatenate(list(self.keys.values()) or [sorted_keys([])]))
+        self.lower_col = self.attrs.index("LOWER")
 
     def matches(
         self, doc: Doc, targets: list[Span] | None = None, starts: list[int] | None = None
@@ -229,15 +233,14 @@ class SentenceContext:
         # tokens fit a pattern that starts with them
         first = numpy.ones(n, dtype=bool) if self.first_any else numpy.zeros(n, dtype=bool)
         for a, keys in self.first_keys.items():
-            first |= member(col[a][:n], keys)
+            first |= (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys)
         at0 = numpy.flatnonzero(first)
-        solid = numpy.flatnonzero(~space)
-        pos = numpy.searchsorted(solid, numpy.arange(n + 1), side="right")
-        nx1 = numpy.where(pos < len(solid), solid[numpy.minimum(pos, len(solid) - 1)], n)  # next non-space
-        at = [at0, nx1[at0], nx1[nx1[at0]]]
-        multi = numpy.zeros(len(at0), dtype=bool)
-        for sig, hashes in self.keys.items():
-            multi |= member(fold([col[a][at[p]] for p, a in enumerate(sig)]), hashes)
+        solid = numpy.append(numpy.flatnonzero(~space), n)  # non-space tokens, then "none"
+        nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
+        nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
+        at = [at0, nx1, nx2]
+        sigs = [fold([col[a][at[p]] for p, a in enumerate(sig)]) for sig in self.keys]
+        multi = member(numpy.concatenate(sigs), self.all_keys).reshape(len(sigs), len(at0)).any(axis=0)
         single = member(lower[at0], self.single_keys) & ~multi
         runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
 
@@ -247,6 +250,7 @@ class SentenceContext:
             return runs[words]
 
         rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
+        n_solid = len(solid) - 1
         sid = numpy.zeros(n, dtype=numpy.int64)
         wanted = None
         if targets is not None:
@@ -255,65 +259,93 @@ class SentenceContext:
             wanted = set()
             for t in targets:
                 wanted.update(range(int(sid[t.start]), int(sid[max(t.start, t.end - 1)]) + 1))
-        later: dict[int, list[tuple[int, Matcher | None, int]]] = {}  # sentence -> runs not done yet
-
-        def run(i: int, m: Matcher | None, end: int) -> None:
-            if m is None:
-                found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
-            else:
-                found.extend((key, i, i + e) for key, s, e in m(doc[i:end]) if s == 0)
-
+        now: list[tuple[int, tuple, int]] = []  # (token, patterns, window end) to match
+        later: dict[int, list[tuple[int, tuple, int]]] = {}  # sentence -> the same, if joined
         todo = numpy.flatnonzero(multi | single)
         values = cols[at0[todo]].tolist()  # each candidate's attribute values
         for c, i, vals in zip(todo.tolist(), at0[todo].tolist(), values):
             if single[c]:
-                m, end, crossing = None, i + 1, False
+                if wanted is None or int(sid[i]) in wanted:
+                    found.extend((self.ids[j], i, i + 1) for j in self.single[vals[self.lower_col]])
+                else:
+                    later.setdefault(int(sid[i]), []).append((i, (), i + 1))
+                continue
+            sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
+            key, fixed, repeats = self.key_info(sig)
+            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
+            # a match ends before the (reach + 1)th non-space token; the Matcher also sees
+            # that token, as it does in the whole Doc
+            k = int(rank[i]) + reach
+            last = int(solid[k]) if k < n_solid else n
+            end = min(n, last + 1)
+            if wanted is None or sid[min(last, n - 1)] != sid[i] or int(sid[i]) in wanted:
+                now.append((i, key, end))
             else:
-                sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
-                m, fixed, repeats = self.key_info(sig)
-                reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
-                # a match ends before the (reach + 1)th non-space token; the Matcher also
-                # sees that token, as it does in the whole Doc
-                k = int(rank[i]) + reach
-                last = int(solid[k]) if k < len(solid) else n
-                end = min(n, last + 1)
-                crossing = sid[min(last, n - 1)] != sid[i]
-            if wanted is None or crossing or int(sid[i]) in wanted:
-                run(i, m, end)
-            else:
-                later.setdefault(int(sid[i]), []).append((i, m, end))
+                later.setdefault(int(sid[i]), []).append((i, key, end))
+        found += self.run_windows(doc, now)
         if wanted is not None:  # sentences that a match joins to a wanted one
             joined = set()
             for _, s, e in found + phrases:
                 if sid[s] != sid[e - 1]:
                     joined.update(range(int(sid[s]), int(sid[e - 1]) + 1))
-            for k in sorted(joined - wanted):
-                for args in later.get(k, ()):
-                    run(*args)
+            again = [r for k in sorted(joined - wanted) for r in later.get(k, ())]
+            for i, _, _ in (r for r in again if not r[1]):
+                found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
+            found += self.run_windows(doc, [r for r in again if r[1]])
         return found + phrases
 
-    def key_info(self, sig: tuple) -> tuple[Matcher, int, list]:
+    def run_windows(
+        self, doc: Doc, runs: list[tuple[int, tuple, int]], merge: bool = True
+    ) -> list[tuple[int, int, int]]:
+        """The matches that start at each token of ``runs`` (token, patterns, window end;
+        in token order), one Matcher call per group of overlapping windows: a Matcher
+        with more patterns finds nothing more at a token (the others cannot start there)
+        and keeps the order of ties."""
+        out: list[tuple[int, int, int]] = []
+        k = 0
+        while k < len(runs):
+            i0, key, end = runs[k]
+            group, keys = {i0}, [key]
+            k += 1
+            while merge and k < len(runs) and runs[k][0] < end:
+                group.add(runs[k][0])
+                keys.append(runs[k][1])
+                end = max(end, runs[k][2])
+                k += 1
+            union = keys[0] if len(keys) == 1 else tuple(sorted(set().union(*keys)))
+            if len(keys) == 1 or union in self.matchers or len(self.matchers) < MAX_MATCHERS:
+                m = self.matcher(union)
+                out += [(key_, i0 + s, i0 + e) for key_, s, e in m(doc[i0:end]) if i0 + s in group]
+            else:  # enough Matchers kept: one call per token of the group
+                out += self.run_windows(doc, [r for r in runs if r[0] in group], merge=False)
+        return out
+
+    def matcher(self, key: tuple[int, ...]) -> Matcher:
+        """A Matcher holding patterns ``key`` in the ConText matcher's order, cached."""
+        m = self.matchers.get(key)
+        if m is None:
+            m = self.matchers[key] = Matcher(self.vocab, validate=False)  # ConText validated them
+            for j in key:
+                rule_id, pattern = self.patterns[j]
+                m.add(rule_id, [pattern])
+        return m
+
+    def key_info(self, sig: tuple) -> tuple[tuple[int, ...], int, list]:
         """For a token with these (attribute, value) pairs (those some pattern starts with):
-        a Matcher with the patterns that can start at it (in the ConText matcher's order),
-        the most non-space tokens a match of those without repeats holds, and (fixed
-        count, repeated words) for those with."""
+        the patterns that can start at it (in the ConText matcher's order), the most
+        non-space tokens a match of those without repeats holds, and (fixed count,
+        repeated words) for those with."""
         got = self.infos.get(sig)
         if got is None:
             js = set(self.by_first.get(("ANY", 0), ()))
             for pair in sig:
                 js.update(self.by_first.get(pair, ()))
             key = tuple(sorted(js))
-            m = self.matchers.get(key)
-            if m is None:
-                m = self.matchers[key] = Matcher(self.vocab, validate=False)  # ConText validated them
-                for j in key:
-                    rule_id, pattern = self.patterns[j]
-                    m.add(rule_id, [pattern])
             fixed = max([0] + [self.extent[j][0] for j in key if not self.extent[j][1]])
             repeats = [self.extent[j] for j in key if self.extent[j][1]]
             if any(s is None for _, r in repeats for s in r):
                 fixed, repeats = 10**9, []  # unbounded: the rest of the Doc
-            got = self.infos[sig] = (m, fixed, repeats)
+            got = self.infos[sig] = (key, fixed, repeats)
         return got
 
     def edges(
@@ -412,6 +444,7 @@ def space_only(token: dict) -> bool:
     return token.get("IS_SPACE") is True
 
 
+MAX_MATCHERS = 1000  # Matchers for groups of tokens kept (one per token signature is always kept)
 OPS = (None, "?", "*", "+")
 FLAGS = ("LIKE_NUM", "IS_DIGIT", "IS_ALPHA", "IS_TITLE", "IS_UPPER")  # never true of whitespace
 DEPTH = 3  # tokens looked at to decide whether a pattern can start at a token
