@@ -22,8 +22,11 @@ asserts it (``iro_reviewer``, ``utilization_reviewer``, ``requesting_provider``,
 nest voices ("The request was denied. The reviewer stated that ..."), so attribution reads
 reporting constructions (``Attributor``, rules in ``context.json`` "attribution"): the
 nearest cue in the sentence, else a cue carried from earlier in the paragraph, else the
-section's role for the letter genre (IRO letter, hearing decision, UR letter). medspaCy's
-graph objects are removed from the Doc so it stays picklable.
+section's role for the letter genre (IRO letter, hearing decision, UR letter).
+
+For speed, ConText runs only where it can change a fact (``SentenceContext``: the same
+matches and edges as medspaCy's ConText component on the whole Doc) and each attribution
+regex only near its trigger words; no medspaCy object is left on the Doc, so it pickles.
 """
 
 from __future__ import annotations
@@ -444,7 +447,7 @@ def space_only(token: dict) -> bool:
     return token.get("IS_SPACE") is True
 
 
-MAX_MATCHERS = 1000  # Matchers for groups of tokens kept (one per token signature is always kept)
+MAX_MATCHERS = 256  # Matchers kept for groups of tokens (~30 kB each; one per token signature is always kept)
 OPS = (None, "?", "*", "+")
 FLAGS = ("LIKE_NUM", "IS_DIGIT", "IS_ALPHA", "IS_TITLE", "IS_UPPER")  # never true of whitespace
 DEPTH = 3  # tokens looked at to decide whether a pattern can start at a token
