@@ -84,3 +84,62 @@ def test_fast_docs_still_pickle(nlp):
     back = pickle.loads(pickle.dumps(doc))
     assert section_list(back) == section_list(doc)
     assert abbreviation_list(back) == abbreviation_list(doc)
+
+
+def sentence_starts(doc) -> list[int]:
+    return [t.i for t in doc if t.is_sent_start]
+
+
+def test_sentence_starts_equal_the_token_loop(nlp):
+    comp = nlp.get_pipe("iro_sentences")
+    total = 0
+    for letter, text in LETTERS:
+        fast = sentence_starts(comp(nlp.make_doc(text)))
+        assert fast == sentence_starts(comp.reference(nlp.make_doc(text))), letter
+        total += len(fast)
+    assert total > 1000
+
+
+def test_sentence_starts_on_odd_text(nlp):
+    """Edges the letters may not have: text beyond ASCII (a capital whose lower case is
+    longer, letters of other scripts, digits that are not ASCII), page breaks, CRLF, no-break
+    spaces, list markers, a Doc that ends on a period or a line break, and random mixes of
+    them (a fixed seed)."""
+    import random
+
+    comp = nlp.get_pipe("iro_sentences")
+    pieces = [
+        "Dr", ".", " ", "\n", "\n\n", "\f", ":", "the", "AND", "Review", "OUTCOME", "1.", "2)",
+        "IV.", "[", "]", "\u2612", "\u2610", "\u2022", "-", "*", ",", "&", "/", "?", "!", ";",
+        "e.g.", "\u0130", "\u00c9", "\u00df", "x", "A", "\t", "  ", "MRI", "L4-5", "\u00b2",
+        "\u0663", "\u00a0", "\r\n", "no", "with", "Smith", "a" * 60,
+    ]  # fmt: skip
+    texts = ["", " ", "\n", "a.", "Dr. X.\n", "\u0130. Next\n\n\u00c9. \u015e. ok", "x.\fY"]
+    rng = random.Random(7)
+    for _ in range(400):
+        k = rng.randint(1, 60)
+        texts.append("".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(k)))
+    for text in texts:
+        fast = sentence_starts(comp(nlp.make_doc(text)))
+        assert fast == sentence_starts(comp.reference(nlp.make_doc(text))), repr(text)
+
+
+def test_tokenizer_keeps_spacys_tokens_and_the_text(nlp):
+    from iro_evidence.components.base import TEXT_KEY
+    from spacy.tokenizer import Tokenizer
+
+    tok = nlp.tokenizer
+    plain = Tokenizer(
+        nlp.vocab,
+        rules=tok.rules,
+        prefix_search=tok.prefix_search,
+        suffix_search=tok.suffix_search,
+        infix_finditer=tok.infix_finditer,
+        token_match=tok.token_match,
+        url_match=tok.url_match,
+    )
+    for letter, text in LETTERS:
+        doc = tok(text)
+        assert [(t.idx, t.text) for t in doc] == [(t.idx, t.text) for t in plain(text)], letter
+        assert doc.user_data[TEXT_KEY] == doc.text == text
+    assert type(pickle.loads(pickle.dumps(tok))) is type(tok)
