@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from .base import set_group
+from .base import doc_text, set_group
 
 SCISPACY_KEYS = ("abbreviations", "long_form")  # extension names scispaCy sets
 # a short form has two or more capitals ("FCE", "EMG/NCV"); "(Agree)" in a checkbox line is none
@@ -36,11 +36,13 @@ class NearMatcher:
     """A spaCy ``Matcher`` (``add``/``remove``/``__call__``, as scispaCy uses it) that
     looks only at the tokens from where a pattern's first token occurs.
 
-    Every pattern must open with a literal ``{"ORTH": ...}`` and match at most ``width``
-    tokens (``None``: the length of the longest pattern, which must then be all literal
-    tokens); matches longer than ``width`` are not returned. Matches come in spaCy's order
-    for the whole Doc: by end, and for one end the latest start first (spaCy emits a
-    match when its last token is reached, from the newest open state to the oldest).
+    Every pattern must open with a literal ``{"ORTH": ...}``. Patterns made only of literal
+    tokens (scispaCy's short forms) are found by comparing the Doc's ORTH ids, as the
+    Matcher compares them; others (``( ... )``) run through the Matcher on the ``width``
+    tokens from each place their first token occurs, and matches longer than ``width``
+    are not returned. Matches come in spaCy's order for the whole Doc: by end, and for one
+    end the latest start first (spaCy emits a match when its last token is reached, from
+    the newest open state to the oldest). Anything else: the Matcher on the whole Doc.
     """
 
     def __init__(self, vocab, width: int | None = None):
@@ -50,55 +52,71 @@ class NearMatcher:
         # spaCy's schema check (pydantic, ~0.1 ms each) is skipped
         self.matcher = Matcher(vocab, validate=False)
         self.patterns: dict[str, list] = {}
+        self._plan: tuple | None = None
 
     def add(self, key: str, patterns: list, **kwargs) -> None:
         self.matcher.add(key, patterns, **kwargs)
         self.patterns.setdefault(key, []).extend(patterns)
+        self._plan = None
 
     def remove(self, key: str) -> None:
         self.matcher.remove(key)
         self.patterns.pop(key, None)
+        self._plan = None
+
+    def plan(self) -> tuple:
+        """(how, first-token ids, literal patterns as (key id, ORTH ids)); ``how`` is
+        "literal", "windows" or "whole" (the Matcher on the whole Doc)."""
+        if self._plan is None:
+            strings = self.vocab.strings
+            pats = [(key, p) for key, ps in self.patterns.items() for p in ps]
+            if not pats or any(not p or not _literal(p[0]) for _, p in pats):
+                how = "whole"  # nothing to find, or a pattern we cannot place
+            elif all(_literal(t) for _, p in pats for t in p):
+                how = "literal"
+            else:
+                how = "windows" if self.width else "whole"
+            firsts = sorted({strings.add(p[0]["ORTH"]) for _, p in pats}) if how != "whole" else []
+            ids = []
+            if how == "literal":
+                ids = [(strings.add(key), [strings.add(t["ORTH"]) for t in p]) for key, p in pats]
+            self._plan = (how, numpy.array(firsts, dtype="uint64"), ids)
+        return self._plan
 
     def __len__(self) -> int:
         return len(self.matcher)
 
-    def _firsts_and_width(self) -> tuple[list[int], int] | None:
-        firsts, width = set(), self.width or 0
-        for patterns in self.patterns.values():
-            for p in patterns:
-                if not p or set(p[0]) != {"ORTH"} or not isinstance(p[0]["ORTH"], str):
-                    return None
-                firsts.add(self.vocab.strings.add(p[0]["ORTH"]))
-                if self.width is None:
-                    if any(set(t) != {"ORTH"} or not isinstance(t["ORTH"], str) for t in p):
-                        return None
-                    width = max(width, len(p))
-        return sorted(firsts), width
-
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        if not self.patterns:
+        how, firsts, ids = self.plan()
+        if how == "whole":
             return self.matcher(doc)
-        plan = self._firsts_and_width()
-        if plan is None:  # a pattern we cannot place: the whole Doc
-            return self.matcher(doc)
-        firsts, width = plan
-        n = len(doc)
         orth = doc.to_array(ORTH)
-        keys = numpy.array(firsts, dtype=orth.dtype)  # sorted: searchsorted beats numpy.isin
-        pos = numpy.searchsorted(keys, orth)
-        pos[pos == len(keys)] = 0
-        at = numpy.flatnonzero(keys[pos] == orth).tolist()
-        windows: list[list[int]] = []
-        for p in at:
-            if windows and p <= windows[-1][1]:
-                windows[-1][1] = min(n, p + width)
-            else:
-                windows.append([p, min(n, p + width)])
-        found = []
-        for lo, hi in windows:
-            found += [(k, s + lo, e + lo) for k, s, e in self.matcher(doc[lo:hi]) if e - s <= width]
-        found.sort(key=lambda m: (m[2], -m[1]))
-        return found
+        pos = numpy.searchsorted(firsts, orth)  # sorted: searchsorted beats numpy.isin
+        pos[pos == len(firsts)] = 0
+        at = numpy.flatnonzero(firsts[pos] == orth).tolist()
+        found: list | set
+        if how == "literal":
+            found = set()
+            for i in at:
+                for key_id, seq in ids:
+                    if orth[i : i + len(seq)].tolist() == seq:
+                        found.add((key_id, i, i + len(seq)))
+        else:
+            n, width = len(doc), self.width
+            windows: list[list[int]] = []
+            for i in at:
+                if windows and i <= windows[-1][1]:
+                    windows[-1][1] = min(n, i + width)
+                else:
+                    windows.append([i, min(n, i + width)])
+            found = []
+            for lo, hi in windows:
+                found += [(k, s + lo, e + lo) for k, s, e in self.matcher(doc[lo:hi]) if e - s <= width]
+        return sorted(found, key=lambda m: (m[2], -m[1]))
+
+
+def _literal(token: dict) -> bool:
+    return set(token) == {"ORTH"} and isinstance(token["ORTH"], str)
 
 
 class AbbreviationFinder:
@@ -126,17 +144,19 @@ class AbbreviationFinder:
 
     def _spans(self, doc: Doc) -> Doc:
         spans = []
+        text = doc_text(doc)  # a span's text is this slice (Span.text joins its tokens)
         shorts = doc._.abbreviations
         for short in shorts:
             long = short._.long_form
-            if not SHORT_FORM.match(short.text) or BAD_LONG.search(long.text):
+            long_text = text[long.start_char : long.end_char]
+            if not SHORT_FORM.match(text[short.start_char : short.end_char]) or BAD_LONG.search(long_text):
                 continue
             span = doc[short.start : short.end]
             span.label_ = "ABBR"
             span._.iro = {
                 **(span._.iro or {}),
-                "value": long.text,
-                "long_form": long.text,
+                "value": long_text,
+                "long_form": long_text,
                 "long_start": long.start_char,
                 "long_end": long.end_char,
             }

@@ -72,6 +72,7 @@ class LineSentencizer:
         if starts is None:  # text numpy cannot hold (a lone surrogate): the token loop
             return self.reference(doc)
         flags = numpy.full(len(doc), -1, dtype="int32")
+        flags[0] = 1
         flags[starts] = 1
         doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
@@ -181,6 +182,8 @@ JOINER_IDS = _ids({",", "-", "&", "/"})
 ENDER_IDS = _ids(ENDERS)
 ABBREVIATION_IDS = _ids(ABBREVIATIONS)
 PERIOD_ID = _ids(["."])[0]
+# the characters an ITEM_START match can open with (beyond ASCII: checked one by one)
+ITEM_FIRST = numpy.array(sorted(map(ord, "[IVX-*0123456789")), dtype="uint64")
 
 
 def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
@@ -212,10 +215,9 @@ def _char_classes(cp: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, nump
     return alpha, upper, space
 
 
-def _heading_offsets(text: str, cp: numpy.ndarray, offsets: numpy.ndarray) -> numpy.ndarray:
-    """``_heading_lines(text)`` at each offset, with arrays."""
+def _heading_offsets(cp: numpy.ndarray, breaks: numpy.ndarray, offsets: numpy.ndarray) -> numpy.ndarray:
+    """``_heading_lines(text)`` at each offset, with arrays (``breaks``: where cp is a newline)."""
     size = len(cp)
-    breaks = numpy.flatnonzero(cp == 10)
     starts = numpy.concatenate(([0], breaks + 1))
     ends = numpy.concatenate((breaks, [size]))
     keep = ends > starts
@@ -244,7 +246,7 @@ def _fast_starts(doc: Doc) -> numpy.ndarray | None:
     """Token indices where ``reference`` starts a sentence, computed with arrays."""
     text = doc_text(doc)
     try:
-        cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype("int64")
+        cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     except UnicodeEncodeError:
         return None
     arr = doc.to_array([ORTH, LOWER, IS_SPACE, IDX, LENGTH, IS_ALPHA])
@@ -256,18 +258,23 @@ def _fast_starts(doc: Doc) -> numpy.ndarray | None:
     has_next = numpy.arange(n) < n - 1
     nxt = numpy.minimum(numpy.arange(n) + 1, n - 1)
     prv = numpy.maximum(numpy.arange(n) - 1, 0)
-    nl_cum = numpy.concatenate(([0], numpy.cumsum(cp == 10)))
-    ff_cum = numpy.concatenate(([0], numpy.cumsum(cp == 12)))
-    newlines = nl_cum[end] - nl_cum[idx]
-    feeds = ff_cum[end] - ff_cum[idx]
+    breaks = numpy.flatnonzero(cp == 10)
+    # newlines in each token: breaks before its end minus breaks before its start
+    newlines = numpy.searchsorted(breaks, end) - numpy.searchsorted(breaks, idx)
     # a blank line or a page break
-    event = is_space & ((newlines >= 2) | (feeds > 0))
+    event = is_space & (newlines >= 2)
+    single = is_space & (newlines == 1)
+    if "\f" in text:
+        feeds = numpy.flatnonzero(cp == 12)
+        feeds = (numpy.searchsorted(feeds, end) - numpy.searchsorted(feeds, idx)) > 0
+        event |= is_space & feeds
+        single &= ~feeds
     # a single line break: either line a heading, or the next line a list item / a short line
-    single = numpy.flatnonzero(is_space & (newlines == 1) & (feeds == 0))
+    single = numpy.flatnonzero(single)
     if len(single):
         here = idx[single]
         after = has_next[single]
-        heading = _heading_offsets(text, cp, numpy.concatenate((here - 1, idx[nxt[single]])))
+        heading = _heading_offsets(cp, breaks, numpy.concatenate((here - 1, idx[nxt[single]])))
         hit = heading[: len(single)] | (after & heading[len(single) :])
         # a short line standing alone (_list_line)
         first = cp[idx[nxt[single]]]
@@ -277,18 +284,16 @@ def _fast_starts(doc: Doc) -> numpy.ndarray | None:
             opens[j] = c.isupper() or c.isdigit()
         p = prv[single]
         joined = _member(lower[p], JOINING_IDS) | _member(orth[p], JOINER_IDS)
-        breaks = numpy.flatnonzero(cp == 10)
         line_start = numpy.searchsorted(breaks, here)  # index of the last break before here, + 1
         line_start = numpy.where(line_start > 0, breaks[numpy.maximum(line_start - 1, 0)] + 1, 0)
         short = here - line_start < SHORT_LINE
         hit |= after & (single > 0) & opens & ~joined & short
         # a list item or checkbox on the next line (ITEM_START): few tokens can open one
-        for j in numpy.flatnonzero(after & ~hit).tolist():
-            t = nxt[single[j]]
-            c = text[idx[t]]
-            if c in "[\u2612\u2610IVX-\u2022*" or c.isdecimal():
-                if ITEM_START.match(text[idx[t] : end[t]]):
-                    hit[j] = True
+        could = _member(first.astype("uint64"), ITEM_FIRST) | (first >= 128)
+        for j in numpy.flatnonzero(after & ~hit & could).tolist():
+            t = int(nxt[single[j]])
+            if ITEM_START.match(text[idx[t] : end[t]]):
+                hit[j] = True
         event[single[hit]] = True
     # sentence enders, except a period inside a word or after an abbreviation
     enders = _member(orth, ENDER_IDS) & has_next
@@ -306,5 +311,4 @@ def _fast_starts(doc: Doc) -> numpy.ndarray | None:
     # the first non-space token after each event starts a sentence
     solid = numpy.flatnonzero(~is_space)
     at = numpy.searchsorted(solid, numpy.flatnonzero(event), side="right")
-    starts = solid[at[at < len(solid)]]
-    return numpy.unique(numpy.concatenate(([0], starts)))
+    return solid[at[at < len(solid)]]
