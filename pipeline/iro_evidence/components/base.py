@@ -292,3 +292,11 @@ def ensure_sentences(doc: Doc) -> Doc:
 
         LineSentencizer(None)(doc)
     return doc
+
+
+def span_ext(span: Span, name: str = "iro", default: Any = None) -> Any:
+    """``span._.<name>`` read straight from ``doc.user_data``, where spaCy keeps span
+    extension values (key ``("._.", name, start_char, end_char)``); ``span._`` builds an
+    Underscore and reads three tokens on every access, which adds up over hundreds of
+    spans. For extensions without getter, and never a mutable default."""
+    return span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default)

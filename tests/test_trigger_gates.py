@@ -1,0 +1,41 @@
+"""Word gates are a speed-up only: a pattern looked for near the words its matches contain
+finds what it finds in the whole text, on every letter we have (the same letters as
+tests/test_triggers.py: corpus, corpus re-wrapped, dev and seed letters, assertion sets).
+
+A failure names the component, the pattern and the letter: add the missing word to the
+gate in the rules file (or widen its ``before``/``after``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from test_triggers import LETTERS
+
+
+def test_decision_gates_find_what_the_whole_text_finds(nlp):
+    comp = nlp.get_pipe("iro_decision")
+    assert comp.gates
+    for name, (pat, gate) in comp.gates.items():
+        assert gate.words, name
+        for letter, text in LETTERS:
+            whole = [m.span() for m in pat.finditer(text)]
+            gated = [m.span() for m in comp.gated(name, text, text.lower())]
+            assert gated == whole, (name, letter)
+
+
+def test_service_types_gated_by_their_words(nlp):
+    """Each line and paragraph of every letter, read as a service description."""
+    comp = nlp.get_pipe("iro_decision")
+    assert all(words for _, _, words in comp.services)
+    for letter, text in LETTERS:
+        for chunk in {*text.split("\n"), *re.split(r"\n\s*\n", text)}:
+            assert comp.service_types(chunk) == comp.service_types(chunk, gated=False), (letter, chunk[:80])
+
+
+def test_hearing_words_gate_the_hearing_pattern():
+    from iro_evidence.components.decision import HEARING, is_hearing
+
+    for letter, text in LETTERS:
+        assert is_hearing(text, text.lower()) == bool(HEARING.search(text[:3000])), letter
+    assert is_hearing("x\nDecision and Order\n", "x\ndecision and order\n")
