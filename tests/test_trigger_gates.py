@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from iro_evidence.components.dates import Found
 from test_triggers import LETTERS
 
 
@@ -39,3 +40,33 @@ def test_hearing_words_gate_the_hearing_pattern():
     for letter, text in LETTERS:
         assert is_hearing(text, text.lower()) == bool(HEARING.search(text[:3000])), letter
     assert is_hearing("x\nDecision and Order\n", "x\ndecision and order\n")
+
+
+def _ungated_dates():
+    import spacy
+
+    comp = spacy.blank("en").add_pipe("iro_dates")
+    comp.roles = [(role, pat, ()) for role, pat, _ in comp.roles]
+    comp.documents = [(typ, pat, ()) for typ, pat, _ in comp.documents]
+    comp.document_link_chars = None
+    return comp
+
+
+def test_date_roles_and_documents_gated_by_their_words(nlp):
+    """The text before every number of every letter, read as a date's context and as the
+    record it dates; every line, read as a record."""
+    comp, ref = nlp.get_pipe("iro_dates"), _ungated_dates()
+    assert all(words for _, _, words in comp.roles + comp.documents)
+    assert comp.document_link_chars
+    for letter, text in LETTERS:
+        for m in re.finditer(r"\d\d", text):
+            left = text[max(0, m.start() - comp.window) : m.start()]
+            assert comp._nearest(left) == ref._nearest(left), (letter, left)
+            date = Found(m.start(), m.end(), "", "")
+            floor = max(0, m.start() - 200)
+            assert comp._phrase_before(text, date, floor) == ref._phrase_before(text, date, floor), (
+                letter,
+                text[floor : m.end()],
+            )
+        for line in set(text.split("\n")):
+            assert comp.document_type(line) == ref.document_type(line), (letter, line)
