@@ -70,3 +70,21 @@ def test_date_roles_and_documents_gated_by_their_words(nlp):
             )
         for line in set(text.split("\n")):
             assert comp.document_type(line) == ref.document_type(line), (letter, line)
+
+
+def test_sentence_bounds_are_the_sentences(nlp):
+    from iro_evidence.components.findings import sentence_bounds
+
+    for letter, text in LETTERS[:12]:
+        doc = nlp(text)
+        assert sentence_bounds(doc) == [(s.start_char, s.end_char) for s in doc.sents], letter
+
+
+def test_phrase_triggers_cover_every_phrase():
+    from iro_evidence.components.base import phrase_triggers
+
+    phrases = ["disc bulge", "bulging", "HNP", "herniated nucleus pulposus", "tear", "Baker's cyst"]
+    words = phrase_triggers(phrases)
+    assert all(any(w in p.lower() for w in words) for p in phrases)
+    assert words == sorted(words) and all(w == w.lower() for w in words)
+    assert phrase_triggers([]) == []
