@@ -9,16 +9,28 @@ between words. Short titles that are also common words (``DECISION``,
 be pickled; this component copies them into the plain span group ``doc.spans["sections"]``
 (label = category, from heading to end of body; the text before the first heading is a
 ``header`` section) and removes the objects.
+
+Speed: medspaCy's matcher tries every heading pattern at every token (tokens x ~450
+patterns). A heading's words must all be there, one after the other (only spaces between), so
+``HeadingSectionizer`` first finds where a title's words occur (one array of lower-case
+word ids per Doc), then runs only that title's patterns on a few tokens around each
+place. It finds the same matches as the whole-Doc matcher, in the same order, and builds
+medspaCy's ``Section`` objects from them the way medspaCy does
+(``tests/test_fast_paths.py`` checks it on every letter we have).
 """
 
 from __future__ import annotations
 
 import re
 
-from medspacy.section_detection import Sectionizer, SectionRule
+import numpy
+from medspacy.common.util import prune_overlapping_matches
+from medspacy.section_detection import Section, Sectionizer, SectionRule
+from spacy.attrs import IS_SPACE, LOWER
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from .base import RuleComponent, set_group
+from .base import RuleComponent, doc_text, set_group
 
 SPACE = {"IS_SPACE": True, "OP": "*"}
 # perf: a plain IS_SPACE test here (a C flag); that the space holds a line break is checked
@@ -40,7 +52,7 @@ class SectionDetector(RuleComponent):
     rules_file = "sections.json"
 
     def compile(self) -> None:
-        rules = []
+        rules, words_of = [], []
         for entry in self.rules.get("sections", []):
             for title in entry["titles"]:
                 words = [t.text for t in self.nlp.make_doc(title) if not t.is_space]
@@ -63,7 +75,8 @@ class SectionDetector(RuleComponent):
                 for pattern in (upper, anycase):
                     rules.append(SectionRule(literal, entry["category"], pattern=pattern))
                 rules.append(SectionRule(title + WHOLE_LINE, entry["category"], pattern=whole_line))
-        self.sectionizer = Sectionizer(
+                words_of += [[w.lower() for w in words]] * 3
+        self.sectionizer = HeadingSectionizer(
             self.nlp,
             name=f"{self.name}_medspacy",
             rules=None,
@@ -71,10 +84,17 @@ class SectionDetector(RuleComponent):
             input_span_type="group",
             span_group_name=f"_{self.name}_unused",
         )
-        self.sectionizer.add(rules)
+        self.sectionizer.add(rules, words_of)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = self.sectionizer(doc)
+        return self._spans(self.sectionizer(doc))
+
+    def reference(self, doc: Doc) -> Doc:
+        """The same with medspaCy's own ``Sectionizer.__call__`` (every pattern at every
+        token): what the fast path must equal (tests)."""
+        return self._spans(Sectionizer.__call__(self.sectionizer, doc))
+
+    def _spans(self, doc: Doc) -> Doc:
         spans = []
         for sec in doc._.sections:
             literal = sec.rule.literal if sec.rule is not None else ""
@@ -96,7 +116,7 @@ class SectionDetector(RuleComponent):
             spans.append(span)
         # the letterhead before the first heading is a section too, so every fact has one
         first = spans[0].start if spans else len(doc)
-        if first > 0 and doc[:first].text.strip():
+        if first > 0 and doc_text(doc)[: doc[first].idx if first < len(doc) else None].strip():
             head = doc[:first]
             head.label_ = "header"
             spans.insert(0, head)
@@ -115,3 +135,149 @@ def _fills_line(doc: Doc, sec) -> bool:
         i -= 1
     end = sec.title_end
     return end >= len(doc) or (doc[end].is_space and "\n" in doc[end].text)
+
+
+class HeadingSectionizer(Sectionizer):
+    """medspaCy's Sectionizer that looks for a heading only where its title's words are.
+
+    Every heading pattern holds its title's words in order with only space tokens between
+    them; it opens with the title or with a space token followed by at most two non-space
+    tokens (``LINE_START``: a line break, a numbering, a period), and after the title
+    comes at most a colon. ``add(rules, words)`` takes each rule's lower-case title
+    words; a call finds each run of a title's words in the Doc's non-space tokens and runs
+    that title's own patterns (same keys as the rules) on those tokens, the token after
+    them, and before them the two non-space tokens with the spaces around them when there
+    is a space token there. Those are all the matches the whole-Doc matcher
+    finds (no pattern looks outside its match); sorted by position and rule order, as the
+    whole-Doc matcher returns them, they go through medspaCy's pruning and section
+    building unchanged. Setting ``token._.section`` on every token (which this pipeline
+    deletes again) is left out; with span attributes to set, medspaCy's own call runs.
+    """
+
+    LEAD, AFTER = 2, 1  # tokens a match may hold before (non-space) / after the title
+
+    def add(self, rules, words: list[list[str]] | None = None) -> None:
+        if isinstance(rules, SectionRule):
+            rules = [rules]
+        rules = list(rules)
+        super().add(rules)
+        if not hasattr(self, "_groups"):
+            self._groups: dict[tuple, Matcher] = {}
+            self._order: dict[int, int] = {}
+            self._by_first: dict[int, list[tuple]] = {}
+            self._complete = True
+        strings = self.nlp.vocab.strings
+        if words is None or len(words) != len(rules):
+            self._complete = False  # rules without known words: the whole-Doc matcher
+            return
+        for rule, ws in zip(rules, words):
+            if not isinstance(rule.pattern, list) or not ws:
+                self._complete = False
+                continue
+            key = tuple(strings.add(w) for w in ws)
+            if key not in self._groups:
+                self._groups[key] = Matcher(self.nlp.vocab)
+                self._by_first.setdefault(key[0], []).append(key)
+            self._groups[key].add(rule._rule_id, [rule.pattern])
+            self._order[strings.add(rule._rule_id)] = len(self._order)
+        self._firsts = numpy.array(sorted(self._by_first), dtype="uint64")
+
+    def find_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The pruned heading matches (match_id, start, end), as medspaCy's matcher gives them."""
+        if not getattr(self, "_complete", False):
+            return self.whole_doc_matches(doc)
+        n = len(doc)
+        if not n or not self._groups:
+            return []
+        arr = doc.to_array([LOWER, IS_SPACE])
+        words = numpy.flatnonzero(arr[:, 1] == 0)  # token index of each non-space token
+        lower = arr[words, 0]
+        found = set()
+        if len(words):
+            ids = lower.tolist()
+            idx = words.tolist()
+            firsts = self._firsts  # sorted: one searchsorted is much cheaper than numpy.isin
+            at = numpy.searchsorted(firsts, lower)
+            at[at == len(firsts)] = 0
+            for o in numpy.flatnonzero(firsts[at] == lower).tolist():
+                for key in self._by_first[ids[o]]:
+                    k = len(key)
+                    if tuple(ids[o : o + k]) != key:
+                        continue
+                    # a match opens with the title or with a space token followed by at
+                    # most LEAD non-space tokens; no space token in there: with the title
+                    lead = min(o, self.LEAD)
+                    start = idx[o - lead - 1] + 1 if o > lead else 0
+                    if idx[o] - start == lead:
+                        start = idx[o]
+                    end = min(n, idx[o + k - 1] + 1 + self.AFTER)
+                    for match_id, s, e in self._groups[key](doc[start:end]):
+                        found.add((match_id, s + start, e + start))
+        order = self._order
+        matches = sorted(found, key=lambda m: (m[1], m[2], order[m[0]]))
+        return prune_clusters(matches)
+
+    def whole_doc_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """medspaCy's matcher over the whole Doc (the reference for ``find_matches``)."""
+        return self._Sectionizer__matcher(doc)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.assertion_attributes_mapping:
+            return super().__call__(doc)
+        matches = self.find_matches(doc)
+        # from here on medspaCy's Sectionizer.__call__, without the loop over every token
+        if self.require_start_line:
+            matches = self.filter_start_lines(doc, matches)
+        if self.require_end_line:
+            matches = self.filter_end_lines(doc, matches)
+        if self._parent_sections:
+            matches = self.set_parent_sections(matches)
+        doc._.sections = []
+        if len(matches) == 0:
+            doc._.sections.append(Section(None, 0, 0, 0, len(doc)))
+            return doc
+        rule_map = self._Sectionizer__matcher.rule_map
+        strings = self.nlp.vocab.strings
+        section_list = []
+        if matches[0][1] != 0:
+            section_list.append(Section(None, 0, 0, 0, matches[0][1]))
+        for i, match in enumerate(matches):
+            match_id, start, end = match[:3]
+            parent = None
+            if len(match) == 4 and match[3] is not None:
+                parent = section_list[match[3]]
+            if self._apply_sentence_boundary:
+                doc[start].sent_start = True
+                if end < len(doc):
+                    doc[end].sent_start = True
+            rule = rule_map[strings[match_id]]
+            scope_end = len(doc) if i == len(matches) - 1 else matches[i + 1][1]
+            if self.max_section_length is not None or rule.max_scope is not None:
+                limit = rule.max_scope if rule.max_scope is not None else self.max_section_length
+                scope_end = min(end + limit, scope_end)
+            section_list.append(Section(rule.category, start, end, end, scope_end, parent, rule))
+        doc._.sections.extend(section_list)
+        return doc
+
+
+def prune_clusters(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """medspaCy's ``prune_overlapping_matches`` run on each group of overlapping matches.
+
+    Its passes only ever compare neighbours that overlap, so a match that overlaps nothing
+    is kept and does not change how the others pair up: pruning each chain of overlapping
+    matches (sorted by start, end) on its own gives the same list, and most matches (words
+    of a title in running text) are alone.
+    """
+    out: list = []
+    group: list = []
+    reach = -1
+    for m in matches:
+        if group and m[1] >= reach:
+            out += prune_overlapping_matches(group) if len(group) > 1 else group
+            group = []
+        if not group:
+            reach = m[2]
+        group.append(m)
+        reach = max(reach, m[2])
+    out += prune_overlapping_matches(group) if len(group) > 1 else group
+    return out

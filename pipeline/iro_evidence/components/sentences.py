@@ -7,6 +7,11 @@ both: a sentence ends at ``.``/``?``/``!``, at a blank line, at a line that is a
 that the next line does not continue (a records list, an address: the line is short, does not
 end in a joining word or comma, and the next one starts with a capital or a digit); a line
 wrapped in the middle of a sentence does not end it.
+
+Speed: the rules are read token by token in ``reference``; ``__call__`` computes the same
+boundaries with arrays (token attributes from ``doc.to_array``, character classes of the
+text), and only the few tokens after a line break that could open a list item go through
+Python (``tests/test_fast_paths.py`` checks both give the same starts on every letter).
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from .base import doc_text
@@ -60,6 +66,19 @@ class LineSentencizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        starts = _fast_starts(doc)
+        if starts is None:  # text numpy cannot hold (a lone surrogate): the token loop
+            return self.reference(doc)
+        flags = numpy.full(len(doc), -1, dtype="int32")
+        flags[0] = 1
+        flags[starts] = 1
+        doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
+        return doc
+
+    def reference(self, doc: Doc) -> Doc:
+        """The rules read token by token (what ``__call__`` must equal)."""
         n = len(doc)
         if not n:
             return doc
@@ -151,3 +170,145 @@ def _heading_lines(text: str):
         return k >= 0 and spans[k][0] <= offset <= spans[k][1]
 
     return is_heading
+
+
+def _ids(words) -> numpy.ndarray:
+    """The string hashes (ORTH/LOWER values) of ``words``, sorted for ``_member``."""
+    return numpy.array(sorted(StringStore().add(w) for w in words), dtype="uint64")
+
+
+JOINING_IDS = _ids(JOINING)
+JOINER_IDS = _ids({",", "-", "&", "/"})
+ENDER_IDS = _ids(ENDERS)
+ABBREVIATION_IDS = _ids(ABBREVIATIONS)
+PERIOD_ID = _ids(["."])[0]
+# the characters an ITEM_START match can open with (beyond ASCII: checked one by one)
+ITEM_FIRST = numpy.array(sorted(map(ord, "[IVX-*0123456789")), dtype="uint64")
+
+
+def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """``numpy.isin`` for a short sorted ``keys`` (a searchsorted is much cheaper)."""
+    at = numpy.searchsorted(keys, values)
+    at[at == len(keys)] = 0
+    return keys[at] == values
+
+
+ASCII_WS = numpy.zeros(128, dtype=bool)
+ASCII_WS[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # str.isspace() below 128
+
+
+def _char_classes(cp: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """str.isalpha(), str.isupper() and str.isspace() of each code point."""
+    low = numpy.minimum(cp, 127)
+    folded = low | 32
+    alpha = (folded >= 97) & (folded <= 122)
+    upper = (low >= 65) & (low <= 90)
+    space = ASCII_WS[low]
+    high = cp >= 128
+    if high.any():
+        where = numpy.flatnonzero(high)
+        chars, inverse = numpy.unique(cp[where], return_inverse=True)
+        props = numpy.array([(chr(c).isalpha(), chr(c).isupper(), chr(c).isspace()) for c in chars.tolist()])
+        alpha[where] = props[inverse, 0]
+        upper[where] = props[inverse, 1]
+        space[where] = props[inverse, 2]
+    return alpha, upper, space
+
+
+def _heading_offsets(cp: numpy.ndarray, breaks: numpy.ndarray, offsets: numpy.ndarray) -> numpy.ndarray:
+    """``_heading_lines(text)`` at each offset, with arrays (``breaks``: where cp is a newline)."""
+    size = len(cp)
+    starts = numpy.concatenate(([0], breaks + 1))
+    ends = numpy.concatenate((breaks, [size]))
+    keep = ends > starts
+    starts, ends = starts[keep], ends[keep]
+    alpha, upper, space = _char_classes(cp)
+    n_alpha = numpy.concatenate(([0], numpy.cumsum(alpha)))
+    n_upper = numpy.concatenate(([0], numpy.cumsum(alpha & upper)))
+    letters = n_alpha[ends] - n_alpha[starts]
+    uppers = n_upper[ends] - n_upper[starts]
+    # the stripped line: from its first to its last non-space character
+    solid = numpy.flatnonzero(~space)
+    first = solid[numpy.minimum(numpy.searchsorted(solid, starts), len(solid) - 1)] if len(solid) else starts
+    last = solid[numpy.maximum(numpy.searchsorted(solid, ends) - 1, 0)] if len(solid) else starts
+    has = letters > 0  # a line with a letter has a non-space character
+    ratio = numpy.divide(uppers, letters, out=numpy.zeros(len(letters)), where=has)
+    colon = (cp[last] == 58) & (last - first + 1 < 90)
+    heading = has & (((ratio > 0.8) & (letters >= 4)) | colon)
+    hs, he = starts[heading], ends[heading]
+    k = numpy.searchsorted(hs, offsets, side="right") - 1
+    ok = k >= 0
+    k[~ok] = 0
+    return ok & (offsets <= he[k]) if len(hs) else numpy.zeros(len(offsets), dtype=bool)
+
+
+def _fast_starts(doc: Doc) -> numpy.ndarray | None:
+    """Token indices where ``reference`` starts a sentence, computed with arrays."""
+    text = doc_text(doc)
+    try:
+        cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    except UnicodeEncodeError:
+        return None
+    arr = doc.to_array([ORTH, LOWER, IS_SPACE, IDX, LENGTH, IS_ALPHA])
+    n = len(arr)
+    orth, lower = arr[:, 0], arr[:, 1]  # string hashes (uint64)
+    is_space, is_alpha = arr[:, 2].astype(bool), arr[:, 5].astype(bool)
+    idx, length = arr[:, 3].astype("int64"), arr[:, 4].astype("int64")
+    end = idx + length
+    has_next = numpy.arange(n) < n - 1
+    nxt = numpy.minimum(numpy.arange(n) + 1, n - 1)
+    prv = numpy.maximum(numpy.arange(n) - 1, 0)
+    breaks = numpy.flatnonzero(cp == 10)
+    # newlines in each token: breaks before its end minus breaks before its start
+    newlines = numpy.searchsorted(breaks, end) - numpy.searchsorted(breaks, idx)
+    # a blank line or a page break
+    event = is_space & (newlines >= 2)
+    single = is_space & (newlines == 1)
+    if "\f" in text:
+        feeds = numpy.flatnonzero(cp == 12)
+        feeds = (numpy.searchsorted(feeds, end) - numpy.searchsorted(feeds, idx)) > 0
+        event |= is_space & feeds
+        single &= ~feeds
+    # a single line break: either line a heading, or the next line a list item / a short line
+    single = numpy.flatnonzero(single)
+    if len(single):
+        here = idx[single]
+        after = has_next[single]
+        heading = _heading_offsets(cp, breaks, numpy.concatenate((here - 1, idx[nxt[single]])))
+        hit = heading[: len(single)] | (after & heading[len(single) :])
+        # a short line standing alone (_list_line)
+        first = cp[idx[nxt[single]]]
+        opens = ((first >= 65) & (first <= 90)) | ((first >= 48) & (first <= 57))
+        for j in numpy.flatnonzero(first >= 128).tolist():
+            c = chr(first[j])
+            opens[j] = c.isupper() or c.isdigit()
+        p = prv[single]
+        joined = _member(lower[p], JOINING_IDS) | _member(orth[p], JOINER_IDS)
+        line_start = numpy.searchsorted(breaks, here)  # index of the last break before here, + 1
+        line_start = numpy.where(line_start > 0, breaks[numpy.maximum(line_start - 1, 0)] + 1, 0)
+        short = here - line_start < SHORT_LINE
+        hit |= after & (single > 0) & opens & ~joined & short
+        # a list item or checkbox on the next line (ITEM_START): few tokens can open one
+        could = _member(first.astype("uint64"), ITEM_FIRST) | (first >= 128)
+        for j in numpy.flatnonzero(after & ~hit & could).tolist():
+            t = int(nxt[single[j]])
+            if ITEM_START.match(text[idx[t] : end[t]]):
+                hit[j] = True
+        event[single[hit]] = True
+    # sentence enders, except a period inside a word or after an abbreviation
+    enders = _member(orth, ENDER_IDS) & has_next
+    period = orth == PERIOD_ID
+    inside = (idx[nxt] == idx + 1) & ~is_space[nxt]
+    abbrev = _member(lower[prv], ABBREVIATION_IDS) | ((length[prv] == 1) & is_alpha[prv])
+    abbrev[0] = False
+    # one character beyond ASCII before a period: _abbrev lower-cases it first
+    for i in numpy.flatnonzero(period & (length[prv] == 1) & (cp[idx[prv]] >= 128)).tolist():
+        abbrev[i] = i > 0 and _abbrev(text[idx[i - 1] : end[i - 1]])
+    event |= enders & ~(period & (inside | abbrev))
+    # "Label:" at the end of a line
+    colon = ~is_space & (cp[end - 1] == 58) & has_next & is_space[nxt] & (newlines[nxt] > 0)
+    event |= colon
+    # the first non-space token after each event starts a sentence
+    solid = numpy.flatnonzero(~is_space)
+    at = numpy.searchsorted(solid, numpy.flatnonzero(event), side="right")
+    return solid[at[at < len(solid)]]

@@ -1,0 +1,145 @@
+"""Fast paths are a speed-up only: on every letter we have they give exactly what the
+reference (the library's whole-Doc code, or the token-by-token loop) gives.
+
+The letters are those of ``test_triggers``: the bundled corpus, the same letters re-wrapped
+at 66 columns, the real excerpts and the seed letter from ../shared when present, and the
+sentences of the assertion test sets.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+from iro_evidence.components.abbreviations import SCISPACY_KEYS
+from iro_evidence.components.sections import MEDSPACY_KEYS
+from test_triggers import LETTERS
+
+
+def section_list(doc):
+    return [(s.start, s.end, s.label_) for s in doc.spans["sections"]]
+
+
+def test_sections_equal_medspacys_whole_doc_matcher(nlp):
+    comp = nlp.get_pipe("iro_sections")
+    sectionizer = comp.sectionizer
+    many = 0
+    for letter, text in LETTERS:
+        doc = nlp.make_doc(text)
+        # the heading matches themselves, before sections are built from them
+        assert sectionizer.find_matches(doc) == sectionizer.whole_doc_matches(doc), letter
+        fast = section_list(comp(nlp.make_doc(text)))
+        assert fast == section_list(comp.reference(nlp.make_doc(text))), letter
+        many += len(fast) >= 5
+    assert many >= 20  # the letters do have sections to compare
+
+
+def test_section_words_inside_a_line_and_split_over_lines(nlp):
+    """Matches that open on a line break with a numbering, titles split over lines, a
+    title in running text (matched, then merged back) and a title at the Doc's end."""
+    comp = nlp.get_pipe("iro_sections")
+    texts = [
+        "Top\n\n 3 . REVIEW\n   OUTCOME :\nUpheld.\nThe review outcome was upheld. DECISION",
+        "II.\tLEGAL STANDARDS\nText.\n\n(B) EVIDENCE\nMore text on the evidence:\nREVIEW OUTCOME",
+        "DECISION\nDECISION DECISION:\n1.DECISION\n\nRECORDS REVIEWED RECORDS REVIEWED:",
+    ]
+    for text in texts:
+        doc = comp(nlp.make_doc(text))
+        assert section_list(doc) == section_list(comp.reference(nlp.make_doc(text))), text
+        assert len(doc.spans["sections"]) >= 2
+
+
+def abbreviation_list(doc):
+    return [(s.start, s.end, s._.iro) for s in doc.spans["abbreviations"]]
+
+
+def test_abbreviations_equal_scispacys_whole_doc_matchers(nlp):
+    comp = nlp.get_pipe("iro_abbreviations")
+    found = 0
+    for letter, text in LETTERS:
+        fast = comp(nlp.make_doc(text))
+        ref = comp.reference(nlp.make_doc(text))
+        assert abbreviation_list(fast) == abbreviation_list(ref), letter
+        found += len(fast.spans["abbreviations"])
+        left = [k for k in fast.user_data if isinstance(k, tuple) and k[1] in SCISPACY_KEYS]
+        assert not left, (letter, left[:3])
+    assert found >= 100
+
+
+def test_abbreviations_in_nested_and_long_parentheses(nlp):
+    comp = nlp.get_pipe("iro_abbreviations")
+    text = (
+        "A functional capacity evaluation (FCE) was done ( and ( the nerve conduction velocity "
+        "(NCV) ) test ) and (a b c d e f g h i j k) (FCE) again; electromyography (EMG) and FCE."
+    )
+    fast = comp(nlp.make_doc(text))
+    assert abbreviation_list(fast) == abbreviation_list(comp.reference(nlp.make_doc(text)))
+    assert [s.text for s in fast.spans["abbreviations"]].count("FCE") == 3
+
+
+def test_fast_docs_still_pickle(nlp):
+    text = LETTERS[0][1]
+    doc = nlp.get_pipe("iro_abbreviations")(nlp.get_pipe("iro_sections")(nlp.make_doc(text)))
+    keys = [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]
+    assert not keys
+    back = pickle.loads(pickle.dumps(doc))
+    assert section_list(back) == section_list(doc)
+    assert abbreviation_list(back) == abbreviation_list(doc)
+
+
+def sentence_starts(doc) -> list[int]:
+    return [t.i for t in doc if t.is_sent_start]
+
+
+def test_sentence_starts_equal_the_token_loop(nlp):
+    comp = nlp.get_pipe("iro_sentences")
+    total = 0
+    for letter, text in LETTERS:
+        fast = sentence_starts(comp(nlp.make_doc(text)))
+        assert fast == sentence_starts(comp.reference(nlp.make_doc(text))), letter
+        total += len(fast)
+    assert total > 1000
+
+
+def test_sentence_starts_on_odd_text(nlp):
+    """Edges the letters may not have: text beyond ASCII (a capital whose lower case is
+    longer, letters of other scripts, digits that are not ASCII), page breaks, CRLF, no-break
+    spaces, list markers, a Doc that ends on a period or a line break, and random mixes of
+    them (a fixed seed)."""
+    import random
+
+    comp = nlp.get_pipe("iro_sentences")
+    pieces = [
+        "Dr", ".", " ", "\n", "\n\n", "\f", ":", "the", "AND", "Review", "OUTCOME", "1.", "2)",
+        "IV.", "[", "]", "\u2612", "\u2610", "\u2022", "-", "*", ",", "&", "/", "?", "!", ";",
+        "e.g.", "\u0130", "\u00c9", "\u00df", "x", "A", "\t", "  ", "MRI", "L4-5", "\u00b2",
+        "\u0663", "\u00a0", "\r\n", "no", "with", "Smith", "a" * 60,
+    ]  # fmt: skip
+    texts = ["", " ", "\n", "a.", "Dr. X.\n", "\u0130. Next\n\n\u00c9. \u015e. ok", "x.\fY"]
+    rng = random.Random(7)
+    for _ in range(400):
+        k = rng.randint(1, 60)
+        texts.append("".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(k)))
+    for text in texts:
+        fast = sentence_starts(comp(nlp.make_doc(text)))
+        assert fast == sentence_starts(comp.reference(nlp.make_doc(text))), repr(text)
+
+
+def test_tokenizer_keeps_spacys_tokens_and_the_text(nlp):
+    from iro_evidence.components.base import TEXT_KEY
+    from spacy.tokenizer import Tokenizer
+
+    tok = nlp.tokenizer
+    plain = Tokenizer(
+        nlp.vocab,
+        rules=tok.rules,
+        prefix_search=tok.prefix_search,
+        suffix_search=tok.suffix_search,
+        infix_finditer=tok.infix_finditer,
+        token_match=tok.token_match,
+        url_match=tok.url_match,
+    )
+    for letter, text in LETTERS:
+        doc = tok(text)
+        assert [(t.idx, t.text) for t in doc] == [(t.idx, t.text) for t in plain(text)], letter
+        assert doc.user_data[TEXT_KEY] == doc.text == text
+    assert type(pickle.loads(pickle.dumps(tok))) is type(tok)
