@@ -88,3 +88,29 @@ def test_phrase_triggers_cover_every_phrase():
     assert all(any(w in p.lower() for w in words) for p in phrases)
     assert words == sorted(words) and all(w == w.lower() for w in words)
     assert phrase_triggers([]) == []
+
+
+def test_compile_phrases_matches_what_compile_alternation_matches(nlp):
+    import json
+    from importlib import resources
+
+    from iro_evidence.components.base import compile_alternation, compile_phrases
+
+    def load(name):
+        return json.loads(resources.files("iro_evidence.patterns").joinpath(name).read_text("utf-8"))
+
+    lists = [
+        [t for ts in load("findings.json")["types"].values() for t in ts],
+        [t for ts in load("concepts.json")["concepts"].values() for t in ts],
+        [t for ts in load("studies.json")["types"].values() for t in ts],
+        [w for ws in load("decision.json")["specialties"].values() for w in ws],
+        ["a-b", "x", "(paren) word", "Ünïcode start", "ünïcode"],
+    ]
+    for words in lists:
+        for flags in (re.I, 0):
+            fast, ref = compile_phrases(words, flags), compile_alternation(words, flags)
+            for letter, text in LETTERS:
+                assert [m.span() for m in fast.finditer(text)] == [m.span() for m in ref.finditer(text)], (
+                    letter,
+                    words[:3],
+                )

@@ -20,7 +20,20 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, doc_text, phrase_key, set_group
+from .base import (
+    Hits,
+    RuleComponent,
+    Triggers,
+    char_span,
+    compile_phrases,
+    doc_lower,
+    doc_text,
+    phrase_key,
+    phrase_triggers,
+    set_group,
+    span_ext,
+)
+from .dates import intersect
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
 
@@ -40,12 +53,16 @@ class ConceptMatcher(RuleComponent):
         for concept, terms in self.rules.get("self_negating", {}).items():
             for t in terms:
                 self.term_concept[phrase_key(t)] = (concept, True)
-        self.term_re = compile_alternation(list(self.term_concept))
+        self.term_re = compile_phrases(list(self.term_concept))
+        spec = self.rules.get("triggers") or {}
+        pattern_words = spec.get("self_negating_patterns") or {}
         self.patterns = [
-            (concept, re.compile(p, re.I))
+            (concept, re.compile(p, re.I), tuple((pattern_words.get(concept) or [()] * len(pats))[i]))
             for concept, pats in self.rules.get("self_negating_patterns", {}).items()
-            for p in pats
+            for i, p in enumerate(pats)
         ]
+        # stems of six letters at least: "comp" would stand for "compensable" too
+        self.term_words = tuple(phrase_triggers(list(self.term_concept), min_len=6))
         # "modifier head" terms for coordination: (modifier, head) -> concept
         stop = set(self.rules.get("coordination_stopwords", []))
         self.pair_concept: dict[tuple[str, str], str] = {}
@@ -55,6 +72,8 @@ class ConceptMatcher(RuleComponent):
                 if len(words) >= 2 and not stop & set(words[:-1]):
                     self.pair_concept.setdefault((" ".join(words[:-1]), words[-1]), concept)
         self.coord_re = None
+        self.head_words: tuple[str, ...] = ()
+        self.mod_words: tuple[str, ...] = ()
         if self.pair_concept:
             mods = sorted({m for m, _ in self.pair_concept}, key=len, reverse=True)
             heads = sorted({h for _, h in self.pair_concept}, key=len, reverse=True)
@@ -63,27 +82,48 @@ class ConceptMatcher(RuleComponent):
                 rf"(?:[a-z][\w-]*(?:\s*,\s*|\s+)){{1,4}}?(?P<head>{'|'.join(map(re.escape, heads))})(?![\w])",
                 re.I,
             )
+            # a coordinated term has a modifier and a head: it is looked for where both are
+            # near (the modifier starts it, the head ends it: wider windows)
+            self.head_words = tuple(phrase_triggers(heads, min_len=6))
+            self.mod_words = tuple(phrase_triggers(mods, min_len=6))
+            self.coord_reach = int(spec.get("coordination_reach", 150))
+        # a regex without its words runs wherever any word is (everywhere, with none)
+        rule_words = [self.term_words, self.head_words, self.mod_words, *(w for *_, w in self.patterns)]
+        self.triggers = Triggers(spec, [w for w in rule_words if w])
+        if not all(w for *_, w in self.patterns) or not self.term_words:
+            self.triggers = Triggers(None)
 
-    def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+    def find(self, text: str, hits: Hits | None = None) -> list[tuple[int, int, str, bool]]:
+        """(start, end, concept, self_negating) of every term, self-negating phrase and
+        coordinated term, looked for around the trigger words ``hits`` (default: scan)."""
+        if hits is None:
+            hits = self.triggers.scan(text)
         found: list[tuple[int, int, str, bool]] = []
-        for m in self.term_re.finditer(text):
+        for m in hits.finditer(self.term_re, self.term_words):
             concept, self_neg = self.term_concept[phrase_key(m.group())]
             found.append((m.start(), m.end(), concept, self_neg))
-        for concept, pat in self.patterns:
-            found.extend((m.start(), m.end(), concept, True) for m in pat.finditer(text))
+        for concept, pat, words in self.patterns:
+            found.extend((m.start(), m.end(), concept, True) for m in hits.finditer(pat, words))
         if self.coord_re is not None:
-            for m in self.coord_re.finditer(text):
+            wide = Hits(hits.text, hits.found, self.coord_reach, self.coord_reach)
+            windows = wide.windows(self.head_words)
+            if hits.found is not None:
+                windows = intersect(windows, wide.windows(self.mod_words))
+            for m in (m for lo, hi in windows for m in self.coord_re.finditer(text, lo, hi)):
                 concept = self.pair_concept.get((phrase_key(m.group("mod")), m.group("head").lower()))
                 if concept:
                     found.append((m.start(), m.end(), concept, False))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
         spans, seen = [], set()
-        for start, end, concept, self_neg in found:
+        for start, end, concept, self_neg in self.find(text, self.triggers.scan(text, doc_lower(doc))):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue
             seen.add((span.start, span.end, concept))
-            span._.iro = {**(span._.iro or {}), "concept": concept, "self_negating": self_neg}
+            span._.iro = {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg}
             spans.append(span)
         set_group(doc, "concepts", spans)
         return doc

@@ -26,7 +26,7 @@ from .base import (
     SentenceLookup,
     Triggers,
     char_span,
-    compile_alternation,
+    compile_phrases,
     doc_lower,
     doc_text,
     phrase_key,
@@ -66,15 +66,15 @@ class StudyMatcher(RuleComponent):
             for t in terms:
                 self.term_type.setdefault(phrase_key(t), typ)
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
-        self.upper_re = compile_alternation(upper, flags=0)
-        self.other_re = compile_alternation(other)
+        self.upper_re = compile_phrases(upper, flags=0)
+        self.other_re = compile_phrases(other)
         # the other terms (case-insensitive, the costly regex) run near their trigger words
         self.triggers = Triggers(r.get("triggers"))
         self.region_word: dict[str, str] = {}
         for region, words in r["regions"].items():
             for w in words:
                 self.region_word[phrase_key(w)] = region
-        self.region_re = compile_alternation(list(self.region_word))
+        self.region_re = compile_phrases(list(self.region_word))
         self.region_window = r.get("region_window", 50)
         self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
         self.date_after = re.compile(r["date_after"], re.I)
