@@ -101,8 +101,10 @@ def main() -> None:
 
     letters = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus" / "letters").glob("*.txt"))]
     print("\n## Agreement on the bundled letters (PyRuSH's boundaries as the reference)\n")
-    print("| letters | boundaries (PyRuSH) | agree | only PyRuSH: at a line break / inside a line "
-          "| only ours: at a line break / inside a line |")
+    print(
+        "| letters | boundaries (PyRuSH) | agree | only PyRuSH: at a line break / inside a line "
+        "| only ours: at a line break / inside a line |"
+    )
     print("|---|---|---|---|---|")
     (ours_name, ours), (ref_name, ref) = list(nlps.items())
     for label, texts in (("as written", letters), ("re-wrapped at 66 columns", [rewrap(t) for t in letters])):
@@ -116,7 +118,9 @@ def main() -> None:
                 only_ref["\n" not in text[max(0, pos - 3) : pos]] += 1
             for pos in a - b:
                 only_ours["\n" not in text[max(0, pos - 3) : pos]] += 1
-        print(f"| {label} | {n_ref} | {agree} | {only_ref[0]} / {only_ref[1]} | {only_ours[0]} / {only_ours[1]} |")
+        print(
+            f"| {label} | {n_ref} | {agree} | {only_ref[0]} / {only_ref[1]} | {only_ours[0]} / {only_ours[1]} |"
+        )
 
     print("\n## Speed on the bundled letters\n")
     print("| splitter (with the tokenizer) | chars/s |")

@@ -448,9 +448,12 @@ class DateMatcher(RuleComponent):
                 spans.append(span)
         set_group(doc, "dates", spans)
         doc_spans = []
+        taken = {(sp.start_char, sp.end_char) for sp in spans}
         for s, e, typ, iro in documents:
             span = char_span(doc, s, e, typ)
-            if span is not None:
+            # a list item that is only a date is no document, and its span would share the
+            # date's ``_.iro`` (values live per character range)
+            if span is not None and (span.start_char, span.end_char) not in taken:
                 span._.iro = iro
                 doc_spans.append(span)
         set_group(doc, "documents", doc_spans)
