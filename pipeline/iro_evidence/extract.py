@@ -175,7 +175,6 @@ def run_extract(
             yield cid, str(path), text
 
     def processed() -> Iterator[tuple[str, str, list[dict], dict]]:
-        # batches, so that a letter that breaks the pipeline costs only itself
         size = 256 if n_process == 1 else 1000 * n_process
         batch: list[tuple[str, str, str]] = []
         for item in readable():
@@ -186,15 +185,21 @@ def run_extract(
         yield from _guarded(batch)
 
     def _guarded(batch):
+        # results stream out as they come (holding a batch's rows would cost memory); after
+        # a failure the letters not yet done are retried one by one, so that a letter that
+        # breaks the pipeline costs only itself
+        n_done = 0
         if not batch:
             return
         try:
-            yield from list(process_texts(nlp, batch, n_process=n_process))
+            for result in process_texts(nlp, batch, n_process=n_process):
+                yield result
+                n_done += 1
             return
         except Exception:
             if debug:
                 raise
-        for item in batch:
+        for item in batch[n_done:]:
             try:
                 yield from list(process_texts(nlp, [item]))
             except Exception as e:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 import os
 import re
 from collections import Counter
@@ -31,21 +32,23 @@ class InputError(Exception):
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Letter files under the given files/folders (recursive), in a stable order."""
-    return [f for f, _ in discover_labeled(paths)]
+    return [Path(f) for f, _ in discover_labeled(paths)]
 
 
-def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[Path, tuple[str, ...]]]:
-    """Letter files with the path parts that name them, each file once, in a stable order.
+def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[str, tuple[str, ...]]]:
+    """Letter files (as path strings) with the path parts that name them, each file once,
+    in a stable order.
 
     A file found under a folder argument is named by the folder's name plus its path
     relative to that folder; a file given directly by its path as given. The names do not
     depend on the working directory, so case_ids are the same wherever the job runs.
+    Strings, not ``Path`` objects: a run over 100,000 letters keeps this list all along.
     """
-    found: list[tuple[Path, tuple[str, ...]]] = []
-    seen: set[Path] = set()
+    found: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
 
-    def add(f: Path, label: tuple[str, ...]) -> None:
-        key = f.resolve()
+    def add(f: str, label: tuple[str, ...]) -> None:
+        key = os.path.realpath(f)
         if key not in seen:
             seen.add(key)
             found.append((f, label))
@@ -53,15 +56,24 @@ def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[Path, tuple[str,
     for p in map(Path, paths):
         if p.is_dir():
             root = p.resolve().name or "root"
-            files = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file())
-            for f in files:
-                add(f, (root, *f.relative_to(p).parts))
+            files = []
+            for folder, dirs, names in os.walk(p):
+                dirs.sort()
+                rel = os.path.relpath(folder, p)
+                parts = () if rel == "." else tuple(Path(rel).parts)
+                for name in names:
+                    full = os.path.join(folder, name)
+                    if os.path.splitext(name)[1].lower() in SUFFIXES and os.path.isfile(full):
+                        files.append(((*parts, name), full))
+            files.sort()
+            for rel_parts, full in files:
+                add(full, (root, *rel_parts))
         elif p.exists():
-            add(p, tuple(x for x in p.parts if x not in (p.anchor, "..", ".")) or (p.name,))
+            add(str(p), tuple(x for x in p.parts if x not in (p.anchor, "..", ".")) or (p.name,))
     return found
 
 
-def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> list[str]:
+def case_ids(files: list[str | Path], labels: list[tuple[str, ...]] | None = None) -> list[str]:
     """File stems, made unique from the relative path where two files share a stem.
 
     ``labels`` are the path parts of each file (see ``discover_labeled``); without them the
@@ -70,9 +82,12 @@ def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> 
     ``letters/a.txt`` and ``letters/sub/a.txt`` become ``letters__a`` and ``sub__a``.
     """
     if labels is None:
-        labels = [tuple(x for x in f.parts if x not in (f.anchor, "..", ".")) or (f.name,) for f in files]
-    stripped = [(*lab[:-1], Path(lab[-1]).stem) for lab in labels]
-    stems = [f.stem for f in files]
+        labels = [
+            tuple(x for x in Path(f).parts if x not in (Path(f).anchor, "..", ".")) or (Path(f).name,)
+            for f in files
+        ]
+    stripped = [(*lab[:-1], os.path.splitext(lab[-1])[0]) for lab in labels]
+    stems = [os.path.splitext(os.path.basename(f))[0] for f in files]
     out = list(stems)
     groups: dict[str, list[int]] = {}
     for i, s in enumerate(stems):
@@ -89,7 +104,7 @@ def case_ids(files: list[Path], labels: list[tuple[str, ...]] | None = None) -> 
             out[i] = tail
         if len(set(tails)) < len(tails):  # same path but for the extension: a.txt and a.pdf
             for i in members:
-                out[i] = f"{out[i]}__{files[i].suffix.lstrip('.').lower()}"
+                out[i] = f"{out[i]}__{os.path.splitext(str(files[i]))[1].lstrip('.').lower()}"
     seen: dict[str, int] = {}
     for i, cid in enumerate(out):
         if cid in seen:
@@ -215,8 +230,11 @@ def _printable_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
-    return 1 - bad / len(sample)
+    return 1 - len(UNPRINTABLE.findall(sample)) / len(sample)
+
+
+# control characters other than tab, line feed, form feed and carriage return; U+FFFD
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -375,16 +393,20 @@ class TableWriter:
         schema=None,
         jsonl: bool = False,
         parquet: bool = True,
-        row_group: int = 5000,
+        row_group: int = 20000,
     ):
         self.outdir, self.name, self.columns = Path(outdir), name, columns
+        # one C call fetches a row's cells (itemgetter of one key returns the value alone)
+        self._cells = operator.itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.schema = schema
         # ints in float columns are written as floats, as Parquet stores them, so a row
         # read back from Parquet (--resume) prints the same in CSV
         self.floats = {f.name for f in schema if str(f.type) in ("double", "float")} if schema else set()
         self.row_group = row_group
-        self.pending: list[dict] = []
+        self.pending: list[dict] = []  # dict rows, turned into Arrow batches every 1,000
+        self.batches: list = []
+        self.batched = 0
         self.files: list[Path] = []
         self.csv_path = self._tmp(f"{name}.csv")
         self.csv_file = open(self.csv_path, "w", newline="", encoding="utf-8")
@@ -408,29 +430,51 @@ class TableWriter:
         return tmp
 
     def write(self, row: dict) -> None:
-        self.csv.writerow([csv_safe(_cell(self._value(row, c))) for c in self.columns])
+        self.csv.writerow(self._csv_cells(row))
         if self.jsonl:
             self.jsonl.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
         if self.parquet is not None:
             self.pending.append(row)
-            if len(self.pending) >= self.row_group:
-                self._flush()
+            if len(self.pending) >= 1000:
+                self._flush(final=False)
 
-    def _value(self, row: dict, col: str):
-        v = row.get(col)
-        if col in self.floats and isinstance(v, int) and not isinstance(v, bool):
-            return float(v)
-        return v
+    def _csv_cells(self, row: dict) -> list:
+        """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
+        (``csv_safe``). Inlined, as it runs for every cell of every row."""
+        try:
+            cells = list(self._cells(row))
+        except KeyError:  # a row without some columns
+            cells = [row.get(c) for c in self.columns]
+        for i, v in enumerate(cells):
+            t = v.__class__
+            if v is None or t is bool or t is float:
+                continue
+            if t is str:
+                if v.startswith(CSV_RISKY):
+                    cells[i] = "'" + v
+            elif t is int:
+                if self.columns[i] in self.floats:
+                    cells[i] = float(v)
+            else:  # lists, dicts and anything less plain: the general path
+                if isinstance(v, int) and not isinstance(v, bool) and self.columns[i] in self.floats:
+                    v = float(v)
+                cells[i] = csv_safe(_cell(v))
+        return cells
 
-    def _flush(self) -> None:
+    def _flush(self, final: bool = True) -> None:
+        """Pending dict rows become a compact Arrow batch; a row group is written once the
+        batches reach ``row_group`` rows (or at the end). Row groups stay large, as the
+        writer keeps every row group's metadata until the file is closed."""
         import pyarrow as pa
 
         if self.pending:
-            table = pa.Table.from_pylist(
-                [{c: r.get(c) for c in self.columns} for r in self.pending], schema=self.schema
-            )
-            self.parquet.write_table(table)
+            # from_pylist takes the schema's columns from each dict (missing ones are null)
+            self.batches.append(pa.RecordBatch.from_pylist(self.pending, schema=self.schema))
+            self.batched += len(self.pending)
             self.pending = []
+        if self.batches and (final or self.batched >= self.row_group):
+            self.parquet.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
+            self.batches, self.batched = [], 0
 
     def commit(self) -> None:
         """Close, flush to disk and rename every temporary file to its final name."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import json
 
-from .components.base import sentence_starts
-from .components.extensions import ASSERTION_FLAGS
+from .components.base import doc_text, sentence_starts
+from .components.extensions import ASSERTION_FLAGS, span_values
 
 # span group -> evidence kind
 KINDS = {
@@ -72,6 +72,9 @@ def doc_rows(doc, case_id: str) -> list[dict]:
     sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
     sec_starts = [s.start_char for s in sections]
     sent_starts = sentence_starts(doc)[1]
+    text = doc_text(doc)  # span.text joins the span's tokens again; a slice is the same string
+    values = span_values(doc)
+    flag_keys = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
     rows = []
     seen = set()
     for key, kind in KINDS.items():
@@ -82,7 +85,8 @@ def doc_rows(doc, case_id: str) -> list[dict]:
             if ident in seen:
                 continue
             seen.add(ident)
-            info = dict(span._.iro or {})
+            ext = values.get((span.start_char, span.end_char), {})
+            info = dict(ext.get("iro") or {})
             k = bisect.bisect_right(sec_starts, span.start_char) - 1
             row = dict.fromkeys(EVIDENCE_COLUMNS)
             row.update(
@@ -91,16 +95,16 @@ def doc_rows(doc, case_id: str) -> list[dict]:
                     "fact_id": fact_id(kind, span.start_char, span.end_char),
                     "kind": kind,
                     "label": span.label_,
-                    "text": span.text,
+                    "text": text[span.start_char : span.end_char],
                     "start_char": span.start_char,
                     "end_char": span.end_char,
                     "section": sections[k].label_ if k >= 0 else None,
                     "sentence": bisect.bisect_right(sent_starts, span.start_char) - 1,
-                    "attribution": span._.attribution,
+                    "attribution": ext.get("attribution"),
                 }
             )
-            for flag in ASSERTION_FLAGS:
-                row[flag] = bool(getattr(span._, f"is_{flag}"))
+            for flag, name in flag_keys:
+                row[flag] = bool(ext.get(name, False))
             _fill(row, kind, info)
             if kind == "measurement":
                 for i, (lo, hi) in enumerate(info.get("dims") or [[info.get("value_mm"), None]]):

@@ -36,3 +36,19 @@ def register() -> None:
 
 
 register()
+
+
+def span_values(doc: Doc) -> dict[tuple[int, int], dict]:
+    """Every span extension value set on ``doc``, by (start_char, end_char), in one pass.
+
+    ``span._.name`` builds an accessor object and a key per read; reading a Doc's rows
+    needs eight values for each of a few hundred spans. spaCy keeps them all in
+    ``doc.user_data`` under ``("._.", name, start_char, end_char)`` (its documented storage
+    since v2.1); ``tests/test_rows.py`` checks this equals reading ``span._``. Defaults are
+    not filled in: use ``SPAN_EXTENSIONS[name]`` for a missing name.
+    """
+    out: dict[tuple[int, int], dict] = {}
+    for key, value in doc.user_data.items():
+        if type(key) is tuple and len(key) == 4 and key[0] == "._." and key[2] is not None:
+            out.setdefault((key[2], key[3]), {})[key[1]] = value
+    return out
