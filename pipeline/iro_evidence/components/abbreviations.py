@@ -130,21 +130,21 @@ class AbbreviationFinder:
         self.detector.global_matcher = NearMatcher(nlp.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
-        # scispaCy adds each long form to one Matcher kept for the detector's life; a spaCy
+        # scispaCy adds each long form to one matcher kept for the detector's life; a spaCy
         # Matcher never frees a removed pattern's memory, so over a large run memory grows
-        # with every letter (about 10 kB each). A fresh Matcher per letter costs microseconds.
+        # with every letter (about 10 kB each). A fresh one per letter costs microseconds.
         self.detector.global_matcher = NearMatcher(doc.vocab)
         return self._spans(self.detector(doc))
 
     def reference(self, doc: Doc) -> Doc:
         """The same with scispaCy's whole-Doc matchers (what the fast path must equal)."""
-        paren = self.detector.matcher
-        self.detector.matcher = paren.matcher
-        self.detector.global_matcher = Matcher(doc.vocab)
+        fast = self.detector.matcher, self.detector.global_matcher
+        self.detector.matcher = fast[0].matcher
+        self.detector.global_matcher = fast[1].matcher
         try:
             return self._spans(self.detector(doc))
         finally:
-            self.detector.matcher = paren
+            self.detector.matcher, self.detector.global_matcher = fast
 
     def _spans(self, doc: Doc) -> Doc:
         spans = []

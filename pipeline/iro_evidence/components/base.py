@@ -292,3 +292,35 @@ def ensure_sentences(doc: Doc) -> Doc:
 
         LineSentencizer(None)(doc)
     return doc
+
+
+def span_ext(span: Span, name: str = "iro", default: Any = None) -> Any:
+    """``span._.<name>`` read straight from ``doc.user_data``, where spaCy keeps span
+    extension values (key ``("._.", name, start_char, end_char)``); ``span._`` builds an
+    Underscore and reads three tokens on every access, which adds up over hundreds of
+    spans. For extensions without getter, and never a mutable default."""
+    return span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default)
+
+
+def phrase_triggers(phrases: list[str], min_len: int = 4) -> list[str]:
+    """Trigger words for ``compile_alternation(phrases)``: lower-case stems such that every
+    phrase, so every match (the phrase's words in any case), contains one. A stem is the
+    start of a phrase's longest word (the word that says what it is: "bulge" in "disc
+    bulge"), picked greedily, the one shared by the most phrases first, so that a few
+    stems ("steno", "herniat") stand for many phrases."""
+    todo = {}
+    for p in phrases:
+        ws = p.lower().split()
+        if ws:
+            longest = max(map(len, ws))
+            todo[p.lower()] = [w for w in ws if len(w) == longest]
+    words: list[str] = []
+    while todo:
+        count: dict[str, int] = {}
+        for ws in todo.values():
+            for stem in {w[:j] for w in ws for j in range(min(min_len, len(w)), len(w) + 1)}:
+                count[stem] = count.get(stem, 0) + 1
+        best = max(count, key=lambda s: (count[s], len(s), s))
+        words.append(best)
+        todo = {p: ws for p, ws in todo.items() if best not in p}
+    return sorted(w for w in words if not any(o != w and o in w for o in words))

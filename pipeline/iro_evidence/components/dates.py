@@ -29,7 +29,7 @@ from typing import NamedTuple
 from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, doc_text, set_group
+from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, sentence_starts, set_group
 
 MONTH_NAMES = parserinfo()
 LABEL_ONLY = re.compile(r"[A-Za-z ]{1,20}:\s*")
@@ -70,6 +70,80 @@ def normalize(groups: dict) -> str | None:
         return None
 
 
+def tail_start(text: str, chars: int | None) -> int:
+    """Where the shortest end of ``text`` holding ``chars`` non-space characters begins
+    (0: the whole text; None: no limit)."""
+    if chars is None:
+        return 0
+    i, n = len(text), 0
+    while i > 0 and n < chars:
+        i -= 1
+        if not text[i].isspace():
+            n += 1
+    return i if n >= chars else 0
+
+
+CLAUSE_STOPS = ".;:()\n"
+
+
+def clause_start(text: str) -> int:
+    """``re.search(r"[^.;:()\\n]*$", text).start()``: after the last stop character (a
+    final newline aside, as ``$`` matches before it), without the regex's quadratic scan."""
+    body = text[:-1] if text.endswith("\n") else text
+    return max(body.rfind(c) for c in CLAUSE_STOPS) + 1
+
+
+def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where two sorted lists of disjoint windows overlap."""
+    out, i, j, na, nb = [], 0, 0, len(a), len(b)
+    while i < na and j < nb:
+        (alo, ahi), (blo, bhi) = a[i], b[j]
+        lo = alo if alo > blo else blo
+        hi = ahi if ahi < bhi else bhi
+        if lo < hi:
+            out.append((lo, hi))
+        if ahi < bhi:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def gate_words(rest: list) -> tuple[str, ...]:
+    """The words of a [name, regex, words] rule (none: the regex is always tried)."""
+    return tuple(w.lower() for w in rest[0]) if rest and rest[0] else ()
+
+
+class DateTriggers(Triggers):
+    """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
+    (dates are everywhere a year is, and a year is two or more digits: one pass of
+    ``\\d\\d`` finds them all, where ten ``str.find`` of digits would not be cheaper)."""
+
+    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
+        super().__init__(spec, extra)
+        self.patterns = {name: re.compile(p) for name, p in ((spec or {}).get("patterns") or {}).items()}
+
+    def scan(self, text: str, lower: str | None = None) -> Hits:
+        if not self.words:
+            return self.whole(text)
+        low = text.lower() if lower is None else lower
+        if len(low) != len(text):
+            return self.whole(text)
+        found: dict[str, list[int]] = {}
+        for w in self.words:
+            pat = self.patterns.get(w)
+            if pat is not None:
+                pos = [m.start() for m in pat.finditer(low)]
+                if pos:
+                    found[w] = pos
+                continue
+            i = low.find(w)
+            while i >= 0:
+                found.setdefault(w, []).append(i)
+                i = low.find(w, i + 1)
+        return Hits(text, found, self.before, self.after)
+
+
 class Found(NamedTuple):
     start: int
     end: int
@@ -83,41 +157,77 @@ class DateMatcher(RuleComponent):
 
     def compile(self) -> None:
         r = self.rules
-        self.formats = [(f["id"], re.compile(f["regex"], re.I)) for f in r.get("formats", [])]
+        self.formats = [
+            (
+                f["id"],
+                re.compile(f["regex"], re.I),
+                tuple(f.get("triggers") or ()),
+                tuple(f.get("also") or ()),
+            )
+            for f in r.get("formats", [])
+        ]
         self.redactions = []
         for red in r.get("redactions", []):
             if isinstance(red, str):
                 red = {"regex": red, "role": None}
-            self.redactions.append((re.compile(red["regex"], re.M), red.get("role")))
-        self.roles = [(role, re.compile(p, re.I)) for role, p in r.get("roles", [])]
+            words = tuple(red.get("triggers") or ())
+            self.redactions.append((re.compile(red["regex"], re.M), red.get("role"), words))
+        # a rule without its own triggers runs wherever the component's words occur, or
+        # everywhere when there are none
+        rule_words = [w for _, _, w, _ in self.formats] + [w for *_, w in self.redactions]
+        self.triggers = DateTriggers(r.get("triggers"), rule_words + [a for *_, a in self.formats])
+        if any(not w for w in rule_words) and not r.get("triggers", {}).get("words"):
+            self.triggers = DateTriggers(None)
+        self.roles = [(role, re.compile(p, re.I), gate_words(rest)) for role, p, *rest in r.get("roles", [])]
         self.window = r.get("window", 90)
         self.range_re = re.compile(r.get("range", r"^\s*(?:-|to|through)\s*$"), re.I)
-        self.documents = [(t, re.compile(p, re.I)) for t, p in r.get("documents", [])]
+        self.documents = [
+            (t, re.compile(p, re.I), gate_words(rest)) for t, p, *rest in r.get("documents", [])
+        ]
         self.document_roles = r.get("document_roles", {})
         self.document_link = re.compile(r.get("document_link", r"\s*$"), re.I)
+        # a link (anchored at the end of the text before a date) holds at most this many
+        # non-space characters, so it is looked for only in that tail
+        self.document_link_chars = r.get("document_link_chars")
 
     # -- finding ------------------------------------------------------------------------
-    def find(self, text: str) -> list[Found]:
-        """Every date and mask, earlier rules winning overlaps, in text order."""
-        taken: list[tuple[int, int]] = []
+    def find(self, text: str, hits: Hits | None = None) -> list[Found]:
+        """Every date and mask, earlier rules winning overlaps, in text order, looked for
+        around the trigger words ``hits`` (default: scan ``text``)."""
+        if hits is None:
+            hits = self.triggers.scan(text)
+        starts: list[int] = []  # the dates taken so far: sorted, never overlapping
+        ends: list[int] = []
         found = []
 
-        def free(s: int, e: int) -> bool:
-            return all(e <= a or s >= b for a, b in taken)
+        def take(s: int, e: int) -> bool:
+            k = bisect.bisect_right(starts, s)
+            if (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
+                return False  # overlaps the date before or the one after
+            starts.insert(k, s)
+            ends.insert(k, e)
+            return True
 
-        for pat, role in self.redactions:
-            for m in pat.finditer(text):
-                if free(m.start(), m.end()):
-                    taken.append((m.start(), m.end()))
+        for pat, role, words in self.redactions:
+            for m in hits.finditer(pat, words):
+                if take(m.start(), m.end()):
                     found.append(Found(m.start(), m.end(), "redacted", "redacted", role))
-        for fid, pat in self.formats:
-            for m in pat.finditer(text):
-                if not free(m.start(), m.end()):
+        both: dict[tuple, list[tuple[int, int]]] = {}
+        for fid, pat, words, also in self.formats:
+            windows = hits.windows(words)
+            if also and hits.found is not None:  # near one of each: a month name and digits
+                if (words, also) not in both:
+                    both[(words, also)] = intersect(windows, hits.windows(also))
+                windows = both[(words, also)]
+            for m in (m for lo, hi in windows for m in pat.finditer(text, lo, hi)):
+                s, e = m.span()
+                k = bisect.bisect_right(starts, s)
+                if (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
                     continue
                 value = normalize(m.groupdict())
                 if value:
-                    taken.append((m.start(), m.end()))
-                    found.append(Found(m.start(), m.end(), value, fid))
+                    take(s, e)
+                    found.append(Found(s, e, value, fid))
         return sorted(found)
 
     def role(self, text: str, start: int, sent_start: int) -> str:
@@ -133,14 +243,20 @@ class DateMatcher(RuleComponent):
 
     def _nearest(self, left: str) -> str:
         best, best_pos = "other", -1
-        for role, pat in self.roles:
+        low = left.lower()
+        for role, pat, words in self.roles:
+            if words and not any(w in low for w in words):
+                continue  # none of the words its matches contain
             for m in pat.finditer(left):
                 if m.end() > best_pos:
                     best, best_pos = role, m.end()
         return best
 
     def document_type(self, text: str) -> str | None:
-        for typ, pat in self.documents:
+        low = text.lower()
+        for typ, pat, words in self.documents:
+            if words and not any(w in low for w in words):
+                continue
             if pat.search(text):
                 return typ
         return None
@@ -202,11 +318,11 @@ class DateMatcher(RuleComponent):
         """In a flattened list, a guideline title glued to the next record
         ("... Treatment Guidelines Request for IRO dated ...") is a record of its own."""
         words = text[s:e]
-        others = [m.start() for t, p in self.documents if t != "guideline" for m in [p.search(words)] if m]
+        others = [m.start() for t, p, _ in self.documents if t != "guideline" for m in [p.search(words)] if m]
         if not others:
             return [(s, e)]
         k = min(others)
-        for t, p in self.documents:
+        for t, p, _ in self.documents:
             if t != "guideline":
                 continue
             ends = [m.end() for m in p.finditer(words[:k])]
@@ -217,18 +333,23 @@ class DateMatcher(RuleComponent):
     def _phrase_before(self, text: str, d: Found, floor: int) -> tuple[int, int] | None:
         """The record named right before '<record> dated <date>' in running text."""
         left = text[floor : d.start]
-        link = self.document_link.search(left)
+        link = self.document_link.search(left, tail_start(left, self.document_link_chars))
         if link is None or not re.search(r"dated|of|on|done|performed", link.group(), re.I):
             return None
         body_end = floor + link.start()
-        m = re.search(r"[^.;:()\n]*$", text[floor:body_end])
-        s = floor + m.start()
+        s = floor + clause_start(text[floor:body_end])
         words = list(re.finditer(r"\S+", text[s:body_end]))
         if not words:
             return None
         words = words[-MAX_DOC_WORDS:]
         s = s + words[0].start()
-        hits = [km for _typ, pat in self.documents for km in pat.finditer(text, s, body_end)]
+        low = text[s:body_end].lower()
+        hits = [
+            km
+            for _typ, pat, ws in self.documents
+            if not ws or any(w in low for w in ws)
+            for km in pat.finditer(text, s, body_end)
+        ]
         if not hits:
             return None
         if not re.search(r"dated|performed|done|service", link.group(), re.I):
@@ -239,8 +360,8 @@ class DateMatcher(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        found = self.find(text)
+        sent_starts = sentence_starts(doc)[1]
+        found = self.find(text, self.triggers.scan(text, doc_lower(doc)))
         info: dict[tuple[int, int], dict] = {}
         for f in found:
             k = bisect.bisect_right(sent_starts, f.start) - 1

@@ -13,19 +13,25 @@ only when their box is checked. Results: ``doc._.iro_case`` and span groups
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.tokens import Doc
 
 from .base import (
+    Hits,
     RuleComponent,
     SentenceLookup,
+    Triggers,
     char_span,
     compile_alternation,
+    doc_lower,
     doc_text,
     ensure_sentences,
     phrase_key,
+    sentence_starts,
     set_group,
+    span_ext,
 )
 
 HEARING = re.compile(
@@ -39,6 +45,7 @@ IRO_ANCHOR = re.compile(
 )
 # sections whose dates are records or headings, not the story of the injury
 NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title", "criteria")
+ANCHOR_WORDS = ("iro", "independent")  # every IRO_ANCHOR match and "IRO ... the reviewer" hold one
 ANCHOR_STOP = re.compile(
     r"\b(?:upheld|uphold|determined|concluded|agreed|relied|found|opined|stated|noted|read|"
     r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
@@ -49,19 +56,48 @@ ANCHOR_STOP = re.compile(
 HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
 
 
-def unwrap(text: str) -> tuple[str, list[int]]:
+class Offsets:
+    """For each character of an unwrapped text, its offset in the original (``[i]``)."""
+
+    def __init__(self, cuts: list[int], shifts: list[int]):
+        self.cuts, self.shifts = cuts, shifts  # from unwrapped offset cuts[k] on, add shifts[k]
+
+    def __getitem__(self, i: int) -> int:
+        k = bisect.bisect_right(self.cuts, i) - 1
+        return i + (self.shifts[k] if k >= 0 else 0)
+
+
+def unwrap(text: str) -> tuple[str, Offsets | None]:
     """The text with words hyphenated across lines joined ("Neuro-\\nlogical"), and for
-    each of its characters the offset in the original, so matches map back."""
-    if "-" not in text:
-        return text, list(range(len(text) + 1))
-    parts, offsets, last = [], [], 0
+    each of its characters the offset in the original, so matches map back (None: the
+    text has no such break and offsets are its own)."""
+    if "-\n" not in text and "-\r" not in text and not re.search(r"-[ \t]+\r?\n", text):
+        return text, None
+    parts, cuts, shifts, last, removed = [], [], [], 0, 0
     for m in HYPHEN_BREAK.finditer(text):
         parts.append(text[last : m.start()])
-        offsets.extend(range(last, m.start()))
+        removed += m.end() - m.start()
+        cuts.append(m.end() - removed)
+        shifts.append(removed)
         last = m.end()
+    if not parts:
+        return text, None
     parts.append(text[last:])
-    offsets.extend(range(last, len(text) + 1))
-    return "".join(parts), offsets
+    return "".join(parts), Offsets(cuts, shifts)
+
+
+HEARING_WORDS = (
+    "decision and order",
+    "contested case hearing",
+    "hearing officer",
+    "administrative law judge",
+)
+
+
+def is_hearing(text: str, low: str) -> bool:
+    """A hearing decision: its heading words in the first 3000 characters."""
+    head = low[:3000]
+    return any(w in head for w in HEARING_WORDS) and bool(HEARING.search(text[:3000]))
 
 
 class DecisionFacts(RuleComponent):
@@ -75,21 +111,34 @@ class DecisionFacts(RuleComponent):
                 self.spec_of[phrase_key(w)] = spec
         self.spec_re = compile_alternation(list(self.spec_of))
         self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
-        self.guidelines = [
-            (code, re.compile(p, re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0))
-            for code, pats in r["guidelines"].items()
-            for p in pats
-        ]
+        self.guidelines = []
+        for code, pats in r["guidelines"].items():
+            for p in pats:
+                p, words = (p["pattern"], tuple(p.get("triggers") or ())) if isinstance(p, dict) else (p, ())
+                flags = re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0
+                self.guidelines.append((code, re.compile(p, flags), words))
+        # a pattern without its own triggers runs wherever the component's words occur,
+        # or everywhere when there are none
+        self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.guidelines])
+        if any(not w for *_, w in self.guidelines) and not r.get("triggers", {}).get("words"):
+            self.triggers = Triggers(None)
         self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
         self.other_within_literature = re.compile(r.get("other_within_literature", r"(?!)"), re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.checked = re.compile(r["checked_box"])
         self.any_box = re.compile(r["any_box"])
-        self.services = [
-            (typ, re.compile(p, re.I if typ not in ("CT",) else 0))
-            for typ, pats in r["services"].items()
-            for p in pats
-        ]
+        # one regex per type (describe_service only asks whether one of them matches), tried
+        # only when one of the type's trigger words is in the text (None: always tried)
+        self.services = []
+        for typ, pats in r["services"].items():
+            if not pats:
+                continue
+            pats = [p if isinstance(p, dict) else {"pattern": p} for p in pats]
+            alt = "|".join(f"(?:{p['pattern']})" for p in pats)
+            words = None
+            if all(p.get("triggers") for p in pats):
+                words = tuple(sorted({w.lower() for p in pats for w in p["triggers"]}))
+            self.services.append((typ, re.compile(alt, re.I if typ not in ("CT",) else 0), words))
         self.service_fallback = re.compile(r["service_fallback"], re.I)
         counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
         self.count_res = [re.compile(c, re.I) for c in counts]
@@ -100,6 +149,12 @@ class DecisionFacts(RuleComponent):
         self.external_reviewer = re.compile(r["external_reviewer"], re.I)
         self.not_external = re.compile(r["not_external"], re.I)
         self.board = re.compile(r["board_certified"], re.I)
+        # whole-text patterns looked for only near the words their matches contain
+        gates = r.get("gates", {})
+        self.gates = {
+            name: (getattr(self, name), Triggers(gates.get(name)))
+            for name in ("not_external", "external_reviewer", "service_fallback")
+        }
 
     # -- specialties ----------------------------------------------------------------
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
@@ -114,18 +169,18 @@ class DecisionFacts(RuleComponent):
             spec = self.spec_of[phrase_key(m.group())]
             if spec not in seen:
                 seen.add(spec)
-                out.append((base + offsets[m.start()], base + offsets[m.end() - 1] + 1, spec))
+                s, e = (offsets[m.start()], offsets[m.end() - 1] + 1) if offsets else m.span()
+                out.append((base + s, base + e, spec))
         return out
 
     def reviewer(self, doc: Doc) -> list[tuple[int, int, str]]:
         text = doc_text(doc)
         for s in doc.spans.get("sections", []):
             if s.label_ == "reviewer":
-                found = self.specialties_in(s.text[:400], s.start_char)
+                found = self.specialties_in(text[s.start_char : s.end_char][:400], s.start_char)
                 if found:
                     return found
-        for sent in doc.sents:
-            st = sent.text
+        for sent_start, st in self._anchor_sentences(doc):
             m = IRO_ANCHOR.search(st) or (
                 re.search(r"\bthe reviewer\b", st, re.I) if re.search(r"\bIRO\b", st) else None
             )
@@ -133,14 +188,15 @@ class DecisionFacts(RuleComponent):
                 continue
             stop = ANCHOR_STOP.search(st, m.end())
             window = st[m.start() : stop.start() if stop else len(st)]
-            found = self.specialties_in(window, sent.start_char + m.start())
+            found = self.specialties_in(window, sent_start + m.start())
             if found:
                 return found
         # external reviews (IMR, state external appeals): "The physician reviewer is board
         # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
-        if HEARING.search(text[:3000]) or self.not_external.search(text):
+        low = doc_lower(doc)
+        if is_hearing(text, low) or next(self.gated("not_external", text, low), None):
             return []
-        for m in self.external_reviewer.finditer(text):
+        for m in self.gated("external_reviewer", text, low):
             end = text.find(".", m.end())
             window = text[m.start() : end if end > 0 else len(text)]
             stop = ANCHOR_STOP.search(window, m.end() - m.start())
@@ -149,6 +205,33 @@ class DecisionFacts(RuleComponent):
                 return found
         return []
 
+    def _anchor_sentences(self, doc: Doc):
+        """(start, text) of the sentences that can hold an IRO anchor (they contain "iro"
+        or "independent"), in order; making every sentence of a letter a Span and reading
+        its text costs more than the search."""
+        text, low = doc_text(doc), doc_lower(doc)
+        if len(low) != len(text):
+            yield from ((sent.start_char, sent.text) for sent in doc.sents)
+            return
+        toks, chars = sentence_starts(doc)
+        ks = set()
+        for w in ANCHOR_WORDS:
+            i = low.find(w)
+            while i >= 0:
+                ks.add(bisect.bisect_right(chars, i) - 1)
+                i = low.find(w, i + 1)
+        toks = [*toks, len(doc)]
+        for k in sorted(ks):
+            last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
+            yield chars[k], text[chars[k] : last.idx + len(last)]
+
+    def gated(self, name: str, text: str, low: str):
+        """Matches of the whole-text pattern ``name``, looked for near its gate words."""
+        pat, gate = self.gates[name]
+        hits = gate.scan(text, low) if len(low) == len(text) else gate.whole(text)
+        for lo, hi in hits.windows():
+            yield from pat.finditer(text, lo, hi)
+
     def board_certified(self, text: str, start: int) -> bool:
         """Board certification stated just before the specialty ("Board Certified in ...")."""
         line_start = max(text.rfind("\n", 0, start), start - 120)
@@ -156,23 +239,21 @@ class DecisionFacts(RuleComponent):
 
     # -- dates --------------------------------------------------------------------
     def review_date(self, doc: Doc) -> tuple[str | None, object]:
-        dates = list(doc.spans.get("dates", []))
-        for d in dates:
-            if d._.iro.get("role") == "review":
-                return d._.iro["value"], d
+        dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]
+        for d, iro in dates:
+            if iro.get("role") == "review":
+                return iro["value"], d
         text = doc_text(doc)
-        if HEARING.search(text[:3000]):
+        if is_hearing(text, doc_lower(doc)):
             head = HEARING.search(text).start() + 600
-            for d in dates:
+            for d, iro in dates:
                 if d.start_char > head:
                     break
-                if d._.iro.get("format") in ("month_d_y", "numeric", "mon_d_y_slash") and d._.iro.get(
-                    "role"
-                ) not in (
+                if iro.get("format") in ("month_d_y", "numeric", "mon_d_y_slash") and iro.get("role") not in (
                     "hearing",
                     "injury",
                 ):
-                    return d._.iro["value"], d
+                    return iro["value"], d
             return None, None
         m = YEAR_LINE.search(text[:400])
         if m:
@@ -183,21 +264,24 @@ class DecisionFacts(RuleComponent):
         """The date of injury: a date the words call so (or a mask naming it); else the
         date in the history sentence that tells how the injury happened ("fell from a
         ladder on 08/16/10", "On July 9, 2016 he was pulling cable ...")."""
-        dates = list(doc.spans.get("dates", []))
-        for d in dates:
-            if d._.iro.get("cue") == "injury" or d._.iro["role"] == "injury":
+        dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]
+        for d, iro in dates:
+            if iro.get("cue") == "injury" or iro["role"] == "injury":
                 return d
         listed = [
             (s.start_char, s.end_char) for s in doc.spans.get("sections", []) if s.label_ in NOT_HISTORY
         ]
-        sentences = SentenceLookup(doc)
-        for d in dates:
-            if d._.iro["role"] not in ("other", "visit") or d._.iro.get("document"):
+        sentences = None
+        text = doc_text(doc)
+        for d, iro in dates:
+            if iro["role"] not in ("other", "visit") or iro.get("document"):
                 continue
             if any(a <= d.start_char < b for a, b in listed):
                 continue
+            if sentences is None:
+                sentences = SentenceLookup(doc)
             s0, s1 = sentences.bounds(d.start_char)
-            st = doc_text(doc)[s0:s1]
+            st = text[s0:s1]
             m = self.mechanism.search(st)
             if m is None:
                 continue
@@ -209,18 +293,38 @@ class DecisionFacts(RuleComponent):
         return None
 
     # -- guidelines ---------------------------------------------------------------
-    def guideline_hits(self, original: str) -> list[tuple[int, int, str]]:
-        hits = []
+    def find(self, text: str, hits: Hits | None = None) -> list[tuple[int, int, str]]:
+        """Guidelines cited in ``text``: (start, end, code), looked for around the trigger
+        words ``hits`` (default: scan ``text``)."""
+        return self.guideline_hits(text, hits)
+
+    def guideline_hits(self, original: str, hits: Hits | None = None) -> list[tuple[int, int, str]]:
+        found = []
         text, offsets = unwrap(original)
-        for code, pat in self.guidelines:
-            for m in pat.finditer(text):
+        if hits is None or (offsets is not None and hits.found is not None):
+            hits = self.triggers.scan(text)  # trigger words joined across a line break count
+        line_boxes: dict[int, tuple[list[int], list[int]]] = {}  # per line: box starts, ends
+        for code, pat, words in self.guidelines:
+            for m in (m for lo, hi in hits.windows(words) for m in pat.finditer(text, lo, hi)):
                 line_start = text.rfind("\n", 0, m.start()) + 1
-                prefix = text[line_start : m.start()]
-                boxes = list(self.any_box.finditer(prefix))
-                if boxes and self.unchecked.match(boxes[-1].group()):
-                    continue
-                around = text[max(0, m.start() - 200) : m.end() + 50]
-                if self.guideline_exclude.search(around) and code == "PEER_REVIEWED":
+                # a box in the line before the name (only worth a look when a box of the whole
+                # line overlaps that stretch: a box found in a prefix of the line is inside or
+                # overlaps one found in the whole line)
+                if line_start not in line_boxes:
+                    line_end = text.find("\n", m.start())
+                    line_end = len(text) if line_end < 0 else line_end
+                    spans = [b.span() for b in self.any_box.finditer(text, line_start, line_end)]
+                    line_boxes[line_start] = ([b[0] for b in spans], [b[1] for b in spans])
+                box_starts, box_ends = line_boxes[line_start]
+                k = bisect.bisect_left(box_starts, m.start()) - 1
+                if k >= 0 and box_ends[k] > line_start:
+                    prefix = text[line_start : m.start()]
+                    boxes = list(self.any_box.finditer(prefix))
+                    if boxes and self.unchecked.match(boxes[-1].group()):
+                        continue
+                if code == "PEER_REVIEWED" and self.guideline_exclude.search(
+                    text[max(0, m.start() - 200) : m.end() + 50]
+                ):
                     continue
                 if code == "MEDICARE" and not m.group()[0].isupper():
                     continue
@@ -228,10 +332,11 @@ class DecisionFacts(RuleComponent):
                     text[max(0, m.start() - 60) : m.start()]
                 ):
                     continue  # a society guideline cited as part of the literature
-                hits.append((offsets[m.start()], offsets[m.end() - 1] + 1, code))
-        hits.sort()
+                s, e = (offsets[m.start()], offsets[m.end() - 1] + 1) if offsets else m.span()
+                found.append((s, e, code))
+        found.sort()
         out, last = [], -1
-        for h in hits:
+        for h in found:
             if h[0] >= last:
                 out.append(h)
                 last = h[1]
@@ -261,7 +366,7 @@ class DecisionFacts(RuleComponent):
                 first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
             if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
                 return s.start_char + off + first.start(), s.start_char + off + first.end()
-        m = self.service_fallback.search(text)
+        m = next(self.gated("service_fallback", text, doc_lower(doc)), None)
         if m:
             return m.start("svc"), m.end("svc")
         return None
@@ -281,18 +386,33 @@ class DecisionFacts(RuleComponent):
                 items.append((s0, e))
         return items
 
-    def describe_service(self, doc: Doc, start: int, end: int) -> dict:
-        text = doc_text(doc)[start:end]
-        types = []
-        for typ, pat in self.services:
+    def service_types(self, text: str, gated: bool = True) -> list[str]:
+        """The procedure types named in a service description (``gated``: a type is tried
+        only when one of its trigger words is in the text)."""
+        low = text.lower() if gated else None
+        types: list[str] = []
+        for typ, pat, words in self.services:
+            if low is not None and words is not None and not any(w in low for w in words):
+                continue
             if typ not in types and pat.search(text):
                 if typ in ("injection", "surgery") and types:
                     continue
                 types.append(typ)
+        return types
+
+    def describe_service(
+        self, doc: Doc, start: int, end: int, levels_at: list[tuple[int, str]] | None = None
+    ) -> dict:
+        """The service in ``[start, end)`` normalized: types, levels, side, count, CPT codes
+        (``levels_at``: (start, value) of the Doc's level spans, read once by the caller)."""
+        text = doc_text(doc)[start:end]
+        types = self.service_types(text)
+        if levels_at is None:
+            levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
         levels = []
-        for lv in doc.spans.get("levels", []):
-            if start <= lv.start_char < end:
-                for v in lv._.iro["value"].split("|"):
+        for lv_start, value in levels_at:
+            if start <= lv_start < end:
+                for v in value.split("|"):
                     if v not in levels:
                         levels.append(v)
         side = next((k for k, p in self.side_res.items() if p.search(text)), None)
@@ -309,28 +429,40 @@ class DecisionFacts(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_sentences(doc)
+        text = doc_text(doc)
         case = dict(doc._.iro_case or {})
         review, review_span = self.review_date(doc)
         if review_span is not None:
-            review_span._.iro = {**review_span._.iro, "role": "review"}
+            review_span._.iro = {**span_ext(review_span), "role": "review"}
         injury_span = self.injury_date(doc)
-        injury = injury_span._.iro["value"] if injury_span is not None else None
+        injury = span_ext(injury_span)["value"] if injury_span is not None else None
         if injury_span is not None:
-            injury_span._.iro = {**injury_span._.iro, "role": "injury"}
+            injury_span._.iro = {**span_ext(injury_span), "role": "injury"}
         specs = self.reviewer(doc)
-        guide = self.guideline_hits(doc_text(doc))
+        guide = self.find(text, self.triggers.scan(text, doc_lower(doc)))
         svc = self.service_text(doc)
-        service = self.describe_service(doc, *svc) if svc else None
-        items = self.service_items(doc_text(doc), *svc) if svc else []
+        levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
+        described: dict[tuple[int, int], dict] = {}
+
+        def describe(s: int, e: int) -> dict:
+            """describe_service once per range; each caller gets its own copy to change."""
+            d = described.get((s, e))
+            if d is None:
+                d = described[(s, e)] = self.describe_service(doc, s, e, levels_at)
+            return {k: list(v) if isinstance(v, list) else v for k, v in d.items()}
+
+        service = describe(*svc) if svc else None
+        items = self.service_items(text, *svc) if svc else []
         if len(items) > 1:
-            service["items"] = [self.describe_service(doc, s, e) for s, e in items]
+            service["items"] = [describe(s, e) for s, e in items]
             for it in service["items"]:
                 service["types"] += [t for t in it["types"] if t not in service["types"]]
         # per-service outcome rows carry the normalized service too
         for span in doc.spans.get("outcome", []):
-            if span._.iro and span._.iro.get("service"):
-                desc = self.describe_service(doc, span.start_char, span.end_char)
-                span._.iro = {**span._.iro, **{k: v for k, v in desc.items() if k != "text"}}
+            iro = span_ext(span)
+            if iro and iro.get("service"):
+                desc = describe(span.start_char, span.end_char)
+                span._.iro = {**iro, **{k: v for k, v in desc.items() if k != "text"}}
         case.update(
             {
                 "review_date": review,
@@ -343,12 +475,12 @@ class DecisionFacts(RuleComponent):
         doc._.iro_case = case
         groups = {
             "reviewer": [
-                (s, e, spec, {"value": spec, "board_certified": self.board_certified(doc_text(doc), s)})
+                (s, e, spec, {"value": spec, "board_certified": self.board_certified(text, s)})
                 for s, e, spec in specs
             ],
             "guidelines": [(s, e, g, {"value": g}) for s, e, g in guide],
             "service": (
-                [(s, e, "SERVICE", self.describe_service(doc, s, e)) for s, e in items]
+                [(s, e, "SERVICE", describe(s, e)) for s, e in items]
                 if len(items) > 1
                 else [(svc[0], svc[1], "SERVICE", service)]
                 if svc
@@ -360,7 +492,7 @@ class DecisionFacts(RuleComponent):
             for s, e, label, info in items:
                 span = char_span(doc, s, e, label)
                 if span is not None:
-                    span._.iro = {**(span._.iro or {}), **info}
+                    span._.iro = {**(span_ext(span) or {}), **info}
                     spans.append(span)
             set_group(doc, key, spans)
         return doc

@@ -26,9 +26,23 @@ from __future__ import annotations
 import bisect
 import re
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, compile_alternation, doc_text, phrase_key, set_group
+from .base import (
+    Hits,
+    RuleComponent,
+    Triggers,
+    char_span,
+    compile_alternation,
+    doc_lower,
+    doc_text,
+    phrase_key,
+    phrase_triggers,
+    sentence_starts,
+    set_group,
+    span_ext,
+)
 from .levels import expand
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -44,6 +58,12 @@ class FindingLinker(RuleComponent):
             for t in terms:
                 self.term_type.setdefault(phrase_key(t), typ)
         self.term_re = compile_alternation(list(self.term_type))
+        # every term contains one of these stems (derived from the terms), every phrase
+        # that blocks a term one of its own words: both are looked for only around them
+        spec = r.get("triggers") or {}
+        self.not_findings_words = tuple(spec.get("not_findings") or ())
+        self.term_words = tuple(phrase_triggers(list(self.term_type)))
+        self.triggers = Triggers(spec, [self.term_words, self.not_findings_words])
         self.subtype = {phrase_key(t): sub for sub, terms in r["subtypes"].items() for t in terms}
         self.context_type = {phrase_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
         self.context_re = compile_alternation(list(self.context_type))
@@ -66,11 +86,17 @@ class FindingLinker(RuleComponent):
         self.study_excluded = set(r["study_excluded"])
 
     # ------------------------------------------------------------------ terms
-    def find(self, text: str) -> list[dict]:
-        """Finding terms with type, subtype, positions and grade."""
-        blocked = [(m.start(), m.end()) for m in self.not_findings.finditer(text)]
+    def find(self, text: str, hits: Hits | None = None) -> list[dict]:
+        """Finding terms with type, subtype, positions and grade, looked for around the
+        trigger words ``hits`` (default: scan ``text``)."""
+        if hits is None:
+            hits = self.triggers.scan(text)
+        if self.not_findings_words:
+            blocked = [m.span() for m in hits.finditer(self.not_findings, self.not_findings_words)]
+        else:
+            blocked = [m.span() for m in self.not_findings.finditer(text)]
         out = []
-        for m in self.term_re.finditer(text):
+        for m in hits.finditer(self.term_re, self.term_words):
             if any(s <= m.start() < e for s, e in blocked):
                 continue
             key = phrase_key(m.group())
@@ -105,11 +131,15 @@ class FindingLinker(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         findings = []
-        for f in self.find(doc_text(doc)):
+        text = doc_text(doc)
+        for f in self.find(text, self.triggers.scan(text, doc_lower(doc))):
             span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue
-            span._.iro = {**(span._.iro or {}), **{k: v for k, v in f.items() if k not in ("start", "end")}}
+            span._.iro = {
+                **(span_ext(span) or {}),
+                **{k: v for k, v in f.items() if k not in ("start", "end")},
+            }
             findings.append(span)
         set_group(doc, "findings", findings)
         self.link(doc, list(doc.spans["findings"]))
@@ -123,13 +153,9 @@ class FindingLinker(RuleComponent):
         studies = [
             s
             for s in (doc.spans["studies"] if "studies" in doc.spans else [])
-            if s._.iro and s._.iro.get("type") not in self.study_excluded
+            if (iro := span_ext(s)) and iro.get("type") not in self.study_excluded
         ]
-        sents = (
-            [(s.start_char, s.end_char) for s in doc.sents]
-            if doc.has_annotation("SENT_START")
-            else [(0, len(text))]
-        )
+        sents = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(text))]
         self._sents = sents
         self._sent_starts = [s for s, _ in sents]
         size_starts = [z.start_char for z in sizes]
@@ -147,7 +173,7 @@ class FindingLinker(RuleComponent):
             ftype = finding.label_ if finding is not None else None
             level = self._level(text, cands, size.start_char, size.end_char, stop, k, c0, ftype)
             study = self._study(studies, size.start_char, k)
-            info = dict(size._.iro or {})
+            info = dict(span_ext(size) or {})
             info.update(
                 {
                     "finding": label,
@@ -159,22 +185,26 @@ class FindingLinker(RuleComponent):
                 }
             )
             size._.iro = info
+        # the first size linked to each finding
+        size_of: dict[tuple[int, int], object] = {}
+        for z in sizes:
+            offsets = (span_ext(z) or {}).get("finding_offsets")
+            if offsets is not None:
+                size_of.setdefault(tuple(offsets), z)
         for f in findings:
             k, c0, c1 = self._where(text, f.start_char, f.end_char)
             stop = min(f.end_char + self.level_after_chars, c1)
             level = self._level(text, cands, f.start_char, f.end_char, stop, k, c0, f.label_)
             study = self._study(studies, f.start_char, k)
-            size = next(
-                (z for z in sizes if (z._.iro or {}).get("finding_offsets") == [f.start_char, f.end_char]),
-                None,
-            )
-            info = dict(f._.iro or {})
+            size = size_of.get((f.start_char, f.end_char))
+            size_iro = span_ext(size) if size is not None else None
+            info = dict(span_ext(f) or {})
             info.update(
                 {
                     **_level_info(level),
                     **_study_info(study),
-                    "size_mm": size._.iro["value_mm"] if size is not None else None,
-                    "size_max_mm": size._.iro["value_max_mm"] if size is not None else None,
+                    "size_mm": size_iro["value_mm"] if size is not None else None,
+                    "size_max_mm": size_iro["value_max_mm"] if size is not None else None,
                     "size_offsets": [size.start_char, size.end_char] if size is not None else None,
                 }
             )
@@ -213,23 +243,24 @@ class FindingLinker(RuleComponent):
     def _level_candidates(self, text: str, levels) -> list[dict]:
         """Disc levels and spans, plus vertebra pairs ('L4 on L5'), plus vertebrae."""
         cands = []
+        iros = [span_ext(lv) for lv in levels]
         for i, lv in enumerate(levels):
-            kind = lv._.iro["kind"]
+            kind = iros[i]["kind"]
             cands.append(
                 {
                     "s": lv.start_char,
                     "e": lv.end_char,
-                    "values": lv._.iro["value"].split("|"),
+                    "values": iros[i]["value"].split("|"),
                     "kind": kind,
                     "offsets": [[lv.start_char, lv.end_char]],
                 }
             )
             if kind in ("vertebra", "root") and i + 1 < len(levels):
                 nxt = levels[i + 1]
-                if nxt._.iro["kind"] in ("vertebra", "root") and self.vertebra_pair.match(
+                if iros[i + 1]["kind"] in ("vertebra", "root") and self.vertebra_pair.match(
                     text[lv.end_char : nxt.start_char]
                 ):
-                    pair = expand(lv._.iro["value"], nxt._.iro["value"])
+                    pair = expand(iros[i]["value"], iros[i + 1]["value"])
                     if len(pair) == 1:
                         cands.append(
                             {
@@ -313,9 +344,20 @@ class FindingLinker(RuleComponent):
         if before:
             lo = self._sents[max(0, k - 6)][0]
             st = before[-1]
-            if st.start_char >= lo and "\n\n" not in st.doc.text[st.end_char : pos].replace(" ", ""):
+            if st.start_char >= lo and "\n\n" not in doc_text(st.doc)[st.end_char : pos].replace(" ", ""):
                 return st
         return None
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence, as ``doc.sents`` gives them, from one
+    array read instead of a Span per sentence."""
+    if not len(doc):
+        return []
+    toks, chars = sentence_starts(doc)
+    arr = doc.to_array([IDX, LENGTH])
+    ends = (arr[:, 0] + arr[:, 1])[[t - 1 for t in toks[1:]] + [len(doc) - 1]].tolist()
+    return list(zip(chars, ends))
 
 
 def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:
@@ -335,9 +377,10 @@ def _level_info(level: dict | None) -> dict:
 def _study_info(study) -> dict:
     if study is None:
         return {"study": None, "study_offsets": None, "study_date": None}
-    dates = study._.iro.get("dates") or []
+    iro = span_ext(study)
+    dates = iro.get("dates") or []
     return {
-        "study": study._.iro["type"],
+        "study": iro["type"],
         "study_offsets": [study.start_char, study.end_char],
         "study_date": dates[0] if dates else None,
     }

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, doc_text, set_group
+from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "determined")
@@ -30,6 +30,7 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
+RULE_NAMES = ("checked", "determined", "entitled", "ordered", "iro_decided", "iro_approved", "question")
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
 
@@ -57,19 +58,31 @@ class OutcomeDetector(RuleComponent):
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = re.compile(r["service_line"], re.I)
         self.determined = re.compile(r["determined"], re.I)
-        self.prose = [(e[0], re.compile(e[1], re.I), e[2] if len(e) > 2 else "prose") for e in r["prose"]]
+        self.prose = [
+            (e[0], re.compile(e[1], re.I), e[2] if len(e) > 2 else "prose", tuple(e[3]) if len(e) > 3 else ())
+            for e in r["prose"]
+        ]
         self.entitled = re.compile(r["entitled"], re.M)
         self.ordered = re.compile(r["ordered"], re.I)
         self.iro_decided = re.compile(r["iro_decided"], re.I)
         self.iro_approved = re.compile(r["iro_approved"], re.I)
         self.question = re.compile(r["question"])
+        # each whole-text rule runs near its trigger words (none: wherever any word is)
+        spec = r.get("triggers") or {}
+        self.words = {k: tuple(spec.get(k) or ()) for k in RULE_NAMES}
+        rule_words = [*self.words.values(), *(w for *_, w in self.prose)]
+        self.triggers = Triggers(spec, rule_words)
+        wide = spec.get("wide") or {}
+        self.wide = (int(wide.get("before", 300)), int(wide.get("after", 700)), set(wide.get("rules", ())))
+        if not all(rule_words):
+            self.triggers = Triggers(None)
 
     # -- checkboxes -----------------------------------------------------------------
-    def _boxes(self, text: str) -> list[Cue]:
+    def _boxes(self, text: str, hits: Hits) -> list[Cue]:
         cues = [
             Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")
             for pat in self.checked
-            for m in pat.finditer(text)
+            for m in hits.finditer(pat, self.words["checked"])
         ]
         # a row of boxes above a row of labels: the marked box's column picks the label
         for row in self.box_row.finditer(text):
@@ -117,38 +130,55 @@ class OutcomeDetector(RuleComponent):
         return cues
 
     # -- everything ------------------------------------------------------------------
-    def cues(self, text: str, outcome_section: tuple[int, int] | None) -> list[Cue]:
+    def find(self, text: str, hits: Hits | None = None) -> list[Cue]:
+        """The cues read in the whole text (no outcome section), looked for around the
+        trigger words ``hits`` (default: scan ``text``)."""
+        return self.cues(text, None, hits)
+
+    def cues(self, text: str, outcome_section: tuple[int, int] | None, hits: Hits | None = None) -> list[Cue]:
         """Every outcome cue, in document order."""
-        cues = self._boxes(text)
+        if hits is None:
+            hits = self.triggers.scan(text)
+        words = self.words
+        before, after, wide_rules = self.wide
+        # the same trigger positions, with the wider windows of rules that reach further
+        wide = Hits(hits.text, hits.found, before, after)
+
+        def near(name: str) -> Hits:
+            return wide if name in wide_rules else hits
+
+        cues = self._boxes(text, hits)
         if outcome_section is not None:
             if not cues:
                 cues += self._printed_option(text, outcome_section)
             cues += self._service_lines(text, outcome_section)
-        questions = [m.span() for m in self.question.finditer(text)]
+        questions = [m.span() for m in near("question").finditer(self.question, words["question"])]
 
         def in_question(pos: int) -> bool:
             return any(a <= pos < b for a, b in questions)
 
-        for m in self.determined.finditer(text):
+        for m in near("determined").finditer(self.determined, words["determined"]):
             v = "upheld" if m["neg"] else "overturned"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
-        for v, pat, how in self.prose:
-            for m in pat.finditer(text):
+        for v, pat, how, ws in self.prose:
+            for m in hits.finditer(pat, ws):
                 if not in_question(m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
-        iro = self.iro_decided.search(text)
+        iro = next(near("iro_decided").finditer(self.iro_decided, words["iro_decided"]), None)
         if iro is not None:
             iro_denied = "not" in iro["neg"]
         else:
-            iro_denied = self.iro_approved.search(text) is None
-        for m in self.entitled.finditer(text):
+            iro_denied = (
+                next(near("iro_approved").finditer(self.iro_approved, words["iro_approved"]), None) is None
+            )
+        for m in near("entitled").finditer(self.entitled, words["entitled"]):
             if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == iro_denied else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
             cues.append(Cue(s, e, v, "entitled", m["svc"]))
-        for m in self.ordered.finditer(text):
+        for m in near("ordered").finditer(self.ordered, words["ordered"]):
             claimant_wins = "granted" in m["neg"]
             v = "overturned" if claimant_wins == iro_denied else "upheld"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
@@ -184,9 +214,9 @@ class OutcomeDetector(RuleComponent):
             if s.label_ == "outcome":
                 outcome_section = (s.start_char, s.end_char)
                 break
-        cues = self.cues(doc_text(doc), outcome_section)
-        spans = []
         text = doc_text(doc)
+        cues = self.cues(text, outcome_section, self.triggers.scan(text, doc_lower(doc)))
+        spans = []
         for c in cues:
             start = c.start
             while start < c.end and not text[start].isalnum():
@@ -196,7 +226,7 @@ class OutcomeDetector(RuleComponent):
                 info = {"value": c.value, "how": c.how}
                 if c.service:
                     info["service"] = re.sub(r"\s+", " ", c.service).strip()
-                span._.iro = {**(span._.iro or {}), **info}
+                span._.iro = {**(span_ext(span) or {}), **info}
                 spans.append(span)
         set_group(doc, "outcome", spans)
         case = dict(doc._.iro_case or {})

@@ -21,16 +21,35 @@ import re
 from spacy.tokens import Doc
 
 from .base import (
+    Hits,
     RuleComponent,
     SentenceLookup,
+    Triggers,
     char_span,
     compile_alternation,
+    doc_lower,
     doc_text,
     phrase_key,
     set_group,
+    span_ext,
 )
 from .dates import MONTH_NAMES
 from .levels import region_of
+
+# where the words after a study stop, and the clause/sentence/statement breaks before it
+PHRASE_END = re.compile(r"[.;\n(]|\bdated\b|\bon\b|\bwhich\b|\bthat\b")
+CLAUSE_END = re.compile(r"[.;\n,)]")
+SENTENCE_END = re.compile(r"[.;\n]")
+STATEMENT_END = re.compile(r"[.;:]\s|\n\s*\n")
+
+
+def _after_last(pattern: re.Pattern, text: str) -> str:
+    """``re.split(pattern, text)[-1]``: the text after the last match."""
+    end = 0
+    for m in pattern.finditer(text):
+        end = m.end()
+    return text[end:]
+
 
 # a line break inside a sentence: the next line goes on in lower case
 SOFT_WRAP = re.compile(r"[ \t]*\n[ \t]*(?=[a-z])")
@@ -49,6 +68,8 @@ class StudyMatcher(RuleComponent):
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_alternation(upper, flags=0)
         self.other_re = compile_alternation(other)
+        # the other terms (case-insensitive, the costly regex) run near their trigger words
+        self.triggers = Triggers(r.get("triggers"))
         self.region_word: dict[str, str] = {}
         for region, words in r["regions"].items():
             for w in words:
@@ -73,12 +94,15 @@ class StudyMatcher(RuleComponent):
         self.absent_before = re.compile(r["absent_before"], re.I)
         self.person_before = re.compile(r["person_before"])
 
-    def find(self, text: str) -> list[dict]:
-        """Study mentions (start, end, type), longest first, no overlaps, no persons."""
+    def find(self, text: str, near: Hits | None = None) -> list[dict]:
+        """Study mentions (start, end, type), longest first, no overlaps, no persons; the
+        terms that are not all capitals looked for around the trigger words ``near``
+        (default: scan ``text``)."""
+        if near is None:
+            near = self.triggers.scan(text)
         hits = []
-        for pat in (self.upper_re, self.other_re):
-            for m in pat.finditer(text):
-                hits.append((m.start(), m.end(), self.term_type.get(phrase_key(m.group()))))
+        for m in (*self.upper_re.finditer(text), *near.finditer(self.other_re)):
+            hits.append((m.start(), m.end(), self.term_type.get(phrase_key(m.group()))))
         hits.sort(key=lambda h: (h[0], -h[1]))
         out, last_end = [], -1
         for s, e, typ in hits:
@@ -97,13 +121,15 @@ class StudyMatcher(RuleComponent):
 
     def _phrase_after(self, text: str, e: int) -> str:
         """The words after a study term up to its date or the end of the phrase."""
-        return re.split(r"[.;\n(]|\bdated\b|\bon\b|\bwhich\b|\bthat\b", text[e : e + self.region_window])[0]
+        after = text[e : e + self.region_window]
+        m = PHRASE_END.search(after)
+        return after[: m.start()] if m else after
 
     def region(self, text: str, s: int, e: int) -> str | None:
         m = self.region_re.search(self._phrase_after(text, e))
         if m:
             return self.region_word[phrase_key(m.group())]
-        before = re.split(r"[.;\n,)]", text[max(0, s - 25) : s])[-1]
+        before = _after_last(CLAUSE_END, text[max(0, s - 25) : s])
         found = list(self.region_re.finditer(before))
         if found:
             return self.region_word[phrase_key(found[-1].group())]
@@ -111,7 +137,7 @@ class StudyMatcher(RuleComponent):
 
     def contrast_of(self, text: str, s: int, e: int) -> str | None:
         """with / without / with_and_without contrast, from the study's own phrase."""
-        window = re.split(r"[.;\n]", text[max(0, s - 25) : s])[-1] + " " + self._phrase_after(text, e)
+        window = _after_last(SENTENCE_END, text[max(0, s - 25) : s]) + " " + self._phrase_after(text, e)
         for name, pat in self.contrast:
             if pat.search(window):
                 return name
@@ -122,7 +148,7 @@ class StudyMatcher(RuleComponent):
         if date_gap and self.done_verbs.search(date_gap):
             return True
         before = text[max(0, s - 90) : s]
-        before = re.split(r"[.;:]\s|\n\s*\n", before)[-1]
+        before = _after_last(STATEMENT_END, before)
         if self.absent_before.search(before[-40:]):
             return False
         cues = list(self.not_done_cue.finditer(before))
@@ -136,7 +162,7 @@ class StudyMatcher(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         dates = (
-            [d for d in doc.spans["dates"] if d._.iro and d._.iro.get("value")]
+            [d for d in doc.spans["dates"] if (iro := span_ext(d)) and iro.get("value")]
             if "dates" in doc.spans
             else []
         )
@@ -144,7 +170,7 @@ class StudyMatcher(RuleComponent):
         sentences = SentenceLookup(doc)
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
-        for f in self.find(text):
+        for f in self.find(text, self.triggers.scan(text, doc_lower(doc))):
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue
@@ -160,15 +186,15 @@ class StudyMatcher(RuleComponent):
                     dspan._.iro = {"value": value, "format": "month_d_year_from_list", "role": "study"}
                     inferred.append(dspan)
                     d = dspan
-                d._.iro = {**d._.iro, "role": "study", "study": f["type"]}
+                d._.iro = {**span_ext(d), "role": "study", "study": f["type"]}
                 out.append(d)
             span._.iro = {
-                **(span._.iro or {}),  # a date may share these offsets ("2000?MR"): keep its keys
+                **(span_ext(span) or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
                 "region": region,
                 "contrast": self.contrast_of(text, f["start"], f["end"]),
                 "done": self.done(text, f["start"], gap),
-                "dates": [d._.iro["value"] for d in out],
+                "dates": [span_ext(d)["value"] for d in out],
                 "date_offsets": [[d.start_char, d.end_char] for d in out],
             }
             spans.append(span)

@@ -1,0 +1,147 @@
+"""The sentence-block ConText path (``SentenceContext``) is a speed-up only: on every
+letter we have, it finds the matches medspaCy's matcher finds, in the same order, and
+gives every fact the flags and attribution that medspaCy's ConText component run on the
+whole Doc gives.
+
+The letters: the bundled corpus, the same letters re-wrapped at 66 columns (PDF-style
+line breaks), the real excerpts and the seed letter from ../shared when present, and the
+sentences of the assertion test sets.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+import textwrap
+
+import pytest
+from conftest import CORPUS, DEV, ROOT, SEED
+from iro_evidence.components.assertion import SentenceContext, pattern_starts
+from iro_evidence.components.extensions import ASSERTION_FLAGS
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.context import ConText, ConTextRule
+
+
+def rewrap(text: str, width: int = 66) -> str:
+    paras = text.split("\n\n")
+    return "\n\n".join("\n".join(textwrap.wrap(p, width)) or p for p in paras)
+
+
+def letters() -> list[tuple[str, str]]:
+    out = []
+    for p in sorted((CORPUS / "letters").glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        out += [(p.stem, text), (f"{p.stem}~wrapped", rewrap(text))]
+    for folder in (DEV / "letters", SEED / "letters"):
+        out += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.txt"))]
+    for name in ("assertion_general", "assertion_letters"):
+        with open(ROOT / "tests" / "data" / f"{name}.jsonl", encoding="utf-8") as f:
+            sents = [json.loads(line)["text"] for line in f if line.strip()]
+        out.append((name, "\n\n".join(dict.fromkeys(sents))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def prepared(nlp):
+    """Each letter run through the pipes before iro_assertion, with its targets."""
+    names = nlp.pipe_names
+    before = names[: names.index("iro_assertion")]
+    comp = nlp.get_pipe("iro_assertion")
+    out = []
+    for name, text in letters():
+        doc = nlp.make_doc(text)
+        for pipe in before:
+            doc = nlp.get_pipe(pipe)(doc)
+        targets = [s for key in comp.target_groups if key in doc.spans for s in doc.spans[key]]
+        out.append((name, doc, targets))
+    return out
+
+
+def by_position(matches):
+    return sorted(matches, key=lambda m: (m[1], m[2]))  # stable: ties keep their order
+
+
+def test_matches_are_medspacys(nlp, prepared):
+    comp = nlp.get_pipe("iro_assertion")
+    assert comp.fast.exact
+    reference = MedspacyMatcher(nlp, name="reference", prune=False)
+    reference.add(copy.deepcopy(comp.context.rules))  # same rules, same ids, same order
+    for name, doc, _ in prepared:
+        assert by_position(comp.fast.matches(doc)) == by_position(reference(doc)), name
+
+
+def test_matches_without_grouped_windows(nlp, prepared, monkeypatch):
+    """With no room for Matchers of grouped windows, every token runs on its own: same matches."""
+    from iro_evidence.components import assertion
+
+    monkeypatch.setattr(assertion, "MAX_MATCHERS", 0)
+    comp = nlp.get_pipe("iro_assertion")
+    fresh = SentenceContext(nlp, comp.context)
+    reference = MedspacyMatcher(nlp, name="reference", prune=False)
+    reference.add(copy.deepcopy(comp.context.rules))
+    for name, doc, _ in prepared[:20]:
+        assert by_position(fresh.matches(doc)) == by_position(reference(doc)), name
+    assert set(fresh.matchers) <= {key for key, _, _ in fresh.infos.values()}  # no group Matchers
+
+
+def test_flags_and_attribution_are_contexts(nlp, prepared):
+    comp = nlp.get_pipe("iro_assertion")
+    n = 0
+    for name, doc, targets in prepared:
+        fast = comp.qualify_spans(doc, targets)
+        fast_who = [s._.attribution for s in targets]
+        ref = comp.qualify_spans(doc, targets, reference=True)
+        ref_who = [s._.attribution for s in targets]
+        assert fast == ref, name
+        assert fast_who == ref_who, name
+        n += sum(any(f.values()) for f in fast)
+    assert n > 100  # the letters do exercise ConText
+
+
+def test_edges_cover_modifiers_across_sentences(nlp):
+    """A modifier that starts in a sentence without targets and runs into the next one,
+    and targets in sentences without modifiers: same edges as ConText on the whole Doc."""
+    comp = nlp.get_pipe("iro_assertion")
+    text = (
+        "Findings:\n\nThe MRI was not\n\nprovided. No fracture.\n\nHe has no history of\n\nspinal stenosis."
+    )
+    doc = nlp(text)
+    spans = [
+        doc.char_span(text.index(w), text.index(w) + len(w)) for w in ("fracture", "spinal stenosis", "MRI")
+    ]
+    assert all(spans)
+    assert comp.fast.edges(doc, sorted(spans)) and sorted(comp.fast.edges(doc, sorted(spans))) == sorted(
+        comp.reference_edges(doc, sorted(spans))
+    )
+
+
+def test_pattern_starts():
+    from spacy.strings import StringStore
+
+    s = StringStore()
+    space = {"IS_SPACE": True, "OP": "*"}
+    starts = pattern_starts([{"LOWER": "no"}, space, {"LOWER": {"IN": ["new", "acute"]}, "OP": "?"}], s)
+    # "no" alone is a match: nothing needs to follow
+    assert starts == [([("LOWER", s["no"])], {(), (("LOWER", s["new"]),), (("LOWER", s["acute"]),)})]
+    starts = pattern_starts(
+        [{"LIKE_NUM": True, "OP": "?"}, space, {"LOWER": "years"}, space, {"LOWER": "ago"}], s
+    )
+    assert ([("LIKE_NUM", 1)], {(("LOWER", s["years"]), ("LOWER", s["ago"]))}) in starts
+    assert ([("LOWER", s["years"])], {(("LOWER", s["ago"]),)}) in starts
+    assert pattern_starts([{"LOWER": "a", "OP": "{2}"}], s) == [([("ANY", 0)], {()})]
+
+
+def test_falls_back_to_context_for_what_it_does_not_cover(nlp):
+    ctx = ConText(nlp, name="regex_context", rules=None, span_attrs=None)
+    ctx.add([ConTextRule("no", "NEGATED_EXISTENCE", pattern=r"\bno\b")])
+    assert not SentenceContext(nlp, ctx).exact
+
+
+def test_docs_keep_no_medspacy_objects(nlp):
+    doc = nlp((CORPUS / "letters" / "iro_w05.txt").read_text("utf-8"))
+    assert not [k for k in doc.user_data if isinstance(k, tuple) and k[1] in ("modifiers", "context_graph")]
+    again = pickle.loads(pickle.dumps(doc))
+    flags = [(s._.is_negated, s._.attribution) for s in doc.spans["concepts"]]
+    assert flags == [(s._.is_negated, s._.attribution) for s in again.spans["concepts"]]
+    assert set(ASSERTION_FLAGS) >= {"negated"}

@@ -1,0 +1,90 @@
+"""Word gates are a speed-up only: a pattern looked for near the words its matches contain
+finds what it finds in the whole text, on every letter we have (the same letters as
+tests/test_triggers.py: corpus, corpus re-wrapped, dev and seed letters, assertion sets).
+
+A failure names the component, the pattern and the letter: add the missing word to the
+gate in the rules file (or widen its ``before``/``after``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from iro_evidence.components.dates import Found
+from test_triggers import LETTERS
+
+
+def test_decision_gates_find_what_the_whole_text_finds(nlp):
+    comp = nlp.get_pipe("iro_decision")
+    assert comp.gates
+    for name, (pat, gate) in comp.gates.items():
+        assert gate.words, name
+        for letter, text in LETTERS:
+            whole = [m.span() for m in pat.finditer(text)]
+            gated = [m.span() for m in comp.gated(name, text, text.lower())]
+            assert gated == whole, (name, letter)
+
+
+def test_service_types_gated_by_their_words(nlp):
+    """Each line and paragraph of every letter, read as a service description."""
+    comp = nlp.get_pipe("iro_decision")
+    assert all(words for _, _, words in comp.services)
+    for letter, text in LETTERS:
+        for chunk in {*text.split("\n"), *re.split(r"\n\s*\n", text)}:
+            assert comp.service_types(chunk) == comp.service_types(chunk, gated=False), (letter, chunk[:80])
+
+
+def test_hearing_words_gate_the_hearing_pattern():
+    from iro_evidence.components.decision import HEARING, is_hearing
+
+    for letter, text in LETTERS:
+        assert is_hearing(text, text.lower()) == bool(HEARING.search(text[:3000])), letter
+    assert is_hearing("x\nDecision and Order\n", "x\ndecision and order\n")
+
+
+def _ungated_dates():
+    import spacy
+
+    comp = spacy.blank("en").add_pipe("iro_dates")
+    comp.roles = [(role, pat, ()) for role, pat, _ in comp.roles]
+    comp.documents = [(typ, pat, ()) for typ, pat, _ in comp.documents]
+    comp.document_link_chars = None
+    return comp
+
+
+def test_date_roles_and_documents_gated_by_their_words(nlp):
+    """The text before every number of every letter, read as a date's context and as the
+    record it dates; every line, read as a record."""
+    comp, ref = nlp.get_pipe("iro_dates"), _ungated_dates()
+    assert all(words for _, _, words in comp.roles + comp.documents)
+    assert comp.document_link_chars
+    for letter, text in LETTERS:
+        for m in re.finditer(r"\d\d", text):
+            left = text[max(0, m.start() - comp.window) : m.start()]
+            assert comp._nearest(left) == ref._nearest(left), (letter, left)
+            date = Found(m.start(), m.end(), "", "")
+            floor = max(0, m.start() - 200)
+            assert comp._phrase_before(text, date, floor) == ref._phrase_before(text, date, floor), (
+                letter,
+                text[floor : m.end()],
+            )
+        for line in set(text.split("\n")):
+            assert comp.document_type(line) == ref.document_type(line), (letter, line)
+
+
+def test_sentence_bounds_are_the_sentences(nlp):
+    from iro_evidence.components.findings import sentence_bounds
+
+    for letter, text in LETTERS[:12]:
+        doc = nlp(text)
+        assert sentence_bounds(doc) == [(s.start_char, s.end_char) for s in doc.sents], letter
+
+
+def test_phrase_triggers_cover_every_phrase():
+    from iro_evidence.components.base import phrase_triggers
+
+    phrases = ["disc bulge", "bulging", "HNP", "herniated nucleus pulposus", "tear", "Baker's cyst"]
+    words = phrase_triggers(phrases)
+    assert all(any(w in p.lower() for w in words) for p in phrases)
+    assert words == sorted(words) and all(w == w.lower() for w in words)
+    assert phrase_triggers([]) == []
