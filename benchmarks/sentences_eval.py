@@ -61,10 +61,9 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def splitters():
+    import iro_evidence  # noqa: F401  (registers the factories)
     import spacy
     from loguru import logger
-
-    import iro_evidence  # noqa: F401  (registers the factories)
 
     logger.disable("PyRuSH")
     ours = spacy.blank("en")
