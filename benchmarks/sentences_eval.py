@@ -117,9 +117,8 @@ def main() -> None:
                 only_ref["\n" not in text[max(0, pos - 3) : pos]] += 1
             for pos in a - b:
                 only_ours["\n" not in text[max(0, pos - 3) : pos]] += 1
-        print(
-            f"| {label} | {n_ref} | {agree} | {only_ref[0]} / {only_ref[1]} | {only_ours[0]} / {only_ours[1]} |"
-        )
+        ref_cols, our_cols = f"{only_ref[0]} / {only_ref[1]}", f"{only_ours[0]} / {only_ours[1]}"
+        print(f"| {label} | {n_ref} | {agree} | {ref_cols} | {our_cols} |")
 
     print("\n## Speed on the bundled letters\n")
     print("| splitter (with the tokenizer) | chars/s |")
