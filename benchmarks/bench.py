@@ -169,9 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rss", default="1000,20000", help="letter counts for the peak-memory runs")
     ap.add_argument("--quick", action="store_true", help="1 MB corpus, 200 and 2,000 letters for memory")
     ap.add_argument("--json", type=Path, help="also write the figures here")
-    ap.add_argument(
-        "--repeat", type=int, default=2, help="throughput runs per row; the fastest is kept (others share cores)"
-    )
+    ap.add_argument("--repeat", type=int, default=2, help="throughput runs per row; the fastest is kept")
     args = ap.parse_args(argv)
     if args.quick:
         args.mb, args.medspacy_mb, args.rss = 1.0, 0.25, "200,2000"
