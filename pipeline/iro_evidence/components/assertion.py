@@ -118,6 +118,10 @@ class AssertionDetector(RuleComponent):
         hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
         found = self.attributor.find(text, hits)
         attribute = self.attributor.for_doc(text, sections, sent_chars, found)
+        # perf: values go straight where span._ keeps them, doc.user_data[("._.", name,
+        # start_char, end_char)] (extensions.span_values reads them there), unless someone
+        # gave our extensions a setter
+        store = doc.user_data if plain_extensions() else None
         for key, span in unique.items():
             start, f = key[0], flags[key]
             k = bisect.bisect_right(sec_starts, start) - 1
@@ -125,11 +129,17 @@ class AssertionDetector(RuleComponent):
             if section in self.section_flags:
                 f[self.section_flags[section]] = True
             resolve(f)
-            ext = span._  # one accessor for all the values of this span
+            a, b = span.start_char, span.end_char
+            who = attribute(a, b, bisect.bisect_right(sent_toks, start) - 1, section)
+            if store is None:
+                ext = span._
+                for flag, attr in FLAG_ATTRS:
+                    setattr(ext, attr, f[flag])
+                ext.attribution = who
+                continue
             for flag, attr in FLAG_ATTRS:
-                setattr(ext, attr, f[flag])
-            k = bisect.bisect_right(sent_toks, start) - 1
-            ext.attribution = attribute(span.start_char, span.end_char, k, section)
+                store[("._.", attr, a, b)] = f[flag]
+            store[("._.", "attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 
     def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
@@ -142,6 +152,12 @@ class AssertionDetector(RuleComponent):
         for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
             del doc.user_data[key]
         return edges
+
+
+def plain_extensions() -> bool:
+    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
+    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
+    return all(e is not None and e[3] is None for e in exts)
 
 
 class SentenceContext:
