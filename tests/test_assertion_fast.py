@@ -145,3 +145,30 @@ def test_docs_keep_no_medspacy_objects(nlp):
     flags = [(s._.is_negated, s._.attribution) for s in doc.spans["concepts"]]
     assert flags == [(s._.is_negated, s._.attribution) for s in again.spans["concepts"]]
     assert set(ASSERTION_FLAGS) >= {"negated"}
+
+
+def test_cues_and_genres_near_triggers_are_the_whole_texts(nlp):
+    """Attribution cues, and each genre pattern within its first characters, found near
+    their trigger words are those found in the whole text, on every letter."""
+    a = nlp.get_pipe("iro_assertion").attributor
+    seen = set()
+    for name, text in letters():
+        hits = a.triggers.scan(text)
+        assert a.find(text, hits) == a.find(text), name
+        assert a.genre(text, hits) == a.genre(text), name
+        for genre, within, pat, words in a.genres:
+            near = any(pat.search(text, lo, min(hi, within)) for lo, hi in hits.windows(words) if lo < within)
+            assert near == bool(pat.search(text, 0, within)), (name, genre)
+            seen.add((genre, near))
+    assert {g for g, near in seen if near} == {g for g, _, _, _ in a.genres}  # each genre is found somewhere
+
+
+def test_genre_near_triggers_keeps_its_limit(nlp):
+    a = nlp.get_pipe("iro_assertion").attributor
+    for text, genre in [
+        ("NOTICE OF ADVERSE\nDETERMINATION", "ur"),
+        ("x" * 3000 + " adverse determination", "iro"),
+        ("y" * 1480 + " adverse determination", "iro"),  # the match ends past 1500 characters
+        ("The Hearing Officer finds ...", "hearing"),
+    ]:
+        assert a.genre(text, a.triggers.scan(text)) == a.genre(text) == genre

@@ -117,7 +117,7 @@ class AssertionDetector(RuleComponent):
         text = doc_text(doc)
         hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
         found = self.attributor.find(text, hits)
-        attribute = self.attributor.for_doc(text, sections, sent_chars, found)
+        attribute = self.attributor.for_doc(text, sections, sent_chars, found, hits)
         # perf: values go straight where span._ keeps them, doc.user_data[("._.", name,
         # start_char, end_char)] (extensions.span_values reads them there), unless someone
         # gave our extensions a setter
@@ -630,7 +630,7 @@ class Attributor:
             rules = {"cues": [{"who": w, "pattern": p} for w, p in rules]}
             rules["section_attribution"] = {"*": legacy_sections or {}}
         self.genres = [
-            (g["name"], g.get("within", 2000), re.compile(g["pattern"], re.I))
+            (g["name"], g.get("within", 2000), re.compile(g["pattern"], re.I), tuple(g.get("triggers") or ()))
             for g in rules.get("genres", [])
         ]
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
@@ -640,15 +640,25 @@ class Attributor:
         self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
         self.anchored = [bool(r.get("anchored")) for r in every]
         spec = rules.get("triggers") or {}
-        self.triggers = SpacedTriggers(spec, [t for t in self.rule_triggers if t])
+        extra = [t for t in self.rule_triggers if t] + [g[3] for g in self.genres if g[3]]
+        self.triggers = SpacedTriggers(spec, extra)
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
         self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None
 
-    def genre(self, text: str) -> str:
-        for name, within, pat in self.genres:
-            if pat.search(text, 0, within):
-                return name
+    def genre(self, text: str, hits: Hits | None = None) -> str:
+        """The letter's genre: the first whose pattern occurs in its first ``within``
+        characters; with ``hits`` (``self.triggers.scan``) only searched near its triggers."""
+        for name, within, pat, words in self.genres:
+            if hits is None or hits.found is None or not words:
+                if pat.search(text, 0, within):
+                    return name
+                continue
+            for lo, hi in hits.windows(words):
+                if lo >= within:
+                    break
+                if pat.search(text, lo, min(hi, within)):
+                    return name
         return "iro"
 
     def section_role(self, genre: str, section: str | None) -> str | None:
@@ -674,10 +684,13 @@ class Attributor:
         found.sort(key=lambda c: (c[0], c[2]))
         return found
 
-    def for_doc(self, text: str, sections, sent_chars: list[int], found: list | None = None):
+    def for_doc(
+        self, text: str, sections, sent_chars: list[int], found: list | None = None, hits: Hits | None = None
+    ):
         """A function (start_char, end_char, sentence index, section) -> role or None.
-        ``found``: ``find(text, ...)``, the whole text's if not given."""
-        genre = self.genre(text)
+        ``found``: ``find(text, ...)``, the whole text's if not given; ``hits``: the trigger
+        scan ``found`` came from, if any (the genre is then looked for near its triggers)."""
+        genre = self.genre(text, hits)
         sec_bounds = [(s.start_char, s.label_) for s in sections]
         sec_starts = [b for b, _ in sec_bounds]
         breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
