@@ -223,6 +223,7 @@ class SentenceContext:
         self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
         self.matchers: dict[tuple[int, ...], Matcher] = {}
         self.infos: dict[tuple, tuple] = {}
+        self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
@@ -232,20 +233,25 @@ class SentenceContext:
         self.lower_col = self.attrs.index("LOWER")
 
     def matches(
-        self, doc: Doc, targets: list[Span] | None = None, starts: list[int] | None = None
+        self,
+        doc: Doc,
+        targets: list[Span] | None = None,
+        starts: list[int] | None = None,
+        spans_at: tuple | None = None,
     ) -> list[tuple[int, int, int]]:
         """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
         matched by several rules) in the same order. With ``targets``, only in the
         sentences that hold a target and the sentences joined to them by a match
-        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens."""
+        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens;
+        ``spans_at``: the first and last sentence of each target, if known."""
         n = len(doc)
         found: list[tuple[int, int, int]] = []
         phrases = self.phrases(doc)
         if not n:
             return phrases
-        cols = doc.to_array(self.attrs).astype(numpy.uint64)
         # one more row of zeros: the value at "no such token" (index n)
-        cols = numpy.vstack([cols, numpy.zeros((1, len(self.attrs)), dtype=numpy.uint64)])
+        cols = numpy.zeros((n + 1, len(self.attrs)), dtype=numpy.uint64)
+        cols[:n] = doc.to_array(self.attrs)
         col = {a: cols[:, k] for k, a in enumerate(self.attrs)}
         lower, space = col["LOWER"][:n], col["IS_SPACE"][:n].astype(bool)
         # tokens that can be the first of some match, then those whose next two non-space
@@ -275,32 +281,46 @@ class SentenceContext:
         if targets is not None:
             sid[(sentence_starts(doc)[0] if starts is None else starts)[1:]] = 1
             sid = numpy.cumsum(sid)
-            wanted = set()
-            for t in targets:
-                wanted.update(range(int(sid[t.start]), int(sid[max(t.start, t.end - 1)]) + 1))
+            if spans_at is None:
+                bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
+                spans_at = (sid[bounds[:, 0]], sid[bounds[:, 1]]) if len(bounds) else ([], [])
+            a, b = (numpy.asarray(x) for x in spans_at)
+            wanted = set(a.tolist())
+            for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
+                wanted.update(range(x + 1, y + 1))
         now: list[tuple[int, tuple, int]] = []  # (token, patterns, window end) to match
         later: dict[int, list[tuple[int, tuple, int]]] = {}  # sentence -> the same, if joined
         todo = numpy.flatnonzero(multi | single)
-        values = cols[at0[todo]].tolist()  # each candidate's attribute values
-        for c, i, vals in zip(todo.tolist(), at0[todo].tolist(), values):
-            if single[c]:
-                if wanted is None or int(sid[i]) in wanted:
+        at_todo = at0[todo]
+        values = cols[at_todo].tolist()  # each candidate's attribute values
+        ranks = rank[at_todo].tolist()
+        sids = sid[at_todo].tolist()
+        infos = self.infos_by_values
+        if len(infos) > 100_000:  # token values seen at candidates: bounded, but be safe
+            infos.clear()
+        for i, vals, one, r, si in zip(at_todo.tolist(), values, single[todo].tolist(), ranks, sids):
+            if one:
+                if wanted is None or si in wanted:
                     found.extend((self.ids[j], i, i + 1) for j in self.single[vals[self.lower_col]])
                 else:
-                    later.setdefault(int(sid[i]), []).append((i, (), i + 1))
+                    later.setdefault(si, []).append((i, (), i + 1))
                 continue
-            sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
-            key, fixed, repeats = self.key_info(sig)
-            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
+            tv = tuple(vals)
+            info = infos.get(tv)
+            if info is None:
+                sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
+                info = infos[tv] = self.key_info(sig)
+            key, fixed, repeats = info
+            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats]) if repeats else fixed
             # a match ends before the (reach + 1)th non-space token; the Matcher also sees
             # that token, as it does in the whole Doc
-            k = int(rank[i]) + reach
+            k = r + reach
             last = int(solid[k]) if k < n_solid else n
             end = min(n, last + 1)
-            if wanted is None or sid[min(last, n - 1)] != sid[i] or int(sid[i]) in wanted:
+            if wanted is None or si in wanted or int(sid[min(last, n - 1)]) != si:
                 now.append((i, key, end))
             else:
-                later.setdefault(int(sid[i]), []).append((i, key, end))
+                later.setdefault(si, []).append((i, key, end))
         found += self.run_windows(doc, now)
         if wanted is not None:  # sentences that a match joins to a wanted one
             joined = set()
@@ -376,35 +396,41 @@ class SentenceContext:
         if not targets:
             return []
         starts = sentence_starts(doc)[0] if starts is None else starts
-        matches = self.matches(doc, targets, starts)
+        at = numpy.asarray(starts)
+
+        def sents(bounds: list[tuple[int, int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
+            """The sentence of the first and of the last token of each [start, end)."""
+            b = numpy.array(bounds, dtype=numpy.int64).reshape(-1, 2)
+            first = numpy.searchsorted(at, b[:, 0], side="right") - 1
+            return first, numpy.searchsorted(at, numpy.maximum(b[:, 0], b[:, 1] - 1), side="right") - 1
+
+        t_first, t_last = sents([(t.start, t.end) for t in targets])
+        matches = self.matches(doc, targets, starts, (t_first, t_last))
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_overlapping_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
-
-        def sent(i: int) -> int:
-            return bisect.bisect_right(starts, i) - 1
+        m_first, m_last = sents([(s, e) for _, s, e in matches])
+        t_first, m_first = t_first.tolist(), m_first.tolist()
 
         # blocks of sentences: a modifier's scope is the sentence it starts in; one that
         # ends in a later sentence, or a target over two sentences, joins them
-        spans = [(sent(t.start), sent(max(t.start, t.end - 1)), True) for t in targets]
-        spans += [(sent(s), sent(max(s, e - 1)), False) for _, s, e in matches]
+        spans = list(zip(t_first, t_last.tolist())) + list(zip(m_first, m_last.tolist()))
         spans.sort()
         blocks: list[list] = []  # [first sentence, last sentence]
-        for a, b, _ in spans:
+        for a, b in spans:
             if blocks and a <= blocks[-1][1]:
                 blocks[-1][1] = max(blocks[-1][1], b)
             else:
                 blocks.append([a, b])
         firsts = [b[0] for b in blocks]
         by_block: dict[int, tuple[list, list]] = {}
-        for t in targets:
-            by_block.setdefault(bisect.bisect_right(firsts, sent(t.start)) - 1, ([], []))[0].append(t)
-        for match_id, s, e in matches:
-            k = bisect.bisect_right(firsts, sent(s)) - 1
+        for t, k0 in zip(targets, t_first):
+            by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], []))[0].append(t)
+        for (match_id, s, e), k0 in zip(matches, m_first):
+            k = bisect.bisect_right(firsts, k0) - 1
             if k in by_block:
                 rule = self.rule_of[match_id]
-                k0 = sent(s)
                 s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
                 a, b = sentence_scope(rule, s, e, s0, s1)
                 by_block[k][1].append(ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b))
