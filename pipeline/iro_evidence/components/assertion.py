@@ -432,12 +432,20 @@ class SentenceContext:
             if k in by_block:
                 rule = self.rule_of[match_id]
                 s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
-                a, b = sentence_scope(rule, s, e, s0, s1)
-                by_block[k][1].append(ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b))
+                by_block[k][1].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
         out = []
-        for ts, mods in by_block.values():
-            if not mods:
+        for ts, found in by_block.values():
+            # scopes only shrink in the graph: a block where no modifier's scope reaches a
+            # target (as ConTextModifier.modifies tests it) draws no edge
+            if not any(
+                rule.direction.upper() not in ("TERMINATE", "PSEUDO")
+                and any(a <= t.start < b or a < t.end <= b for t in ts)
+                for rule, _, _, a, b in found
+            ):
                 continue
+            mods = [
+                ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
+            ]
             graph = ConTextGraph(
                 targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
             )
