@@ -17,7 +17,14 @@ import textwrap
 
 import pytest
 from conftest import CORPUS, DEV, ROOT, SEED
-from iro_evidence.components.assertion import SentenceContext, WordGrams, blank_spaces, pattern_starts
+from iro_evidence.components.assertion import (
+    SentenceContext,
+    WordGrams,
+    blank_spaces,
+    member,
+    pattern_starts,
+    sieve,
+)
 from iro_evidence.components.extensions import ASSERTION_FLAGS
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConText, ConTextRule
@@ -225,3 +232,16 @@ def test_word_grams_find_what_str_find_finds(nlp):
     ]:
         assert g.find(low) == find_each(g.words, low), low
     assert not WordGrams.fits(["a"]) and not WordGrams.fits(["wh?"]) and not WordGrams.fits([])
+
+
+def test_member_with_a_sieve_is_isin():
+    import numpy
+
+    rng = numpy.random.default_rng(7)
+    keys = numpy.unique(rng.integers(0, 2**63, 500, dtype=numpy.uint64))
+    near = keys[:50] ^ numpy.uint64(1 << 40)  # same low bits as a key, not a key
+    values = numpy.concatenate([keys[::3], near, rng.integers(0, 2**63, 2000, dtype=numpy.uint64)])
+    expected = numpy.isin(values, keys)
+    assert expected.sum() > 100 and (member(values, keys, sieve(keys)) == expected).all()
+    assert (member(values, keys) == expected).all()
+    assert not member(values, keys[:0], sieve(keys[:0])).any()

@@ -231,6 +231,9 @@ class SentenceContext:
         self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
         self.all_keys = numpy.unique(numpy.concatenate(list(self.keys.values()) or [sorted_keys([])]))
         self.lower_col = self.attrs.index("LOWER")
+        # perf: most token values are in no key set; a table of low hash bits rules them out
+        self.first_sieves = {a: sieve(k) for a, k in self.first_keys.items()}
+        self.all_sieve, self.single_sieve = sieve(self.all_keys), sieve(self.single_keys)
 
     def matches(
         self,
@@ -258,15 +261,18 @@ class SentenceContext:
         # tokens fit a pattern that starts with them
         first = numpy.ones(n, dtype=bool) if self.first_any else numpy.zeros(n, dtype=bool)
         for a, keys in self.first_keys.items():
-            first |= (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys)
+            first |= (
+                (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys, self.first_sieves[a])
+            )
         at0 = numpy.flatnonzero(first)
         solid = numpy.append(numpy.flatnonzero(~space), n)  # non-space tokens, then "none"
         nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
         nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
         at = [at0, nx1, nx2]
         sigs = [fold([col[a][at[p]] for p, a in enumerate(sig)]) for sig in self.keys]
-        multi = member(numpy.concatenate(sigs), self.all_keys).reshape(len(sigs), len(at0)).any(axis=0)
-        single = member(lower[at0], self.single_keys) & ~multi
+        multi = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
+        multi = multi.reshape(len(sigs), len(at0)).any(axis=0)
+        single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
         runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
 
         def run_of(words: frozenset) -> int:
@@ -596,10 +602,26 @@ def sorted_keys(values) -> numpy.ndarray:
     return numpy.array(sorted(set(values)), dtype=numpy.uint64)
 
 
-def member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
-    """``numpy.isin`` for a sorted key array, without sorting ``values``."""
+SIEVE_BITS = 16
+
+
+def sieve(keys: numpy.ndarray) -> numpy.ndarray:
+    """A table saying, for the low bits of a hash, whether some key has them."""
+    table = numpy.zeros(1 << SIEVE_BITS, dtype=bool)
+    table[(keys & numpy.uint64((1 << SIEVE_BITS) - 1)).astype(numpy.intp)] = True
+    return table
+
+
+def member(values: numpy.ndarray, keys: numpy.ndarray, table: numpy.ndarray | None = None) -> numpy.ndarray:
+    """``numpy.isin`` for a sorted key array, without sorting ``values``; with ``table``
+    (``sieve(keys)``) only the values whose low bits some key has are looked up."""
     if not len(keys):
         return numpy.zeros(len(values), dtype=bool)
+    if table is not None:
+        out = table[(values & numpy.uint64((1 << SIEVE_BITS) - 1)).astype(numpy.intp)]
+        maybe = numpy.flatnonzero(out)
+        out[maybe] = member(values[maybe], keys)
+        return out
     i = numpy.searchsorted(keys, values)
     i[i == len(keys)] = 0
     return keys[i] == values
