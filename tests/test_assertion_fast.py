@@ -17,7 +17,14 @@ import textwrap
 
 import pytest
 from conftest import CORPUS, DEV, ROOT, SEED
-from iro_evidence.components.assertion import SentenceContext, pattern_starts
+from iro_evidence.components.assertion import (
+    SentenceContext,
+    WordGrams,
+    blank_spaces,
+    member,
+    pattern_starts,
+    sieve,
+)
 from iro_evidence.components.extensions import ASSERTION_FLAGS
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConText, ConTextRule
@@ -145,3 +152,96 @@ def test_docs_keep_no_medspacy_objects(nlp):
     flags = [(s._.is_negated, s._.attribution) for s in doc.spans["concepts"]]
     assert flags == [(s._.is_negated, s._.attribution) for s in again.spans["concepts"]]
     assert set(ASSERTION_FLAGS) >= {"negated"}
+
+
+def test_cues_and_genres_near_triggers_are_the_whole_texts(nlp):
+    """Attribution cues, and each genre pattern within its first characters, found near
+    their trigger words are those found in the whole text, on every letter."""
+    a = nlp.get_pipe("iro_assertion").attributor
+    seen = set()
+    for name, text in letters():
+        hits = a.triggers.scan(text)
+        assert a.find(text, hits) == a.find(text), name
+        assert a.genre(text, hits) == a.genre(text), name
+        for genre, within, pat, words in a.genres:
+            near = any(pat.search(text, lo, min(hi, within)) for lo, hi in hits.windows(words) if lo < within)
+            assert near == bool(pat.search(text, 0, within)), (name, genre)
+            seen.add((genre, near))
+    assert {g for g, near in seen if near} == {g for g, _, _, _ in a.genres}  # each genre is found somewhere
+
+
+def test_genre_near_triggers_keeps_its_limit(nlp):
+    a = nlp.get_pipe("iro_assertion").attributor
+    for text, genre in [
+        ("NOTICE OF ADVERSE\nDETERMINATION", "ur"),
+        ("x" * 3000 + " adverse determination", "iro"),
+        ("y" * 1480 + " adverse determination", "iro"),  # the match ends past 1500 characters
+        ("The Hearing Officer finds ...", "hearing"),
+    ]:
+        assert a.genre(text, a.triggers.scan(text)) == a.genre(text) == genre
+
+
+def find_each(words, low: str) -> dict[str, list[int]]:
+    """The reference: one ``str.find`` pass per word."""
+    found: dict[str, list[int]] = {}
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            found.setdefault(w, []).append(i)
+            i = low.find(w, i + 1)
+    return found
+
+
+def test_word_grams_find_what_str_find_finds(nlp):
+    a = nlp.get_pipe("iro_assertion").attributor
+    grams = a.triggers.grams
+    assert grams is not None
+    n = 0
+    for name, text in letters():
+        low = blank_spaces(text.lower())
+        assert grams.find(low) == find_each(grams.words, low), name
+        n += 1
+    words = [
+        "re",
+        "request",
+        "requesting",
+        "requestingly",
+        "requestinge",
+        "dr.",
+        "dr ",
+        "he ",
+        "she ",
+        "i ",
+        "abcdefgh",
+        "abcdefghij",
+        "abcdefghik",
+        "ab",
+    ]  # nested prefixes, long words sharing 8 characters
+    g = WordGrams(sorted(words))
+    for low in [
+        "",
+        "r",
+        "re",
+        "requestingly requesting request re",
+        "she he the i i dr.dr dr ",
+        "abcdefghijk abcdefghik abcdefgh abcdefg ab",
+        "requ\u00e9sting re\u0000quest \u2028dr. he\U0001f600 he ",
+        "he he he ",
+        "req abcdefg",  # candidates, no word
+        "requestinge requestingl",
+    ]:
+        assert g.find(low) == find_each(g.words, low), low
+    assert not WordGrams.fits(["a"]) and not WordGrams.fits(["wh?"]) and not WordGrams.fits([])
+
+
+def test_member_with_a_sieve_is_isin():
+    import numpy
+
+    rng = numpy.random.default_rng(7)
+    keys = numpy.unique(rng.integers(0, 2**63, 500, dtype=numpy.uint64))
+    near = keys[:50] ^ numpy.uint64(1 << 40)  # same low bits as a key, not a key
+    values = numpy.concatenate([keys[::3], near, rng.integers(0, 2**63, 2000, dtype=numpy.uint64)])
+    expected = numpy.isin(values, keys)
+    assert expected.sum() > 100 and (member(values, keys, sieve(keys)) == expected).all()
+    assert (member(values, keys) == expected).all()
+    assert not member(values, keys[:0], sieve(keys[:0])).any()

@@ -117,7 +117,11 @@ class AssertionDetector(RuleComponent):
         text = doc_text(doc)
         hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
         found = self.attributor.find(text, hits)
-        attribute = self.attributor.for_doc(text, sections, sent_chars, found)
+        attribute = self.attributor.for_doc(text, sections, sent_chars, found, hits)
+        # perf: values go straight where span._ keeps them, doc.user_data[("._.", name,
+        # start_char, end_char)] (extensions.span_values reads them there), unless someone
+        # gave our extensions a setter
+        store = doc.user_data if plain_extensions() else None
         for key, span in unique.items():
             start, f = key[0], flags[key]
             k = bisect.bisect_right(sec_starts, start) - 1
@@ -125,11 +129,17 @@ class AssertionDetector(RuleComponent):
             if section in self.section_flags:
                 f[self.section_flags[section]] = True
             resolve(f)
-            ext = span._  # one accessor for all the values of this span
+            a, b = span.start_char, span.end_char
+            who = attribute(a, b, bisect.bisect_right(sent_toks, start) - 1, section)
+            if store is None:
+                ext = span._
+                for flag, attr in FLAG_ATTRS:
+                    setattr(ext, attr, f[flag])
+                ext.attribution = who
+                continue
             for flag, attr in FLAG_ATTRS:
-                setattr(ext, attr, f[flag])
-            k = bisect.bisect_right(sent_toks, start) - 1
-            ext.attribution = attribute(span.start_char, span.end_char, k, section)
+                store[("._.", attr, a, b)] = f[flag]
+            store[("._.", "attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 
     def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
@@ -142,6 +152,12 @@ class AssertionDetector(RuleComponent):
         for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
             del doc.user_data[key]
         return edges
+
+
+def plain_extensions() -> bool:
+    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
+    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
+    return all(e is not None and e[3] is None for e in exts)
 
 
 class SentenceContext:
@@ -207,6 +223,7 @@ class SentenceContext:
         self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
         self.matchers: dict[tuple[int, ...], Matcher] = {}
         self.infos: dict[tuple, tuple] = {}
+        self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
@@ -214,37 +231,48 @@ class SentenceContext:
         self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
         self.all_keys = numpy.unique(numpy.concatenate(list(self.keys.values()) or [sorted_keys([])]))
         self.lower_col = self.attrs.index("LOWER")
+        # perf: most token values are in no key set; a table of low hash bits rules them out
+        self.first_sieves = {a: sieve(k) for a, k in self.first_keys.items()}
+        self.all_sieve, self.single_sieve = sieve(self.all_keys), sieve(self.single_keys)
 
     def matches(
-        self, doc: Doc, targets: list[Span] | None = None, starts: list[int] | None = None
+        self,
+        doc: Doc,
+        targets: list[Span] | None = None,
+        starts: list[int] | None = None,
+        spans_at: tuple | None = None,
     ) -> list[tuple[int, int, int]]:
         """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
         matched by several rules) in the same order. With ``targets``, only in the
         sentences that hold a target and the sentences joined to them by a match
-        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens."""
+        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens;
+        ``spans_at``: the first and last sentence of each target, if known."""
         n = len(doc)
         found: list[tuple[int, int, int]] = []
         phrases = self.phrases(doc)
         if not n:
             return phrases
-        cols = doc.to_array(self.attrs).astype(numpy.uint64)
         # one more row of zeros: the value at "no such token" (index n)
-        cols = numpy.vstack([cols, numpy.zeros((1, len(self.attrs)), dtype=numpy.uint64)])
+        cols = numpy.zeros((n + 1, len(self.attrs)), dtype=numpy.uint64)
+        cols[:n] = doc.to_array(self.attrs)
         col = {a: cols[:, k] for k, a in enumerate(self.attrs)}
         lower, space = col["LOWER"][:n], col["IS_SPACE"][:n].astype(bool)
         # tokens that can be the first of some match, then those whose next two non-space
         # tokens fit a pattern that starts with them
         first = numpy.ones(n, dtype=bool) if self.first_any else numpy.zeros(n, dtype=bool)
         for a, keys in self.first_keys.items():
-            first |= (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys)
+            first |= (
+                (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys, self.first_sieves[a])
+            )
         at0 = numpy.flatnonzero(first)
         solid = numpy.append(numpy.flatnonzero(~space), n)  # non-space tokens, then "none"
         nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
         nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
         at = [at0, nx1, nx2]
         sigs = [fold([col[a][at[p]] for p, a in enumerate(sig)]) for sig in self.keys]
-        multi = member(numpy.concatenate(sigs), self.all_keys).reshape(len(sigs), len(at0)).any(axis=0)
-        single = member(lower[at0], self.single_keys) & ~multi
+        multi = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
+        multi = multi.reshape(len(sigs), len(at0)).any(axis=0)
+        single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
         runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
 
         def run_of(words: frozenset) -> int:
@@ -259,32 +287,46 @@ class SentenceContext:
         if targets is not None:
             sid[(sentence_starts(doc)[0] if starts is None else starts)[1:]] = 1
             sid = numpy.cumsum(sid)
-            wanted = set()
-            for t in targets:
-                wanted.update(range(int(sid[t.start]), int(sid[max(t.start, t.end - 1)]) + 1))
+            if spans_at is None:
+                bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
+                spans_at = (sid[bounds[:, 0]], sid[bounds[:, 1]]) if len(bounds) else ([], [])
+            a, b = (numpy.asarray(x) for x in spans_at)
+            wanted = set(a.tolist())
+            for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
+                wanted.update(range(x + 1, y + 1))
         now: list[tuple[int, tuple, int]] = []  # (token, patterns, window end) to match
         later: dict[int, list[tuple[int, tuple, int]]] = {}  # sentence -> the same, if joined
         todo = numpy.flatnonzero(multi | single)
-        values = cols[at0[todo]].tolist()  # each candidate's attribute values
-        for c, i, vals in zip(todo.tolist(), at0[todo].tolist(), values):
-            if single[c]:
-                if wanted is None or int(sid[i]) in wanted:
+        at_todo = at0[todo]
+        values = cols[at_todo].tolist()  # each candidate's attribute values
+        ranks = rank[at_todo].tolist()
+        sids = sid[at_todo].tolist()
+        infos = self.infos_by_values
+        if len(infos) > 100_000:  # token values seen at candidates: bounded, but be safe
+            infos.clear()
+        for i, vals, one, r, si in zip(at_todo.tolist(), values, single[todo].tolist(), ranks, sids):
+            if one:
+                if wanted is None or si in wanted:
                     found.extend((self.ids[j], i, i + 1) for j in self.single[vals[self.lower_col]])
                 else:
-                    later.setdefault(int(sid[i]), []).append((i, (), i + 1))
+                    later.setdefault(si, []).append((i, (), i + 1))
                 continue
-            sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
-            key, fixed, repeats = self.key_info(sig)
-            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
+            tv = tuple(vals)
+            info = infos.get(tv)
+            if info is None:
+                sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
+                info = infos[tv] = self.key_info(sig)
+            key, fixed, repeats = info
+            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats]) if repeats else fixed
             # a match ends before the (reach + 1)th non-space token; the Matcher also sees
             # that token, as it does in the whole Doc
-            k = int(rank[i]) + reach
+            k = r + reach
             last = int(solid[k]) if k < n_solid else n
             end = min(n, last + 1)
-            if wanted is None or sid[min(last, n - 1)] != sid[i] or int(sid[i]) in wanted:
+            if wanted is None or si in wanted or int(sid[min(last, n - 1)]) != si:
                 now.append((i, key, end))
             else:
-                later.setdefault(int(sid[i]), []).append((i, key, end))
+                later.setdefault(si, []).append((i, key, end))
         found += self.run_windows(doc, now)
         if wanted is not None:  # sentences that a match joins to a wanted one
             joined = set()
@@ -360,42 +402,56 @@ class SentenceContext:
         if not targets:
             return []
         starts = sentence_starts(doc)[0] if starts is None else starts
-        matches = self.matches(doc, targets, starts)
+        at = numpy.asarray(starts)
+
+        def sents(bounds: list[tuple[int, int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
+            """The sentence of the first and of the last token of each [start, end)."""
+            b = numpy.array(bounds, dtype=numpy.int64).reshape(-1, 2)
+            first = numpy.searchsorted(at, b[:, 0], side="right") - 1
+            return first, numpy.searchsorted(at, numpy.maximum(b[:, 0], b[:, 1] - 1), side="right") - 1
+
+        t_first, t_last = sents([(t.start, t.end) for t in targets])
+        matches = self.matches(doc, targets, starts, (t_first, t_last))
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_overlapping_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
-
-        def sent(i: int) -> int:
-            return bisect.bisect_right(starts, i) - 1
+        m_first, m_last = sents([(s, e) for _, s, e in matches])
+        t_first, m_first = t_first.tolist(), m_first.tolist()
 
         # blocks of sentences: a modifier's scope is the sentence it starts in; one that
         # ends in a later sentence, or a target over two sentences, joins them
-        spans = [(sent(t.start), sent(max(t.start, t.end - 1)), True) for t in targets]
-        spans += [(sent(s), sent(max(s, e - 1)), False) for _, s, e in matches]
+        spans = list(zip(t_first, t_last.tolist())) + list(zip(m_first, m_last.tolist()))
         spans.sort()
         blocks: list[list] = []  # [first sentence, last sentence]
-        for a, b, _ in spans:
+        for a, b in spans:
             if blocks and a <= blocks[-1][1]:
                 blocks[-1][1] = max(blocks[-1][1], b)
             else:
                 blocks.append([a, b])
         firsts = [b[0] for b in blocks]
         by_block: dict[int, tuple[list, list]] = {}
-        for t in targets:
-            by_block.setdefault(bisect.bisect_right(firsts, sent(t.start)) - 1, ([], []))[0].append(t)
-        for match_id, s, e in matches:
-            k = bisect.bisect_right(firsts, sent(s)) - 1
+        for t, k0 in zip(targets, t_first):
+            by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], []))[0].append(t)
+        for (match_id, s, e), k0 in zip(matches, m_first):
+            k = bisect.bisect_right(firsts, k0) - 1
             if k in by_block:
                 rule = self.rule_of[match_id]
-                k0 = sent(s)
                 s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
-                a, b = sentence_scope(rule, s, e, s0, s1)
-                by_block[k][1].append(ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b))
+                by_block[k][1].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
         out = []
-        for ts, mods in by_block.values():
-            if not mods:
+        for ts, found in by_block.values():
+            # scopes only shrink in the graph: a block where no modifier's scope reaches a
+            # target (as ConTextModifier.modifies tests it) draws no edge
+            if not any(
+                rule.direction.upper() not in ("TERMINATE", "PSEUDO")
+                and any(a <= t.start < b or a < t.end <= b for t in ts)
+                for rule, _, _, a, b in found
+            ):
                 continue
+            mods = [
+                ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
+            ]
             graph = ConTextGraph(
                 targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
             )
@@ -546,10 +602,26 @@ def sorted_keys(values) -> numpy.ndarray:
     return numpy.array(sorted(set(values)), dtype=numpy.uint64)
 
 
-def member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
-    """``numpy.isin`` for a sorted key array, without sorting ``values``."""
+SIEVE_BITS = 16
+
+
+def sieve(keys: numpy.ndarray) -> numpy.ndarray:
+    """A table saying, for the low bits of a hash, whether some key has them."""
+    table = numpy.zeros(1 << SIEVE_BITS, dtype=bool)
+    table[(keys & numpy.uint64((1 << SIEVE_BITS) - 1)).astype(numpy.intp)] = True
+    return table
+
+
+def member(values: numpy.ndarray, keys: numpy.ndarray, table: numpy.ndarray | None = None) -> numpy.ndarray:
+    """``numpy.isin`` for a sorted key array, without sorting ``values``; with ``table``
+    (``sieve(keys)``) only the values whose low bits some key has are looked up."""
     if not len(keys):
         return numpy.zeros(len(values), dtype=bool)
+    if table is not None:
+        out = table[(values & numpy.uint64((1 << SIEVE_BITS) - 1)).astype(numpy.intp)]
+        maybe = numpy.flatnonzero(out)
+        out[maybe] = member(values[maybe], keys)
+        return out
     i = numpy.searchsorted(keys, values)
     i[i == len(keys)] = 0
     return keys[i] == values
@@ -568,11 +640,112 @@ class SpacedTriggers(Triggers):
     and "DR\tSmith"): the lower-cased text is scanned with every whitespace character read
     as a space (same length, so offsets do not move)."""
 
+    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
+        super().__init__(spec, extra)
+        self.grams = WordGrams(self.words) if WordGrams.fits(self.words) else None
+
     def scan(self, text: str, lower: str | None = None) -> Hits:
         low = text.lower() if lower is None else lower
         if not low.isascii() and CASE_FOLDS.search(low):  # letters that re.I equates with a-z
             return self.whole(text)
-        return super().scan(text, blank_spaces(low))
+        low = blank_spaces(low)
+        if self.grams is None or len(low) != len(text):
+            return super().scan(text, low)
+        return Hits(text, self.grams.find(low), self.before, self.after)
+
+
+class WordGrams:
+    """Every occurrence of each of many ASCII words in an ASCII text, as ``str.find`` word
+    by word gives them (overlaps included), in a few array passes instead of one text pass
+    per word: the positions whose first two characters start some word, then their next
+    eight characters (one number, first character highest) looked up among the words'
+    first eight (zero-padded): the largest word code not above it either matches or has
+    the longest matching word among its prefixes (``parent`` chain), and every prefix of a
+    matching word matches too. Words longer than eight characters are checked in full."""
+
+    def __init__(self, words: list[str]):
+        self.words = list(words)
+        self.first2 = numpy.zeros(1 << 16, dtype=bool)
+        by_code: dict[int, list[int]] = {}
+        sizes: dict[int, int] = {}
+        for j, w in enumerate(self.words):
+            b = w.encode("ascii")
+            self.first2[b[0] << 8 | b[1]] = True
+            size = min(len(b), 8)
+            code = int.from_bytes(b[:size], "big") << (8 * (8 - size))
+            by_code.setdefault(code, []).append(j)
+            sizes[code] = size
+        # entry 0 never matches (candidates start with a word's non-zero first byte)
+        codes = [0, *sorted(by_code)]
+        masks = [MASK] + [((1 << (8 * sizes[c])) - 1) << (8 * (8 - sizes[c])) for c in codes[1:]]
+        parent = [0]
+        for k, c in enumerate(codes[1:], 1):  # the longest other code that is a prefix of this one
+            ps = [q for q in range(1, k) if masks[q] != masks[k] and c & masks[q] == codes[q]]
+            parent.append(max(ps, key=lambda q: sizes[codes[q]]) if ps else 0)
+        self.keys = numpy.array(codes, dtype=numpy.uint64)
+        self.masks = numpy.array(masks, dtype=numpy.uint64)
+        self.parent = numpy.array(parent, dtype=numpy.int64)
+        self.owners = [[]] + [by_code[c] for c in codes[1:]]
+        self.exact = numpy.array(
+            [-1] + [o[0] if len(o) == 1 and len(self.words[o[0]]) <= 8 else -1 for o in self.owners[1:]]
+        )
+        depth = 0
+        for k in range(len(codes)):
+            d, q = 0, k
+            while parent[q]:
+                d, q = d + 1, parent[q]
+            depth = max(depth, d)
+        self.depth = depth
+
+    @staticmethod
+    def fits(words: list[str]) -> bool:
+        return bool(words) and all(len(w) >= 2 and w.isascii() and "?" not in w for w in words)
+
+    def find(self, low: str) -> dict[str, list[int]]:
+        """{word: its start offsets in ``low``, ascending} for the words found."""
+        n = len(low)
+        buf = numpy.zeros(n + 8, dtype=numpy.uint8)
+        # one byte per character: "?" (in no word) for any other than ASCII
+        buf[:n] = numpy.frombuffer(low.encode("ascii", errors="replace"), dtype=numpy.uint8)
+        pairs = (buf[:n].astype(numpy.uint16) << 8) | buf[1 : n + 1]
+        cand = numpy.flatnonzero(self.first2[pairs])
+        if not len(cand):
+            return {}
+        eight = numpy.ndarray((n,), dtype=">u8", buffer=buf, strides=(1,))[cand].astype(numpy.uint64)
+        k = numpy.searchsorted(self.keys, eight, side="right") - 1
+        for _ in range(self.depth + 1):  # walk up to the longest word code that matches
+            bad = (eight & self.masks[k]) != self.keys[k]
+            k = numpy.where(bad, self.parent[k], k)
+        hit = k > 0
+        k, at = k[hit], cand[hit]
+        ks, ats = [k], [at]
+        for _ in range(self.depth):  # the shorter words they start with match there too
+            k = self.parent[k]
+            keep = k > 0
+            k, at = k[keep], at[keep]
+            ks.append(k)
+            ats.append(at)
+        k, at = numpy.concatenate(ks), numpy.concatenate(ats)
+        j = self.exact[k]
+        fast = j >= 0
+        wid, pos = [j[fast]], [at[fast]]
+        slow = [
+            (w, p)
+            for q, p in zip(k[~fast].tolist(), at[~fast].tolist())
+            for w in self.owners[q]
+            if low.startswith(self.words[w], p)
+        ]
+        if slow:
+            wid.append(numpy.array([w for w, _ in slow], dtype=numpy.int64))
+            pos.append(numpy.array([p for _, p in slow], dtype=numpy.int64))
+        wid, pos = numpy.concatenate(wid), numpy.concatenate(pos)
+        if not len(wid):
+            return {}
+        order = numpy.lexsort((pos, wid))
+        wid, pos = wid[order], pos[order].tolist()
+        cuts = [0, *(numpy.flatnonzero(wid[1:] != wid[:-1]) + 1).tolist(), len(pos)]
+        words = wid[cuts[:-1]].tolist()
+        return {self.words[w]: pos[a:b] for w, a, b in zip(words, cuts, cuts[1:])}
 
 
 CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # what re.I matches to i, s or k
@@ -614,7 +787,7 @@ class Attributor:
             rules = {"cues": [{"who": w, "pattern": p} for w, p in rules]}
             rules["section_attribution"] = {"*": legacy_sections or {}}
         self.genres = [
-            (g["name"], g.get("within", 2000), re.compile(g["pattern"], re.I))
+            (g["name"], g.get("within", 2000), re.compile(g["pattern"], re.I), tuple(g.get("triggers") or ()))
             for g in rules.get("genres", [])
         ]
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
@@ -624,15 +797,25 @@ class Attributor:
         self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
         self.anchored = [bool(r.get("anchored")) for r in every]
         spec = rules.get("triggers") or {}
-        self.triggers = SpacedTriggers(spec, [t for t in self.rule_triggers if t])
+        extra = [t for t in self.rule_triggers if t] + [g[3] for g in self.genres if g[3]]
+        self.triggers = SpacedTriggers(spec, extra)
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
         self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None
 
-    def genre(self, text: str) -> str:
-        for name, within, pat in self.genres:
-            if pat.search(text, 0, within):
-                return name
+    def genre(self, text: str, hits: Hits | None = None) -> str:
+        """The letter's genre: the first whose pattern occurs in its first ``within``
+        characters; with ``hits`` (``self.triggers.scan``) only searched near its triggers."""
+        for name, within, pat, words in self.genres:
+            if hits is None or hits.found is None or not words:
+                if pat.search(text, 0, within):
+                    return name
+                continue
+            for lo, hi in hits.windows(words):
+                if lo >= within:
+                    break
+                if pat.search(text, lo, min(hi, within)):
+                    return name
         return "iro"
 
     def section_role(self, genre: str, section: str | None) -> str | None:
@@ -658,10 +841,13 @@ class Attributor:
         found.sort(key=lambda c: (c[0], c[2]))
         return found
 
-    def for_doc(self, text: str, sections, sent_chars: list[int], found: list | None = None):
+    def for_doc(
+        self, text: str, sections, sent_chars: list[int], found: list | None = None, hits: Hits | None = None
+    ):
         """A function (start_char, end_char, sentence index, section) -> role or None.
-        ``found``: ``find(text, ...)``, the whole text's if not given."""
-        genre = self.genre(text)
+        ``found``: ``find(text, ...)``, the whole text's if not given; ``hits``: the trigger
+        scan ``found`` came from, if any (the genre is then looked for near its triggers)."""
+        genre = self.genre(text, hits)
         sec_bounds = [(s.start_char, s.label_) for s in sections]
         sec_starts = [b for b, _ in sec_bounds]
         breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
