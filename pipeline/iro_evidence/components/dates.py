@@ -122,11 +122,22 @@ def gate_words(rest: list) -> tuple[str, ...]:
 class DateTriggers(Triggers):
     """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
     (dates are everywhere a year is, and a year is two or more digits: one pass of
-    ``\\d\\d`` finds them all, where ten ``str.find`` of digits would not be cheaper)."""
+    ``\\d\\d`` finds them all, where ten ``str.find`` of digits would not be cheaper),
+    or ``{"from": words, "match": regex}``: the hits of those words where the regex
+    matches, a few checks instead of another pass (a month name that is a word, not the
+    "dec" of "decision")."""
 
     def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
         super().__init__(spec, extra)
-        self.patterns = {name: re.compile(p) for name, p in ((spec or {}).get("patterns") or {}).items()}
+        self.patterns: dict[str, re.Pattern] = {}
+        self.derived: dict[str, tuple[tuple[str, ...], re.Pattern]] = {}
+        for name, p in ((spec or {}).get("patterns") or {}).items():
+            if isinstance(p, dict):
+                self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
+            else:
+                self.patterns[name] = re.compile(p)
+        if self.words:  # the words derived triggers are read from are scanned too
+            self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
         self.singles = {w for w in self.words if len(w) == 1}
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
@@ -144,6 +155,8 @@ class DateTriggers(Triggers):
                 if pos:
                     found[w] = pos
                 continue
+            if w in self.derived:
+                continue
             if len(w) == 2 and (w[0] in self.singles or w[1] in self.singles):
                 pairs.append(w)  # read off the hits of its one-character word
                 continue
@@ -158,6 +171,10 @@ class DateTriggers(Triggers):
                 pos = [i for i in found.get(a, ()) if low[i + 1 : i + 2] == b]
             if pos:
                 found[a + b] = pos
+        for name, (ws, pat) in self.derived.items():
+            pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
+            if pos:
+                found[name] = pos
         return Hits(text, found, self.before, self.after)
 
 
