@@ -375,7 +375,10 @@ class DateMatcher(RuleComponent):
     def _phrase_before(self, text: str, d: Found, floor: int) -> tuple[int, int] | None:
         """The record named right before '<record> dated <date>' in running text."""
         left = text[floor : d.start]
-        link = self.document_link.search(left, tail_start(left, self.document_link_chars))
+        pos = tail_start(left, self.document_link_chars)
+        if not LINK_WORD.search(left, pos):
+            return None  # the link, a part of that tail, holds none of its words either
+        link = self.document_link.search(left, pos)
         if link is None or not LINK_WORD.search(link.group()):
             return None
         body_end = floor + link.start()
