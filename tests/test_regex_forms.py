@@ -1,0 +1,40 @@
+"""Regexes rewritten for speed match what their plain form matches, on every letter we
+have (the letters of tests/test_triggers.py) and on random strings of the characters
+that matter."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from importlib import resources
+
+from test_triggers import LETTERS
+
+
+def _rules(name: str) -> dict:
+    return json.loads(resources.files("iro_evidence.patterns").joinpath(name).read_text("utf-8"))
+
+
+def _same(fast: re.Pattern, ref: re.Pattern, texts: list[str]) -> None:
+    for text in texts:
+        got = [(m.span(), m.groupdict()) for m in fast.finditer(text)]
+        want = [(m.span(), m.groupdict()) for m in ref.finditer(text)]
+        assert got == want, text[:80]
+
+
+def _fuzz(alphabet: str, n: int = 200, size: int = 2000) -> list[str]:
+    rnd = random.Random(7)
+    return ["".join(rnd.choice(alphabet) for _ in range(size)) for _ in range(n)]
+
+
+def test_level_regex_letter_first_is_the_lookbehind_first_form():
+    fast = _rules("levels.json")["level"]
+    head = r"(?P<a>(?-i:[CTLSctls\u017f]))(?<![A-Za-z0-9/.\-].)"
+    assert fast.startswith(head)
+    ref = r"(?<![A-Za-z0-9/.\-])(?P<a>[CTLS])" + fast[len(head) :]
+    # the class spelled out is exactly what [CTLS] matches under re.I
+    ci = re.compile("[CTLS]", re.I)
+    assert {c for c in map(chr, range(0x110000)) if ci.fullmatch(c)} == set("CTLSctls\u017f")
+    texts = [t for _, t in LETTERS] + _fuzz("CTLSctls\u017f 0123456789-/.\u2013aZ\n")
+    _same(re.compile(fast, re.I), re.compile(ref, re.I), texts)
