@@ -38,3 +38,40 @@ def test_level_regex_letter_first_is_the_lookbehind_first_form():
     assert {c for c in map(chr, range(0x110000)) if ci.fullmatch(c)} == set("CTLSctls\u017f")
     texts = [t for _, t in LETTERS] + _fuzz("CTLSctls\u017f 0123456789-/.\u2013aZ\n")
     _same(re.compile(fast, re.I), re.compile(ref, re.I), texts)
+
+
+def test_size_windows_find_what_the_whole_text_finds(nlp):
+    comp = nlp.get_pipe("iro_measurements")
+    assert comp.unit_words
+    pieces = [
+        "3",
+        "4.5",
+        ".7",
+        " ",
+        "  ",
+        "x",
+        " by ",
+        " to ",
+        "-",
+        "\u2013",
+        "\u00d7",
+        "mm",
+        "cm",
+        "MM",
+        "Cm",
+    ]
+    pieces += ["millimeters", "centimetre", "Hg", "a", "\n", ".", "mmm", "\u0131", "s"]
+    rnd = random.Random(11)
+    fuzz = ["".join(rnd.choice(pieces) for _ in range(400)) for _ in range(300)]
+    covered = total = 0
+    for text in [t for _, t in LETTERS] + fuzz:
+        windows = comp.windows(text)
+        whole = [(m.span(), m.groupdict()) for m in comp.size_re.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in comp.matches(text, windows)] == whole, text[:80]
+        covered += sum(hi - lo for lo, hi in windows)
+        total += len(text)
+    assert covered < 0.6 * total
+    # a dotless i matches "i" under re.I but does not lower-case to it: the whole text
+    text = "4 m\u0131llimeters"
+    assert comp.windows(text) == [(0, len(text))]
+    assert [m.group() for m in comp.matches("4 m\u0131llimeters")] == ["4 m\u0131llimeters"]
