@@ -75,3 +75,22 @@ def test_size_windows_find_what_the_whole_text_finds(nlp):
     text = "4 m\u0131llimeters"
     assert comp.windows(text) == [(0, len(text))]
     assert [m.group() for m in comp.matches("4 m\u0131llimeters")] == ["4 m\u0131llimeters"]
+
+
+def test_letter_first_phrases_match_what_compile_phrases_matches(nlp):
+    from iro_evidence.components.base import compile_phrases
+    from iro_evidence.components.studies import compile_letter_first
+
+    types = _rules("studies.json")["types"]
+    upper = [t for ts in types.values() for t in ts if t.replace("/", "").replace("-", "").isupper()]
+    lists = [upper, ["MRI", "MR", "CT scan", "X-RAY", "(paren)", "a-b", "EMG NCV"], ["\u00dcber", "MRI"]]
+    rnd = random.Random(3)
+    fuzz = [
+        "".join(
+            rnd.choice(["MRI", "MR", "CT", "EMG", "-", " ", "x", "\n", "NCV", "/", "é"]) for _ in range(300)
+        )
+    ]
+    for words in lists:
+        fast, ref = compile_letter_first(words), compile_phrases(words, flags=0)
+        _same(fast, ref, [t for _, t in LETTERS] + fuzz)
+    assert nlp.get_pipe("iro_studies").upper_re.pattern == compile_letter_first(upper).pattern
