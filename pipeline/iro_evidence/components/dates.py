@@ -70,20 +70,25 @@ def normalize(groups: dict) -> str | None:
         return None
 
 
+_TAILS: dict[int, re.Pattern] = {}
+
+
 def tail_start(text: str, chars: int | None) -> int:
     """Where the shortest end of ``text`` holding ``chars`` non-space characters begins
-    (0: the whole text; None: no limit)."""
+    (0: the whole text; None: no limit). The reversed text is matched from its start, so
+    the regex reads only that end (``\\s`` is ``str.isspace``)."""
     if chars is None:
         return 0
-    i, n = len(text), 0
-    while i > 0 and n < chars:
-        i -= 1
-        if not text[i].isspace():
-            n += 1
-    return i if n >= chars else 0
+    pat = _TAILS.get(chars)
+    if pat is None:
+        pat = _TAILS[chars] = re.compile(rf"(?:\s*\S){{{chars}}}")
+    m = pat.match(text[::-1])
+    return len(text) - m.end() if m else 0
 
 
 CLAUSE_STOPS = ".;:()\n"
+LINK_WORD = re.compile(r"dated|of|on|done|performed", re.I)
+LINK_DATED = re.compile(r"dated|performed|done|service", re.I)
 
 
 def clause_start(text: str) -> int:
@@ -117,11 +122,23 @@ def gate_words(rest: list) -> tuple[str, ...]:
 class DateTriggers(Triggers):
     """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
     (dates are everywhere a year is, and a year is two or more digits: one pass of
-    ``\\d\\d`` finds them all, where ten ``str.find`` of digits would not be cheaper)."""
+    ``\\d\\d`` finds them all, where ten ``str.find`` of digits would not be cheaper),
+    or ``{"from": words, "match": regex}``: the hits of those words where the regex
+    matches, a few checks instead of another pass (a month name that is a word, not the
+    "dec" of "decision")."""
 
     def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
         super().__init__(spec, extra)
-        self.patterns = {name: re.compile(p) for name, p in ((spec or {}).get("patterns") or {}).items()}
+        self.patterns: dict[str, re.Pattern] = {}
+        self.derived: dict[str, tuple[tuple[str, ...], re.Pattern]] = {}
+        for name, p in ((spec or {}).get("patterns") or {}).items():
+            if isinstance(p, dict):
+                self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
+            else:
+                self.patterns[name] = re.compile(p)
+        if self.words:  # the words derived triggers are read from are scanned too
+            self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
+        self.singles = {w for w in self.words if len(w) == 1}
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
         if not self.words:
@@ -130,6 +147,7 @@ class DateTriggers(Triggers):
         if len(low) != len(text):
             return self.whole(text)
         found: dict[str, list[int]] = {}
+        pairs = []
         for w in self.words:
             pat = self.patterns.get(w)
             if pat is not None:
@@ -137,10 +155,26 @@ class DateTriggers(Triggers):
                 if pos:
                     found[w] = pos
                 continue
+            if w in self.derived:
+                continue
+            if len(w) == 2 and (w[0] in self.singles or w[1] in self.singles):
+                pairs.append(w)  # read off the hits of its one-character word
+                continue
             i = low.find(w)
             while i >= 0:
                 found.setdefault(w, []).append(i)
                 i = low.find(w, i + 1)
+        for a, b in pairs:
+            if b in self.singles:
+                pos = [i - 1 for i in found.get(b, ()) if i and low[i - 1] == a]
+            else:
+                pos = [i for i in found.get(a, ()) if low[i + 1 : i + 2] == b]
+            if pos:
+                found[a + b] = pos
+        for name, (ws, pat) in self.derived.items():
+            pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
+            if pos:
+                found[name] = pos
         return Hits(text, found, self.before, self.after)
 
 
@@ -245,8 +279,12 @@ class DateMatcher(RuleComponent):
         best, best_pos = "other", -1
         low = left.lower()
         for role, pat, words in self.roles:
-            if words and not any(w in low for w in words):
-                continue  # none of the words its matches contain
+            if words:
+                for w in words:
+                    if w in low:
+                        break
+                else:
+                    continue  # none of the words its matches contain
             for m in pat.finditer(left):
                 if m.end() > best_pos:
                     best, best_pos = role, m.end()
@@ -255,8 +293,12 @@ class DateMatcher(RuleComponent):
     def document_type(self, text: str) -> str | None:
         low = text.lower()
         for typ, pat, words in self.documents:
-            if words and not any(w in low for w in words):
-                continue
+            if words:
+                for w in words:
+                    if w in low:
+                        break
+                else:
+                    continue
             if pat.search(text):
                 return typ
         return None
@@ -333,26 +375,34 @@ class DateMatcher(RuleComponent):
     def _phrase_before(self, text: str, d: Found, floor: int) -> tuple[int, int] | None:
         """The record named right before '<record> dated <date>' in running text."""
         left = text[floor : d.start]
-        link = self.document_link.search(left, tail_start(left, self.document_link_chars))
-        if link is None or not re.search(r"dated|of|on|done|performed", link.group(), re.I):
+        pos = tail_start(left, self.document_link_chars)
+        if not LINK_WORD.search(left, pos):
+            return None  # the link, a part of that tail, holds none of its words either
+        link = self.document_link.search(left, pos)
+        if link is None or not LINK_WORD.search(link.group()):
             return None
         body_end = floor + link.start()
         s = floor + clause_start(text[floor:body_end])
-        words = list(re.finditer(r"\S+", text[s:body_end]))
-        if not words:
+        seg = text[s:body_end]
+        # the last MAX_DOC_WORDS words (``\S+`` runs; ``str.split`` splits on ``\s``)
+        head = seg.rsplit(None, MAX_DOC_WORDS)
+        if not head or not head[-1].strip():
             return None
-        words = words[-MAX_DOC_WORDS:]
-        s = s + words[0].start()
+        i = len(head[0]) if len(head) > MAX_DOC_WORDS else 0
+        s += len(seg) - len(seg[i:].lstrip())
         low = text[s:body_end].lower()
-        hits = [
-            km
-            for _typ, pat, ws in self.documents
-            if not ws or any(w in low for w in ws)
-            for km in pat.finditer(text, s, body_end)
-        ]
+        hits = []
+        for _typ, pat, ws in self.documents:
+            if ws:
+                for w in ws:
+                    if w in low:
+                        break
+                else:
+                    continue
+            hits.extend(pat.finditer(text, s, body_end))
         if not hits:
             return None
-        if not re.search(r"dated|performed|done|service", link.group(), re.I):
+        if not LINK_DATED.search(link.group()):
             # "the progress report of 1/15/2014": with a bare "of"/"on" the record ends right there
             if not any(len(text[km.end() : body_end].split()) <= 1 for km in hits):
                 return None
@@ -391,8 +441,14 @@ class DateMatcher(RuleComponent):
             doc_items.extend(self.list_items(text, bs, sec.end_char, inside))
         in_list = set()
         documents = []
+        found_starts = [f.start for f in found]
         for s, e in doc_items:
-            item_dates = [f for f in found if s <= f.start and f.end <= e]
+            k = bisect.bisect_left(found_starts, s)
+            item_dates = []
+            while k < len(found) and found[k].start < e:
+                if found[k].end <= e:
+                    item_dates.append(found[k])
+                k += 1
             words = text[s:e]
             for f in reversed(item_dates):
                 words = words[: f.start - s] + " " + words[f.end - s :]

@@ -304,7 +304,10 @@ class DecisionFacts(RuleComponent):
         if hits is None or (offsets is not None and hits.found is not None):
             hits = self.triggers.scan(text)  # trigger words joined across a line break count
         line_boxes: dict[int, tuple[list[int], list[int]]] = {}  # per line: box starts, ends
-        for code, pat, words in self.guidelines:
+        rules = self.guidelines
+        if hits.found is not None:  # only the patterns one of whose words occurs
+            rules = [g for g in rules if not g[2] or any(w.lower() in hits.found for w in g[2])]
+        for code, pat, words in rules:
             for m in (m for lo, hi in hits.windows(words) for m in pat.finditer(text, lo, hi)):
                 line_start = text.rfind("\n", 0, m.start()) + 1
                 # a box in the line before the name (only worth a look when a box of the whole

@@ -16,7 +16,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .base import RuleComponent, char_span, doc_text, set_group
+from .base import RuleComponent, char_span, doc_text, set_group, span_ext
 
 # The column of vertebrae from C1 to S1; a disc level is two neighbours in this list.
 SPINE = (
@@ -159,7 +159,7 @@ class LevelMatcher(RuleComponent):
             span = char_span(doc, f["start"], f["end"], "LEVEL")
             if span is None:
                 continue
-            span._.iro = {**(span._.iro or {}), "value": "|".join(f["levels"]), "kind": f["kind"]}
+            span._.iro = {**(span_ext(span) or {}), "value": "|".join(f["levels"]), "kind": f["kind"]}
             spans.append(span)
         set_group(doc, "levels", spans)
         return doc

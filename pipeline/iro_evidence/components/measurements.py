@@ -17,6 +17,8 @@ from .base import RuleComponent, char_span, doc_text, set_group
 
 NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 DIMENSION_SPLIT = re.compile(r"\s*(?:[x\u00d7]|by)\s*")
+# characters that match an ASCII letter under re.I but do not lower-case to it
+CASE_FOLDS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
 
 
 class MeasurementMatcher(RuleComponent):
@@ -31,6 +33,45 @@ class MeasurementMatcher(RuleComponent):
         self.after_window = r.get("after_window", 40)
         self.threshold_before = re.compile(r.get("threshold_before", r"(?!)"), re.I)
         self.threshold_context = re.compile(r.get("threshold_context", r"(?!)"), re.I)
+        # where 'size' can match: runs of number characters before a unit word
+        self.unit_words = [w.lower() for w in r.get("unit_words", [])]
+        self.number_run = re.compile(f"{r.get('number_chars', '(?!)')}*", re.I)
+        self.unit_chars = int(r.get("unit_chars", 16))
+        self.folds = "".join(CASE_FOLDS.get(c, "") for c in set("".join(self.unit_words)))
+
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """Where 'size' matches can be: from the start of the run of number characters
+        before each unit word to ``unit_chars`` after it (the whole text when there are
+        no unit words or the lower-cased text would not line up)."""
+        n = len(text)
+        low = text.lower()
+        if not self.unit_words or len(low) != n or any(c in text for c in self.folds):
+            return [(0, n)]
+        units = []
+        for w in self.unit_words:
+            i = low.find(w)
+            while i >= 0:
+                units.append(i)
+                i = low.find(w, i + 1)
+        if not units:
+            return []
+        units.sort()
+        rev = text[::-1]  # the run before a unit, read backwards from it
+        out: list[list[int]] = []
+        for u in units:
+            lo = u - (self.number_run.match(rev, n - u).end() - (n - u))
+            hi = min(n, u + self.unit_chars)
+            if out and lo <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], hi)
+            else:
+                out.append([lo, hi])
+        return [(lo, hi) for lo, hi in out]
+
+    def matches(self, text: str, windows: list[tuple[int, int]] | None = None) -> list[re.Match]:
+        """'size' matches in ``windows`` (default: ``self.windows(text)``)."""
+        if windows is None:
+            windows = self.windows(text)
+        return [m for lo, hi in windows for m in self.size_re.finditer(text, lo, hi)]
 
     def is_threshold(self, text: str, s: int, e: int) -> bool:
         """A guideline's cut-off ("more than 4.5 mm of translation" that the ODG accepts
@@ -44,7 +85,7 @@ class MeasurementMatcher(RuleComponent):
 
     def find(self, text: str) -> list[dict]:
         out = []
-        for m in self.size_re.finditer(text):
+        for m in self.matches(text):
             if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
