@@ -63,6 +63,8 @@ CASES = [
     ("She complains of weakness in the legs.", []),
     # flexion-extension films are imaging, not motion
     ("Flexion-extension radiographs were limited by pain.", []),
+    # a sign word inside another word is no sign
+    ("History of bronchospasm; hemiatrophy was not examined.", []),
 ]
 
 
