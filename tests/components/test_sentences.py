@@ -87,3 +87,39 @@ def test_corpus_letter_has_no_sentence_across_a_heading(sents):
     # hard-wrapped prose keeps whole sentences: most sentences end with a period
     long = [s for s in out if len(s) > 80]
     assert long and sum(s.endswith((".", ":", ";")) for s in long) / len(long) > 0.8
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # "No." before a number abbreviates it; "no." at the end of a clause ends a sentence
+        (
+            "IRO Case No. 4471 was assigned. The answer is no. The request is denied.",
+            ["IRO Case No. 4471 was assigned.", "The answer is no.", "The request is denied."],
+        ),
+        # the number of a list item stays with its item
+        (
+            "Criteria:\n1. Radiculopathy on exam.\n2. Failed conservative care.",
+            ["Criteria:", "1. Radiculopathy on exam.", "2. Failed conservative care."],
+        ),
+    ],
+)
+def test_numbers_and_list_items(sents, text, expected):
+    assert sents(text) == expected
+
+
+def test_hand_marked_letter_passages(sents):
+    """tests/data/sentences_gold.jsonl: letter layouts with their sentences marked by hand
+    (``benchmarks/sentences_eval.py`` scores PyRuSH on the same passages)."""
+    import json
+
+    from conftest import ROOT
+
+    right = total = 0
+    with open(ROOT / "tests" / "data" / "sentences_gold.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            text = d["sentences"][0] + "".join(j + s for j, s in zip(d["joiners"], d["sentences"][1:]))
+            right += sents(text) == d["sentences"]
+            total += 1
+    assert right >= total - 1, (right, total)

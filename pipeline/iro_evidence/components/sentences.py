@@ -116,7 +116,10 @@ class LineSentencizer:
                 # "Dr. Smith", "e.g. x", "2.2": a period that sits inside a word is no end
                 if t == "." and nxt.idx == tok.idx + 1 and not nxt.is_space:
                     continue
-                if t == "." and i and _abbrev(doc[i - 1].text):
+                if t == "." and i and _abbrev(doc[i - 1].text, _next_solid(doc, i)):
+                    continue
+                # "1. Radiculopathy must be ...": the number of a list item opening a line
+                if t == "." and i and _list_number(doc, i - 1):
                     continue
                 prev_end = True
             elif tok.whitespace_ and "\n" in tok.whitespace_:
@@ -131,7 +134,23 @@ class LineSentencizer:
         return doc
 
 
-ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "no", "e.g", "i.e", "approx", "jr", "sr"}
+ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "e.g", "i.e", "approx", "jr", "sr"}
+# "No. 4471" abbreviates number; "The answer is no." ends a sentence
+NUMBER_ABBREVIATIONS = {"no", "nos"}
+LIST_NUMBERS = {str(k) for k in range(1, 100)}
+
+
+def _next_solid(doc: Doc, i: int) -> str:
+    """The text of the first non-space token after token ``i`` ("" at the end)."""
+    for j in (i + 1, i + 2):
+        if j < len(doc) and not doc[j].is_space:
+            return doc[j].text
+    return ""
+
+
+def _list_number(doc: Doc, i: int) -> bool:
+    """Is token ``i`` a list item's number ("12") that opens its line?"""
+    return doc[i].text in LIST_NUMBERS and (i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text))
 
 
 def _list_line(text: str, here: int, last: str, nxt: str) -> bool:
@@ -145,8 +164,10 @@ def _list_line(text: str, here: int, last: str, nxt: str) -> bool:
     return here - (text.rfind("\n", 0, here) + 1) < SHORT_LINE
 
 
-def _abbrev(word: str) -> bool:
+def _abbrev(word: str, following: str = "") -> bool:
     w = word.lower()
+    if w in NUMBER_ABBREVIATIONS:
+        return following[:1].isdigit() or following[:1] == "#"
     return w in ABBREVIATIONS or (len(w) == 1 and w.isalpha())
 
 
@@ -181,6 +202,8 @@ JOINING_IDS = _ids(JOINING)
 JOINER_IDS = _ids({",", "-", "&", "/"})
 ENDER_IDS = _ids(ENDERS)
 ABBREVIATION_IDS = _ids(ABBREVIATIONS)
+NUMBER_ABBREVIATION_IDS = _ids(NUMBER_ABBREVIATIONS)
+LIST_NUMBER_IDS = _ids(LIST_NUMBERS)
 PERIOD_ID = _ids(["."])[0]
 # the characters an ITEM_START match can open with (beyond ASCII: checked one by one)
 ITEM_FIRST = numpy.array(sorted(map(ord, "[IVX-*0123456789")), dtype="uint64")
@@ -300,10 +323,19 @@ def _fast_starts(doc: Doc) -> numpy.ndarray | None:
     period = orth == PERIOD_ID
     inside = (idx[nxt] == idx + 1) & ~is_space[nxt]
     abbrev = _member(lower[prv], ABBREVIATION_IDS) | ((length[prv] == 1) & is_alpha[prv])
+    # "No. 12" (the next non-space token opens with a digit or '#'), not "is no."
+    solid_next = numpy.where(is_space[nxt] & (nxt + 1 < n), numpy.minimum(nxt + 1, n - 1), nxt)
+    opener = cp[numpy.minimum(idx[solid_next], len(cp) - 1)]
+    number_next = has_next & ~is_space[solid_next] & (((opener >= 48) & (opener <= 57)) | (opener == 35))
+    abbrev |= _member(lower[prv], NUMBER_ABBREVIATION_IDS) & number_next
+    # "1. Radiculopathy ...": the number of a list item that opens its line
+    prv2 = numpy.maximum(prv - 1, 0)
+    line_open = (prv == 0) | (is_space[prv2] & (newlines[prv2] > 0))
+    abbrev |= _member(orth[prv], LIST_NUMBER_IDS) & line_open
     abbrev[0] = False
     # one character beyond ASCII before a period: _abbrev lower-cases it first
     for i in numpy.flatnonzero(period & (length[prv] == 1) & (cp[idx[prv]] >= 128)).tolist():
-        abbrev[i] = i > 0 and _abbrev(text[idx[i - 1] : end[i - 1]])
+        abbrev[i] = i > 0 and _abbrev(text[idx[i - 1] : end[i - 1]], _next_solid(doc, i))
     event |= enders & ~(period & (inside | abbrev))
     # "Label:" at the end of a line
     colon = ~is_space & (cp[end - 1] == 58) & has_next & is_space[nxt] & (newlines[nxt] > 0)
