@@ -139,7 +139,7 @@ def run_extract(
     labeled = discover_labeled(paths)
     files = [f for f, _ in labeled]
     ids = case_ids(files, [lab for _, lab in labeled])
-    order = {cid: i for i, cid in enumerate(ids)}
+    del labeled  # kept all run long, the per-file lists are what grows with the corpus
     summary = Summary()
     t0 = time.perf_counter()
     outdir = Path(outdir)
@@ -153,7 +153,9 @@ def run_extract(
 
     def fail(cid: str, path: Path | str, stage: str, reason: str) -> None:
         summary.errors += 1
-        failed.append((order[cid], {"case_id": cid, "source": str(path), "stage": stage, "reason": reason}))
+        failed.append(
+            (ids.index(cid), {"case_id": cid, "source": str(path), "stage": stage, "reason": reason})
+        )
         if progress:
             progress(1)
 

@@ -379,6 +379,11 @@ def _cell(value):
     return value
 
 
+# a row group is written once its rows hold this much (or ``row_group`` rows), so memory
+# stays the same whatever the corpus size and however wide the rows
+ROW_GROUP_BYTES = 8 * 1024 * 1024
+
+
 class TableWriter:
     """Streams dict rows to CSV (and optionally JSONL and Parquet) under temporary names.
 
@@ -472,9 +477,14 @@ class TableWriter:
             self.batches.append(pa.RecordBatch.from_pylist(self.pending, schema=self.schema))
             self.batched += len(self.pending)
             self.pending = []
-        if self.batches and (final or self.batched >= self.row_group):
+        if self.batches and (
+            final or self.batched >= self.row_group or self._batch_bytes() >= ROW_GROUP_BYTES
+        ):
             self.parquet.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
             self.batches, self.batched = [], 0
+
+    def _batch_bytes(self) -> int:
+        return sum(b.nbytes for b in self.batches)
 
     def commit(self) -> None:
         """Close, flush to disk and rename every temporary file to its final name."""
