@@ -70,3 +70,30 @@ def test_extract_rows_are_the_same_with_two_processes(nlp):
     single = list(process_texts(nlp, items))
     assert [m[0] for m in multi] == [p.stem for p in LETTERS]
     assert multi == single
+
+
+def test_extract_outputs_are_byte_identical_with_two_processes(nlp, tmp_path):
+    """With --n-process, workers encode their letters' rows (CSV/JSONL text, Arrow
+    batches, journal lines); the files must be the very bytes one process writes."""
+    from iro_evidence.extract import run_extract
+
+    src = tmp_path / "letters"
+    src.mkdir()
+    for p in sorted((ROOT / "corpus" / "letters").glob("*.txt"))[:10]:
+        (src / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "empty.txt").write_text("")  # an error row too
+    outs = {}
+    for n in (1, 2):
+        out = tmp_path / f"out{n}"
+        summary = run_extract(nlp, [src], out, n_process=n)
+        assert summary.letters == 10 and summary.errors == 1 and summary.facts > 300
+        outs[n] = {f.name: f.read_bytes() for f in sorted(out.iterdir())}
+    assert set(outs[1]) == {
+        "cases.csv",
+        "cases.jsonl",
+        "cases.parquet",
+        "evidence.csv",
+        "evidence.parquet",
+        "errors.csv",
+    }
+    assert outs[1] == outs[2]

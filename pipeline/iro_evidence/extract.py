@@ -7,6 +7,7 @@ rows are written as they come. A file that cannot be read becomes a row of
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import threading
@@ -20,9 +21,11 @@ from .io import (
     MAX_BYTES,
     InputError,
     Journal,
+    RowEncoder,
     TableWriter,
     case_ids,
     discover_labeled,
+    journal_line,
     load_done,
     read_letter,
 )
@@ -57,32 +60,74 @@ def process_doc(doc, case_id: str, source: str | None = None) -> tuple[list[dict
 
 
 def process_texts(
-    nlp, items: Iterable[tuple[str, str, str]], n_process: int = 1, batch_size: int = 16
-) -> Iterator[tuple[str, str, list[dict], dict]]:
-    """(case_id, source, text) -> (case_id, source, rows, record), in input order.
+    nlp,
+    items: Iterable[tuple[str, str, str]],
+    n_process: int = 1,
+    batch_size: int = 16,
+    encode: bool | str = False,
+) -> Iterator[tuple]:
+    """(case_id, source, text) -> (case_id, source, rows, record), in input order; with
+    ``encode``, a fifth item holds the text the writers append (``encode_letter``;
+    ``encode="arrow"`` adds the evidence rows as an Arrow batch).
 
     With ``n_process > 1`` (where ``fork`` exists) forked workers run the pipeline and
-    return plain rows: spaCy's own ``nlp.pipe(n_process=...)`` ships whole Docs back and
-    the parent spends as long decoding them as a worker spends making them.
+    return plain rows, already encoded for the outputs, so the parent only appends text:
+    spaCy's own ``nlp.pipe(n_process=...)`` ships whole Docs back and the parent spends as
+    long decoding them as a worker spends making them.
     """
     if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-        yield from _forked(nlp, items, n_process, batch_size)
+        yield from _forked(nlp, items, n_process, batch_size, encoded=bool(encode))
         return
     stream = ((text, (cid, src)) for cid, src, text in items)
     # letters over nlp.max_length are split on section/paragraph boundaries and joined back
     for doc, (cid, src) in chunking.pipe(nlp, stream, n_process=n_process, batch_size=batch_size):
         rows, rec = process_doc(doc, cid, src)
-        yield cid, src, rows, rec
+        if encode:
+            yield cid, src, rows, rec, encode_letter(cid, src, rows, rec, arrow=encode == "arrow")
+        else:
+            yield cid, src, rows, rec
+
+
+_ENCODERS: dict = {}
+
+
+def encode_letter(cid: str, src: str, rows: list[dict], rec: dict, arrow: bool = False) -> dict:
+    """The text ``run_extract`` appends for one letter: its evidence and case lines and its
+    journal entry, and with ``arrow`` its evidence rows as an Arrow batch (made where the
+    letter was processed: in a worker with ``--n-process``, so the parent only appends)."""
+    from . import schema
+
+    if not _ENCODERS:
+        _ENCODERS["evidence"] = RowEncoder(EVIDENCE_COLUMNS, schema.EVIDENCE)
+        _ENCODERS["cases"] = RowEncoder(CASE_COLUMNS, schema.CASES, jsonl=True)
+    out = {
+        "evidence": _ENCODERS["evidence"].encode(rows),
+        "cases": _ENCODERS["cases"].encode([rec]),
+        "journal": journal_line(cid, src, rec, rows),
+    }
+    if arrow and rows:
+        out["evidence_batch"] = _ENCODERS["evidence"].batch(rows, schema.EVIDENCE)
+    return out
 
 
 _FORK_NLP = None
 
 
-def _work(batch: list[tuple[str, str, str]]) -> list[tuple[str, str, list[dict], dict]]:
-    return list(process_texts(_FORK_NLP, batch, batch_size=max(1, len(batch))))
+def _work(batch: list[tuple[str, str, str]], encoded: bool = True) -> list[tuple]:
+    if not encoded:
+        return list(process_texts(_FORK_NLP, batch, batch_size=max(1, len(batch))))
+    # the rows travel as their encoded text and Arrow batch only (unpickling dicts again
+    # would take the parent's time); the row count stays for the summary
+    out = []
+    for cid, src, rows, rec, enc in process_texts(
+        _FORK_NLP, batch, batch_size=max(1, len(batch)), encode="arrow"
+    ):
+        enc["n_rows"] = len(rows)
+        out.append((cid, src, None, rec, enc))
+    return out
 
 
-def _forked(nlp, items, n_process: int, batch_size: int) -> Iterator[tuple[str, str, list[dict], dict]]:
+def _forked(nlp, items, n_process: int, batch_size: int, encoded: bool = True) -> Iterator[tuple]:
     """A fork pool over batches of letters; at most a few batches are in flight (streaming)."""
     global _FORK_NLP
     _FORK_NLP = nlp  # inherited by the forked workers, never pickled
@@ -104,7 +149,7 @@ def _forked(nlp, items, n_process: int, batch_size: int) -> Iterator[tuple[str, 
 
     pool = multiprocessing.get_context("fork").Pool(n_process)
     try:
-        for done in pool.imap(_work, batches()):
+        for done in pool.imap(functools.partial(_work, encoded=encoded), batches()):
             window.release()
             yield from done
         pool.close()
@@ -176,7 +221,7 @@ def run_extract(
             summary.chars += len(text)
             yield cid, str(path), text
 
-    def processed() -> Iterator[tuple[str, str, list[dict], dict]]:
+    def processed() -> Iterator[tuple]:
         size = 256 if n_process == 1 else 1000 * n_process
         batch: list[tuple[str, str, str]] = []
         for item in readable():
@@ -194,7 +239,7 @@ def run_extract(
         if not batch:
             return
         try:
-            for result in process_texts(nlp, batch, n_process=n_process):
+            for result in process_texts(nlp, batch, n_process=n_process, encode=True):
                 yield result
                 n_done += 1
             return
@@ -203,14 +248,14 @@ def run_extract(
                 raise
         for item in batch[n_done:]:
             try:
-                yield from list(process_texts(nlp, [item]))
+                yield from list(process_texts(nlp, [item], encode=True))
             except Exception as e:
                 fail(item[0], item[1], "nlp", f"the pipeline failed on this letter ({_brief(e)})")
 
-    def write(rows: list[dict], rec: dict) -> None:
-        for r in rows:
-            evidence.write(r)
-        cases.write(rec)
+    def write(rows: list[dict], rec: dict, encoded: dict | None = None) -> None:
+        enc = encoded or encode_letter(rec.get("case_id", ""), "", rows, rec)
+        evidence.write_many(rows or [], enc["evidence"], enc.get("evidence_batch"))
+        cases.write_many([rec], enc["cases"])
         if progress:
             progress(1)
 
@@ -227,12 +272,12 @@ def run_extract(
                 summary.facts += len(got["rows"])
 
     try:
-        for cid, src, rows, rec in processed():
+        for cid, _src, rows, rec, enc in processed():
             carry_until(cid)
-            journal.write(cid, src, rec, rows)
-            write(rows, rec)
+            journal.write_line(enc["journal"])
+            write(rows, rec, enc)
             summary.letters += 1
-            summary.facts += len(rows)
+            summary.facts += enc["n_rows"] if rows is None else len(rows)
         carry_until(None)
         for _, err in sorted(failed, key=lambda x: x[0]):
             errors.write(err)

@@ -14,6 +14,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from io import StringIO
 from pathlib import Path
 
 SUFFIXES = {".txt", ".pdf"}
@@ -384,6 +385,63 @@ def _cell(value):
 ROW_GROUP_BYTES = 8 * 1024 * 1024
 
 
+class RowEncoder:
+    """The CSV (and JSONL) text of a table's rows.
+
+    Kept apart from the writer so that ``extract --n-process`` workers encode their own
+    rows and the parent only appends text: the same code, so the same bytes either way.
+    """
+
+    def __init__(self, columns: list[str], schema=None, jsonl: bool = False):
+        self.columns = columns
+        self.jsonl = jsonl
+        # one C call fetches a row's cells (itemgetter of one key returns the value alone)
+        self._cells = operator.itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
+        # ints in float columns are written as floats, as Parquet stores them, so a row
+        # read back from Parquet (--resume) prints the same in CSV
+        self.floats = {f.name for f in schema if str(f.type) in ("double", "float")} if schema else set()
+
+    def batch(self, rows: list[dict], schema):
+        """``rows`` as an Arrow record batch of ``schema`` (missing columns are null)."""
+        import pyarrow as pa
+
+        return pa.RecordBatch.from_pylist(rows, schema=schema)
+
+    def encode(self, rows: list[dict]) -> tuple[str, str]:
+        """(CSV lines, JSONL lines) of ``rows``; the JSONL text is empty without ``jsonl``."""
+        buf = StringIO()
+        csv.writer(buf).writerows(self.csv_cells(r) for r in rows)
+        lines = ""
+        if self.jsonl:
+            lines = "".join(
+                json.dumps({c: r.get(c) for c in self.columns}, ensure_ascii=False) + "\n" for r in rows
+            )
+        return buf.getvalue(), lines
+
+    def csv_cells(self, row: dict) -> list:
+        """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
+        (``csv_safe``). Inlined, as it runs for every cell of every row."""
+        try:
+            cells = list(self._cells(row))
+        except KeyError:  # a row without some columns
+            cells = [row.get(c) for c in self.columns]
+        for i, v in enumerate(cells):
+            t = v.__class__
+            if v is None or t is bool or t is float:
+                continue
+            if t is str:
+                if v.startswith(CSV_RISKY):
+                    cells[i] = "'" + v
+            elif t is int:
+                if self.columns[i] in self.floats:
+                    cells[i] = float(v)
+            else:  # lists, dicts and anything less plain: the general path
+                if isinstance(v, int) and not isinstance(v, bool) and self.columns[i] in self.floats:
+                    v = float(v)
+                cells[i] = csv_safe(_cell(v))
+        return cells
+
+
 class TableWriter:
     """Streams dict rows to CSV (and optionally JSONL and Parquet) under temporary names.
 
@@ -401,17 +459,13 @@ class TableWriter:
         row_group: int = 20000,
     ):
         self.outdir, self.name, self.columns = Path(outdir), name, columns
-        # one C call fetches a row's cells (itemgetter of one key returns the value alone)
-        self._cells = operator.itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
+        self.encoder = RowEncoder(columns, schema, jsonl)
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.schema = schema
-        # ints in float columns are written as floats, as Parquet stores them, so a row
-        # read back from Parquet (--resume) prints the same in CSV
-        self.floats = {f.name for f in schema if str(f.type) in ("double", "float")} if schema else set()
         self.row_group = row_group
         self.pending: list[dict] = []  # dict rows, turned into Arrow batches every 1,000
         self.batches: list = []
-        self.batched = 0
+        self.batched = self.batch_bytes = 0
         self.files: list[Path] = []
         self.csv_path = self._tmp(f"{name}.csv")
         self.csv_file = open(self.csv_path, "w", newline="", encoding="utf-8")
@@ -435,56 +489,45 @@ class TableWriter:
         return tmp
 
     def write(self, row: dict) -> None:
-        self.csv.writerow(self._csv_cells(row))
+        self.write_many([row])
+
+    def write_many(self, rows: list[dict], encoded: tuple[str, str] | None = None, batch=None) -> None:
+        """Append ``rows``; ``encoded`` is their ``RowEncoder.encode`` text and ``batch``
+        their Arrow record batch (``RowEncoder.batch``), when a worker made them already."""
+        csv_text, lines = encoded if encoded is not None else self.encoder.encode(rows)
+        self.csv_file.write(csv_text)
         if self.jsonl:
-            self.jsonl.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
-        if self.parquet is not None:
-            self.pending.append(row)
-            if len(self.pending) >= 1000:
-                self._flush(final=False)
+            self.jsonl.write(lines)
+        if self.parquet is None:
+            return
+        if batch is not None:
+            self._flush(final=False, force=True)  # rows before it keep their place
+            self._add_batch(batch)
+            self._flush(final=False)
+            return
+        self.pending.extend(rows)
+        if len(self.pending) >= 1000:
+            self._flush(final=False)
 
-    def _csv_cells(self, row: dict) -> list:
-        """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
-        (``csv_safe``). Inlined, as it runs for every cell of every row."""
-        try:
-            cells = list(self._cells(row))
-        except KeyError:  # a row without some columns
-            cells = [row.get(c) for c in self.columns]
-        for i, v in enumerate(cells):
-            t = v.__class__
-            if v is None or t is bool or t is float:
-                continue
-            if t is str:
-                if v.startswith(CSV_RISKY):
-                    cells[i] = "'" + v
-            elif t is int:
-                if self.columns[i] in self.floats:
-                    cells[i] = float(v)
-            else:  # lists, dicts and anything less plain: the general path
-                if isinstance(v, int) and not isinstance(v, bool) and self.columns[i] in self.floats:
-                    v = float(v)
-                cells[i] = csv_safe(_cell(v))
-        return cells
+    def _add_batch(self, batch) -> None:
+        self.batches.append(batch)
+        self.batched += batch.num_rows
+        self.batch_bytes += batch.nbytes
 
-    def _flush(self, final: bool = True) -> None:
+    def _flush(self, final: bool = True, force: bool = False) -> None:
         """Pending dict rows become a compact Arrow batch; a row group is written once the
-        batches reach ``row_group`` rows (or at the end). Row groups stay large, as the
-        writer keeps every row group's metadata until the file is closed."""
+        batches reach ``row_group`` rows or ``ROW_GROUP_BYTES`` (or at the end). Row groups
+        stay large, as the writer keeps every row group's metadata until the file is closed."""
         import pyarrow as pa
 
         if self.pending:
-            # from_pylist takes the schema's columns from each dict (missing ones are null)
-            self.batches.append(pa.RecordBatch.from_pylist(self.pending, schema=self.schema))
-            self.batched += len(self.pending)
+            self._add_batch(self.encoder.batch(self.pending, self.schema))
             self.pending = []
-        if self.batches and (
-            final or self.batched >= self.row_group or self._batch_bytes() >= ROW_GROUP_BYTES
-        ):
+        if force:
+            return
+        if self.batches and (final or self.batched >= self.row_group or self.batch_bytes >= ROW_GROUP_BYTES):
             self.parquet.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
-            self.batches, self.batched = [], 0
-
-    def _batch_bytes(self) -> int:
-        return sum(b.nbytes for b in self.batches)
+            self.batches, self.batched, self.batch_bytes = [], 0, 0
 
     def commit(self) -> None:
         """Close, flush to disk and rename every temporary file to its final name."""
@@ -551,7 +594,10 @@ class Journal:
             self.file = open(self.path, "w", encoding="utf-8")
 
     def write(self, case_id: str, source: str, record: dict, rows: list[dict]) -> None:
-        line = json.dumps({"case_id": case_id, "source": source, "record": record, "rows": rows})
+        self.write_line(journal_line(case_id, source, record, rows))
+
+    def write_line(self, line: str) -> None:
+        """Append one entry made by ``journal_line`` (workers make theirs)."""
         self.file.write(line + "\n")
         self.file.flush()
 
@@ -559,6 +605,10 @@ class Journal:
         self.file.close()
         if remove:
             self.path.unlink(missing_ok=True)
+
+
+def journal_line(case_id: str, source: str, record: dict, rows: list[dict]) -> str:
+    return json.dumps({"case_id": case_id, "source": source, "record": record, "rows": rows})
 
 
 def _read_journal(path: Path) -> tuple[list[dict], int]:
