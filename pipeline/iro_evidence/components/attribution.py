@@ -1,0 +1,303 @@
+"""Who asserts each fact (``Attributor``), used by ``iro_assertion``: reporting cues found
+near their trigger words, paragraphs and sections (rules: the "attribution" object of
+``patterns/context.json``)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import numpy
+
+from .base import Hits, Triggers
+from .context_scope import MASK
+
+
+class SpacedTriggers(Triggers):
+    """Trigger words in which a space stands for any whitespace ("dr " finds "Dr.\nSmith"
+    and "DR\tSmith"): the lower-cased text is scanned with every whitespace character read
+    as a space (same length, so offsets do not move)."""
+
+    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
+        super().__init__(spec, extra)
+        self.grams = WordGrams(self.words) if WordGrams.fits(self.words) else None
+
+    def scan(self, text: str, lower: str | None = None) -> Hits:
+        low = text.lower() if lower is None else lower
+        if not low.isascii() and CASE_FOLDS.search(low):  # letters that re.I equates with a-z
+            return self.whole(text)
+        low = blank_spaces(low)
+        if self.grams is None or len(low) != len(text):
+            return super().scan(text, low)
+        return Hits(text, self.grams.find(low), self.before, self.after)
+
+
+class WordGrams:
+    """Every occurrence of each of many ASCII words in an ASCII text, as ``str.find`` word
+    by word gives them (overlaps included), in a few array passes instead of one text pass
+    per word: the positions whose first two characters start some word, then their next
+    eight characters (one number, first character highest) looked up among the words'
+    first eight (zero-padded): the largest word code not above it either matches or has
+    the longest matching word among its prefixes (``parent`` chain), and every prefix of a
+    matching word matches too. Words longer than eight characters are checked in full."""
+
+    def __init__(self, words: list[str]):
+        self.words = list(words)
+        self.first2 = numpy.zeros(1 << 16, dtype=bool)
+        by_code: dict[int, list[int]] = {}
+        sizes: dict[int, int] = {}
+        for j, w in enumerate(self.words):
+            b = w.encode("ascii")
+            self.first2[b[0] << 8 | b[1]] = True
+            size = min(len(b), 8)
+            code = int.from_bytes(b[:size], "big") << (8 * (8 - size))
+            by_code.setdefault(code, []).append(j)
+            sizes[code] = size
+        # entry 0 never matches (candidates start with a word's non-zero first byte)
+        codes = [0, *sorted(by_code)]
+        masks = [MASK] + [((1 << (8 * sizes[c])) - 1) << (8 * (8 - sizes[c])) for c in codes[1:]]
+        parent = [0]
+        for k, c in enumerate(codes[1:], 1):  # the longest other code that is a prefix of this one
+            ps = [q for q in range(1, k) if masks[q] != masks[k] and c & masks[q] == codes[q]]
+            parent.append(max(ps, key=lambda q: sizes[codes[q]]) if ps else 0)
+        self.keys = numpy.array(codes, dtype=numpy.uint64)
+        self.masks = numpy.array(masks, dtype=numpy.uint64)
+        self.parent = numpy.array(parent, dtype=numpy.int64)
+        self.owners = [[]] + [by_code[c] for c in codes[1:]]
+        self.exact = numpy.array(
+            [-1] + [o[0] if len(o) == 1 and len(self.words[o[0]]) <= 8 else -1 for o in self.owners[1:]]
+        )
+        depth = 0
+        for k in range(len(codes)):
+            d, q = 0, k
+            while parent[q]:
+                d, q = d + 1, parent[q]
+            depth = max(depth, d)
+        self.depth = depth
+
+    @staticmethod
+    def fits(words: list[str]) -> bool:
+        return bool(words) and all(len(w) >= 2 and w.isascii() and "?" not in w for w in words)
+
+    def find(self, low: str) -> dict[str, list[int]]:
+        """{word: its start offsets in ``low``, ascending} for the words found."""
+        n = len(low)
+        buf = numpy.zeros(n + 8, dtype=numpy.uint8)
+        # one byte per character: "?" (in no word) for any other than ASCII
+        buf[:n] = numpy.frombuffer(low.encode("ascii", errors="replace"), dtype=numpy.uint8)
+        pairs = (buf[:n].astype(numpy.uint16) << 8) | buf[1 : n + 1]
+        cand = numpy.flatnonzero(self.first2[pairs])
+        if not len(cand):
+            return {}
+        eight = numpy.ndarray((n,), dtype=">u8", buffer=buf, strides=(1,))[cand].astype(numpy.uint64)
+        k = numpy.searchsorted(self.keys, eight, side="right") - 1
+        for _ in range(self.depth + 1):  # walk up to the longest word code that matches
+            bad = (eight & self.masks[k]) != self.keys[k]
+            k = numpy.where(bad, self.parent[k], k)
+        hit = k > 0
+        k, at = k[hit], cand[hit]
+        ks, ats = [k], [at]
+        for _ in range(self.depth):  # the shorter words they start with match there too
+            k = self.parent[k]
+            keep = k > 0
+            k, at = k[keep], at[keep]
+            ks.append(k)
+            ats.append(at)
+        k, at = numpy.concatenate(ks), numpy.concatenate(ats)
+        j = self.exact[k]
+        fast = j >= 0
+        wid, pos = [j[fast]], [at[fast]]
+        slow = [
+            (w, p)
+            for q, p in zip(k[~fast].tolist(), at[~fast].tolist())
+            for w in self.owners[q]
+            if low.startswith(self.words[w], p)
+        ]
+        if slow:
+            wid.append(numpy.array([w for w, _ in slow], dtype=numpy.int64))
+            pos.append(numpy.array([p for _, p in slow], dtype=numpy.int64))
+        wid, pos = numpy.concatenate(wid), numpy.concatenate(pos)
+        if not len(wid):
+            return {}
+        order = numpy.lexsort((pos, wid))
+        wid, pos = wid[order], pos[order].tolist()
+        cuts = [0, *(numpy.flatnonzero(wid[1:] != wid[:-1]) + 1).tolist(), len(pos)]
+        words = wid[cuts[:-1]].tolist()
+        return {self.words[w]: pos[a:b] for w, a, b in zip(words, cuts, cuts[1:])}
+
+
+CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # what re.I matches to i, s or k
+
+
+def match_at(pattern: re.Pattern, text: str, starts: list[int]):
+    """``pattern.finditer(text)`` for a pattern whose matches can only start at ``starts``
+    (sorted): tried there only, never inside a match already found."""
+    end = 0
+    for s in starts:
+        if s >= end:
+            m = pattern.match(text, s)
+            if m:
+                end = max(m.end(), s + 1)
+                yield m
+
+
+ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what regex \s matches besides " " in ASCII
+OTHER_SPACES = re.compile(r"[^\S\x00-\x7f]")
+
+
+def blank_spaces(text: str) -> str:
+    """``text`` with every character that regex ``\s`` matches replaced by a space."""
+    for c in ASCII_SPACES:
+        if c in text:
+            text = text.replace(c, " ")
+    return text if text.isascii() else OTHER_SPACES.sub(" ", text)
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
+
+
+class Attributor:
+    """Who asserts each fact, from reporting cues, paragraphs and sections (rules: the
+    "attribution" object of ``context.json``; its ``_doc`` explains each key)."""
+
+    def __init__(self, rules: dict | list, legacy_sections: dict | None = None):
+        if isinstance(rules, list):  # rules saved before cues had positions: [[who, regex], ...]
+            rules = {"cues": [{"who": w, "pattern": p} for w, p in rules]}
+            rules["section_attribution"] = {"*": legacy_sections or {}}
+        self.genres = [
+            (g["name"], g.get("within", 2000), re.compile(g["pattern"], re.I), tuple(g.get("triggers") or ()))
+            for g in rules.get("genres", [])
+        ]
+        self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
+        self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
+        # the trigger words of each regex, roles then cues (empty: the whole text)
+        every = rules.get("roles", []) + rules.get("cues", [])
+        self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
+        self.anchored = [bool(r.get("anchored")) for r in every]
+        spec = rules.get("triggers") or {}
+        extra = [t for t in self.rule_triggers if t] + [g[3] for g in self.genres if g[3]]
+        self.triggers = SpacedTriggers(spec, extra)
+        self.sections = rules.get("section_attribution", {})
+        self.after_window = rules.get("after_window", 80)
+        self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None
+
+    def genre(self, text: str, hits: Hits | None = None) -> str:
+        """The letter's genre: the first whose pattern occurs in its first ``within``
+        characters; with ``hits`` (``self.triggers.scan``) only searched near its triggers."""
+        for name, within, pat, words in self.genres:
+            if hits is None or hits.found is None or not words:
+                if pat.search(text, 0, within):
+                    return name
+                continue
+            for lo, hi in hits.windows(words):
+                if lo >= within:
+                    break
+                if pat.search(text, lo, min(hi, within)):
+                    return name
+        return "iro"
+
+    def section_role(self, genre: str, section: str | None) -> str | None:
+        if not section:
+            return None
+        return (self.sections.get(genre) or {}).get(section) or (self.sections.get("*") or {}).get(section)
+
+    def find(self, text: str, hits: Hits | None = None) -> list[tuple[int, int, int, str | None]]:
+        """Every match of the role and cue regexes: (start, end, rule index, name), in text
+        order. With ``hits`` (``self.triggers.scan``) each regex only runs around its
+        trigger words; without, on the whole text (the reference)."""
+        found = []
+        pats = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]
+        for i, (pat, words) in enumerate(zip(pats, self.rule_triggers)):
+            named = "name" in pat.groupindex
+            if hits is None or hits.found is None or not words:
+                matches = pat.finditer(text)
+            elif self.anchored[i]:
+                matches = match_at(pat, text, sorted({h for w in words for h in hits.found.get(w, ())}))
+            else:
+                matches = hits.finditer(pat, words)
+            found += [(m.start(), m.end(), i, m.group("name") if named else None) for m in matches]
+        found.sort(key=lambda c: (c[0], c[2]))
+        return found
+
+    def for_doc(
+        self, text: str, sections, sent_chars: list[int], found: list | None = None, hits: Hits | None = None
+    ):
+        """A function (start_char, end_char, sentence index, section) -> role or None.
+        ``found``: ``find(text, ...)``, the whole text's if not given; ``hits``: the trigger
+        scan ``found`` came from, if any (the genre is then looked for near its triggers)."""
+        genre = self.genre(text, hits)
+        sec_bounds = [(s.start_char, s.label_) for s in sections]
+        sec_starts = [b for b, _ in sec_bounds]
+        breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+
+        def section_at(pos: int) -> str | None:
+            k = bisect.bisect_right(sec_starts, pos) - 1
+            return sec_bounds[k][1] if k >= 0 else None
+
+        def block_start(pos: int) -> int:
+            k = bisect.bisect_right(breaks, pos) - 1
+            b = breaks[k] if k >= 0 else 0
+            j = bisect.bisect_right(sec_starts, pos) - 1
+            return max(b, sec_starts[j] if j >= 0 else 0)
+
+        if found is None:
+            found = self.find(text)
+        n_roles = len(self.roles)
+        names: dict[str, str] = {}  # a doctor's name -> the role of its first binding
+        for _, _, i, name in sorted((f for f in found if f[2] < n_roles), key=lambda f: (f[2], f[0])):
+            if name and name not in names:
+                names[name] = self.roles[i][0]
+        cues: list[tuple[int, int, str, bool]] = []  # (start, end, who, weak), in text order
+        taken: set[int] = set()
+        for start, end, i, name in found:
+            if start in taken:  # two cues at one place: the one listed first in the rules
+                continue
+            taken.add(start)
+            if i < n_roles:  # a role binding is a cue of that role
+                rule, name = {"who": self.roles[i][0]}, None
+            else:
+                rule = self.cues[i - n_roles][0]
+            who = rule["who"]
+            default = (rule.get("default_by_genre") or {}).get(genre) or rule.get("default")
+            if who == "@name":
+                who = names.get(name or "") or default
+            elif who in ("@section", "@carry"):
+                b = block_start(start)
+                carried = next((c[2] for c in reversed(cues) if c[0] >= b and not c[3]), None)
+                if who == "@carry":  # "He also noted": the person of the paragraph
+                    who = carried or default
+                else:
+                    allowed = rule.get("allowed") or []
+                    who = self.section_role(genre, section_at(start))
+                    if who not in allowed:
+                        who = carried if carried in allowed else default
+            if who:
+                cues.append((start, end, who, bool(rule.get("weak"))))
+        cue_starts = [c[0] for c in cues]
+        n_sent = len(sent_chars)
+
+        def attribute(start: int, end: int, k: int, section: str | None) -> str | None:
+            s0 = sent_chars[k] if 0 <= k < n_sent else 0
+            s1 = sent_chars[k + 1] if k + 1 < n_sent else len(text)
+            lo = bisect.bisect_left(cue_starts, s0)
+            hi = bisect.bisect_left(cue_starts, s1)
+            before = [c for c in cues[lo:hi] if c[0] < start]
+            strong = [c for c in before if not c[3]]
+            if before:
+                ranked = sorted(strong or before, key=lambda c: (min(c[1], start), c[0]), reverse=True)
+                # "Dr. L noted that Claimant complained of pain, but had a normal gait": the
+                # nearest cue stops at the contrast word, the one before it reaches further
+                if len(ranked) > 1 and self.contrast is not None and ranked[0][1] < start:
+                    if self.contrast.search(text, ranked[0][1], start):
+                        return ranked[1][2]
+                return ranked[0][2]
+            after = [c for c in cues[lo:hi] if end <= c[0] <= end + self.after_window]
+            if after:
+                return after[0][2]
+            # carried from earlier in the paragraph; a study's cue ends the carry
+            j = lo - 1
+            if j >= 0 and cues[j][0] >= block_start(s0) and not cues[j][3]:
+                return cues[j][2]
+            return self.section_role(genre, section)
+
+        return attribute

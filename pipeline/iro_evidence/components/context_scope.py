@@ -1,0 +1,502 @@
+"""medspaCy ConText run only where it can change a flag (``SentenceContext``), used by
+``iro_assertion``: modifiers matched in the sentences that hold targets, at the tokens a rule
+can start with; medspaCy's own modifier and graph classes per sentence block.
+``tests/test_assertion_fast.py`` checks it against ConText on the whole Doc."""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy
+from medspacy.common.util import prune_overlapping_matches
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .base import (
+    sentence_starts,
+)
+from .extensions import ASSERTION_FLAGS
+
+FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
+
+
+def plain_extensions() -> bool:
+    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
+    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
+    return all(e is not None and e[3] is None for e in exts)
+
+
+class SentenceContext:
+    """medspaCy's ConText, run only where it can change something.
+
+    ``ConText.__call__`` tries each of its ~500 rule patterns at every token of the Doc,
+    then compares every modifier with every other modifier and every target of the Doc.
+    Most of that cannot matter: a token can only start a match of a pattern whose first
+    tokens it and its neighbours can be (mostly plain words), and a modifier's scope is
+    the sentence it starts in, so it only meets the targets and modifiers of its sentence.
+
+    So the ConText component's own rules (with their ids) run in three steps: one array
+    pass finds the tokens where a pattern can start, given the token and the next two
+    non-space tokens; at each, a spaCy Matcher holding only the patterns that can start
+    there runs on a window just long enough for them; medspaCy's ``prune_overlapping_matches``
+    settles overlaps; medspaCy's ``ConTextModifier``s and ``ConTextGraph`` then run per
+    block of sentences that holds a target (a sentence, or sentences joined by a match or
+    target that crosses between them). Only sentences of such blocks are matched. Matches,
+    their order and the edges are those of ``ConText.__call__`` on the whole Doc
+    (tests/test_assertion_fast.py checks it on every letter); ``exact`` is False, and the
+    caller uses ConText itself, for settings or rules this does not cover (regex rules,
+    window scopes, match callbacks).
+    """
+
+    def __init__(self, nlp, context: ConText):
+        self.vocab = nlp.vocab
+        strings = self.vocab.strings
+        self.context = context
+        rules = list(context.rules)  # the ConText matcher's order, with the ids it set
+        self.rule_of = {strings.add(r._rule_id): r for r in rules}
+        self.exact = context.max_scope is None and all(
+            not isinstance(r.pattern, str) and r.on_match is None for r in rules
+        )
+        self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
+        self.patterns: list[tuple[str, list[dict]]] = []
+        for r in rules:
+            if r.pattern is None:
+                self.phrases.add(r._rule_id, [nlp.make_doc(r.literal.lower())])
+            elif isinstance(r.pattern, list):
+                self.patterns.append((r._rule_id, r.pattern))
+        self.ids = [strings.add(key) for key, _ in self.patterns]
+        self.by_first: dict[tuple[str, int], set[int]] = {}  # first-token constraint -> patterns
+        self.single: dict[int, list[int]] = {}  # word -> patterns of that one word alone
+        keys: dict[tuple[str, ...], set[int]] = {}  # signature -> hashes of token sequences
+        self.extent = [pattern_extent(p) for _, p in self.patterns]
+        for j, (_, pattern) in enumerate(self.patterns):
+            one_word = len(pattern) == 1 and set(pattern[0]) == {"LOWER"} and literal(pattern[0])
+            for first, rests in pattern_starts(pattern, strings):
+                for c in first:
+                    self.by_first.setdefault(c, set()).add(j)
+                    if one_word:
+                        self.single.setdefault(c[1], []).append(j)
+                        continue
+                    for rest in rests:
+                        seq = (c, *rest)
+                        sig = tuple(attr for attr, _ in seq)
+                        keys.setdefault(sig, set()).add(fold([v for _, v in seq]))
+        self.keys = {sig: sorted_keys(hs) for sig, hs in keys.items()}
+        used = {a for sig in self.keys for a in sig} | {a for a, _ in self.by_first} | {"LOWER", "IS_SPACE"}
+        self.attrs = sorted(used - {"ANY"})
+        self.single_keys = sorted_keys(self.single)
+        repeated = {s for _, rs in self.extent for s in rs if s is not None}
+        self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
+        self.matchers: dict[tuple[int, ...], Matcher] = {}
+        self.infos: dict[tuple, tuple] = {}
+        self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
+        firsts = [c for c in self.by_first if c[0] != "ANY"]
+        self.first_any = ("ANY", 0) in self.by_first
+        self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
+        self.flag_attrs = {a for a, keys in self.first_keys.items() if keys.tolist() == [1]}
+        self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
+        self.all_keys = numpy.unique(numpy.concatenate(list(self.keys.values()) or [sorted_keys([])]))
+        self.lower_col = self.attrs.index("LOWER")
+        # perf: most token values are in no key set; a table of low hash bits rules them out
+        self.first_sieves = {a: sieve(k) for a, k in self.first_keys.items()}
+        self.all_sieve, self.single_sieve = sieve(self.all_keys), sieve(self.single_keys)
+
+    def matches(
+        self,
+        doc: Doc,
+        targets: list[Span] | None = None,
+        starts: list[int] | None = None,
+        spans_at: tuple | None = None,
+    ) -> list[tuple[int, int, int]]:
+        """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
+        matched by several rules) in the same order. With ``targets``, only in the
+        sentences that hold a target and the sentences joined to them by a match
+        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens;
+        ``spans_at``: the first and last sentence of each target, if known."""
+        n = len(doc)
+        found: list[tuple[int, int, int]] = []
+        phrases = self.phrases(doc)
+        if not n:
+            return phrases
+        # one more row of zeros: the value at "no such token" (index n)
+        cols = numpy.zeros((n + 1, len(self.attrs)), dtype=numpy.uint64)
+        cols[:n] = doc.to_array(self.attrs)
+        col = {a: cols[:, k] for k, a in enumerate(self.attrs)}
+        lower, space = col["LOWER"][:n], col["IS_SPACE"][:n].astype(bool)
+        # tokens that can be the first of some match, then those whose next two non-space
+        # tokens fit a pattern that starts with them
+        first = numpy.ones(n, dtype=bool) if self.first_any else numpy.zeros(n, dtype=bool)
+        for a, keys in self.first_keys.items():
+            first |= (
+                (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys, self.first_sieves[a])
+            )
+        at0 = numpy.flatnonzero(first)
+        solid = numpy.append(numpy.flatnonzero(~space), n)  # non-space tokens, then "none"
+        nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
+        nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
+        at = [at0, nx1, nx2]
+        sigs = [fold([col[a][at[p]] for p, a in enumerate(sig)]) for sig in self.keys]
+        multi = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
+        multi = multi.reshape(len(sigs), len(at0)).any(axis=0)
+        single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
+        runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
+
+        def run_of(words: frozenset) -> int:
+            if words not in runs:
+                runs[words] = longest_run(member(lower, self.repeat_keys[words]))
+            return runs[words]
+
+        rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
+        n_solid = len(solid) - 1
+        sid = numpy.zeros(n, dtype=numpy.int64)
+        wanted = None
+        if targets is not None:
+            sid[(sentence_starts(doc)[0] if starts is None else starts)[1:]] = 1
+            sid = numpy.cumsum(sid)
+            if spans_at is None:
+                bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
+                spans_at = (sid[bounds[:, 0]], sid[bounds[:, 1]]) if len(bounds) else ([], [])
+            a, b = (numpy.asarray(x) for x in spans_at)
+            wanted = set(a.tolist())
+            for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
+                wanted.update(range(x + 1, y + 1))
+        now: list[tuple[int, tuple, int]] = []  # (token, patterns, window end) to match
+        later: dict[int, list[tuple[int, tuple, int]]] = {}  # sentence -> the same, if joined
+        todo = numpy.flatnonzero(multi | single)
+        at_todo = at0[todo]
+        values = cols[at_todo].tolist()  # each candidate's attribute values
+        ranks = rank[at_todo].tolist()
+        sids = sid[at_todo].tolist()
+        infos = self.infos_by_values
+        if len(infos) > 100_000:  # token values seen at candidates: bounded, but be safe
+            infos.clear()
+        for i, vals, one, r, si in zip(at_todo.tolist(), values, single[todo].tolist(), ranks, sids):
+            if one:
+                if wanted is None or si in wanted:
+                    found.extend((self.ids[j], i, i + 1) for j in self.single[vals[self.lower_col]])
+                else:
+                    later.setdefault(si, []).append((i, (), i + 1))
+                continue
+            tv = tuple(vals)
+            info = infos.get(tv)
+            if info is None:
+                sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
+                info = infos[tv] = self.key_info(sig)
+            key, fixed, repeats = info
+            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats]) if repeats else fixed
+            # a match ends before the (reach + 1)th non-space token; the Matcher also sees
+            # that token, as it does in the whole Doc
+            k = r + reach
+            last = int(solid[k]) if k < n_solid else n
+            end = min(n, last + 1)
+            if wanted is None or si in wanted or int(sid[min(last, n - 1)]) != si:
+                now.append((i, key, end))
+            else:
+                later.setdefault(si, []).append((i, key, end))
+        found += self.run_windows(doc, now)
+        if wanted is not None:  # sentences that a match joins to a wanted one
+            joined = set()
+            for _, s, e in found + phrases:
+                if sid[s] != sid[e - 1]:
+                    joined.update(range(int(sid[s]), int(sid[e - 1]) + 1))
+            again = [r for k in sorted(joined - wanted) for r in later.get(k, ())]
+            for i, _, _ in (r for r in again if not r[1]):
+                found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
+            found += self.run_windows(doc, [r for r in again if r[1]])
+        return found + phrases
+
+    def run_windows(
+        self, doc: Doc, runs: list[tuple[int, tuple, int]], merge: bool = True
+    ) -> list[tuple[int, int, int]]:
+        """The matches that start at each token of ``runs`` (token, patterns, window end;
+        in token order), one Matcher call per group of overlapping windows: a Matcher
+        with more patterns finds nothing more at a token (the others cannot start there)
+        and keeps the order of ties."""
+        out: list[tuple[int, int, int]] = []
+        k = 0
+        while k < len(runs):
+            i0, key, end = runs[k]
+            group, keys = {i0}, [key]
+            k += 1
+            while merge and k < len(runs) and runs[k][0] < end:
+                group.add(runs[k][0])
+                keys.append(runs[k][1])
+                end = max(end, runs[k][2])
+                k += 1
+            union = keys[0] if len(keys) == 1 else tuple(sorted(set().union(*keys)))
+            if len(keys) == 1 or union in self.matchers or len(self.matchers) < MAX_MATCHERS:
+                m = self.matcher(union)
+                out += [(key_, i0 + s, i0 + e) for key_, s, e in m(doc[i0:end]) if i0 + s in group]
+            else:  # enough Matchers kept: one call per token of the group
+                out += self.run_windows(doc, [r for r in runs if r[0] in group], merge=False)
+        return out
+
+    def matcher(self, key: tuple[int, ...]) -> Matcher:
+        """A Matcher holding patterns ``key`` in the ConText matcher's order, cached."""
+        m = self.matchers.get(key)
+        if m is None:
+            m = self.matchers[key] = Matcher(self.vocab, validate=False)  # ConText validated them
+            for j in key:
+                rule_id, pattern = self.patterns[j]
+                m.add(rule_id, [pattern])
+        return m
+
+    def key_info(self, sig: tuple) -> tuple[tuple[int, ...], int, list]:
+        """For a token with these (attribute, value) pairs (those some pattern starts with):
+        the patterns that can start at it (in the ConText matcher's order), the most
+        non-space tokens a match of those without repeats holds, and (fixed count,
+        repeated words) for those with."""
+        got = self.infos.get(sig)
+        if got is None:
+            js = set(self.by_first.get(("ANY", 0), ()))
+            for pair in sig:
+                js.update(self.by_first.get(pair, ()))
+            key = tuple(sorted(js))
+            fixed = max([0] + [self.extent[j][0] for j in key if not self.extent[j][1]])
+            repeats = [self.extent[j] for j in key if self.extent[j][1]]
+            if any(s is None for _, r in repeats for s in r):
+                fixed, repeats = 10**9, []  # unbounded: the rest of the Doc
+            got = self.infos[sig] = (key, fixed, repeats)
+        return got
+
+    def edges(
+        self, doc: Doc, targets: list[Span], starts: list[int] | None = None
+    ) -> list[tuple[tuple[int, int], str]]:
+        """((target start, end), modifier category) for every edge ConText would draw
+        between ``targets`` (sorted by position) and the modifiers of ``doc``;
+        ``starts``: the sentences' first tokens (``sentence_starts``)."""
+        if not targets:
+            return []
+        starts = sentence_starts(doc)[0] if starts is None else starts
+        at = numpy.asarray(starts)
+
+        def sents(bounds: list[tuple[int, int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
+            """The sentence of the first and of the last token of each [start, end)."""
+            b = numpy.array(bounds, dtype=numpy.int64).reshape(-1, 2)
+            first = numpy.searchsorted(at, b[:, 0], side="right") - 1
+            return first, numpy.searchsorted(at, numpy.maximum(b[:, 0], b[:, 1] - 1), side="right") - 1
+
+        t_first, t_last = sents([(t.start, t.end) for t in targets])
+        matches = self.matches(doc, targets, starts, (t_first, t_last))
+        if self.context.prune_on_modifier_overlap and matches:
+            matches = prune_overlapping_matches(matches)
+        else:
+            matches = sorted(matches, key=lambda m: (m[1], m[2]))
+        m_first, m_last = sents([(s, e) for _, s, e in matches])
+        t_first, m_first = t_first.tolist(), m_first.tolist()
+
+        # blocks of sentences: a modifier's scope is the sentence it starts in; one that
+        # ends in a later sentence, or a target over two sentences, joins them
+        spans = list(zip(t_first, t_last.tolist())) + list(zip(m_first, m_last.tolist()))
+        spans.sort()
+        blocks: list[list] = []  # [first sentence, last sentence]
+        for a, b in spans:
+            if blocks and a <= blocks[-1][1]:
+                blocks[-1][1] = max(blocks[-1][1], b)
+            else:
+                blocks.append([a, b])
+        firsts = [b[0] for b in blocks]
+        by_block: dict[int, tuple[list, list]] = {}
+        for t, k0 in zip(targets, t_first):
+            by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], []))[0].append(t)
+        for (match_id, s, e), k0 in zip(matches, m_first):
+            k = bisect.bisect_right(firsts, k0) - 1
+            if k in by_block:
+                rule = self.rule_of[match_id]
+                s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
+                by_block[k][1].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
+        out = []
+        for ts, found in by_block.values():
+            # scopes only shrink in the graph: a block where no modifier's scope reaches a
+            # target (as ConTextModifier.modifies tests it) draws no edge
+            if not any(
+                rule.direction.upper() not in ("TERMINATE", "PSEUDO")
+                and any(a <= t.start < b or a < t.end <= b for t in ts)
+                for rule, _, _, a, b in found
+            ):
+                continue
+            mods = [
+                ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
+            ]
+            graph = ConTextGraph(
+                targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
+            )
+            graph.update_scopes()
+            graph.apply_modifiers()
+            out += [((t.start, t.end), m.category) for t, m in graph.edges]
+        return out
+
+
+def sentence_scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
+    """The scope ``ConTextModifier`` gives a match [start, end) of ``rule`` in the sentence
+    [s0, s1) (its ``__set_scope`` without a global window), without looking the sentence up
+    again."""
+    direction, most = rule.direction.lower(), rule.max_scope
+    if direction == "forward":
+        a, b = end, s1
+        if most is not None and b - a > most:
+            b = end + most
+    elif direction == "backward":
+        a, b = s0, start
+        if most is not None and b - a > most:
+            a = start - most
+    else:
+        a, b = s0, s1
+        if most is not None and start - a > most:
+            a = start - most
+        if most is not None and b - end > most:
+            b = end + most
+    return a, b
+
+
+def literal(token: dict) -> frozenset | None:
+    """The words a pattern token's LOWER must be one of, if it says so."""
+    low = token.get("LOWER")
+    words = (
+        [low]
+        if isinstance(low, str)
+        else low.get("IN")
+        if isinstance(low, dict) and set(low) == {"IN"}
+        else None
+    )
+    if not words or any(not isinstance(w, str) or not w.strip() for w in words):
+        return None
+    return frozenset(words)
+
+
+def space_only(token: dict) -> bool:
+    """A pattern token that only matches whitespace tokens (never a word)."""
+    return token.get("IS_SPACE") is True
+
+
+MAX_MATCHERS = 256  # Matchers kept for groups of tokens (~30 kB each; one per token signature is always kept)
+OPS = (None, "?", "*", "+")
+FLAGS = ("LIKE_NUM", "IS_DIGIT", "IS_ALPHA", "IS_TITLE", "IS_UPPER")  # never true of whitespace
+DEPTH = 3  # tokens looked at to decide whether a pattern can start at a token
+
+
+def constraints(token: dict, strings) -> list[tuple[str, int]] | None:
+    """(attribute, value hash) pairs one of which a word matched by ``token`` has, or None
+    when the token may be anything (or whitespace)."""
+    words = literal(token)
+    if words:
+        return [("LOWER", strings.add(w)) for w in sorted(words)]
+    keys = set(token) - {"OP"}
+    if len(keys) == 1:
+        (attr,) = keys
+        value = token[attr]
+        if attr == "SHAPE" and isinstance(value, str) and value.strip():
+            return [("SHAPE", strings.add(value))]
+        if attr in FLAGS and value is True:
+            return [(attr, 1)]
+    return None
+
+
+def pattern_starts(pattern: list[dict], strings) -> list[tuple[list, set]]:
+    """For each pattern token that can match first: the constraints on that first token
+    (("IS_SPACE", 1) for whitespace, ("ANY", 0) for none) and the constraint tuples on the
+    next non-space tokens (``continuations``)."""
+    if any(t.get("OP") not in OPS for t in pattern):
+        return [([("ANY", 0)], {()})]
+    out = []
+    for k, tok in enumerate(pattern):
+        op = tok.get("OP")
+        if space_only(tok):
+            out.append(([("IS_SPACE", 1)], continuations(pattern, k + 1, DEPTH - 1, strings)))
+        else:
+            again = op in ("*", "+")
+            rests = continuations(pattern, k if again else k + 1, DEPTH - 1, strings, again)
+            out.append((constraints(tok, strings) or [("ANY", 0)], rests))
+        if op not in ("?", "*"):
+            break
+    return out
+
+
+def continuations(pattern: list[dict], k: int, depth: int, strings, again: bool = False) -> set[tuple]:
+    """The constraints on the next ``depth`` non-space tokens of a match that goes on at
+    pattern token ``k`` (``again``: token ``k`` has matched and may match again), one
+    tuple per alternative; a tuple is shorter where the match may end or a token may be
+    anything."""
+    if depth == 0 or k == len(pattern):
+        return {()}
+    tok = pattern[k]
+    if space_only(tok):
+        return continuations(pattern, k + 1, depth, strings)
+    op = "*" if again else tok.get("OP")
+    out = continuations(pattern, k + 1, depth, strings) if op in ("?", "*") else set()
+    cs = constraints(tok, strings)
+    if cs is None:
+        return out | {()}
+    repeat = op in ("*", "+")
+    rests = continuations(pattern, k if repeat else k + 1, depth - 1, strings, repeat)
+    return out | {(c, *r) for c in cs for r in rests}
+
+
+def pattern_extent(pattern: list[dict]) -> tuple[int, list[frozenset | None]]:
+    """How many non-space tokens a match can hold: a fixed count plus, for each repeated
+    token, the longest run of its words (None: unbounded)."""
+    if any(t.get("OP") not in OPS for t in pattern):
+        return 0, [None]
+    fixed, repeats = 0, []
+    for tok in pattern:
+        if space_only(tok):
+            continue
+        if tok.get("OP") in ("*", "+"):
+            repeats.append(literal(tok))
+        else:
+            fixed += 1
+    return fixed, repeats
+
+
+MIX = 0x9E3779B97F4A7C15
+MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def fold(values: list):
+    """One hash for a sequence of value hashes (ints, or uint64 arrays element-wise;
+    collisions only add candidates, which the Matcher then rejects)."""
+    h = values[0]
+    for v in values[1:]:
+        if isinstance(h, numpy.ndarray):
+            h = (h * numpy.uint64(MIX)) ^ v
+        else:
+            h = ((h * MIX) & MASK) ^ v
+    return h
+
+
+def sorted_keys(values) -> numpy.ndarray:
+    return numpy.array(sorted(set(values)), dtype=numpy.uint64)
+
+
+SIEVE_BITS = 16
+
+
+def sieve(keys: numpy.ndarray) -> numpy.ndarray:
+    """A table saying, for the low bits of a hash, whether some key has them."""
+    table = numpy.zeros(1 << SIEVE_BITS, dtype=bool)
+    table[(keys & numpy.uint64((1 << SIEVE_BITS) - 1)).astype(numpy.intp)] = True
+    return table
+
+
+def member(values: numpy.ndarray, keys: numpy.ndarray, table: numpy.ndarray | None = None) -> numpy.ndarray:
+    """``numpy.isin`` for a sorted key array, without sorting ``values``; with ``table``
+    (``sieve(keys)``) only the values whose low bits some key has are looked up."""
+    if not len(keys):
+        return numpy.zeros(len(values), dtype=bool)
+    if table is not None:
+        out = table[(values & numpy.uint64((1 << SIEVE_BITS) - 1)).astype(numpy.intp)]
+        maybe = numpy.flatnonzero(out)
+        out[maybe] = member(values[maybe], keys)
+        return out
+    i = numpy.searchsorted(keys, values)
+    i[i == len(keys)] = 0
+    return keys[i] == values
+
+
+def longest_run(mask: numpy.ndarray) -> int:
+    """The longest run of consecutive True values."""
+    if not mask.any():
+        return 0
+    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], mask.view(numpy.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max())
