@@ -11,12 +11,10 @@ sentences of the assertion test sets.
 from __future__ import annotations
 
 import copy
-import json
 import pickle
-import textwrap
 
 import pytest
-from conftest import CORPUS, DEV, ROOT, SEED
+from conftest import CORPUS, every_letter
 from iro_evidence.components.assertion import (
     SentenceContext,
     WordGrams,
@@ -30,25 +28,6 @@ from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConText, ConTextRule
 
 
-def rewrap(text: str, width: int = 66) -> str:
-    paras = text.split("\n\n")
-    return "\n\n".join("\n".join(textwrap.wrap(p, width)) or p for p in paras)
-
-
-def letters() -> list[tuple[str, str]]:
-    out = []
-    for p in sorted((CORPUS / "letters").glob("*.txt")):
-        text = p.read_text(encoding="utf-8")
-        out += [(p.stem, text), (f"{p.stem}~wrapped", rewrap(text))]
-    for folder in (DEV / "letters", SEED / "letters"):
-        out += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.txt"))]
-    for name in ("assertion_general", "assertion_letters"):
-        with open(ROOT / "tests" / "data" / f"{name}.jsonl", encoding="utf-8") as f:
-            sents = [json.loads(line)["text"] for line in f if line.strip()]
-        out.append((name, "\n\n".join(dict.fromkeys(sents))))
-    return out
-
-
 @pytest.fixture(scope="module")
 def prepared(nlp):
     """Each letter run through the pipes before iro_assertion, with its targets."""
@@ -56,7 +35,7 @@ def prepared(nlp):
     before = names[: names.index("iro_assertion")]
     comp = nlp.get_pipe("iro_assertion")
     out = []
-    for name, text in letters():
+    for name, text in every_letter():
         doc = nlp.make_doc(text)
         for pipe in before:
             doc = nlp.get_pipe(pipe)(doc)
@@ -159,7 +138,7 @@ def test_cues_and_genres_near_triggers_are_the_whole_texts(nlp):
     their trigger words are those found in the whole text, on every letter."""
     a = nlp.get_pipe("iro_assertion").attributor
     seen = set()
-    for name, text in letters():
+    for name, text in every_letter():
         hits = a.triggers.scan(text)
         assert a.find(text, hits) == a.find(text), name
         assert a.genre(text, hits) == a.genre(text), name
@@ -197,7 +176,7 @@ def test_word_grams_find_what_str_find_finds(nlp):
     grams = a.triggers.grams
     assert grams is not None
     n = 0
-    for name, text in letters():
+    for name, text in every_letter():
         low = blank_spaces(text.lower())
         assert grams.find(low) == find_each(grams.words, low), name
         n += 1

@@ -296,11 +296,9 @@ def test_line_wrapped_letters_run_and_keep_their_dates(nlp):
     """PDF text wraps prose anywhere: every corpus letter re-wrapped at 40 and 66 columns
     goes through the whole pipeline (a list item that is only a date once broke the
     decision component) and yields the same dates (redaction placeholders aside)."""
-    import textwrap
     from collections import Counter
 
-    def rewrap(text: str, width: int) -> str:
-        return "\n\n".join("\n".join(textwrap.wrap(p, width)) or p for p in text.split("\n\n"))
+    from conftest import rewrap
 
     def dates(doc) -> Counter:
         return Counter(s._.iro["value"] for s in doc.spans["dates"] if s._.iro["value"] != "redacted")

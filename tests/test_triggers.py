@@ -10,33 +10,10 @@ first fact that differs: add the missing trigger word to the rules file (or wide
 
 from __future__ import annotations
 
-import json
-import textwrap
-
-from conftest import CORPUS, DEV, ROOT, SEED
+from conftest import every_letter
 from iro_evidence.components.base import Triggers
 
-
-def rewrap(text: str, width: int = 66) -> str:
-    paras = text.split("\n\n")
-    return "\n\n".join("\n".join(textwrap.wrap(p, width)) or p for p in paras)
-
-
-def letters() -> list[tuple[str, str]]:
-    out = []
-    for p in sorted((CORPUS / "letters").glob("*.txt")):
-        text = p.read_text(encoding="utf-8")
-        out += [(p.stem, text), (f"{p.stem}~wrapped", rewrap(text))]
-    for folder in (DEV / "letters", SEED / "letters"):
-        out += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.txt"))]
-    for name in ("assertion_general", "assertion_letters"):
-        with open(ROOT / "tests" / "data" / f"{name}.jsonl", encoding="utf-8") as f:
-            sents = [json.loads(line)["text"] for line in f if line.strip()]
-        out.append((name, "\n\n".join(dict.fromkeys(sents))))
-    return out
-
-
-LETTERS = letters()
+LETTERS = every_letter()
 
 
 def windowed(nlp) -> list[str]:
