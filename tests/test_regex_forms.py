@@ -77,8 +77,8 @@ def test_size_windows_find_what_the_whole_text_finds(nlp):
     assert [m.group() for m in comp.matches("4 m\u0131llimeters")] == ["4 m\u0131llimeters"]
 
 
-def test_letter_first_phrases_match_what_compile_phrases_matches(nlp):
-    from iro_evidence.components.base import compile_phrases
+def test_letter_first_phrases_match_what_compile_alternation_matches(nlp):
+    from iro_evidence.components.base import compile_alternation
     from iro_evidence.components.studies import compile_letter_first
 
     types = _rules("studies.json")["types"]
@@ -91,6 +91,6 @@ def test_letter_first_phrases_match_what_compile_phrases_matches(nlp):
         )
     ]
     for words in lists:
-        fast, ref = compile_letter_first(words), compile_phrases(words, flags=0)
+        fast, ref = compile_letter_first(words), compile_alternation(words, flags=0)
         _same(fast, ref, [t for _, t in LETTERS] + fuzz)
     assert nlp.get_pipe("iro_studies").upper_re.pattern == compile_letter_first(upper).pattern

@@ -25,7 +25,7 @@ from .base import (
     RuleComponent,
     Triggers,
     char_span,
-    compile_phrases,
+    compile_alternation,
     doc_lower,
     doc_text,
     phrase_key,
@@ -53,7 +53,7 @@ class ConceptMatcher(RuleComponent):
         for concept, terms in self.rules.get("self_negating", {}).items():
             for t in terms:
                 self.term_concept[phrase_key(t)] = (concept, True)
-        self.term_re = compile_phrases(list(self.term_concept))
+        self.term_re = compile_alternation(list(self.term_concept))
         spec = self.rules.get("triggers") or {}
         pattern_words = spec.get("self_negating_patterns") or {}
         self.patterns = [

@@ -24,7 +24,7 @@ from .base import (
     SentenceLookup,
     Triggers,
     char_span,
-    compile_phrases,
+    compile_alternation,
     doc_lower,
     doc_text,
     ensure_sentences,
@@ -109,7 +109,7 @@ class DecisionFacts(RuleComponent):
         for spec, words in r["specialties"].items():
             for w in words:
                 self.spec_of[phrase_key(w)] = spec
-        self.spec_re = compile_phrases(list(self.spec_of))
+        self.spec_re = compile_alternation(list(self.spec_of))
         self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
         self.guidelines = []
         for code, pats in r["guidelines"].items():

@@ -34,7 +34,7 @@ from .base import (
     RuleComponent,
     Triggers,
     char_span,
-    compile_phrases,
+    compile_alternation,
     doc_lower,
     doc_text,
     phrase_key,
@@ -57,7 +57,7 @@ class FindingLinker(RuleComponent):
         for typ, terms in r["types"].items():
             for t in terms:
                 self.term_type.setdefault(phrase_key(t), typ)
-        self.term_re = compile_phrases(list(self.term_type))
+        self.term_re = compile_alternation(list(self.term_type))
         # every term contains one of these stems (derived from the terms), every phrase
         # that blocks a term one of its own words: both are looked for only around them
         spec = r.get("triggers") or {}
@@ -66,8 +66,8 @@ class FindingLinker(RuleComponent):
         self.triggers = Triggers(spec, [self.term_words, self.not_findings_words])
         self.subtype = {phrase_key(t): sub for sub, terms in r["subtypes"].items() for t in terms}
         self.context_type = {phrase_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
-        self.context_re = compile_phrases(list(self.context_type))
-        self.position_re = compile_phrases(r["positions"])
+        self.context_re = compile_alternation(list(self.context_type))
+        self.position_re = compile_alternation(r["positions"])
         self.position_after = re.compile(r["position_after"], re.I)
         self.severity = re.compile(r["severity"], re.I)
         self.listhesis_grade = re.compile(r["listhesis_grade"], re.I)

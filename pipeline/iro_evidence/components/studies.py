@@ -26,7 +26,7 @@ from .base import (
     SentenceLookup,
     Triggers,
     char_span,
-    compile_phrases,
+    compile_alternation,
     doc_lower,
     doc_text,
     phrase_key,
@@ -52,12 +52,12 @@ def _after_last(pattern: re.Pattern, text: str) -> str:
 
 
 def compile_letter_first(words: list[str]) -> re.Pattern:
-    """``compile_phrases(words, flags=0)``, the same matches, about 4x faster: the
+    """``compile_alternation(words, flags=0)``, the same matches, about 4x faster: the
     look-behind that opens it moves behind each group's first letter, so the pattern starts
     with plain letters and the regex engine skips to them instead of trying every place."""
     parts = sorted(set(words), key=len, reverse=True)
     if not parts or not all(p[0].isascii() and not p[0].isspace() for p in parts):
-        return compile_phrases(words, flags=0)
+        return compile_alternation(words, flags=0)
     groups: dict[str, list[str]] = {}
     for p in parts:
         body = r"\s+".join(re.escape(t) for t in p.split())
@@ -84,14 +84,14 @@ class StudyMatcher(RuleComponent):
                 self.term_type.setdefault(phrase_key(t), typ)
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_letter_first(upper)
-        self.other_re = compile_phrases(other)
+        self.other_re = compile_alternation(other)
         # the other terms (case-insensitive, the costly regex) run near their trigger words
         self.triggers = Triggers(r.get("triggers"))
         self.region_word: dict[str, str] = {}
         for region, words in r["regions"].items():
             for w in words:
                 self.region_word[phrase_key(w)] = region
-        self.region_re = compile_phrases(list(self.region_word))
+        self.region_re = compile_alternation(list(self.region_word))
         self.region_window = r.get("region_window", 50)
         self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
         self.date_after = re.compile(r["date_after"], re.I)
