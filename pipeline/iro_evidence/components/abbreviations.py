@@ -23,6 +23,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from .base import doc_text, set_group
+from .extensions import ext_key
 
 SCISPACY_KEYS = ("abbreviations", "long_form")  # extension names scispaCy sets
 # a short form has two or more capitals ("FCE", "EMG/NCV"); "(Agree)" in a checkbox line is none
@@ -169,7 +170,7 @@ class AbbreviationFinder:
         # all of user_data would visit every span value the other components stored
         data = doc.user_data
         for short in shorts:
-            data.pop(("._.", "long_form", short.start_char, short.end_char), None)
-        data.pop(("._.", "abbreviations", None, None), None)
+            data.pop(ext_key("long_form", short.start_char, short.end_char), None)
+        data.pop(ext_key("abbreviations", None, None), None)
         set_group(doc, "abbreviations", spans)
         return doc

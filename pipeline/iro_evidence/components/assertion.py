@@ -48,7 +48,7 @@ from .base import (
     sentence_starts,
 )
 from .context_scope import SentenceContext, member, pattern_starts, plain_extensions, sieve  # noqa: F401
-from .extensions import ASSERTION_FLAGS
+from .extensions import ASSERTION_FLAGS, ext_key
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
 FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
@@ -136,8 +136,8 @@ class AssertionDetector(RuleComponent):
                 ext.attribution = who
                 continue
             for flag, attr in FLAG_ATTRS:
-                store[("._.", attr, a, b)] = f[flag]
-            store[("._.", "attribution", a, b)] = who
+                store[ext_key(attr, a, b)] = f[flag]
+            store[ext_key("attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 
     def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:

@@ -21,6 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
+from .extensions import ext_key
+
 PATTERN_PACKAGE = "iro_evidence.patterns"
 
 
@@ -319,7 +321,7 @@ def span_ext(span: Span, name: str = "iro", default: Any = None) -> Any:
     extension values (key ``("._.", name, start_char, end_char)``); ``span._`` builds an
     Underscore and reads three tokens on every access, which adds up over hundreds of
     spans. For extensions without getter, and never a mutable default."""
-    return span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default)
+    return span.doc.user_data.get(ext_key(name, span.start_char, span.end_char), default)
 
 
 def phrase_triggers(phrases: list[str], min_len: int = 4) -> list[str]:

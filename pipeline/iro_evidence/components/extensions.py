@@ -38,6 +38,17 @@ def register() -> None:
 register()
 
 
+def ext_key(name: str, start_char: int | None, end_char: int | None) -> tuple:
+    """Where spaCy keeps an extension value in ``doc.user_data`` (its documented storage
+    since v2.1: ``span._.name`` of a span over these characters; ``None, None`` for the
+    Doc's own). The one place that knows the key: readers and writers that skip the
+    ``span._`` accessor on hot paths go through it."""
+    return ("._.", name, start_char, end_char)
+
+
+EXT_PREFIX = ext_key("", None, None)[0]
+
+
 def span_values(doc: Doc) -> dict[tuple[int, int], dict]:
     """Every span extension value set on ``doc``, by (start_char, end_char), in one pass.
 
@@ -49,6 +60,6 @@ def span_values(doc: Doc) -> dict[tuple[int, int], dict]:
     """
     out: dict[tuple[int, int], dict] = {}
     for key, value in doc.user_data.items():
-        if type(key) is tuple and len(key) == 4 and key[0] == "._." and key[2] is not None:
+        if type(key) is tuple and len(key) == 4 and key[0] == EXT_PREFIX and key[2] is not None:
             out.setdefault((key[2], key[3]), {})[key[1]] = value
     return out
