@@ -91,7 +91,9 @@ def process_texts(
 _ENCODERS: dict = {}
 
 
-def encode_letter(cid: str, src: str, rows: list[dict], rec: dict, arrow: bool = False) -> dict:
+def encode_letter(
+    cid: str, src: str, rows: list[dict], rec: dict, arrow: bool = False, journal: bool = True
+) -> dict:
     """The text ``run_extract`` appends for one letter: its evidence and case lines and its
     journal entry, and with ``arrow`` its evidence rows as an Arrow batch (made where the
     letter was processed: in a worker with ``--n-process``, so the parent only appends)."""
@@ -103,7 +105,8 @@ def encode_letter(cid: str, src: str, rows: list[dict], rec: dict, arrow: bool =
     out = {
         "evidence": _ENCODERS["evidence"].encode(rows),
         "cases": _ENCODERS["cases"].encode([rec]),
-        "journal": journal_line(cid, src, rec, rows),
+        # letters carried over by --resume are in a journal already
+        "journal": journal_line(cid, src, rec, rows) if journal else None,
     }
     if arrow and rows:
         out["evidence_batch"] = _ENCODERS["evidence"].batch(rows, schema.EVIDENCE)
@@ -253,7 +256,7 @@ def run_extract(
                 fail(item[0], item[1], "nlp", f"the pipeline failed on this letter ({_brief(e)})")
 
     def write(rows: list[dict], rec: dict, encoded: dict | None = None) -> None:
-        enc = encoded or encode_letter(rec.get("case_id", ""), "", rows, rec)
+        enc = encoded or encode_letter(rec.get("case_id", ""), "", rows, rec, journal=False)
         evidence.write_many(rows or [], enc["evidence"], enc.get("evidence_batch"))
         cases.write_many([rec], enc["cases"])
         if progress:
