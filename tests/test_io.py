@@ -86,6 +86,13 @@ def test_latin1_letter_decodes():
     assert decode_text(text.encode("latin-1")) == text
 
 
+def test_short_cp1252_text_of_even_length_is_not_read_as_utf16():
+    # charset-normalizer ranks UTF-16 first here and lists cp1252 among its alternatives
+    # (found by the hypothesis round-trip test)
+    text = "L5-S1 é \n\n L5-S1"
+    assert decode_text(text.encode("cp1252")) == text
+
+
 def test_cp1252_curly_quotes_are_not_taken_for_cp1250():
     # charset-normalizer alone reads this as cp1250 and turns "naïve" into "naďve"
     text = "Le patient a été examiné. Décision: confirmée — “naïve” façade."

@@ -205,7 +205,12 @@ def _detect(data: bytes) -> str:
     close = [r for r in results if r.chaos <= results[0].chaos + 0.02] if results else []
     for r in close:
         if "cp1252" in r.could_be_from_charset:
-            return str(r)
+            # decode as cp1252 itself: a result may list cp1252 among the encodings it could
+            # be while being another decoding (16 ASCII bytes read as UTF-16 are Chinese)
+            try:
+                return data.decode("cp1252")
+            except UnicodeDecodeError:
+                return str(r)
     # mostly ASCII with a few accents: an English letter saved on Windows; with so few
     # accented bytes detection has little to go on (it may say Cyrillic or Chinese)
     if len(data.translate(None, bytes(range(128)))) <= 0.1 * len(data):
