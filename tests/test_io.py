@@ -1,6 +1,7 @@
 """Readers (encodings, PDF text layers, bad files), case ids and the atomic, CSV-safe writers."""
 
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -291,6 +292,23 @@ def test_journal_survives_a_cut_last_line(tmp_path):
     j.write("c", "in/c.txt", {"case_id": "c", "source": "in/c.txt"}, [])
     j.close()
     assert set(load_done(tmp_path, {"a": "in/a.txt", "c": "in/c.txt"})) == {"a", "c"}
+
+
+def test_journal_rows_round_trip_as_value_lists(tmp_path):
+    """Entries keep rows as value lists under their columns; rows with different keys and
+    entries written as dicts (by an older version) read back as the same dicts."""
+    rows = [{"case_id": "a", "x": 1, "y": None}, {"case_id": "a", "y": "=b"}]
+    j = Journal(tmp_path)
+    j.write("a", "in/a.txt", {"case_id": "a"}, rows)
+    j.close()
+    path = Path(tmp_path) / ".iro-evidence.journal.jsonl"
+    entry = json.loads(path.read_text().splitlines()[0])
+    assert entry["columns"] == ["case_id", "x", "y"] and entry["rows"][1] == ["a", None, "=b"]
+    got = json.loads(load_done(tmp_path, {"a": "in/a.txt"})["a"])["rows"]
+    assert got == [{"case_id": "a", "x": 1, "y": None}, {"case_id": "a", "x": None, "y": "=b"}]
+    old = {"case_id": "b", "source": "in/b.txt", "record": {}, "rows": rows}
+    path.write_text(json.dumps(old) + "\n")
+    assert json.loads(load_done(tmp_path, {"b": "in/b.txt"})["b"])["rows"] == rows
 
 
 @pytest.mark.parametrize("user_password, readable", [("secret", False), ("", True)])

@@ -102,14 +102,16 @@ def encode_letter(
     if not _ENCODERS:
         _ENCODERS["evidence"] = RowEncoder(EVIDENCE_COLUMNS, schema.EVIDENCE)
         _ENCODERS["cases"] = RowEncoder(CASE_COLUMNS, schema.CASES, jsonl=True)
+    ev = _ENCODERS["evidence"]
+    vals = ev.values(rows)  # one pass over the rows, shared by every encoding
     out = {
-        "evidence": _ENCODERS["evidence"].encode(rows),
+        "evidence": ev.encode(rows, vals),
         "cases": _ENCODERS["cases"].encode([rec]),
         # letters carried over by --resume are in a journal already
-        "journal": journal_line(cid, src, rec, rows) if journal else None,
+        "journal": journal_line(cid, src, rec, vals, EVIDENCE_COLUMNS) if journal else None,
     }
     if arrow and rows:
-        out["evidence_batch"] = _ENCODERS["evidence"].batch(rows, schema.EVIDENCE)
+        out["evidence_batch"] = ev.batch(rows, schema.EVIDENCE, vals)
     return out
 
 

@@ -391,45 +391,67 @@ ROW_GROUP_BYTES = 8 * 1024 * 1024
 
 
 class RowEncoder:
-    """The CSV (and JSONL) text of a table's rows.
+    """The CSV (and JSONL) text and the Arrow batch of a table's rows.
 
     Kept apart from the writer so that ``extract --n-process`` workers encode their own
     rows and the parent only appends text: the same code, so the same bytes either way.
+    Each encoding starts from ``values(rows)`` (a tuple of cells per row, in column order,
+    one C call per row), which callers may compute once and pass to all three.
     """
 
     def __init__(self, columns: list[str], schema=None, jsonl: bool = False):
         self.columns = columns
         self.jsonl = jsonl
+        self.schema = schema
         # one C call fetches a row's cells (itemgetter of one key returns the value alone)
         self._cells = operator.itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
         # ints in float columns are written as floats, as Parquet stores them, so a row
         # read back from Parquet (--resume) prints the same in CSV
         self.floats = {f.name for f in schema if str(f.type) in ("double", "float")} if schema else set()
+        self._float_idx = [i for i, c in enumerate(columns) if c in self.floats]
 
-    def batch(self, rows: list[dict], schema):
-        """``rows`` as an Arrow record batch of ``schema`` (missing columns are null)."""
+    def values(self, rows: list[dict]) -> list[tuple]:
+        """Each row's cells in column order (a missing column is None)."""
+        try:
+            return list(map(self._cells, rows))
+        except KeyError:  # rows without some columns
+            return [tuple(r.get(c) for c in self.columns) for r in rows]
+
+    def batch(self, rows: list[dict], schema=None, values: list[tuple] | None = None):
+        """``rows`` as an Arrow record batch of ``schema`` (missing columns are null),
+        built column by column from ``values``."""
         import pyarrow as pa
 
-        return pa.RecordBatch.from_pylist(rows, schema=schema)
+        schema = schema or self.schema
+        vals = self.values(rows) if values is None else values
+        if not vals:
+            return pa.RecordBatch.from_pylist([], schema=schema)
+        cols = list(zip(*vals))
+        by_name = dict(zip(self.columns, cols))
+        none = (None,) * len(vals)
+        return pa.RecordBatch.from_arrays(
+            [pa.array(by_name.get(f.name, none), type=f.type) for f in schema], schema=schema
+        )
 
-    def encode(self, rows: list[dict]) -> tuple[str, str]:
+    def encode(self, rows: list[dict], values: list[tuple] | None = None) -> tuple[str, str]:
         """(CSV lines, JSONL lines) of ``rows``; the JSONL text is empty without ``jsonl``."""
+        vals = self.values(rows) if values is None else values
         buf = StringIO()
-        csv.writer(buf).writerows(self.csv_cells(r) for r in rows)
+        csv.writer(buf).writerows(map(self._csv_cells, vals))
+        text = buf.getvalue()
         lines = ""
         if self.jsonl:
-            lines = "".join(
-                json.dumps({c: r.get(c) for c in self.columns}, ensure_ascii=False) + "\n" for r in rows
-            )
-        return buf.getvalue(), lines
+            lines = "".join(json.dumps(dict(zip(self.columns, v)), ensure_ascii=False) + "\n" for v in vals)
+        return text, lines
 
     def csv_cells(self, row: dict) -> list:
         """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
-        (``csv_safe``). Inlined, as it runs for every cell of every row."""
-        try:
-            cells = list(self._cells(row))
-        except KeyError:  # a row without some columns
-            cells = [row.get(c) for c in self.columns]
+        (``csv_safe``)."""
+        return self._csv_cells(self.values([row])[0])
+
+    def _csv_cells(self, cells: tuple) -> list:
+        """Inlined, as it runs for every cell of every row."""
+        cells = list(cells)
         for i, v in enumerate(cells):
             t = v.__class__
             if v is None or t is bool or t is float:
@@ -612,8 +634,24 @@ class Journal:
             self.path.unlink(missing_ok=True)
 
 
-def journal_line(case_id: str, source: str, record: dict, rows: list[dict]) -> str:
-    return json.dumps({"case_id": case_id, "source": source, "record": record, "rows": rows})
+def journal_line(
+    case_id: str, source: str, record: dict, rows: list, columns: list[str] | None = None
+) -> str:
+    """One journal entry. Rows are stored as lists of values under their ``columns``
+    (half the JSON of dicts); ``columns`` may be given when ``rows`` are already value
+    tuples in that order (``RowEncoder.values``)."""
+    if columns is None:
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        rows = [[r.get(c) for c in columns] for r in rows]
+    return json.dumps(
+        {"case_id": case_id, "source": source, "record": record, "columns": columns, "rows": rows}
+    )
+
+
+def journal_rows(entry: dict) -> list[dict]:
+    """The rows of a journal entry, as dicts again."""
+    cols = entry.get("columns")
+    return entry["rows"] if cols is None else [dict(zip(cols, v)) for v in entry["rows"]]
 
 
 def _read_journal(path: Path) -> tuple[list[dict], int]:
@@ -662,7 +700,7 @@ def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
         for e in _read_journal(journal)[0]:
             cid = e.get("case_id")
             if cid in wanted and e.get("source") == wanted[cid]:
-                done[cid] = json.dumps({"record": e["record"], "rows": e["rows"]})
+                done[cid] = json.dumps({"record": e["record"], "rows": journal_rows(e)})
     return done
 
 
