@@ -67,6 +67,10 @@ def fact_id(kind: str, start: int, end: int) -> str:
     return f"{kind}:{start}-{end}"
 
 
+_NONE: dict = {}  # read-only stand-in for a span without values
+FLAG_OF = {f"is_{flag}": flag for flag in ASSERTION_FLAGS}  # extension name -> column
+
+
 def doc_rows(doc, case_id: str) -> list[dict]:
     """All evidence rows of one processed Doc, sorted by position then kind."""
     sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
@@ -74,37 +78,37 @@ def doc_rows(doc, case_id: str) -> list[dict]:
     sent_starts = sentence_starts(doc)[1]
     text = doc_text(doc)  # span.text joins the span's tokens again; a slice is the same string
     values = span_values(doc)
-    flag_keys = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
+    blank = dict.fromkeys(EVIDENCE_COLUMNS)
+    blank.update(dict.fromkeys(ASSERTION_FLAGS, False))
+    blank["case_id"] = case_id
     rows = []
     seen = set()
     for key, kind in KINDS.items():
         if key not in doc.spans:
             continue
         for span in doc.spans[key]:
-            ident = (kind, span.start_char, span.end_char, span.label_)
+            start, end, label = span.start_char, span.end_char, span.label_
+            ident = (kind, start, end, label)
             if ident in seen:
                 continue
             seen.add(ident)
-            ext = values.get((span.start_char, span.end_char), {})
-            info = dict(ext.get("iro") or {})
-            k = bisect.bisect_right(sec_starts, span.start_char) - 1
-            row = dict.fromkeys(EVIDENCE_COLUMNS)
-            row.update(
-                {
-                    "case_id": case_id,
-                    "fact_id": fact_id(kind, span.start_char, span.end_char),
-                    "kind": kind,
-                    "label": span.label_,
-                    "text": text[span.start_char : span.end_char],
-                    "start_char": span.start_char,
-                    "end_char": span.end_char,
-                    "section": sections[k].label_ if k >= 0 else None,
-                    "sentence": bisect.bisect_right(sent_starts, span.start_char) - 1,
-                    "attribution": ext.get("attribution"),
-                }
-            )
-            for flag, name in flag_keys:
-                row[flag] = bool(ext.get(name, False))
+            ext = values.get((start, end), _NONE)
+            info = ext.get("iro") or _NONE
+            k = bisect.bisect_right(sec_starts, start) - 1
+            row = blank.copy()
+            row["fact_id"] = f"{kind}:{start}-{end}"
+            row["kind"] = kind
+            row["label"] = label
+            row["text"] = text[start:end]
+            row["start_char"] = start
+            row["end_char"] = end
+            row["section"] = sections[k].label_ if k >= 0 else None
+            row["sentence"] = bisect.bisect_right(sent_starts, start) - 1
+            for name, v in ext.items():  # "iro", "attribution" and the flags that are set
+                if name in FLAG_OF:
+                    row[FLAG_OF[name]] = bool(v)
+                elif name == "attribution":
+                    row["attribution"] = v
             _fill(row, kind, info)
             if kind == "measurement":
                 for i, (lo, hi) in enumerate(info.get("dims") or [[info.get("value_mm"), None]]):
