@@ -96,7 +96,8 @@ def encode_letter(
 ) -> dict:
     """The text ``run_extract`` appends for one letter: its evidence and case lines and its
     journal entry, and with ``arrow`` its evidence rows as an Arrow batch (made where the
-    letter was processed: in a worker with ``--n-process``, so the parent only appends)."""
+    letter was processed: in a worker with ``--n-process``, so the parent only appends);
+    ``arrow=None`` returns the rows' values instead, for one batch of several letters."""
     from . import schema
 
     if not _ENCODERS:
@@ -112,6 +113,8 @@ def encode_letter(
     }
     if arrow and rows:
         out["evidence_batch"] = ev.batch(rows, schema.EVIDENCE, vals)
+    elif arrow is None:  # the caller batches several letters' rows itself
+        out["values"] = vals
     return out
 
 
@@ -121,14 +124,19 @@ _FORK_NLP = None
 def _work(batch: list[tuple[str, str, str]], encoded: bool = True) -> list[tuple]:
     if not encoded:
         return list(process_texts(_FORK_NLP, batch, batch_size=max(1, len(batch))))
-    # the rows travel as their encoded text and Arrow batch only (unpickling dicts again
-    # would take the parent's time); the row count stays for the summary
-    out = []
-    for cid, src, rows, rec, enc in process_texts(
-        _FORK_NLP, batch, batch_size=max(1, len(batch)), encode="arrow"
-    ):
+    # the rows travel as their encoded text and one Arrow batch for the whole task, on its
+    # last letter (unpickling dicts, or a batch per letter, would take the parent's time);
+    # the row count stays for the summary
+    out, values = [], []
+    for cid, src, rows, rec in process_texts(_FORK_NLP, batch, batch_size=max(1, len(batch))):
+        enc = encode_letter(cid, src, rows, rec, arrow=None)
+        values += enc.pop("values")
         enc["n_rows"] = len(rows)
         out.append((cid, src, None, rec, enc))
+    if values:
+        from . import schema
+
+        out[-1][4]["evidence_batch"] = _ENCODERS["evidence"].batch(None, schema.EVIDENCE, values)
     return out
 
 
