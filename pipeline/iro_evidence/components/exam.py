@@ -21,6 +21,7 @@ import re
 from spacy.tokens import Doc
 
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group
+from .first_char import FirstCharRegex
 
 GRADE = re.compile(r"(?<![\w/])([0-5][+-]?/5|[0-4]\+|[0-4](?=/4)|trace)(?![\w/])", re.I)
 
@@ -39,8 +40,10 @@ class ExamMatcher(RuleComponent):
                 sign, status, pat, stated = rule
                 words = ()
             # a sign starts at a word start: "spasm" in "bronchospasm" is none, and the regex
-            # engine then skips the middle of words (about 3x faster)
-            self.exam_rules.append((sign, status, re.compile(rf"\b(?:{pat})", re.I), bool(stated), words))
+            # engine then skips the middle of words (about 3x faster); FirstCharRegex skips
+            # to the letters a match can start with (about 2x faster again)
+            rx = FirstCharRegex(re.compile(rf"\b(?:{pat})", re.I))
+            self.exam_rules.append((sign, status, rx, bool(stated), words))
         # a rule without its own triggers runs wherever the component's words occur, or
         # everywhere when there are none
         self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.exam_rules])
@@ -49,7 +52,7 @@ class ExamMatcher(RuleComponent):
         self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
         self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
-        self.clause_break = re.compile(r.get("clause_break", r"[.;\n]\s"), re.I)
+        self.clause_break = FirstCharRegex(re.compile(r.get("clause_break", r"[.;\n]\s"), re.I))
         contrast = r.get("contrast", {})
         self.contrast_re = re.compile(contrast["pattern"], re.I) if contrast else None
         self.contrast_signs = contrast.get("signs", {})
@@ -107,10 +110,15 @@ class ExamMatcher(RuleComponent):
         return out
 
     def _clause(self, text: str, s: int, e: int, window: int) -> tuple[str, str]:
-        """Words before and after the sign, cut at the clause boundaries around it."""
-        left = self.clause_break.split(text[max(0, s - window) : s])[-1]
-        right = self.clause_break.split(text[e : e + window])[0]
-        return left, right
+        """Words before and after the sign, cut at the clause boundaries around it (what
+        ``clause_break.split(before)[-1]`` and ``.split(after)[0]`` give)."""
+        before = text[max(0, s - window) : s]
+        cut = 0
+        for m in self.clause_break.finditer(before):
+            cut = m.end()
+        right = text[e : e + window]
+        m = self.clause_break.search(right)
+        return before[cut:], right if m is None else right[: m.start()]
 
     def side(self, text: str, s: int, e: int) -> str | None:
         left_ctx, right_ctx = self._clause(text, s, e, self.side_window)

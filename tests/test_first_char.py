@@ -1,0 +1,79 @@
+"""FirstCharRegex (search that skips to a rule's possible first characters) finds what
+the rule's own ``finditer``/``search`` find: for every regex of iro_exam and iro_dates
+that it wraps, on every letter we have (the letters of tests/test_triggers.py), inside
+windows (pos/endpos) and on random strings of the characters that matter."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from iro_evidence.components.first_char import ASCII_FOLDS, FirstCharRegex, first_class
+from test_triggers import LETTERS
+
+
+def _same(fast: FirstCharRegex, texts: list[str]) -> None:
+    ref = fast.pattern
+    for text in texts:
+        got = [(m.span(), m.groupdict()) for m in fast.finditer(text)]
+        want = [(m.span(), m.groupdict()) for m in ref.finditer(text)]
+        assert got == want, (ref.pattern[:60], text[:80])
+        # windows: offsets and the edges the rule sees (look-arounds, \b) are the text's
+        n = len(text)
+        for lo, hi in ((n // 3, n // 3 + 300), (n // 2, n), (0, n // 4)):
+            got = [m.span() for m in fast.finditer(text, lo, hi)]
+            assert got == [m.span() for m in ref.finditer(text, lo, hi)], ref.pattern[:60]
+            g, w = fast.search(text, lo, hi), ref.search(text, lo, hi)
+            assert (g and g.span()) == (w and w.span())
+
+
+def _fuzz(alphabet: str, n: int = 60, size: int = 1500) -> list[str]:
+    rnd = random.Random(11)
+    return ["".join(rnd.choice(alphabet) for _ in range(size)) for _ in range(n)]
+
+
+FUZZ = _fuzz("aeinorst ADKSks\u212a\u017f\u0130\u0131 0123456789/-.,;:+\n()[]'") + _fuzz(
+    "reflex sensation strength normal absent no 2+ 4/5 ,.;\n", size=3000
+)
+
+
+def _exam_regexes(nlp) -> list[FirstCharRegex]:
+    comp = nlp.get_pipe("iro_exam")
+    return [rx for _s, _st, rx, *_ in comp.exam_rules] + [comp.clause_break]
+
+
+def test_exam_regexes_skip_to_first_characters_and_find_the_same(nlp):
+    regexes = _exam_regexes(nlp)
+    # the shortcut is taken for (nearly) every rule, else this test checks little
+    assert sum(rx.scan is not None for rx in regexes) >= len(regexes) - 2
+    texts = [t for _, t in LETTERS]
+    for rx in regexes:
+        _same(rx, texts + FUZZ)
+
+
+def test_first_class_is_a_superset_of_first_characters():
+    cls = first_class(re.compile(r"\b(?:(?:no|loss\s+of)\s+reflex|(?<!H-)jerks?|[0-4]/5|\d+\s*cm)", re.I))
+    assert cls is not None
+    rx = re.compile(cls)
+    for ch in "nNlLjJ01234\u0663":
+        assert rx.fullmatch(ch), ch
+    # unknown starts or a possible empty match keep the plain search
+    assert first_class(re.compile(r".foo")) is None
+    assert first_class(re.compile(r"\w*x")) is not None
+    assert first_class(re.compile(r"(?:ab)?")) is None
+    assert first_class(re.compile(r"[^a]b")) is None
+    assert FirstCharRegex(re.compile(r"(a)\1")).scan is None
+
+
+def test_newline_and_case_folds_are_first_characters():
+    fast = FirstCharRegex(re.compile(r"[.;\n]\s|\bkelvin\b|\bstate\b", re.I))
+    text = "one\n\ntwo; three. \u212aelvin and \u017ftate and KELVIN"
+    _same(fast, [text])
+    assert len(list(fast.finditer(text))) == 6
+
+
+@pytest.mark.slow
+def test_ascii_folds_are_every_non_ascii_character_re_folds_to_ascii():
+    every = "".join(map(chr, range(128, 0x110000)))
+    assert "".join(sorted(set(re.findall("[a-z0-9]", every, re.I)))) == ASCII_FOLDS
