@@ -77,3 +77,18 @@ def test_newline_and_case_folds_are_first_characters():
 def test_ascii_folds_are_every_non_ascii_character_re_folds_to_ascii():
     every = "".join(map(chr, range(128, 0x110000)))
     assert "".join(sorted(set(re.findall("[a-z0-9]", every, re.I)))) == ASCII_FOLDS
+
+
+DATE_FUZZ = _fuzz("0123456789/-., JanMarDecjanmay xX*#_()[]\n", size=2000) + _fuzz(
+    "Date of injury review dated UR MRI note 12/05/2016 March 3, 2015 ,.;:\n", size=3000
+)
+
+
+def test_dates_regexes_skip_to_first_characters_and_find_the_same(nlp):
+    comp = nlp.get_pipe("iro_dates")
+    regexes = [rx for _f, rx, *_ in comp.formats] + [rx for rx, *_ in comp.redactions]
+    regexes += [rx for _r, rx, _w in comp.roles] + [rx for _t, rx, _w in comp.documents]
+    assert sum(rx.scan is not None for rx in regexes) >= len(regexes) - 2
+    texts = [t for _, t in LETTERS]
+    for rx in regexes:
+        _same(rx, texts + DATE_FUZZ)

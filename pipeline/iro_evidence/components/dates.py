@@ -30,6 +30,7 @@ from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, sentence_starts, set_group
+from .first_char import FirstCharRegex
 
 MONTH_NAMES = parserinfo()
 LABEL_ONLY = re.compile(r"[A-Za-z ]{1,20}:\s*")
@@ -194,7 +195,7 @@ class DateMatcher(RuleComponent):
         self.formats = [
             (
                 f["id"],
-                re.compile(f["regex"], re.I),
+                FirstCharRegex(re.compile(f["regex"], re.I)),
                 tuple(f.get("triggers") or ()),
                 tuple(f.get("also") or ()),
             )
@@ -205,18 +206,22 @@ class DateMatcher(RuleComponent):
             if isinstance(red, str):
                 red = {"regex": red, "role": None}
             words = tuple(red.get("triggers") or ())
-            self.redactions.append((re.compile(red["regex"], re.M), red.get("role"), words))
+            self.redactions.append((FirstCharRegex(re.compile(red["regex"], re.M)), red.get("role"), words))
         # a rule without its own triggers runs wherever the component's words occur, or
         # everywhere when there are none
         rule_words = [w for _, _, w, _ in self.formats] + [w for *_, w in self.redactions]
         self.triggers = DateTriggers(r.get("triggers"), rule_words + [a for *_, a in self.formats])
         if any(not w for w in rule_words) and not r.get("triggers", {}).get("words"):
             self.triggers = DateTriggers(None)
-        self.roles = [(role, re.compile(p, re.I), gate_words(rest)) for role, p, *rest in r.get("roles", [])]
+        self.roles = [
+            (role, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))
+            for role, p, *rest in r.get("roles", [])
+        ]
         self.window = r.get("window", 90)
         self.range_re = re.compile(r.get("range", r"^\s*(?:-|to|through)\s*$"), re.I)
         self.documents = [
-            (t, re.compile(p, re.I), gate_words(rest)) for t, p, *rest in r.get("documents", [])
+            (t, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))
+            for t, p, *rest in r.get("documents", [])
         ]
         self.document_roles = r.get("document_roles", {})
         self.document_link = re.compile(r.get("document_link", r"\s*$"), re.I)
