@@ -92,3 +92,22 @@ def test_dates_regexes_skip_to_first_characters_and_find_the_same(nlp):
     texts = [t for _, t in LETTERS]
     for rx in regexes:
         _same(rx, texts + DATE_FUZZ)
+
+
+def test_max_non_space_bounds_every_match():
+    from iro_evidence.components.first_char import max_non_space
+
+    cases = {r"\s*$": 0, r"a\s+b": 2, r"\w+": None, r"(?:ab){0,3}\s*": 6, r"[ \t]*x": 1, r"\S{2,5}": 5}
+    for pat, want in cases.items():
+        assert max_non_space(re.compile(pat)) == want, pat
+    link = re.compile(r"(?:\s*[,:]?\s*\b(?:dated|date\s+of\s+service|DOS|of|performed)\b\s*:?)?\s*$", re.I)
+    bound = max_non_space(link)
+    assert bound == 15  # ",dateofservice:"
+    pieces = [" ", "\n", ",", ":", "dated", "date of  service", "DOS", "of", "performed", "x"]
+    rnd = random.Random(3)
+    for _ in range(2000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        for start in range(len(text) + 1):
+            m = link.match(text, start)
+            if m:
+                assert len("".join(m.group().split())) <= bound, text

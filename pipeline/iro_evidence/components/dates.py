@@ -30,7 +30,7 @@ from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, sentence_starts, set_group
-from .first_char import FirstCharRegex
+from .first_char import FirstCharRegex, max_non_space
 
 MONTH_NAMES = parserinfo()
 LABEL_ONLY = re.compile(r"[A-Za-z ]{1,20}:\s*")
@@ -226,8 +226,13 @@ class DateMatcher(RuleComponent):
         self.document_roles = r.get("document_roles", {})
         self.document_link = re.compile(r.get("document_link", r"\s*$"), re.I)
         # a link (anchored at the end of the text before a date) holds at most this many
-        # non-space characters, so it is looked for only in that tail
+        # non-space characters, so it is looked for only in that tail; the bound worked
+        # out from the regex (plus one: the tail then starts before any whitespace the
+        # link starts with) is usually much tighter than the rules' figure
         self.document_link_chars = r.get("document_link_chars")
+        bound = max_non_space(self.document_link)
+        if bound is not None and (self.document_link_chars is None or bound + 1 < self.document_link_chars):
+            self.document_link_chars = bound + 1
 
     # -- finding ------------------------------------------------------------------------
     def find(self, text: str, hits: Hits | None = None) -> list[Found]:

@@ -146,3 +146,47 @@ class FirstCharRegex:
             return self.pattern.search(text, pos, end)
         hit = self.scan.search(text, pos, end)
         return None if hit is None else self.pattern.match(text, hit.start(), end)
+
+
+def _non_space(items) -> int | None:
+    """The most non-space characters a sequence of parsed items can match (None: no
+    bound, or not worked out)."""
+    total = 0
+    for op, av in items:
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            n = 0  # zero width
+        elif op is C.LITERAL:
+            n = 0 if chr(av).isspace() else 1
+        elif op is C.IN:
+            space = all(
+                (o is C.CATEGORY and a is C.CATEGORY_SPACE) or (o is C.LITERAL and chr(a).isspace())
+                for o, a in av
+            )
+            n = 0 if space else 1
+        elif op in (C.NOT_LITERAL, C.ANY):
+            n = 1
+        elif op is C.SUBPATTERN:
+            n = _non_space(av[3].data)
+        elif op is C.ATOMIC_GROUP:
+            n = _non_space(av.data)
+        elif op is C.BRANCH:
+            alts = [_non_space(alt.data) for alt in av[1]]
+            n = None if None in alts else max(alts)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            _lo, hi, body = av
+            each = _non_space(body.data)
+            n = None if each is None else 0 if each == 0 else None if hi is C.MAXREPEAT else hi * each
+        else:
+            return None
+        if n is None:
+            return None
+        total += n
+    return total
+
+
+def max_non_space(pattern: re.Pattern) -> int | None:
+    """The most non-space (``\\S``) characters a match of ``pattern`` can hold, or None
+    when unbounded or not worked out."""
+    if _parser is None or not isinstance(pattern.pattern, str) or pattern.flags & re.VERBOSE:
+        return None
+    return _non_space(_parser.parse(pattern.pattern, pattern.flags).data)
