@@ -30,6 +30,7 @@ from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, sentence_starts, set_group
+from .extensions import ext_key
 from .first_char import FirstCharRegex, max_non_space
 
 MONTH_NAMES = parserinfo()
@@ -120,6 +121,34 @@ def gate_words(rest: list) -> tuple[str, ...]:
     return tuple(w.lower() for w in rest[0]) if rest and rest[0] else ()
 
 
+class DateHits(Hits):
+    """``Hits`` whose windows are merged in one pass over hits that are already in order
+    (one word's positions are; several words' are sorted once): the same windows, read
+    about twice as fast, which counts as dates look up a dozen window sets per letter."""
+
+    def windows(self, words: list[str] | tuple | None = None) -> list[tuple[int, int]]:
+        if self.found is None or not words:
+            return super().windows(words)
+        key = tuple(words)
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        lists = [pos for pos in (self.found.get(w.lower()) for w in words) if pos]
+        hits = lists[0] if len(lists) == 1 else sorted(i for pos in lists for i in pos)
+        out = []
+        if hits:
+            before, after, n = self.before, self.after, len(self.text)
+            lo, hi = hits[0] - before, hits[0] + after
+            for h in hits:
+                if h - before > hi:  # hits in order: a window only grows to the right
+                    out.append((lo if lo > 0 else 0, hi if hi < n else n))
+                    lo = h - before
+                hi = h + after
+            out.append((lo if lo > 0 else 0, hi if hi < n else n))
+        self._cache[key] = out
+        return out
+
+
 class DateTriggers(Triggers):
     """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
     (dates are everywhere a year is, and a year is two or more digits: one pass of
@@ -176,7 +205,7 @@ class DateTriggers(Triggers):
             pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
             if pos:
                 found[name] = pos
-        return Hits(text, found, self.before, self.after)
+        return DateHits(text, found, self.before, self.after)
 
 
 class Found(NamedTuple):
@@ -507,10 +536,11 @@ class DateMatcher(RuleComponent):
                 if d["cue"] == "other" and typ in self.document_roles:
                     d["role"] = self.document_roles[typ]
         spans = []
+        store = doc.user_data  # where span._.iro keeps its value (no Underscore per span)
         for f in found:
             span = char_span(doc, f.start, f.end, "DATE")
             if span is not None:
-                span._.iro = info[(f.start, f.end)]
+                store[ext_key("iro", span.start_char, span.end_char)] = info[(f.start, f.end)]
                 spans.append(span)
         set_group(doc, "dates", spans)
         doc_spans = []
@@ -520,7 +550,7 @@ class DateMatcher(RuleComponent):
             # a list item that is only a date is no document, and its span would share the
             # date's ``_.iro`` (values live per character range)
             if span is not None and (span.start_char, span.end_char) not in taken:
-                span._.iro = iro
+                store[ext_key("iro", span.start_char, span.end_char)] = iro
                 doc_spans.append(span)
         set_group(doc, "documents", doc_spans)
         return doc
