@@ -22,3 +22,29 @@ def test_date_hits_windows_are_the_base_windows(nlp):
             for k in keys:
                 assert fast.windows(k) == ref.windows(k), (letter, k, before, after)
             assert fast.windows() == ref.windows()
+
+
+def _naive_found(triggers, low: str, words) -> dict[str, list[int]]:
+    """Trigger positions the slow, obvious way: every occurrence of a word, every match
+    start of a pattern, every hit of a derived trigger's words where its regex matches."""
+
+    def occurrences(w: str) -> list[int]:
+        if w in triggers.patterns:
+            return [m.start() for m in triggers.patterns[w].finditer(low)]
+        if w in triggers.derived:
+            ws, pat = triggers.derived[w]
+            return sorted(i for v in ws for i in occurrences(v) if pat.match(low, i))
+        return [i for i in range(len(low)) if low.startswith(w, i)]
+
+    return {w: pos for w in words if (pos := occurrences(w))}
+
+
+def test_date_triggers_are_found_where_the_naive_scan_finds_them(nlp):
+    comp = nlp.get_pipe("iro_dates")
+    assert comp.triggers.char_scans  # "/" and "-" after a digit: no list of every hyphen
+    words = {w for _f, _p, ws, also in comp.formats for w in (*ws, *also)}
+    words |= {w for *_, ws in comp.redactions for w in ws}
+    for letter, text in LETTERS + [("odd", "1/2 -3- 4-/5 x/ #- 19-20/ /x 12/-1 ---// 2-\n/")]:
+        low = text.lower()
+        found = comp.triggers.scan(text, low).found
+        assert {w: found[w] for w in words if w in found} == _naive_found(comp.triggers, low, words), letter

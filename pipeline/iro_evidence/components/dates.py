@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from typing import NamedTuple
 
@@ -51,15 +52,21 @@ def pivot_year(y: str) -> int:
 
 def normalize(groups: dict) -> str | None:
     """ISO value for the captured parts, or None if they are no real date."""
-    year = pivot_year(groups["y"])
+    return _normalize(groups["y"], groups.get("mon"), groups.get("m"), groups.get("d"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(y: str, mon: str | None, m: str | None, d: str | None) -> str | None:
+    """``normalize`` of the parts (a letter repeats its dates: each is worked out once)."""
+    year = pivot_year(y)
     if not 1900 <= year <= 2099:
         return None
     month = None
-    if groups.get("mon"):
-        month = MONTH_NAMES.month(groups["mon"].rstrip("."))
-    elif groups.get("m"):
-        month = int(groups["m"])
-    day = int(groups["d"]) if groups.get("d") else None
+    if mon:
+        month = MONTH_NAMES.month(mon.rstrip("."))
+    elif m:
+        month = int(m)
+    day = int(d) if d else None
     if month is None:
         return f"{year:04d}"
     if not 1 <= month <= 12:
@@ -166,8 +173,22 @@ class DateTriggers(Triggers):
                 self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
             else:
                 self.patterns[name] = re.compile(p)
-        if self.words:  # the words derived triggers are read from are scanned too
-            self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
+        # a derived trigger read off single characters ("/" or "-" after a digit) is found
+        # by one regex that skips to those characters and checks its own regex there, so
+        # the characters themselves (every hyphen of a letter) need not be listed
+        self.char_scans: dict[str, re.Pattern] = {}
+        for name, (ws, pat) in self.derived.items():
+            if ws and all(len(w) == 1 for w in ws):
+                chars = "".join(re.escape(w) for w in sorted(set(ws)))
+                try:
+                    self.char_scans[name] = re.compile(
+                        rf"(?-i:[{chars}])(?<=(?={pat.pattern})[\s\S])", pat.flags
+                    )
+                except re.error:
+                    pass
+        if self.words:  # the words other derived triggers are read from are scanned too
+            read_off = (ws for name, (ws, _) in self.derived.items() if name not in self.char_scans)
+            self.words = sorted({*self.words, *(w for ws in read_off for w in ws)})
         self.singles = {w for w in self.words if len(w) == 1}
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
@@ -202,7 +223,11 @@ class DateTriggers(Triggers):
             if pos:
                 found[a + b] = pos
         for name, (ws, pat) in self.derived.items():
-            pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
+            scan = self.char_scans.get(name)
+            if scan is not None:  # every place one of the characters is and the regex matches
+                pos = [m.start() for m in scan.finditer(low)]
+            else:
+                pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
             if pos:
                 found[name] = pos
         return DateHits(text, found, self.before, self.after)
