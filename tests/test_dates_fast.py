@@ -48,3 +48,18 @@ def test_date_triggers_are_found_where_the_naive_scan_finds_them(nlp):
         low = text.lower()
         found = comp.triggers.scan(text, low).found
         assert {w: found[w] for w in words if w in found} == _naive_found(comp.triggers, low, words), letter
+
+
+def test_clause_start_is_the_regex_it_stands_for():
+    import random
+    import re
+
+    from iro_evidence.components.dates import clause_start
+
+    rnd = random.Random(5)
+    texts = ["", "\n", "a.\n", "x(y) z\n\n", "no stops", "a;b:c(d)e\nf"]
+    texts += ["".join(rnd.choice("ab .;:()\n") for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    for _letter, text in LETTERS[:20]:
+        texts += [text[i : i + 200] for i in range(0, len(text), 37)]
+    for t in texts:
+        assert clause_start(t) == re.search(r"[^.;:()\n]*$", t).start(), repr(t)

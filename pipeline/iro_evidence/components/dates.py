@@ -96,6 +96,7 @@ def tail_start(text: str, chars: int | None) -> int:
 
 
 CLAUSE_STOPS = ".;:()\n"
+CLAUSE_STOP = re.compile(f"[{re.escape(CLAUSE_STOPS)}]")
 LINK_WORD = re.compile(r"dated|of|on|done|performed", re.I)
 LINK_DATED = re.compile(r"dated|performed|done|service", re.I)
 
@@ -104,7 +105,8 @@ def clause_start(text: str) -> int:
     """``re.search(r"[^.;:()\\n]*$", text).start()``: after the last stop character (a
     final newline aside, as ``$`` matches before it), without the regex's quadratic scan."""
     body = text[:-1] if text.endswith("\n") else text
-    return max(body.rfind(c) for c in CLAUSE_STOPS) + 1
+    m = CLAUSE_STOP.search(body[::-1])  # the first stop of the reversed text: one C scan
+    return len(body) - m.start() if m else 0
 
 
 def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
