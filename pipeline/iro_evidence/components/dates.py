@@ -175,22 +175,8 @@ class DateTriggers(Triggers):
                 self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
             else:
                 self.patterns[name] = re.compile(p)
-        # a derived trigger read off single characters ("/" or "-" after a digit) is found
-        # by one regex that skips to those characters and checks its own regex there, so
-        # the characters themselves (every hyphen of a letter) need not be listed
-        self.char_scans: dict[str, re.Pattern] = {}
-        for name, (ws, pat) in self.derived.items():
-            if ws and all(len(w) == 1 for w in ws):
-                chars = "".join(re.escape(w) for w in sorted(set(ws)))
-                try:
-                    self.char_scans[name] = re.compile(
-                        rf"(?-i:[{chars}])(?<=(?={pat.pattern})[\s\S])", pat.flags
-                    )
-                except re.error:
-                    pass
-        if self.words:  # the words other derived triggers are read from are scanned too
-            read_off = (ws for name, (ws, _) in self.derived.items() if name not in self.char_scans)
-            self.words = sorted({*self.words, *(w for ws in read_off for w in ws)})
+        if self.words:  # the words derived triggers are read from are scanned too
+            self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
         self.singles = {w for w in self.words if len(w) == 1}
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
@@ -225,11 +211,7 @@ class DateTriggers(Triggers):
             if pos:
                 found[a + b] = pos
         for name, (ws, pat) in self.derived.items():
-            scan = self.char_scans.get(name)
-            if scan is not None:  # every place one of the characters is and the regex matches
-                pos = [m.start() for m in scan.finditer(low)]
-            else:
-                pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
+            pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
             if pos:
                 found[name] = pos
         return DateHits(text, found, self.before, self.after)
