@@ -200,18 +200,35 @@ class DateTriggers(Triggers):
                 pairs.append(w)  # read off the hits of its one-character word
                 continue
             i = low.find(w)
-            while i >= 0:
-                found.setdefault(w, []).append(i)
-                i = low.find(w, i + 1)
+            if i >= 0:
+                pos = []
+                while i >= 0:
+                    pos.append(i)
+                    i = low.find(w, i + 1)
+                found[w] = pos
+        # pairs ending in a single: one pass over that single's hits for all of them
+        ends: dict[str, dict[str, list[int]]] = {}
         for a, b in pairs:
             if b in self.singles:
-                pos = [i - 1 for i in found.get(b, ()) if i and low[i - 1] == a]
+                ends.setdefault(b, {})[a] = []
             else:
                 pos = [i for i in found.get(a, ()) if low[i + 1 : i + 2] == b]
-            if pos:
-                found[a + b] = pos
+                if pos:
+                    found[a + b] = pos
+        for b, firsts in ends.items():
+            for i in found.get(b, ()):
+                got = firsts.get(low[i - 1]) if i else None
+                if got is not None:
+                    got.append(i - 1)
+            for a, pos in firsts.items():
+                if pos:
+                    found[a + b] = pos
         for name, (ws, pat) in self.derived.items():
-            pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
+            match = pat.match
+            if len(ws) == 1:
+                pos = [i for i in found.get(ws[0], ()) if match(low, i)]
+            else:
+                pos = sorted(i for w in ws for i in found.get(w, ()) if match(low, i))
             if pos:
                 found[name] = pos
         return DateHits(text, found, self.before, self.after)
