@@ -111,3 +111,15 @@ def test_max_non_space_bounds_every_match():
             m = link.match(text, start)
             if m:
                 assert len("".join(m.group().split())) <= bound, text
+
+
+def test_exam_clause_is_what_splitting_at_clause_breaks_gives(nlp):
+    comp = nlp.get_pipe("iro_exam")
+    plain = comp.clause_break.pattern
+    for _letter, text in LETTERS:
+        for s in range(0, len(text), 53):
+            e = min(len(text), s + 7)
+            for window in (comp.side_window, 25):
+                left = plain.split(text[max(0, s - window) : s])[-1]
+                right = plain.split(text[e : e + window])[0]
+                assert comp._clause(text, s, e, window) == (left, right)
