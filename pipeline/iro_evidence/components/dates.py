@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from typing import NamedTuple
 
@@ -30,6 +31,8 @@ from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, sentence_starts, set_group
+from .extensions import ext_key
+from .first_char import FirstCharRegex, max_non_space
 
 MONTH_NAMES = parserinfo()
 LABEL_ONLY = re.compile(r"[A-Za-z ]{1,20}:\s*")
@@ -49,15 +52,21 @@ def pivot_year(y: str) -> int:
 
 def normalize(groups: dict) -> str | None:
     """ISO value for the captured parts, or None if they are no real date."""
-    year = pivot_year(groups["y"])
+    return _normalize(groups["y"], groups.get("mon"), groups.get("m"), groups.get("d"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(y: str, mon: str | None, m: str | None, d: str | None) -> str | None:
+    """``normalize`` of the parts (a letter repeats its dates: each is worked out once)."""
+    year = pivot_year(y)
     if not 1900 <= year <= 2099:
         return None
     month = None
-    if groups.get("mon"):
-        month = MONTH_NAMES.month(groups["mon"].rstrip("."))
-    elif groups.get("m"):
-        month = int(groups["m"])
-    day = int(groups["d"]) if groups.get("d") else None
+    if mon:
+        month = MONTH_NAMES.month(mon.rstrip("."))
+    elif m:
+        month = int(m)
+    day = int(d) if d else None
     if month is None:
         return f"{year:04d}"
     if not 1 <= month <= 12:
@@ -87,6 +96,7 @@ def tail_start(text: str, chars: int | None) -> int:
 
 
 CLAUSE_STOPS = ".;:()\n"
+CLAUSE_STOP = re.compile(f"[{re.escape(CLAUSE_STOPS)}]")
 LINK_WORD = re.compile(r"dated|of|on|done|performed", re.I)
 LINK_DATED = re.compile(r"dated|performed|done|service", re.I)
 
@@ -95,7 +105,8 @@ def clause_start(text: str) -> int:
     """``re.search(r"[^.;:()\\n]*$", text).start()``: after the last stop character (a
     final newline aside, as ``$`` matches before it), without the regex's quadratic scan."""
     body = text[:-1] if text.endswith("\n") else text
-    return max(body.rfind(c) for c in CLAUSE_STOPS) + 1
+    m = CLAUSE_STOP.search(body[::-1])  # the first stop of the reversed text: one C scan
+    return len(body) - m.start() if m else 0
 
 
 def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -117,6 +128,34 @@ def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[
 def gate_words(rest: list) -> tuple[str, ...]:
     """The words of a [name, regex, words] rule (none: the regex is always tried)."""
     return tuple(w.lower() for w in rest[0]) if rest and rest[0] else ()
+
+
+class DateHits(Hits):
+    """``Hits`` whose windows are merged in one pass over hits that are already in order
+    (one word's positions are; several words' are sorted once): the same windows, read
+    about three times as fast, which counts as dates look up a dozen window sets per letter."""
+
+    def windows(self, words: list[str] | tuple | None = None) -> list[tuple[int, int]]:
+        if self.found is None or not words:
+            return super().windows(words)
+        key = tuple(words)
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        lists = [pos for pos in (self.found.get(w.lower()) for w in words) if pos]
+        hits = lists[0] if len(lists) == 1 else sorted(i for pos in lists for i in pos)
+        out = []
+        if hits:
+            before, after, n = self.before, self.after, len(self.text)
+            lo, hi = hits[0] - before, hits[0] + after
+            for h in hits:
+                if h - before > hi:  # hits in order: a window only grows to the right
+                    out.append((lo if lo > 0 else 0, hi if hi < n else n))
+                    lo = h - before
+                hi = h + after
+            out.append((lo if lo > 0 else 0, hi if hi < n else n))
+        self._cache[key] = out
+        return out
 
 
 class DateTriggers(Triggers):
@@ -161,21 +200,38 @@ class DateTriggers(Triggers):
                 pairs.append(w)  # read off the hits of its one-character word
                 continue
             i = low.find(w)
-            while i >= 0:
-                found.setdefault(w, []).append(i)
-                i = low.find(w, i + 1)
+            if i >= 0:
+                pos = []
+                while i >= 0:
+                    pos.append(i)
+                    i = low.find(w, i + 1)
+                found[w] = pos
+        # pairs ending in a single: one pass over that single's hits for all of them
+        ends: dict[str, dict[str, list[int]]] = {}
         for a, b in pairs:
             if b in self.singles:
-                pos = [i - 1 for i in found.get(b, ()) if i and low[i - 1] == a]
+                ends.setdefault(b, {})[a] = []
             else:
                 pos = [i for i in found.get(a, ()) if low[i + 1 : i + 2] == b]
-            if pos:
-                found[a + b] = pos
+                if pos:
+                    found[a + b] = pos
+        for b, firsts in ends.items():
+            for i in found.get(b, ()):
+                got = firsts.get(low[i - 1]) if i else None
+                if got is not None:
+                    got.append(i - 1)
+            for a, pos in firsts.items():
+                if pos:
+                    found[a + b] = pos
         for name, (ws, pat) in self.derived.items():
-            pos = sorted(i for w in ws for i in found.get(w, ()) if pat.match(low, i))
+            match = pat.match
+            if len(ws) == 1:
+                pos = [i for i in found.get(ws[0], ()) if match(low, i)]
+            else:
+                pos = sorted(i for w in ws for i in found.get(w, ()) if match(low, i))
             if pos:
                 found[name] = pos
-        return Hits(text, found, self.before, self.after)
+        return DateHits(text, found, self.before, self.after)
 
 
 class Found(NamedTuple):
@@ -194,7 +250,7 @@ class DateMatcher(RuleComponent):
         self.formats = [
             (
                 f["id"],
-                re.compile(f["regex"], re.I),
+                FirstCharRegex(re.compile(f["regex"], re.I)),
                 tuple(f.get("triggers") or ()),
                 tuple(f.get("also") or ()),
             )
@@ -205,24 +261,33 @@ class DateMatcher(RuleComponent):
             if isinstance(red, str):
                 red = {"regex": red, "role": None}
             words = tuple(red.get("triggers") or ())
-            self.redactions.append((re.compile(red["regex"], re.M), red.get("role"), words))
+            self.redactions.append((FirstCharRegex(re.compile(red["regex"], re.M)), red.get("role"), words))
         # a rule without its own triggers runs wherever the component's words occur, or
         # everywhere when there are none
         rule_words = [w for _, _, w, _ in self.formats] + [w for *_, w in self.redactions]
         self.triggers = DateTriggers(r.get("triggers"), rule_words + [a for *_, a in self.formats])
         if any(not w for w in rule_words) and not r.get("triggers", {}).get("words"):
             self.triggers = DateTriggers(None)
-        self.roles = [(role, re.compile(p, re.I), gate_words(rest)) for role, p, *rest in r.get("roles", [])]
+        self.roles = [
+            (role, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))
+            for role, p, *rest in r.get("roles", [])
+        ]
         self.window = r.get("window", 90)
         self.range_re = re.compile(r.get("range", r"^\s*(?:-|to|through)\s*$"), re.I)
         self.documents = [
-            (t, re.compile(p, re.I), gate_words(rest)) for t, p, *rest in r.get("documents", [])
+            (t, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))
+            for t, p, *rest in r.get("documents", [])
         ]
         self.document_roles = r.get("document_roles", {})
         self.document_link = re.compile(r.get("document_link", r"\s*$"), re.I)
         # a link (anchored at the end of the text before a date) holds at most this many
-        # non-space characters, so it is looked for only in that tail
+        # non-space characters, so it is looked for only in that tail; the bound worked
+        # out from the regex (plus one: the tail then starts before any whitespace the
+        # link starts with) is usually much tighter than the rules' figure
         self.document_link_chars = r.get("document_link_chars")
+        bound = max_non_space(self.document_link)
+        if bound is not None and (self.document_link_chars is None or bound + 1 < self.document_link_chars):
+            self.document_link_chars = bound + 1
 
     # -- finding ------------------------------------------------------------------------
     def find(self, text: str, hits: Hits | None = None) -> list[Found]:
@@ -497,10 +562,11 @@ class DateMatcher(RuleComponent):
                 if d["cue"] == "other" and typ in self.document_roles:
                     d["role"] = self.document_roles[typ]
         spans = []
+        store = doc.user_data  # where span._.iro keeps its value (no Underscore per span)
         for f in found:
             span = char_span(doc, f.start, f.end, "DATE")
             if span is not None:
-                span._.iro = info[(f.start, f.end)]
+                store[ext_key("iro", span.start_char, span.end_char)] = info[(f.start, f.end)]
                 spans.append(span)
         set_group(doc, "dates", spans)
         doc_spans = []
@@ -510,7 +576,7 @@ class DateMatcher(RuleComponent):
             # a list item that is only a date is no document, and its span would share the
             # date's ``_.iro`` (values live per character range)
             if span is not None and (span.start_char, span.end_char) not in taken:
-                span._.iro = iro
+                store[ext_key("iro", span.start_char, span.end_char)] = iro
                 doc_spans.append(span)
         set_group(doc, "documents", doc_spans)
         return doc

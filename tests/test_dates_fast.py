@@ -1,0 +1,64 @@
+"""iro_dates' faster plumbing gives what the plain one gives: DateHits merges the same
+windows as base.Hits, for every window set the rules ask for, on every letter we have
+(the letters of tests/test_triggers.py) and with other before/after reaches."""
+
+from __future__ import annotations
+
+from iro_evidence.components.base import Hits
+from iro_evidence.components.dates import DateHits
+from test_triggers import LETTERS
+
+
+def test_date_hits_windows_are_the_base_windows(nlp):
+    comp = nlp.get_pipe("iro_dates")
+    keys = {w for _f, _p, words, also in comp.formats for w in (words, also)}
+    keys |= {words for *_, words in comp.redactions}
+    keys = [k for k in keys if k] + [("digits", "slash"), ("month", "century", "x/")]
+    for letter, text in LETTERS:
+        hits = comp.triggers.scan(text)
+        assert isinstance(hits, DateHits)
+        for before, after in ((hits.before, hits.after), (0, 0), (5, 120), (300, 3)):
+            fast, ref = DateHits(text, hits.found, before, after), Hits(text, hits.found, before, after)
+            for k in keys:
+                assert fast.windows(k) == ref.windows(k), (letter, k, before, after)
+            assert fast.windows() == ref.windows()
+
+
+def _naive_found(triggers, low: str, words) -> dict[str, list[int]]:
+    """Trigger positions the slow, obvious way: every occurrence of a word, every match
+    start of a pattern, every hit of a derived trigger's words where its regex matches."""
+
+    def occurrences(w: str) -> list[int]:
+        if w in triggers.patterns:
+            return [m.start() for m in triggers.patterns[w].finditer(low)]
+        if w in triggers.derived:
+            ws, pat = triggers.derived[w]
+            return sorted(i for v in ws for i in occurrences(v) if pat.match(low, i))
+        return [i for i in range(len(low)) if low.startswith(w, i)]
+
+    return {w: pos for w in words if (pos := occurrences(w))}
+
+
+def test_date_triggers_are_found_where_the_naive_scan_finds_them(nlp):
+    comp = nlp.get_pipe("iro_dates")
+    words = {w for _f, _p, ws, also in comp.formats for w in (*ws, *also)}
+    words |= {w for *_, ws in comp.redactions for w in ws}
+    for letter, text in LETTERS + [("odd", "1/2 -3- 4-/5 x/ #- 19-20/ /x 12/-1 ---// 2-\n/")]:
+        low = text.lower()
+        found = comp.triggers.scan(text, low).found
+        assert {w: found[w] for w in words if w in found} == _naive_found(comp.triggers, low, words), letter
+
+
+def test_clause_start_is_the_regex_it_stands_for():
+    import random
+    import re
+
+    from iro_evidence.components.dates import clause_start
+
+    rnd = random.Random(5)
+    texts = ["", "\n", "a.\n", "x(y) z\n\n", "no stops", "a;b:c(d)e\nf"]
+    texts += ["".join(rnd.choice("ab .;:()\n") for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    for _letter, text in LETTERS[:20]:
+        texts += [text[i : i + 200] for i in range(0, len(text), 37)]
+    for t in texts:
+        assert clause_start(t) == re.search(r"[^.;:()\n]*$", t).start(), repr(t)
