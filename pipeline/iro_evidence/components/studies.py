@@ -33,6 +33,7 @@ from .base import (
     set_group,
     span_ext,
 )
+from .casefold import Folded, can_fold
 from .dates import MONTH_NAMES
 from .levels import region_of
 
@@ -85,6 +86,7 @@ class StudyMatcher(RuleComponent):
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_letter_first(upper)
         self.other_re = compile_alternation(other)
+        self.other_fold = Folded(self.other_re)
         # the other terms (case-insensitive, the costly regex) run near their trigger words
         self.triggers = Triggers(r.get("triggers"))
         self.region_word: dict[str, str] = {}
@@ -111,14 +113,17 @@ class StudyMatcher(RuleComponent):
         self.absent_before = re.compile(r["absent_before"], re.I)
         self.person_before = re.compile(r["person_before"])
 
-    def find(self, text: str, near: Hits | None = None) -> list[dict]:
+    def find(self, text: str, near: Hits | None = None, low: str | None = None) -> list[dict]:
         """Study mentions (start, end, type), longest first, no overlaps, no persons; the
         terms that are not all capitals looked for around the trigger words ``near``
-        (default: scan ``text``)."""
+        (default: scan ``text``), folded over ``low`` (``text.lower()``) where they can."""
+        low = text.lower() if low is None else low
         if near is None:
-            near = self.triggers.scan(text)
+            near = self.triggers.scan(text, low)
+        other, where = self.other_fold.pick(text, low, can_fold(text, low))
         hits = []
-        for m in (*self.upper_re.finditer(text), *near.finditer(self.other_re)):
+        others = (m for lo, hi in near.windows() for m in other.finditer(where, lo, hi))
+        for m in (*self.upper_re.finditer(text), *others):
             hits.append((m.start(), m.end(), self.term_type.get(phrase_key(m.group()))))
         hits.sort(key=lambda h: (h[0], -h[1]))
         out, last_end = [], -1
@@ -184,15 +189,19 @@ class StudyMatcher(RuleComponent):
             else []
         )
         levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-        sentences = SentenceLookup(doc)
+        sentences = None  # read only for a study whose words name no region
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
-        for f in self.find(text, self.triggers.scan(text, doc_lower(doc))):
+        low = doc_lower(doc)
+        for f in self.find(text, self.triggers.scan(text, low), low):
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue
             linked, gap = self._dates_for(text, f["start"], f["end"], dates)
-            region = self.region(text, f["start"], f["end"]) or _region_from_levels(span, levels, sentences)
+            region = self.region(text, f["start"], f["end"])
+            if region is None and levels:
+                sentences = sentences or SentenceLookup(doc)
+                region = _region_from_levels(span, levels, sentences)
             out = []
             for d in linked:
                 if isinstance(d, tuple):  # a yearless date completed from the list
