@@ -38,7 +38,9 @@ def test_fold_pattern_keeps_escapes_and_names():
     assert fold_pattern(r"(?P<Svc>\S+)\s+UPHELD\b[A-Z]") == r"(?P<Svc>\S+)\s+upheld\b[a-z]"
     assert fold_pattern(r"(?P=Svc)X") == r"(?P=Svc)x"
     assert fold_pattern(r"(?-i:Partially)") is None
-    assert fold_pattern(r"\x41") is None
+    assert fold_pattern(r"\x41") is None  # a letter by code point
+    assert fold_pattern(r"\u2612\s*Upheld") == r"\u2612\s*upheld"  # a checkbox
+    assert Folded(re.compile(r"(?a)\bODG", re.I)).folded is None
     assert Folded(re.compile("MRI")).folded is None  # case-sensitive: nothing to fold
     text = "The MRI"
     assert can_fold(text, text.lower()) and not can_fold("\u0131", "\u0131")

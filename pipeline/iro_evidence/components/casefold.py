@@ -25,18 +25,30 @@ def can_fold(text: str, low: str) -> bool:
     return len(low) == len(text) and not any(c in low for c in FOLD_ONLY)
 
 
-_ESCAPED_NAMES = re.compile(r"\\[xuUN0-7]|\(\?[a-zA-Z-]*[-i][a-zA-Z-]*[:)]")
+INLINE_IGNORECASE = re.compile(r"\(\?[a-zA-Z-]*[-i][a-zA-Z-]*[:)]")  # (?i), (?-i:...)
+CODE_POINT = {"x": 2, "u": 4, "U": 8}  # escapes \xhh, \uhhhh, \Uhhhhhhhh
 
 
 def fold_pattern(pattern: str) -> str | None:
     """``pattern`` with every literal letter lower-cased (escapes such as ``\\S`` and
     group names kept), for use without ``re.I`` over lower-cased text; None when the
-    pattern has constructs this cannot fold safely (inline flags, code-point escapes)."""
-    if _ESCAPED_NAMES.search(pattern):
+    pattern has constructs this cannot fold safely (inline flags, escapes of letters by
+    code point or name, octal escapes)."""
+    if INLINE_IGNORECASE.search(pattern):
         return None
     out, i, n = [], 0, len(pattern)
     while i < n:
         ch = pattern[i]
+        if ch == "\\" and i + 1 < n and pattern[i + 1] in CODE_POINT:
+            j = i + 2 + CODE_POINT[pattern[i + 1]]
+            c = chr(int(pattern[i + 2 : j], 16))
+            if c.lower() != c or c.upper() != c:
+                return None  # a letter written by code point: leave the pattern as it is
+            out.append(pattern[i:j])  # a symbol (a checkbox): the same either way
+            i = j
+            continue
+        if ch == "\\" and i + 1 < n and (pattern[i + 1] == "N" or pattern[i + 1] in "01234567"):
+            return None
         if ch == "\\" and i + 1 < n:  # an escape: keep it as written
             out.append(pattern[i : i + 2])
             i += 2
@@ -57,10 +69,12 @@ class Folded:
 
     def __init__(self, pattern: re.Pattern, folded: re.Pattern | None = None):
         self.pattern = pattern
-        if folded is None and pattern.flags & re.I:
+        if folded is None and pattern.flags & re.I and not pattern.flags & re.A:
             src = fold_pattern(pattern.pattern)
-            if src is not None:
-                folded = re.compile(src, pattern.flags & ~re.I)
+            try:
+                folded = re.compile(src, pattern.flags & ~re.I) if src is not None else None
+            except re.error:  # an inline flag that does not lower-case (?L)
+                folded = None
         self.folded = folded
 
     def pick(self, text: str, low: str, ok: bool) -> tuple[re.Pattern, str]:
