@@ -47,6 +47,7 @@ def test_fold_pattern_keeps_escapes_and_names():
 
 
 def _folded(obj) -> list[Folded]:
+    """The Folded rules of a component (attributes, lists, dicts, tuples)."""
     out = []
     for v in vars(obj).values():
         for x in v if isinstance(v, (list, tuple)) else v.values() if isinstance(v, dict) else [v]:
@@ -56,19 +57,31 @@ def _folded(obj) -> list[Folded]:
     return out
 
 
+def _pairs(nlp) -> list[tuple[str, re.Pattern, re.Pattern]]:
+    """(where, re.I pattern, folded twin) of every rule the components fold."""
+    from iro_evidence.components.decision import ANCHOR_RULES
+
+    pairs = [(name, f.pattern, f.folded) for name in COMPONENTS for f in _folded(nlp.get_pipe(name))]
+    pairs += [("decision anchors", f.pattern, f.folded) for f in ANCHOR_RULES]
+    studies = nlp.get_pipe("iro_studies")  # per-study rules: plain and folded side by side
+    assert studies.folded is not None
+    for key, plain in vars(studies.plain).items():
+        folded = getattr(studies.folded, key)
+        if key == "contrast":
+            pairs += [("iro_studies contrast", p, f) for (_, p), (_, f) in zip(plain, folded)]
+        else:
+            pairs.append((f"iro_studies {key}", plain, folded))
+    return [p for p in pairs if p[2] is not None]
+
+
 def test_folded_patterns_find_what_ignorecase_finds(nlp):
-    letters = every_letter()
-    checked = 0
-    for name in COMPONENTS:
-        for f in _folded(nlp.get_pipe(name)):
-            if f.folded is None:
+    letters = [(name, text, text.lower()) for name, text in every_letter()]
+    pairs = _pairs(nlp)
+    for where, pattern, folded in pairs:
+        for letter, text, low in letters:
+            if not can_fold(text, low):
                 continue
-            checked += 1
-            for letter, text in letters:
-                low = text.lower()
-                if not can_fold(text, low):
-                    continue
-                want = [m.span() for m in f.pattern.finditer(text)]
-                got = [m.span() for m in f.folded.finditer(low)]
-                assert got == want, (name, f.pattern.pattern[:60], letter)
-    assert checked >= 3
+            want = [m.span() for m in pattern.finditer(text)]
+            got = [m.span() for m in folded.finditer(low)]
+            assert got == want, (where, pattern.pattern[:60], letter)
+    assert len(pairs) >= 40
