@@ -35,6 +35,7 @@ from .base import (
 )
 from .casefold import Folded, can_fold
 from .dates import intersect
+from .spanext import set_iro
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
 
@@ -134,7 +135,7 @@ class ConceptMatcher(RuleComponent):
             if span is None or (span.start, span.end, concept) in seen:
                 continue
             seen.add((span.start, span.end, concept))
-            span._.iro = {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg}
+            set_iro(span, {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg})
             spans.append(span)
         set_group(doc, "concepts", spans)
         return doc

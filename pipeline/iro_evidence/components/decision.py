@@ -34,6 +34,7 @@ from .base import (
     span_ext,
 )
 from .casefold import Folded, can_fold
+from .spanext import set_iro
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
@@ -465,12 +466,12 @@ class DecisionFacts(RuleComponent):
         dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]  # Spans made once
         review, review_span = self.review_date(doc, dates)
         if review_span is not None:
-            review_span._.iro = {**span_ext(review_span), "role": "review"}
+            set_iro(review_span, {**span_ext(review_span), "role": "review"})
             dates = [(d, span_ext(d) if d is review_span else iro) for d, iro in dates]
         injury_span = self.injury_date(doc, dates)
         injury = span_ext(injury_span)["value"] if injury_span is not None else None
         if injury_span is not None:
-            injury_span._.iro = {**span_ext(injury_span), "role": "injury"}
+            set_iro(injury_span, {**span_ext(injury_span), "role": "injury"})
         specs = self.reviewer(doc)
         low = doc_lower(doc)
         guide = self.find(text, self.triggers.scan(text, low), low)
@@ -496,7 +497,7 @@ class DecisionFacts(RuleComponent):
             iro = span_ext(span)
             if iro and iro.get("service"):
                 desc = describe(span.start_char, span.end_char)
-                span._.iro = {**iro, **{k: v for k, v in desc.items() if k != "text"}}
+                set_iro(span, {**iro, **{k: v for k, v in desc.items() if k != "text"}})
         case.update(
             {
                 "review_date": review,
@@ -526,7 +527,7 @@ class DecisionFacts(RuleComponent):
             for s, e, label, info in items:
                 span = char_span(doc, s, e, label)
                 if span is not None:
-                    span._.iro = {**(span_ext(span) or {}), **info}
+                    set_iro(span, {**(span_ext(span) or {}), **info})
                     spans.append(span)
             set_group(doc, key, spans)
         return doc

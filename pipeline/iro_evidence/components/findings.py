@@ -45,6 +45,7 @@ from .base import (
 )
 from .casefold import Folded, can_fold
 from .levels import expand
+from .spanext import set_iro
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
@@ -148,10 +149,9 @@ class FindingLinker(RuleComponent):
             span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue
-            span._.iro = {
-                **(span_ext(span) or {}),
-                **{k: v for k, v in f.items() if k not in ("start", "end")},
-            }
+            set_iro(
+                span, {**(span_ext(span) or {}), **{k: v for k, v in f.items() if k not in ("start", "end")}}
+            )
             findings.append(span)
         set_group(doc, "findings", findings)
         self.link(doc, list(doc.spans["findings"]))
@@ -196,7 +196,7 @@ class FindingLinker(RuleComponent):
                     **_study_info(study),
                 }
             )
-            size._.iro = info
+            set_iro(size, info)
         # the first size linked to each finding
         size_of: dict[tuple[int, int], object] = {}
         for z in sizes:
@@ -220,7 +220,7 @@ class FindingLinker(RuleComponent):
                     "size_offsets": [size.start_char, size.end_char] if size is not None else None,
                 }
             )
-            f._.iro = info
+            set_iro(f, info)
 
     def _where(self, text: str, s: int, e: int) -> tuple[int, int, int]:
         """Sentence index and clause bounds of a mention."""

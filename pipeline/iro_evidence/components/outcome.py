@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
+from .spanext import set_iro
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "determined")
@@ -255,7 +256,7 @@ class OutcomeDetector(RuleComponent):
                 info = {"value": c.value, "how": c.how}
                 if c.service:
                     info["service"] = re.sub(r"\s+", " ", c.service).strip()
-                span._.iro = {**(span_ext(span) or {}), **info}
+                set_iro(span, {**(span_ext(span) or {}), **info})
                 spans.append(span)
         set_group(doc, "outcome", spans)
         case = dict(doc._.iro_case or {})

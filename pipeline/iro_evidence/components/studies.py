@@ -38,6 +38,7 @@ from .base import (
 from .casefold import Folded, can_fold
 from .dates import MONTH_NAMES
 from .levels import region_of
+from .spanext import set_iro
 
 # where the words after a study stop, and the clause/sentence/statement breaks before it
 PHRASE_END = re.compile(r"[.;\n(]|\bdated\b|\bon\b|\bwhich\b|\bthat\b")
@@ -244,12 +245,12 @@ class StudyMatcher(RuleComponent):
                     dspan = char_span(doc, s, e, "DATE")
                     if dspan is None:
                         continue
-                    dspan._.iro = {"value": value, "format": "month_d_year_from_list", "role": "study"}
+                    set_iro(dspan, {"value": value, "format": "month_d_year_from_list", "role": "study"})
                     inferred.append(dspan)
                     d = dspan
-                d._.iro = {**span_ext(d), "role": "study", "study": f["type"]}
+                set_iro(d, {**span_ext(d), "role": "study", "study": f["type"]})
                 out.append(d)
-            span._.iro = {
+            info = {
                 **(span_ext(span) or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
                 "region": region,
@@ -258,6 +259,7 @@ class StudyMatcher(RuleComponent):
                 "dates": [span_ext(d)["value"] for d in out],
                 "date_offsets": [[d.start_char, d.end_char] for d in out],
             }
+            set_iro(span, info)
             spans.append(span)
         set_group(doc, "studies", spans)
         if inferred:
@@ -322,7 +324,7 @@ class StudyMatcher(RuleComponent):
         return out
 
     def _yearless(self, text: str, offset: int, chunk: str, nxt) -> list[tuple[int, int, str]]:
-        year = (nxt._.iro.get("value") or "")[:4]
+        year = (span_ext(nxt).get("value") or "")[:4]
         if not year.isdigit():
             return []
         out = []
@@ -340,5 +342,5 @@ def _region_from_levels(span, levels, sentences) -> str | None:
     s0, s1 = sentences.bounds(span.start_char)
     for lv in levels:
         if s0 <= lv.start_char < s1:
-            return region_of(lv._.iro["value"])
+            return region_of(span_ext(lv)["value"])
     return None
