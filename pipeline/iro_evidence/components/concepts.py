@@ -20,6 +20,7 @@ import re
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -96,6 +97,7 @@ class ConceptMatcher(RuleComponent):
         self.triggers = Triggers(spec, [w for w in rule_words if w])
         if not all(w for *_, w in self.patterns) or not self.term_words:
             self.triggers = Triggers(None)
+        wordscan.register(self.triggers)  # found in the pass shared with other components
 
     def find(
         self, text: str, hits: Hits | None = None, low: str | None = None
@@ -130,7 +132,7 @@ class ConceptMatcher(RuleComponent):
         text = doc_text(doc)
         spans, seen = [], set()
         low = doc_lower(doc)
-        for start, end, concept, self_neg in self.find(text, self.triggers.scan(text, low), low):
+        for start, end, concept, self_neg in self.find(text, wordscan.scan(doc, self.triggers), low):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue

@@ -18,6 +18,7 @@ import re
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -169,7 +170,9 @@ class DecisionFacts(RuleComponent):
             for name in ("not_external", "external_reviewer", "service_fallback")
         }
 
-    # -- specialties ----------------------------------------------------------------
+        # -- specialties ----------------------------------------------------------------
+        wordscan.register(self.triggers)  # found in the pass shared with other components
+
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
         out, seen = [], set()
         text, offsets = unwrap(text)
@@ -474,7 +477,7 @@ class DecisionFacts(RuleComponent):
             set_iro(injury_span, {**span_ext(injury_span), "role": "injury"})
         specs = self.reviewer(doc)
         low = doc_lower(doc)
-        guide = self.find(text, self.triggers.scan(text, low), low)
+        guide = self.find(text, wordscan.scan(doc, self.triggers), low)
         svc = self.service_text(doc)
         levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
         described: dict[tuple[int, int], dict] = {}

@@ -29,6 +29,7 @@ import re
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -89,7 +90,9 @@ class FindingLinker(RuleComponent):
         self.measurement_findings = set(r["measurement_findings"])
         self.study_excluded = set(r["study_excluded"])
 
-    # ------------------------------------------------------------------ terms
+        # ------------------------------------------------------------------ terms
+        wordscan.register(self.triggers)  # found in the pass shared with other components
+
     def find(self, text: str, hits: Hits | None = None, low: str | None = None) -> list[dict]:
         """Finding terms with type, subtype, positions and grade, looked for around the
         trigger words ``hits`` (default: scan ``text``); the term, position and severity
@@ -145,7 +148,7 @@ class FindingLinker(RuleComponent):
         findings = []
         text = doc_text(doc)
         low = doc_lower(doc)
-        for f in self.find(text, self.triggers.scan(text, low), low):
+        for f in self.find(text, wordscan.scan(doc, self.triggers), low):
             span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue

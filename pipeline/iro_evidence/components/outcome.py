@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
 from .spanext import set_iro
@@ -91,7 +92,9 @@ class OutcomeDetector(RuleComponent):
         if not all(rule_words):
             self.triggers = Triggers(None)
 
-    # -- checkboxes -----------------------------------------------------------------
+        # -- checkboxes -----------------------------------------------------------------
+        wordscan.register(self.triggers)  # found in the pass shared with other components
+
     def _boxes(self, text: str, hits: Hits, low: str, ok: bool) -> list[Cue]:
         cues = [
             Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")  # lower-cased anyway
@@ -245,7 +248,7 @@ class OutcomeDetector(RuleComponent):
                 break
         text = doc_text(doc)
         low = doc_lower(doc)
-        cues = self.cues(text, outcome_section, self.triggers.scan(text, low), low)
+        cues = self.cues(text, outcome_section, wordscan.scan(doc, self.triggers), low)
         spans = []
         for c in cues:
             start = c.start

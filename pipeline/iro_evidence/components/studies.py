@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -134,6 +135,7 @@ class StudyMatcher(RuleComponent):
         self.plain = SimpleNamespace(**plain)
         ok = all(folded.values()) and all(p for _, p in folded["contrast"])
         self.folded = SimpleNamespace(**folded) if ok else None
+        wordscan.register(self.triggers)  # found in the pass shared with other components
 
     def find(self, text: str, near: Hits | None = None, low: str | None = None) -> list[dict]:
         """Study mentions (start, end, type), longest first, no overlaps, no persons; the
@@ -229,7 +231,7 @@ class StudyMatcher(RuleComponent):
         low = doc_lower(doc)
         src = low if can_fold(text, low) else None  # what the folded rules read
         bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
-        for f in self.find(text, self.triggers.scan(text, low), low):
+        for f in self.find(text, wordscan.scan(doc, self.triggers), low):
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue

@@ -1,0 +1,35 @@
+"""The shared trigger-word pass (wordscan.py) is a speed-up only: every component that
+uses it gets exactly the Hits its own ``Triggers.scan`` finds, on every letter."""
+
+from __future__ import annotations
+
+from conftest import every_letter
+from iro_evidence.components import wordscan
+from iro_evidence.components.base import Triggers
+
+COMPONENTS = ("iro_studies", "iro_findings", "iro_concepts", "iro_outcome", "iro_decision")
+
+
+def test_shared_pass_gives_each_component_its_own_hits(nlp):
+    letters = every_letter()
+    comps = [nlp.get_pipe(name) for name in COMPONENTS]
+    assert all(set(c.triggers.words) <= wordscan._WORDS for c in comps)
+    for letter, text in letters:
+        doc = nlp.make_doc(text)
+        for comp in comps:
+            shared = wordscan.scan(doc, comp.triggers)
+            own = comp.triggers.scan(text)
+            assert shared.found == own.found, (comp.name, letter)
+            assert list(shared.found) == list(own.found)  # same order too
+            assert shared.windows() == own.windows()
+
+
+def test_overlapping_and_nested_words():
+    t = Triggers({"words": ["disc", "discitis", "itis", "sc", "determination:"], "before": 2, "after": 3})
+    wordscan.register(t)
+    text = "Discitis; no disc.  DETERMINATION: upheld, discdisc"
+    doc = __import__("spacy").blank("en")(text)
+    assert wordscan.scan(doc, t).found == t.scan(text).found
+    # words not registered: the component's own scan
+    other = Triggers({"words": ["upheld", "zzz-not-registered"]})
+    assert wordscan.scan(doc, other).found == other.scan(text).found
