@@ -13,7 +13,7 @@ COMPONENTS = ("iro_studies", "iro_findings", "iro_concepts", "iro_outcome", "iro
 def test_shared_pass_gives_each_component_its_own_hits(nlp):
     letters = every_letter()
     comps = [nlp.get_pipe(name) for name in COMPONENTS]
-    assert all(set(c.triggers.words) <= wordscan._WORDS for c in comps)
+    assert all(set(c.triggers.words) <= wordscan._WORDS for c in comps)  # compile registered them
     for letter, text in letters:
         doc = nlp.make_doc(text)
         for comp in comps:
@@ -30,6 +30,7 @@ def test_overlapping_and_nested_words():
     text = "Discitis; no disc.  DETERMINATION: upheld, discdisc"
     doc = __import__("spacy").blank("en")(text)
     assert wordscan.scan(doc, t).found == t.scan(text).found
-    # words not registered: the component's own scan
+    # a Triggers never registered (a component unpickled without compiling) joins the pass
     other = Triggers({"words": ["upheld", "zzz-not-registered"]})
     assert wordscan.scan(doc, other).found == other.scan(text).found
+    assert "zzz-not-registered" in wordscan._WORDS

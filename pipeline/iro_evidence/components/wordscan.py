@@ -22,13 +22,16 @@ from .base import Hits, Triggers, doc_lower, doc_text
 _WORDS: set[str] = set()  # every registered trigger word
 _COMPILED: dict = {}  # "regex": the trie of _WORDS, "prefixes": word -> shorter words it starts with
 _FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Doc -> {word: positions}
+_REGISTERED: weakref.WeakSet = weakref.WeakSet()  # the Triggers whose words are in _WORDS
 
 
 def register(triggers: Triggers) -> None:
-    """Add a component's trigger words to the shared pass (call from ``compile``)."""
+    """Add a component's trigger words to the shared pass (``compile`` calls it; ``scan``
+    too, for a component that was unpickled in another process without compiling)."""
     if not set(triggers.words) <= _WORDS:
         _WORDS.update(triggers.words)
         _COMPILED.clear()
+    _REGISTERED.add(triggers)
 
 
 def _trie(words: list[str]) -> str:
@@ -71,11 +74,12 @@ def _all_positions(low: str) -> dict[str, list[int]]:
 
 
 def scan(doc: Doc, triggers: Triggers) -> Hits:
-    """``triggers.scan(doc.text, doc_lower(doc))``, read from the shared pass when every
-    word of ``triggers`` is registered."""
+    """``triggers.scan(doc.text, doc_lower(doc))``, read from the shared pass."""
     text, low = doc_text(doc), doc_lower(doc)
-    if not triggers.words or len(low) != len(text) or not set(triggers.words) <= _WORDS:
+    if not triggers.words or len(low) != len(text):
         return triggers.scan(text, low)
+    if triggers not in _REGISTERED:
+        register(triggers)
     entry = _FOUND.get(doc)
     if entry is None or entry[0] is not low or entry[1] is not _COMPILED.get("regex"):
         positions = _all_positions(low)
