@@ -106,6 +106,11 @@ def is_hearing(text: str, low: str) -> bool:
     return any(w in head for w in HEARING_WORDS) and bool(HEARING.search(text[:3000]))
 
 
+def _sections(doc: Doc) -> list[tuple[str, int, int]]:
+    """(label, start, end) of the Doc's sections."""
+    return [(s.label_, s.start_char, s.end_char) for s in doc.spans.get("sections", [])]
+
+
 def _search(rule: Folded, text: str, low: str, ok: bool) -> re.Match | None:
     """The first match of a folded rule (its offsets are ``text``'s)."""
     pat, where = rule.pick(text, low, ok)
@@ -189,11 +194,12 @@ class DecisionFacts(RuleComponent):
                 out.append((base + s, base + e, spec))
         return out
 
-    def reviewer(self, doc: Doc) -> list[tuple[int, int, str]]:
+    def reviewer(self, doc: Doc, sections: list | None = None) -> list[tuple[int, int, str]]:
+        """The IRO reviewer's specialties (``sections``: (label, start, end) of the Doc's)."""
         text = doc_text(doc)
-        for s in doc.spans.get("sections", []):
-            if s.label_ == "reviewer":
-                found = self.specialties_in(text[s.start_char : s.end_char][:400], s.start_char)
+        for label, start, end in sections if sections is not None else _sections(doc):
+            if label == "reviewer":
+                found = self.specialties_in(text[start:end][:400], start)
                 if found:
                     return found
         low = doc_lower(doc)
@@ -279,7 +285,7 @@ class DecisionFacts(RuleComponent):
             return m.group(1), None
         return None, None
 
-    def injury_date(self, doc: Doc, dates: list | None = None):
+    def injury_date(self, doc: Doc, dates: list | None = None, sections: list | None = None):
         """The date of injury: a date the words call so (or a mask naming it); else the
         date in the history sentence that tells how the injury happened ("fell from a
         ladder on 08/16/10", "On July 9, 2016 he was pulling cable ...")."""
@@ -288,9 +294,8 @@ class DecisionFacts(RuleComponent):
         for d, iro in dates:
             if iro.get("cue") == "injury" or iro["role"] == "injury":
                 return d
-        listed = [
-            (s.start_char, s.end_char) for s in doc.spans.get("sections", []) if s.label_ in NOT_HISTORY
-        ]
+        sections = sections if sections is not None else _sections(doc)
+        listed = [(start, end) for label, start, end in sections if label in NOT_HISTORY]
         sentences = None
         text = doc_text(doc)
         for d, iro in dates:
@@ -372,14 +377,14 @@ class DecisionFacts(RuleComponent):
         return out
 
     # -- services -----------------------------------------------------------------
-    def service_text(self, doc: Doc) -> tuple[int, int] | None:
+    def service_text(self, doc: Doc, sections: list | None = None) -> tuple[int, int] | None:
         """The first paragraph of the service section (after its heading), else the
         service named in a request or ruling ("request for ...", "is not entitled to ...")."""
         text = doc_text(doc)
-        for s in doc.spans.get("sections", []):
-            if s.label_ != "service":
+        for label, start, end in sections if sections is not None else _sections(doc):
+            if label != "service":
                 continue
-            body = text[s.start_char : s.end_char]
+            body = text[start:end]
             first_line = body.split("\n", 1)[0]
             colon = first_line.find(":")
             if 0 <= colon < 160:
@@ -394,7 +399,7 @@ class DecisionFacts(RuleComponent):
             else:
                 first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
             if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
-                return s.start_char + off + first.start(), s.start_char + off + first.end()
+                return start + off + first.start(), start + off + first.end()
         m = next(self.gated("service_fallback", text, doc_lower(doc)), None)
         if m:
             return m.start("svc"), m.end("svc")
@@ -471,14 +476,15 @@ class DecisionFacts(RuleComponent):
         if review_span is not None:
             set_iro(review_span, {**span_ext(review_span), "role": "review"})
             dates = [(d, span_ext(d) if d is review_span else iro) for d, iro in dates]
-        injury_span = self.injury_date(doc, dates)
+        sections = _sections(doc)  # Spans made once
+        injury_span = self.injury_date(doc, dates, sections)
         injury = span_ext(injury_span)["value"] if injury_span is not None else None
         if injury_span is not None:
             set_iro(injury_span, {**span_ext(injury_span), "role": "injury"})
-        specs = self.reviewer(doc)
+        specs = self.reviewer(doc, sections)
         low = doc_lower(doc)
         guide = self.find(text, wordscan.scan(doc, self.triggers), low)
-        svc = self.service_text(doc)
+        svc = self.service_text(doc, sections)
         levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
         described: dict[tuple[int, int], dict] = {}
 

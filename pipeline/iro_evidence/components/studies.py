@@ -224,8 +224,8 @@ class StudyMatcher(RuleComponent):
             if "dates" in doc.spans
             else []
         )
-        levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-        sentences = None  # read only for a study whose words name no region
+        levels = None  # read only for a study whose words name no region
+        sentences = None  # the same
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
         low = doc_lower(doc)
@@ -237,9 +237,12 @@ class StudyMatcher(RuleComponent):
                 continue
             linked, gap = self._dates_for(text, f["start"], f["end"], dates, src, bounds)
             region = self.region(text, f["start"], f["end"], src)
-            if region is None and levels:
-                sentences = sentences or SentenceLookup(doc)
-                region = _region_from_levels(span, levels, sentences)
+            if region is None:
+                if levels is None:
+                    levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
+                if levels:
+                    sentences = sentences or SentenceLookup(doc)
+                    region = _region_from_levels(span, levels, sentences)
             out = []
             for d in linked:
                 if isinstance(d, tuple):  # a yearless date completed from the list
