@@ -12,14 +12,15 @@ COMPONENTS = ("iro_studies", "iro_findings", "iro_concepts", "iro_outcome", "iro
 
 def test_shared_pass_gives_each_component_its_own_hits(nlp):
     letters = every_letter()
-    comps = [nlp.get_pipe(name) for name in COMPONENTS]
-    assert all(set(c.triggers.words) <= wordscan._WORDS for c in comps)  # compile registered them
+    triggers = [(name, nlp.get_pipe(name).triggers) for name in COMPONENTS]
+    triggers += [(gate, t) for gate, (_, t) in nlp.get_pipe("iro_decision").gates.items()]
+    assert all(set(t.words) <= wordscan._WORDS for _, t in triggers)  # compile registered them
     for letter, text in letters:
         doc = nlp.make_doc(text)
-        for comp in comps:
-            shared = wordscan.scan(doc, comp.triggers)
-            own = comp.triggers.scan(text)
-            assert shared.found == own.found, (comp.name, letter)
+        for name, t in triggers:
+            shared = wordscan.scan(doc, t)
+            own = t.scan(text)
+            assert shared.found == own.found, (name, letter)
             assert list(shared.found) == list(own.found)  # same order too
             assert shared.windows() == own.windows()
 

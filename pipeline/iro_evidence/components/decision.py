@@ -174,6 +174,8 @@ class DecisionFacts(RuleComponent):
             name: (getattr(self, name), Triggers(gates.get(name)))
             for name in ("not_external", "external_reviewer", "service_fallback")
         }
+        for _, gate in self.gates.values():
+            wordscan.register(gate)
 
         # -- specialties ----------------------------------------------------------------
         wordscan.register(self.triggers)  # found in the pass shared with other components
@@ -217,9 +219,9 @@ class DecisionFacts(RuleComponent):
                 return found
         # external reviews (IMR, state external appeals): "The physician reviewer is board
         # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
-        if is_hearing(text, low) or next(self.gated("not_external", text, low), None):
+        if is_hearing(text, low) or next(self.gated("not_external", text, low, doc), None):
             return []
-        for m in self.gated("external_reviewer", text, low):
+        for m in self.gated("external_reviewer", text, low, doc):
             end = text.find(".", m.end())
             window = text[m.start() : end if end > 0 else len(text)]
             stop = ANCHOR_STOP.search(window, m.end() - m.start())
@@ -248,10 +250,13 @@ class DecisionFacts(RuleComponent):
             last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
             yield chars[k], text[chars[k] : last.idx + len(last)]
 
-    def gated(self, name: str, text: str, low: str):
+    def gated(self, name: str, text: str, low: str, doc: Doc | None = None):
         """Matches of the whole-text pattern ``name``, looked for near its gate words."""
         pat, gate = self.gates[name]
-        hits = gate.scan(text, low) if len(low) == len(text) else gate.whole(text)
+        if doc is not None and len(low) == len(text):
+            hits = wordscan.scan(doc, gate)  # ``text`` is the Doc's: its words from the shared pass
+        else:
+            hits = gate.scan(text, low) if len(low) == len(text) else gate.whole(text)
         for lo, hi in hits.windows():
             yield from pat.finditer(text, lo, hi)
 
@@ -400,7 +405,7 @@ class DecisionFacts(RuleComponent):
                 first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
             if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
                 return start + off + first.start(), start + off + first.end()
-        m = next(self.gated("service_fallback", text, doc_lower(doc)), None)
+        m = next(self.gated("service_fallback", text, doc_lower(doc), doc), None)
         if m:
             return m.start("svc"), m.end("svc")
         return None
