@@ -26,7 +26,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from spacy.attrs import IDX, LENGTH
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from . import wordscan
@@ -40,7 +41,6 @@ from .base import (
     doc_text,
     phrase_key,
     phrase_triggers,
-    sentence_starts,
     set_group,
     span_ext,
 )
@@ -157,7 +157,7 @@ class FindingLinker(RuleComponent):
             )
             findings.append(span)
         set_group(doc, "findings", findings)
-        self.link(doc, list(doc.spans["findings"]))
+        self.link(doc, sorted(findings, key=lambda s: (s.start_char, s.end_char)))  # the group's order
         return doc
 
     # ------------------------------------------------------------------ links
@@ -367,12 +367,15 @@ class FindingLinker(RuleComponent):
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start_char, end_char) of each sentence, as ``doc.sents`` gives them, from one
     array read instead of a Span per sentence."""
-    if not len(doc):
+    n = len(doc)
+    if not n:
         return []
-    toks, chars = sentence_starts(doc)
-    arr = doc.to_array([IDX, LENGTH])
-    ends = (arr[:, 0] + arr[:, 1])[[t - 1 for t in toks[1:]] + [len(doc) - 1]].tolist()
-    return list(zip(chars, ends))
+    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
+    rows = numpy.flatnonzero(arr[:, 0] == 1)  # as base.sentence_starts reads them
+    if not len(rows) or rows[0] != 0:
+        rows = numpy.concatenate(([0], rows))
+    last = numpy.append(rows[1:] - 1, n - 1)  # each sentence's last token
+    return list(zip(arr[rows, 1].tolist(), (arr[last, 1] + arr[last, 2]).tolist()))
 
 
 def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:
