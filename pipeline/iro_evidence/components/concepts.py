@@ -20,6 +20,7 @@ import re
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -33,7 +34,9 @@ from .base import (
     set_group,
     span_ext,
 )
+from .casefold import Folded, can_fold
 from .dates import intersect
+from .spanext import set_iro
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
 
@@ -54,6 +57,7 @@ class ConceptMatcher(RuleComponent):
             for t in terms:
                 self.term_concept[phrase_key(t)] = (concept, True)
         self.term_re = compile_alternation(list(self.term_concept))
+        self.term_fold = Folded(self.term_re)
         spec = self.rules.get("triggers") or {}
         pattern_words = spec.get("self_negating_patterns") or {}
         self.patterns = [
@@ -82,6 +86,7 @@ class ConceptMatcher(RuleComponent):
                 rf"(?:[a-z][\w-]*(?:\s*,\s*|\s+)){{1,4}}?(?P<head>{'|'.join(map(re.escape, heads))})(?![\w])",
                 re.I,
             )
+            self.coord_fold = Folded(self.coord_re)
             # a coordinated term has a modifier and a head: it is looked for where both are
             # near (the modifier starts it, the head ends it: wider windows)
             self.head_words = tuple(phrase_triggers(heads, min_len=6))
@@ -92,14 +97,21 @@ class ConceptMatcher(RuleComponent):
         self.triggers = Triggers(spec, [w for w in rule_words if w])
         if not all(w for *_, w in self.patterns) or not self.term_words:
             self.triggers = Triggers(None)
+        wordscan.register(self.triggers)  # found in the pass shared with other components
 
-    def find(self, text: str, hits: Hits | None = None) -> list[tuple[int, int, str, bool]]:
+    def find(
+        self, text: str, hits: Hits | None = None, low: str | None = None
+    ) -> list[tuple[int, int, str, bool]]:
         """(start, end, concept, self_negating) of every term, self-negating phrase and
-        coordinated term, looked for around the trigger words ``hits`` (default: scan)."""
+        coordinated term, looked for around the trigger words ``hits`` (default: scan);
+        the regexes run folded over ``low`` (``text.lower()``) where they can (casefold)."""
+        low = text.lower() if low is None else low
         if hits is None:
-            hits = self.triggers.scan(text)
+            hits = self.triggers.scan(text, low)
+        ok = can_fold(text, low)
         found: list[tuple[int, int, str, bool]] = []
-        for m in hits.finditer(self.term_re, self.term_words):
+        pat, s = self.term_fold.pick(text, low, ok)
+        for m in (m for lo, hi in hits.windows(self.term_words) for m in pat.finditer(s, lo, hi)):
             concept, self_neg = self.term_concept[phrase_key(m.group())]
             found.append((m.start(), m.end(), concept, self_neg))
         for concept, pat, words in self.patterns:
@@ -109,7 +121,8 @@ class ConceptMatcher(RuleComponent):
             windows = wide.windows(self.head_words)
             if hits.found is not None:
                 windows = intersect(windows, wide.windows(self.mod_words))
-            for m in (m for lo, hi in windows for m in self.coord_re.finditer(text, lo, hi)):
+            pat, s = self.coord_fold.pick(text, low, ok)
+            for m in (m for lo, hi in windows for m in pat.finditer(s, lo, hi)):
                 concept = self.pair_concept.get((phrase_key(m.group("mod")), m.group("head").lower()))
                 if concept:
                     found.append((m.start(), m.end(), concept, False))
@@ -118,12 +131,13 @@ class ConceptMatcher(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         spans, seen = [], set()
-        for start, end, concept, self_neg in self.find(text, self.triggers.scan(text, doc_lower(doc))):
+        low = doc_lower(doc)
+        for start, end, concept, self_neg in self.find(text, wordscan.scan(doc, self.triggers), low):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue
             seen.add((span.start, span.end, concept))
-            span._.iro = {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg}
+            set_iro(span, {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg})
             spans.append(span)
         set_group(doc, "concepts", spans)
         return doc

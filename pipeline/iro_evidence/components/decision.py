@@ -18,6 +18,7 @@ import re
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -33,6 +34,8 @@ from .base import (
     set_group,
     span_ext,
 )
+from .casefold import Folded, can_fold
+from .spanext import set_iro
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
@@ -52,6 +55,9 @@ ANCHOR_STOP = re.compile(
     re.I,
 )
 
+IRO_WORD = re.compile(r"\bIRO\b")
+# anchors of the reviewer's specialty in a sentence, folded (casefold)
+ANCHOR_RULES = (Folded(IRO_ANCHOR), Folded(re.compile(r"\bthe reviewer\b", re.I)), Folded(ANCHOR_STOP))
 
 HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
 
@@ -100,6 +106,17 @@ def is_hearing(text: str, low: str) -> bool:
     return any(w in head for w in HEARING_WORDS) and bool(HEARING.search(text[:3000]))
 
 
+def _sections(doc: Doc) -> list[tuple[str, int, int]]:
+    """(label, start, end) of the Doc's sections."""
+    return [(s.label_, s.start_char, s.end_char) for s in doc.spans.get("sections", [])]
+
+
+def _search(rule: Folded, text: str, low: str, ok: bool) -> re.Match | None:
+    """The first match of a folded rule (its offsets are ``text``'s)."""
+    pat, where = rule.pick(text, low, ok)
+    return pat.search(where)
+
+
 class DecisionFacts(RuleComponent):
     rules_file = "decision.json"
 
@@ -116,7 +133,7 @@ class DecisionFacts(RuleComponent):
             for p in pats:
                 p, words = (p["pattern"], tuple(p.get("triggers") or ())) if isinstance(p, dict) else (p, ())
                 flags = re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0
-                self.guidelines.append((code, re.compile(p, flags), words))
+                self.guidelines.append((code, Folded(re.compile(p, flags)), words))
         # a pattern without its own triggers runs wherever the component's words occur,
         # or everywhere when there are none
         self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.guidelines])
@@ -138,13 +155,15 @@ class DecisionFacts(RuleComponent):
             words = None
             if all(p.get("triggers") for p in pats):
                 words = tuple(sorted({w.lower() for p in pats for w in p["triggers"]}))
-            self.services.append((typ, re.compile(alt, re.I if typ not in ("CT",) else 0), words))
+            self.services.append((typ, Folded(re.compile(alt, re.I if typ not in ("CT",) else 0)), words))
+        # every type's words, looked up once per service text
+        self.service_words = sorted({w for *_, words in self.services for w in words or ()})
         self.service_fallback = re.compile(r["service_fallback"], re.I)
         counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
-        self.count_res = [re.compile(c, re.I) for c in counts]
+        self.count_res = [Folded(re.compile(c, re.I)) for c in counts]
         self.service_item = re.compile(r.get("service_item", r"(?!)"))
         self.cpt_re = re.compile(r["cpt"])
-        self.side_res = {k: re.compile(p, re.I) for k, p in r["side"].items()}
+        self.side_res = {k: Folded(re.compile(p, re.I)) for k, p in r["side"].items()}
         self.mechanism = re.compile(r["injury_mechanism"], re.I)
         self.external_reviewer = re.compile(r["external_reviewer"], re.I)
         self.not_external = re.compile(r["not_external"], re.I)
@@ -155,8 +174,12 @@ class DecisionFacts(RuleComponent):
             name: (getattr(self, name), Triggers(gates.get(name)))
             for name in ("not_external", "external_reviewer", "service_fallback")
         }
+        for _, gate in self.gates.values():
+            wordscan.register(gate)
 
-    # -- specialties ----------------------------------------------------------------
+        # -- specialties ----------------------------------------------------------------
+        wordscan.register(self.triggers)  # found in the pass shared with other components
+
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
         out, seen = [], set()
         text, offsets = unwrap(text)
@@ -173,30 +196,32 @@ class DecisionFacts(RuleComponent):
                 out.append((base + s, base + e, spec))
         return out
 
-    def reviewer(self, doc: Doc) -> list[tuple[int, int, str]]:
+    def reviewer(self, doc: Doc, sections: list | None = None) -> list[tuple[int, int, str]]:
+        """The IRO reviewer's specialties (``sections``: (label, start, end) of the Doc's)."""
         text = doc_text(doc)
-        for s in doc.spans.get("sections", []):
-            if s.label_ == "reviewer":
-                found = self.specialties_in(text[s.start_char : s.end_char][:400], s.start_char)
+        for label, start, end in sections if sections is not None else _sections(doc):
+            if label == "reviewer":
+                found = self.specialties_in(text[start:end][:400], start)
                 if found:
                     return found
+        low = doc_lower(doc)
+        ok = can_fold(text, low)  # the anchor rules run folded over the lower-cased sentence
+        anchor, the_reviewer, stop_at = (r.pick(text, low, ok)[0] for r in ANCHOR_RULES)
         for sent_start, st in self._anchor_sentences(doc):
-            m = IRO_ANCHOR.search(st) or (
-                re.search(r"\bthe reviewer\b", st, re.I) if re.search(r"\bIRO\b", st) else None
-            )
+            src = low[sent_start : sent_start + len(st)] if ok else st
+            m = anchor.search(src) or (the_reviewer.search(src) if IRO_WORD.search(st) else None)
             if not m:
                 continue
-            stop = ANCHOR_STOP.search(st, m.end())
+            stop = stop_at.search(src, m.end())
             window = st[m.start() : stop.start() if stop else len(st)]
             found = self.specialties_in(window, sent_start + m.start())
             if found:
                 return found
         # external reviews (IMR, state external appeals): "The physician reviewer is board
         # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
-        low = doc_lower(doc)
-        if is_hearing(text, low) or next(self.gated("not_external", text, low), None):
+        if is_hearing(text, low) or next(self.gated("not_external", text, low, doc), None):
             return []
-        for m in self.gated("external_reviewer", text, low):
+        for m in self.gated("external_reviewer", text, low, doc):
             end = text.find(".", m.end())
             window = text[m.start() : end if end > 0 else len(text)]
             stop = ANCHOR_STOP.search(window, m.end() - m.start())
@@ -225,10 +250,13 @@ class DecisionFacts(RuleComponent):
             last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
             yield chars[k], text[chars[k] : last.idx + len(last)]
 
-    def gated(self, name: str, text: str, low: str):
+    def gated(self, name: str, text: str, low: str, doc: Doc | None = None):
         """Matches of the whole-text pattern ``name``, looked for near its gate words."""
         pat, gate = self.gates[name]
-        hits = gate.scan(text, low) if len(low) == len(text) else gate.whole(text)
+        if doc is not None and len(low) == len(text):
+            hits = wordscan.scan(doc, gate)  # ``text`` is the Doc's: its words from the shared pass
+        else:
+            hits = gate.scan(text, low) if len(low) == len(text) else gate.whole(text)
         for lo, hi in hits.windows():
             yield from pat.finditer(text, lo, hi)
 
@@ -238,8 +266,10 @@ class DecisionFacts(RuleComponent):
         return bool(self.board.search(text[max(0, line_start) : start]))
 
     # -- dates --------------------------------------------------------------------
-    def review_date(self, doc: Doc) -> tuple[str | None, object]:
-        dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]
+    def review_date(self, doc: Doc, dates: list | None = None) -> tuple[str | None, object]:
+        """(value, span) of the review date (``dates``: (span, span._.iro) of the Doc's dates)."""
+        if dates is None:
+            dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]
         for d, iro in dates:
             if iro.get("role") == "review":
                 return iro["value"], d
@@ -260,17 +290,17 @@ class DecisionFacts(RuleComponent):
             return m.group(1), None
         return None, None
 
-    def injury_date(self, doc: Doc):
+    def injury_date(self, doc: Doc, dates: list | None = None, sections: list | None = None):
         """The date of injury: a date the words call so (or a mask naming it); else the
         date in the history sentence that tells how the injury happened ("fell from a
         ladder on 08/16/10", "On July 9, 2016 he was pulling cable ...")."""
-        dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]
+        if dates is None:
+            dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]
         for d, iro in dates:
             if iro.get("cue") == "injury" or iro["role"] == "injury":
                 return d
-        listed = [
-            (s.start_char, s.end_char) for s in doc.spans.get("sections", []) if s.label_ in NOT_HISTORY
-        ]
+        sections = sections if sections is not None else _sections(doc)
+        listed = [(start, end) for label, start, end in sections if label in NOT_HISTORY]
         sentences = None
         text = doc_text(doc)
         for d, iro in dates:
@@ -293,22 +323,28 @@ class DecisionFacts(RuleComponent):
         return None
 
     # -- guidelines ---------------------------------------------------------------
-    def find(self, text: str, hits: Hits | None = None) -> list[tuple[int, int, str]]:
+    def find(self, text: str, hits: Hits | None = None, low: str | None = None) -> list[tuple[int, int, str]]:
         """Guidelines cited in ``text``: (start, end, code), looked for around the trigger
-        words ``hits`` (default: scan ``text``)."""
-        return self.guideline_hits(text, hits)
+        words ``hits`` (default: scan ``text``; ``low``: ``text.lower()``)."""
+        return self.guideline_hits(text, hits, low)
 
-    def guideline_hits(self, original: str, hits: Hits | None = None) -> list[tuple[int, int, str]]:
+    def guideline_hits(
+        self, original: str, hits: Hits | None = None, low: str | None = None
+    ) -> list[tuple[int, int, str]]:
+        """The guideline rules run folded over the lower-cased text where they can (casefold)."""
         found = []
         text, offsets = unwrap(original)
+        low = text.lower() if low is None or offsets is not None else low
         if hits is None or (offsets is not None and hits.found is not None):
-            hits = self.triggers.scan(text)  # trigger words joined across a line break count
+            hits = self.triggers.scan(text, low)  # trigger words joined across a line break count
+        ok = can_fold(text, low)
         line_boxes: dict[int, tuple[list[int], list[int]]] = {}  # per line: box starts, ends
         rules = self.guidelines
         if hits.found is not None:  # only the patterns one of whose words occurs
             rules = [g for g in rules if not g[2] or any(w.lower() in hits.found for w in g[2])]
-        for code, pat, words in rules:
-            for m in (m for lo, hi in hits.windows(words) for m in pat.finditer(text, lo, hi)):
+        for code, rule, words in rules:
+            pat, where = rule.pick(text, low, ok)
+            for m in (m for lo, hi in hits.windows(words) for m in pat.finditer(where, lo, hi)):
                 line_start = text.rfind("\n", 0, m.start()) + 1
                 # a box in the line before the name (only worth a look when a box of the whole
                 # line overlaps that stretch: a box found in a prefix of the line is inside or
@@ -329,7 +365,7 @@ class DecisionFacts(RuleComponent):
                     text[max(0, m.start() - 200) : m.end() + 50]
                 ):
                     continue
-                if code == "MEDICARE" and not m.group()[0].isupper():
+                if code == "MEDICARE" and not text[m.start()].isupper():
                     continue
                 if code == "OTHER" and self.other_within_literature.search(
                     text[max(0, m.start() - 60) : m.start()]
@@ -346,14 +382,14 @@ class DecisionFacts(RuleComponent):
         return out
 
     # -- services -----------------------------------------------------------------
-    def service_text(self, doc: Doc) -> tuple[int, int] | None:
+    def service_text(self, doc: Doc, sections: list | None = None) -> tuple[int, int] | None:
         """The first paragraph of the service section (after its heading), else the
         service named in a request or ruling ("request for ...", "is not entitled to ...")."""
         text = doc_text(doc)
-        for s in doc.spans.get("sections", []):
-            if s.label_ != "service":
+        for label, start, end in sections if sections is not None else _sections(doc):
+            if label != "service":
                 continue
-            body = text[s.start_char : s.end_char]
+            body = text[start:end]
             first_line = body.split("\n", 1)[0]
             colon = first_line.find(":")
             if 0 <= colon < 160:
@@ -368,8 +404,8 @@ class DecisionFacts(RuleComponent):
             else:
                 first = re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
             if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
-                return s.start_char + off + first.start(), s.start_char + off + first.end()
-        m = next(self.gated("service_fallback", text, doc_lower(doc)), None)
+                return start + off + first.start(), start + off + first.end()
+        m = next(self.gated("service_fallback", text, doc_lower(doc), doc), None)
         if m:
             return m.start("svc"), m.end("svc")
         return None
@@ -389,15 +425,19 @@ class DecisionFacts(RuleComponent):
                 items.append((s0, e))
         return items
 
-    def service_types(self, text: str, gated: bool = True) -> list[str]:
+    def service_types(self, text: str, gated: bool = True, low: str | None = None) -> list[str]:
         """The procedure types named in a service description (``gated``: a type is tried
-        only when one of its trigger words is in the text)."""
-        low = text.lower() if gated else None
+        only when one of its trigger words is in the text; ``low``: ``text.lower()``, over
+        which the types' regexes run folded where they can)."""
+        low = text.lower() if low is None else low
+        ok = can_fold(text, low)
+        present = {w for w in self.service_words if w in low} if gated else None
         types: list[str] = []
-        for typ, pat, words in self.services:
-            if low is not None and words is not None and not any(w in low for w in words):
+        for typ, rule, words in self.services:
+            if present is not None and words is not None and present.isdisjoint(words):
                 continue
-            if typ not in types and pat.search(text):
+            pat, where = rule.pick(text, low, ok)
+            if typ not in types and pat.search(where):
                 if typ in ("injection", "surgery") and types:
                     continue
                 types.append(typ)
@@ -409,7 +449,9 @@ class DecisionFacts(RuleComponent):
         """The service in ``[start, end)`` normalized: types, levels, side, count, CPT codes
         (``levels_at``: (start, value) of the Doc's level spans, read once by the caller)."""
         text = doc_text(doc)[start:end]
-        types = self.service_types(text)
+        low = text.lower()
+        ok = can_fold(text, low)
+        types = self.service_types(text, low=low)
         if levels_at is None:
             levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
         levels = []
@@ -418,15 +460,15 @@ class DecisionFacts(RuleComponent):
                 for v in value.split("|"):
                     if v not in levels:
                         levels.append(v)
-        side = next((k for k, p in self.side_res.items() if p.search(text)), None)
-        count = next((m for p in self.count_res for m in [p.search(text)] if m), None)
+        side = next((k for k, p in self.side_res.items() if _search(p, text, low, ok)), None)
+        count = next((m for p in self.count_res for m in [_search(p, text, low, ok)] if m), None)
         cpts = [m.group() for m in self.cpt_re.finditer(text)]
         return {
             "text": re.sub(r"\s+", " ", text).strip(),
             "types": types,
             "levels": levels,
             "side": side,
-            "count": count.group() if count else None,
+            "count": text[count.start() : count.end()] if count else None,  # as written
             "cpt": [re.sub(r"\D", "", c) for c in cpts],
         }
 
@@ -434,16 +476,20 @@ class DecisionFacts(RuleComponent):
         ensure_sentences(doc)
         text = doc_text(doc)
         case = dict(doc._.iro_case or {})
-        review, review_span = self.review_date(doc)
+        dates = [(d, span_ext(d)) for d in doc.spans.get("dates", [])]  # Spans made once
+        review, review_span = self.review_date(doc, dates)
         if review_span is not None:
-            review_span._.iro = {**span_ext(review_span), "role": "review"}
-        injury_span = self.injury_date(doc)
+            set_iro(review_span, {**span_ext(review_span), "role": "review"})
+            dates = [(d, span_ext(d) if d is review_span else iro) for d, iro in dates]
+        sections = _sections(doc)  # Spans made once
+        injury_span = self.injury_date(doc, dates, sections)
         injury = span_ext(injury_span)["value"] if injury_span is not None else None
         if injury_span is not None:
-            injury_span._.iro = {**span_ext(injury_span), "role": "injury"}
-        specs = self.reviewer(doc)
-        guide = self.find(text, self.triggers.scan(text, doc_lower(doc)))
-        svc = self.service_text(doc)
+            set_iro(injury_span, {**span_ext(injury_span), "role": "injury"})
+        specs = self.reviewer(doc, sections)
+        low = doc_lower(doc)
+        guide = self.find(text, wordscan.scan(doc, self.triggers), low)
+        svc = self.service_text(doc, sections)
         levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
         described: dict[tuple[int, int], dict] = {}
 
@@ -465,7 +511,7 @@ class DecisionFacts(RuleComponent):
             iro = span_ext(span)
             if iro and iro.get("service"):
                 desc = describe(span.start_char, span.end_char)
-                span._.iro = {**iro, **{k: v for k, v in desc.items() if k != "text"}}
+                set_iro(span, {**iro, **{k: v for k, v in desc.items() if k != "text"}})
         case.update(
             {
                 "review_date": review,
@@ -495,7 +541,7 @@ class DecisionFacts(RuleComponent):
             for s, e, label, info in items:
                 span = char_span(doc, s, e, label)
                 if span is not None:
-                    span._.iro = {**(span_ext(span) or {}), **info}
+                    set_iro(span, {**(span_ext(span) or {}), **info})
                     spans.append(span)
             set_group(doc, key, spans)
         return doc

@@ -26,9 +26,11 @@ from __future__ import annotations
 import bisect
 import re
 
-from spacy.attrs import IDX, LENGTH
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -39,11 +41,12 @@ from .base import (
     doc_text,
     phrase_key,
     phrase_triggers,
-    sentence_starts,
     set_group,
     span_ext,
 )
+from .casefold import Folded, can_fold
 from .levels import expand
+from .spanext import set_iro
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
@@ -58,6 +61,7 @@ class FindingLinker(RuleComponent):
             for t in terms:
                 self.term_type.setdefault(phrase_key(t), typ)
         self.term_re = compile_alternation(list(self.term_type))
+        self.term_fold = Folded(self.term_re)
         # every term contains one of these stems (derived from the terms), every phrase
         # that blocks a term one of its own words: both are looked for only around them
         spec = r.get("triggers") or {}
@@ -68,11 +72,12 @@ class FindingLinker(RuleComponent):
         self.context_type = {phrase_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
         self.context_re = compile_alternation(list(self.context_type))
         self.position_re = compile_alternation(r["positions"])
+        self.position_fold = Folded(self.position_re)
         self.position_after = re.compile(r["position_after"], re.I)
-        self.severity = re.compile(r["severity"], re.I)
+        self.severity = Folded(re.compile(r["severity"], re.I))
         self.listhesis_grade = re.compile(r["listhesis_grade"], re.I)
         self.grade_window = r.get("listhesis_grade_window", 30)
-        self.not_findings = re.compile(r["not_findings"], re.I)
+        self.not_findings = Folded(re.compile(r["not_findings"], re.I))
         self.clause_split = re.compile(r["clause_split"])
         self.after_chars = r.get("finding_after_chars", 60)
         self.before_chars = r.get("finding_before_chars", 60)
@@ -85,25 +90,35 @@ class FindingLinker(RuleComponent):
         self.measurement_findings = set(r["measurement_findings"])
         self.study_excluded = set(r["study_excluded"])
 
-    # ------------------------------------------------------------------ terms
-    def find(self, text: str, hits: Hits | None = None) -> list[dict]:
+        # ------------------------------------------------------------------ terms
+        wordscan.register(self.triggers)  # found in the pass shared with other components
+
+    def find(self, text: str, hits: Hits | None = None, low: str | None = None) -> list[dict]:
         """Finding terms with type, subtype, positions and grade, looked for around the
-        trigger words ``hits`` (default: scan ``text``)."""
+        trigger words ``hits`` (default: scan ``text``); the term, position and severity
+        regexes run folded over ``low`` (``text.lower()``) where they can (casefold)."""
+        low = text.lower() if low is None else low
         if hits is None:
-            hits = self.triggers.scan(text)
+            hits = self.triggers.scan(text, low)
+        ok = can_fold(text, low)
+        term_re, src = self.term_fold.pick(text, low, ok)
+        position_re = self.position_fold.pick(text, low, ok)[0]
+        severity = self.severity.pick(text, low, ok)[0]
+        not_findings = self.not_findings.pick(text, low, ok)[0]
         if self.not_findings_words:
-            blocked = [m.span() for m in hits.finditer(self.not_findings, self.not_findings_words)]
+            windows = hits.windows(self.not_findings_words)
+            blocked = [m.span() for lo, hi in windows for m in not_findings.finditer(src, lo, hi)]
         else:
-            blocked = [m.span() for m in self.not_findings.finditer(text)]
+            blocked = [m.span() for m in not_findings.finditer(src)]
         out = []
-        for m in hits.finditer(self.term_re, self.term_words):
+        for m in (m for lo, hi in hits.windows(self.term_words) for m in term_re.finditer(src, lo, hi)):
             if any(s <= m.start() < e for s, e in blocked):
                 continue
             key = phrase_key(m.group())
             typ = self.term_type[key]
             clause_start = _last_split(self.clause_split, text, m.start())
-            before = text[max(clause_start, m.start() - 40) : m.start()]
-            positions = [p.group().lower() for p in self.position_re.finditer(before + " " + m.group())]
+            before = src[max(clause_start, m.start() - 40) : m.start()]
+            positions = [p.group().lower() for p in position_re.finditer(before + " " + m.group())]
             pa = self.position_after.match(text, m.end())
             if pa:
                 positions.append((pa["a"] or pa["b"] or pa["c"]).lower())
@@ -114,8 +129,8 @@ class FindingLinker(RuleComponent):
                 if g:
                     grade = f"grade {ROMAN.get(g['g1'].upper(), g['g1'])}"
             if grade is None:
-                sev = list(self.severity.finditer(before))
-                if sev and not self.term_re.search(before[sev[-1].end() :]):
+                sev = list(severity.finditer(before))
+                if sev and not term_re.search(before[sev[-1].end() :]):
                     grade = re.sub(r"\s*(?:-|/|\bto\b)\s*", " to ", sev[-1].group().lower())
             out.append(
                 {
@@ -132,17 +147,17 @@ class FindingLinker(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         findings = []
         text = doc_text(doc)
-        for f in self.find(text, self.triggers.scan(text, doc_lower(doc))):
+        low = doc_lower(doc)
+        for f in self.find(text, wordscan.scan(doc, self.triggers), low):
             span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue
-            span._.iro = {
-                **(span_ext(span) or {}),
-                **{k: v for k, v in f.items() if k not in ("start", "end")},
-            }
+            set_iro(
+                span, {**(span_ext(span) or {}), **{k: v for k, v in f.items() if k not in ("start", "end")}}
+            )
             findings.append(span)
         set_group(doc, "findings", findings)
-        self.link(doc, list(doc.spans["findings"]))
+        self.link(doc, sorted(findings, key=lambda s: (s.start_char, s.end_char)))  # the group's order
         return doc
 
     # ------------------------------------------------------------------ links
@@ -184,7 +199,7 @@ class FindingLinker(RuleComponent):
                     **_study_info(study),
                 }
             )
-            size._.iro = info
+            set_iro(size, info)
         # the first size linked to each finding
         size_of: dict[tuple[int, int], object] = {}
         for z in sizes:
@@ -208,7 +223,7 @@ class FindingLinker(RuleComponent):
                     "size_offsets": [size.start_char, size.end_char] if size is not None else None,
                 }
             )
-            f._.iro = info
+            set_iro(f, info)
 
     def _where(self, text: str, s: int, e: int) -> tuple[int, int, int]:
         """Sentence index and clause bounds of a mention."""
@@ -352,12 +367,15 @@ class FindingLinker(RuleComponent):
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start_char, end_char) of each sentence, as ``doc.sents`` gives them, from one
     array read instead of a Span per sentence."""
-    if not len(doc):
+    n = len(doc)
+    if not n:
         return []
-    toks, chars = sentence_starts(doc)
-    arr = doc.to_array([IDX, LENGTH])
-    ends = (arr[:, 0] + arr[:, 1])[[t - 1 for t in toks[1:]] + [len(doc) - 1]].tolist()
-    return list(zip(chars, ends))
+    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
+    rows = numpy.flatnonzero(arr[:, 0] == 1)  # as base.sentence_starts reads them
+    if not len(rows) or rows[0] != 0:
+        rows = numpy.concatenate(([0], rows))
+    last = numpy.append(rows[1:] - 1, n - 1)  # each sentence's last token
+    return list(zip(arr[rows, 1].tolist(), (arr[last, 1] + arr[last, 2]).tolist()))
 
 
 def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:

@@ -22,7 +22,10 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
+from .casefold import Folded, can_fold
+from .spanext import set_iro
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "determined")
@@ -46,26 +49,38 @@ def _norm_option(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip().lower())
 
 
+def _folded_finditer(pat: Folded, hits: Hits, words: tuple, text: str, low: str, ok: bool):
+    """``hits.finditer`` of a folded rule: over ``low`` when ``ok`` (offsets are the same)."""
+    regex, where = pat.pick(text, low, ok)
+    for lo, hi in hits.windows(words):
+        yield from regex.finditer(where, lo, hi)
+
+
 class OutcomeDetector(RuleComponent):
     rules_file = "outcome.json"
 
     def compile(self) -> None:
         r = self.rules
         box, empty = r["box"], r["empty_box"]
-        self.checked = [re.compile(p.replace("{box}", box), re.I) for p in r["checked"]]
+        self.checked = [Folded(re.compile(p.replace("{box}", box), re.I)) for p in r["checked"]]
         self.box_row = re.compile(rf"(?m)^[ \t]*(?:(?:{box}|{empty})[ \t]*){{2,4}}$")
         self.box_re = re.compile(box)
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = re.compile(r["service_line"], re.I)
         self.determined = re.compile(r["determined"], re.I)
         self.prose = [
-            (e[0], re.compile(e[1], re.I), e[2] if len(e) > 2 else "prose", tuple(e[3]) if len(e) > 3 else ())
+            (
+                e[0],
+                Folded(re.compile(e[1], re.I)),
+                e[2] if len(e) > 2 else "prose",
+                tuple(e[3]) if len(e) > 3 else (),
+            )
             for e in r["prose"]
         ]
         self.entitled = re.compile(r["entitled"], re.M)
         self.ordered = re.compile(r["ordered"], re.I)
         self.iro_decided = re.compile(r["iro_decided"], re.I)
-        self.iro_approved = re.compile(r["iro_approved"], re.I)
+        self.iro_approved = Folded(re.compile(r["iro_approved"], re.I))
         self.question = re.compile(r["question"])
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
@@ -77,12 +92,14 @@ class OutcomeDetector(RuleComponent):
         if not all(rule_words):
             self.triggers = Triggers(None)
 
-    # -- checkboxes -----------------------------------------------------------------
-    def _boxes(self, text: str, hits: Hits) -> list[Cue]:
+        # -- checkboxes -----------------------------------------------------------------
+        wordscan.register(self.triggers)  # found in the pass shared with other components
+
+    def _boxes(self, text: str, hits: Hits, low: str, ok: bool) -> list[Cue]:
         cues = [
-            Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")
+            Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")  # lower-cased anyway
             for pat in self.checked
-            for m in hits.finditer(pat, self.words["checked"])
+            for m in _folded_finditer(pat, hits, self.words["checked"], text, low, ok)
         ]
         # a row of boxes above a row of labels: the marked box's column picks the label
         for row in self.box_row.finditer(text):
@@ -135,10 +152,19 @@ class OutcomeDetector(RuleComponent):
         trigger words ``hits`` (default: scan ``text``)."""
         return self.cues(text, None, hits)
 
-    def cues(self, text: str, outcome_section: tuple[int, int] | None, hits: Hits | None = None) -> list[Cue]:
-        """Every outcome cue, in document order."""
+    def cues(
+        self,
+        text: str,
+        outcome_section: tuple[int, int] | None,
+        hits: Hits | None = None,
+        low: str | None = None,
+    ) -> list[Cue]:
+        """Every outcome cue, in document order (``low``: ``text.lower()``, over which the
+        rules whose matched words are not read run folded, see casefold)."""
+        low = text.lower() if low is None else low
+        ok = can_fold(text, low)
         if hits is None:
-            hits = self.triggers.scan(text)
+            hits = self.triggers.scan(text, low)
         words = self.words
         before, after, wide_rules = self.wide
         # the same trigger positions, with the wider windows of rules that reach further
@@ -147,7 +173,7 @@ class OutcomeDetector(RuleComponent):
         def near(name: str) -> Hits:
             return wide if name in wide_rules else hits
 
-        cues = self._boxes(text, hits)
+        cues = self._boxes(text, hits, low, ok)
         if outcome_section is not None:
             if not cues:
                 cues += self._printed_option(text, outcome_section)
@@ -161,7 +187,7 @@ class OutcomeDetector(RuleComponent):
             v = "upheld" if m["neg"] else "overturned"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
         for v, pat, how, ws in self.prose:
-            for m in hits.finditer(pat, ws):
+            for m in _folded_finditer(pat, hits, ws, text, low, ok):
                 if not in_question(m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
         iro = next(near("iro_decided").finditer(self.iro_decided, words["iro_decided"]), None)
@@ -169,7 +195,13 @@ class OutcomeDetector(RuleComponent):
             iro_denied = "not" in iro["neg"]
         else:
             iro_denied = (
-                next(near("iro_approved").finditer(self.iro_approved, words["iro_approved"]), None) is None
+                next(
+                    _folded_finditer(
+                        self.iro_approved, near("iro_approved"), words["iro_approved"], text, low, ok
+                    ),
+                    None,
+                )
+                is None
             )
         for m in near("entitled").finditer(self.entitled, words["entitled"]):
             if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
@@ -215,7 +247,8 @@ class OutcomeDetector(RuleComponent):
                 outcome_section = (s.start_char, s.end_char)
                 break
         text = doc_text(doc)
-        cues = self.cues(text, outcome_section, self.triggers.scan(text, doc_lower(doc)))
+        low = doc_lower(doc)
+        cues = self.cues(text, outcome_section, wordscan.scan(doc, self.triggers), low)
         spans = []
         for c in cues:
             start = c.start
@@ -226,7 +259,7 @@ class OutcomeDetector(RuleComponent):
                 info = {"value": c.value, "how": c.how}
                 if c.service:
                     info["service"] = re.sub(r"\s+", " ", c.service).strip()
-                span._.iro = {**(span_ext(span) or {}), **info}
+                set_iro(span, {**(span_ext(span) or {}), **info})
                 spans.append(span)
         set_group(doc, "outcome", spans)
         case = dict(doc._.iro_case or {})

@@ -15,11 +15,14 @@ not done, unless the text says it was performed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 from spacy.tokens import Doc
 
+from . import wordscan
 from .base import (
     Hits,
     RuleComponent,
@@ -33,8 +36,10 @@ from .base import (
     set_group,
     span_ext,
 )
+from .casefold import Folded, can_fold
 from .dates import MONTH_NAMES
 from .levels import region_of
+from .spanext import set_iro
 
 # where the words after a study stop, and the clause/sentence/statement breaks before it
 PHRASE_END = re.compile(r"[.;\n(]|\bdated\b|\bon\b|\bwhich\b|\bthat\b")
@@ -85,6 +90,7 @@ class StudyMatcher(RuleComponent):
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_letter_first(upper)
         self.other_re = compile_alternation(other)
+        self.other_fold = Folded(self.other_re)
         # the other terms (case-insensitive, the costly regex) run near their trigger words
         self.triggers = Triggers(r.get("triggers"))
         self.region_word: dict[str, str] = {}
@@ -110,15 +116,38 @@ class StudyMatcher(RuleComponent):
         self.done_verbs = re.compile(r["done_verbs"], re.I)
         self.absent_before = re.compile(r["absent_before"], re.I)
         self.person_before = re.compile(r["person_before"])
+        # the case-insensitive rules read per study; all folded (casefold) or none, so that
+        # one string (the text or its lower-cased copy) serves them all
+        plain = {
+            "region": self.region_re,
+            "contrast": self.contrast,
+            "tight": self.date_tight,
+            "block": self.gap_block,
+            "before_gap": self.before_gap,
+            "date_before": self.date_before,
+            "absent": self.absent_before,
+            "cue": self.not_done_cue,
+            "stop": self.not_done_stop,
+            "done": self.done_verbs,
+        }
+        folded = {k: Folded(p).folded for k, p in plain.items() if k != "contrast"}
+        folded["contrast"] = [(name, Folded(p).folded) for name, p in self.contrast]
+        self.plain = SimpleNamespace(**plain)
+        ok = all(folded.values()) and all(p for _, p in folded["contrast"])
+        self.folded = SimpleNamespace(**folded) if ok else None
+        wordscan.register(self.triggers)  # found in the pass shared with other components
 
-    def find(self, text: str, near: Hits | None = None) -> list[dict]:
+    def find(self, text: str, near: Hits | None = None, low: str | None = None) -> list[dict]:
         """Study mentions (start, end, type), longest first, no overlaps, no persons; the
         terms that are not all capitals looked for around the trigger words ``near``
-        (default: scan ``text``)."""
+        (default: scan ``text``), folded over ``low`` (``text.lower()``) where they can."""
+        low = text.lower() if low is None else low
         if near is None:
-            near = self.triggers.scan(text)
+            near = self.triggers.scan(text, low)
+        other, where = self.other_fold.pick(text, low, can_fold(text, low))
         hits = []
-        for m in (*self.upper_re.finditer(text), *near.finditer(self.other_re)):
+        others = (m for lo, hi in near.windows() for m in other.finditer(where, lo, hi))
+        for m in (*self.upper_re.finditer(text), *others):
             hits.append((m.start(), m.end(), self.term_type.get(phrase_key(m.group()))))
         hits.sort(key=lambda h: (h[0], -h[1]))
         out, last_end = [], -1
@@ -136,43 +165,55 @@ class StudyMatcher(RuleComponent):
             last_end = e
         return out
 
-    def _phrase_after(self, text: str, e: int) -> str:
-        """The words after a study term up to its date or the end of the phrase."""
+    def _phrase_after(self, text: str, e: int, src: str | None = None) -> str:
+        """The words after a study term up to its date or the end of the phrase (cut
+        where ``text`` says, read from ``src``, the lower-cased copy, when given)."""
         after = text[e : e + self.region_window]
-        m = PHRASE_END.search(after)
-        return after[: m.start()] if m else after
+        m = PHRASE_END.search(after)  # case-sensitive ("On" starts no date): read in text
+        cut = m.start() if m else len(after)
+        return (text if src is None else src)[e : e + cut]
 
-    def region(self, text: str, s: int, e: int) -> str | None:
-        m = self.region_re.search(self._phrase_after(text, e))
+    def _rules(self, text: str, src: str | None) -> tuple[SimpleNamespace, str]:
+        """The per-study rules and the string they read: folded over ``src`` (the
+        lower-cased text, see casefold) when given and every rule folds, else ``text``."""
+        if src is not None and self.folded is not None:
+            return self.folded, src
+        return self.plain, text
+
+    def region(self, text: str, s: int, e: int, src: str | None = None) -> str | None:
+        rules, src = self._rules(text, src)
+        m = rules.region.search(self._phrase_after(text, e, src))
         if m:
             return self.region_word[phrase_key(m.group())]
-        before = _after_last(CLAUSE_END, text[max(0, s - 25) : s])
-        found = list(self.region_re.finditer(before))
+        before = _after_last(CLAUSE_END, src[max(0, s - 25) : s])
+        found = list(rules.region.finditer(before))
         if found:
             return self.region_word[phrase_key(found[-1].group())]
         return None
 
-    def contrast_of(self, text: str, s: int, e: int) -> str | None:
+    def contrast_of(self, text: str, s: int, e: int, src: str | None = None) -> str | None:
         """with / without / with_and_without contrast, from the study's own phrase."""
-        window = _after_last(SENTENCE_END, text[max(0, s - 25) : s]) + " " + self._phrase_after(text, e)
-        for name, pat in self.contrast:
+        rules, src = self._rules(text, src)
+        window = _after_last(SENTENCE_END, src[max(0, s - 25) : s]) + " " + self._phrase_after(text, e, src)
+        for name, pat in rules.contrast:
             if pat.search(window):
                 return name
         return None
 
-    def done(self, text: str, s: int, date_gap: str) -> bool:
+    def done(self, text: str, s: int, date_gap: str, src: str | None = None) -> bool:
         """False for a study that is requested/ordered or said not to exist."""
-        if date_gap and self.done_verbs.search(date_gap):
+        rules, src = self._rules(text, src)
+        if date_gap and rules.done.search(date_gap if src is text else date_gap.lower()):
             return True
-        before = text[max(0, s - 90) : s]
+        before = src[max(0, s - 90) : s]
         before = _after_last(STATEMENT_END, before)
-        if self.absent_before.search(before[-40:]):
+        if rules.absent.search(before[-40:]):
             return False
-        cues = list(self.not_done_cue.finditer(before))
+        cues = list(rules.cue.finditer(before))
         if not cues:
             return True
         between = before[cues[-1].end() :]
-        if self.done_verbs.search(between) or self.not_done_stop.search(between):
+        if rules.done.search(between) or rules.stop.search(between):
             return True
         return len(between.split()) > self.not_done_max
 
@@ -183,16 +224,25 @@ class StudyMatcher(RuleComponent):
             if "dates" in doc.spans
             else []
         )
-        levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-        sentences = SentenceLookup(doc)
+        levels = None  # read only for a study whose words name no region
+        sentences = None  # the same
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
-        for f in self.find(text, self.triggers.scan(text, doc_lower(doc))):
+        low = doc_lower(doc)
+        src = low if can_fold(text, low) else None  # what the folded rules read
+        bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
+        for f in self.find(text, wordscan.scan(doc, self.triggers), low):
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue
-            linked, gap = self._dates_for(text, f["start"], f["end"], dates)
-            region = self.region(text, f["start"], f["end"]) or _region_from_levels(span, levels, sentences)
+            linked, gap = self._dates_for(text, f["start"], f["end"], dates, src, bounds)
+            region = self.region(text, f["start"], f["end"], src)
+            if region is None:
+                if levels is None:
+                    levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
+                if levels:
+                    sentences = sentences or SentenceLookup(doc)
+                    region = _region_from_levels(span, levels, sentences)
             out = []
             for d in linked:
                 if isinstance(d, tuple):  # a yearless date completed from the list
@@ -200,20 +250,21 @@ class StudyMatcher(RuleComponent):
                     dspan = char_span(doc, s, e, "DATE")
                     if dspan is None:
                         continue
-                    dspan._.iro = {"value": value, "format": "month_d_year_from_list", "role": "study"}
+                    set_iro(dspan, {"value": value, "format": "month_d_year_from_list", "role": "study"})
                     inferred.append(dspan)
                     d = dspan
-                d._.iro = {**span_ext(d), "role": "study", "study": f["type"]}
+                set_iro(d, {**span_ext(d), "role": "study", "study": f["type"]})
                 out.append(d)
-            span._.iro = {
+            info = {
                 **(span_ext(span) or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
                 "region": region,
-                "contrast": self.contrast_of(text, f["start"], f["end"]),
-                "done": self.done(text, f["start"], gap),
+                "contrast": self.contrast_of(text, f["start"], f["end"], src),
+                "done": self.done(text, f["start"], gap, src),
                 "dates": [span_ext(d)["value"] for d in out],
                 "date_offsets": [[d.start_char, d.end_char] for d in out],
             }
+            set_iro(span, info)
             spans.append(span)
         set_group(doc, "studies", spans)
         if inferred:
@@ -222,33 +273,36 @@ class StudyMatcher(RuleComponent):
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
 
-    def _dates_for(self, text: str, s: int, e: int, dates: list) -> tuple[list, str]:
-        """The dates of one study and the text between the study and its first date."""
+    def _dates_for(
+        self, text: str, s: int, e: int, dates: list, src: str | None = None, bounds: tuple | None = None
+    ) -> tuple[list, str]:
+        """The dates of one study and the text between the study and its first date
+        (``src``: the lower-cased text for the folded rules; ``bounds``: the dates'
+        start and end offsets, read once per Doc)."""
+        rules, src = self._rules(text, src)
+        starts, ends = bounds or ([d.start_char for d in dates], [d.end_char for d in dates])
         after = before = None
         after_gap = ""
-        for i, d in enumerate(dates):
-            if d.start_char >= e:
-                if d.start_char - e <= self.date_after_max:
-                    after_gap = text[e : d.start_char]
-                    after = i
-                break
+        i = bisect.bisect_left(starts, e)  # the first date starting after the study
+        if i < len(dates) and starts[i] - e <= self.date_after_max:
+            after_gap = text[e : starts[i]]
+            after = i
         for i in range(len(dates) - 1, -1, -1):
-            d = dates[i]
-            if d.end_char <= s:
-                if s - d.end_char <= 40:
+            if ends[i] <= s:
+                if s - ends[i] <= 40:
                     before = i
                 break
-        tight = after is not None and self.date_tight.match(self.region_re.sub(" ", after_gap))
+        tight = after is not None and rules.tight.match(rules.region.sub(" ", src[e : starts[after]]))
         if tight:
             return self._list(text, dates, after, after_gap), after_gap
         if before is not None and before not in self._claimed:
             d = dates[before]
-            gap = self.region_re.sub(" ", text[d.end_char : s])
+            gap = rules.region.sub(" ", src[d.end_char : s])
             line = text[text.rfind("\n", 0, d.start_char) + 1 : d.start_char]
-            lead = self.date_before.search(text[max(0, d.start_char - 12) : d.start_char])
-            if self.before_gap.match(gap) and (lead or self.line_prefix.match(line)):
+            lead = rules.date_before.search(src[max(0, d.start_char - 12) : d.start_char])
+            if rules.before_gap.match(gap) and (lead or self.line_prefix.match(line)):
                 return [d], ""
-        if after is not None and not self.gap_block.search(after_gap):
+        if after is not None and not rules.block.search(src[e : starts[after]]):
             stripped = SOFT_WRAP.sub(" ", self.date_after_yearless.sub("", after_gap))
             if self.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
@@ -275,7 +329,7 @@ class StudyMatcher(RuleComponent):
         return out
 
     def _yearless(self, text: str, offset: int, chunk: str, nxt) -> list[tuple[int, int, str]]:
-        year = (nxt._.iro.get("value") or "")[:4]
+        year = (span_ext(nxt).get("value") or "")[:4]
         if not year.isdigit():
             return []
         out = []
@@ -293,5 +347,5 @@ def _region_from_levels(span, levels, sentences) -> str | None:
     s0, s1 = sentences.bounds(span.start_char)
     for lv in levels:
         if s0 <= lv.start_char < s1:
-            return region_of(lv._.iro["value"])
+            return region_of(span_ext(lv)["value"])
     return None
