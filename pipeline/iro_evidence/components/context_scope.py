@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 
 import numpy
-from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -39,10 +38,11 @@ class SentenceContext:
     So the ConText component's own rules (with their ids) run in three steps: one array
     pass finds the tokens where a pattern can start, given the token and the next two
     non-space tokens; at each, a spaCy Matcher holding only the patterns that can start
-    there runs on a window just long enough for them; medspaCy's ``prune_overlapping_matches``
-    settles overlaps; medspaCy's ``ConTextModifier``s and ``ConTextGraph`` then run per
-    block of sentences that holds a target (a sentence, or sentences joined by a match or
-    target that crosses between them). Only sentences of such blocks are matched. Matches,
+    there runs on a window just long enough for them; overlaps are settled as medspaCy's
+    ``prune_overlapping_matches`` does (``prune_matches``); the steps of medspaCy's
+    ``ConTextGraph`` (``block_edges``, on plain lists) then run per block of sentences
+    that holds a target (a sentence, or sentences joined by a match or target that
+    crosses between them). Only sentences of such blocks are matched. Matches,
     their order and the edges are those of ``ConText.__call__`` on the whole Doc
     (tests/test_assertion_fast.py checks it on every letter); ``exact`` is False, and the
     caller uses ConText itself, for settings or rules this does not cover (regex rules,
@@ -58,6 +58,8 @@ class SentenceContext:
         self.exact = context.max_scope is None and all(
             not isinstance(r.pattern, str) and r.on_match is None for r in rules
         )
+        # ``block_edges`` stands in for medspaCy's graph classes unless a rule has a callback
+        self.plain_graph = all(r.on_modifies is None for r in rules)
         self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
         self.patterns: list[tuple[str, list[dict]]] = []
         for r in rules:
@@ -280,7 +282,7 @@ class SentenceContext:
         t_first, t_last = sents([(t.start, t.end) for t in targets])
         matches = self.matches(doc, targets, starts, (t_first, t_last))
         if self.context.prune_on_modifier_overlap and matches:
-            matches = prune_overlapping_matches(matches)
+            matches = prune_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
         m_first, m_last = sents([(s, e) for _, s, e in matches])
@@ -316,6 +318,9 @@ class SentenceContext:
                 for rule, _, _, a, b in found
             ):
                 continue
+            if self.plain_graph:
+                out += block_edges(found, ts, self.context.prune_on_target_overlap)
+                continue
             mods = [
                 ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
             ]
@@ -326,6 +331,105 @@ class SentenceContext:
             graph.apply_modifiers()
             out += [((t.start, t.end), m.category) for t, m in graph.edges]
         return out
+
+
+def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """medspaCy's ``prune_overlapping_matches`` (of two overlapping neighbours keep the
+    longer, the first on a tie, and skip the next one; again until nothing changes),
+    with an index instead of its ``list.pop(0)``."""
+    while matches:
+        ordered = sorted(matches, key=lambda m: (m[1], m[2]))
+        pruned = []
+        cur, k, n = ordered[0], 1, len(ordered)
+        while k < n:
+            nxt = ordered[k]
+            k += 1
+            if cur[1] <= nxt[1] < cur[2] or cur[1] < nxt[2] <= cur[2]:
+                pruned.append(nxt if nxt[2] - nxt[1] > cur[2] - cur[1] else cur)
+                if k == n:
+                    cur = None
+                    break
+                cur = ordered[k]
+                k += 1
+            else:
+                pruned.append(cur)
+                cur = nxt
+        if cur is not None:
+            pruned.append(cur)
+        if len(pruned) == len(matches):
+            return pruned
+        matches = pruned
+    return matches
+
+
+def block_edges(found: list[tuple], targets: list[Span], prune_on_target_overlap: bool) -> list:
+    """((target start, end), category) for the edges medspaCy's ``ConTextGraph`` draws
+    between ``targets`` and the modifiers ``found`` ((rule, start, end, scope start, scope
+    end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
+    step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
+    an ``on_modifies`` callback)."""
+    rules = [f[0] for f in found]
+    starts = [f[1] for f in found]
+    ends = [f[2] for f in found]
+    lo = [f[3] for f in found]
+    hi = [f[4] for f in found]
+    up = [r.direction.upper() for r in rules]
+    low = [r.direction.lower() for r in rules]
+    cat = [r.category for r in rules]
+    cat_up = [c.upper() for c in cat]
+
+    def limit(i: int, j: int) -> None:  # ConTextModifier.limit_scope: modifier i by modifier j
+        if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]) or up[i] == "TERMINATE":
+            return
+        ri, rj = rules[i], rules[j]
+        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by and cat_up[j] != cat_up[i]:
+            return
+        if cat[i] == cat[j] and (
+            ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types
+        ):
+            return
+        if low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
+            hi[i] = min(hi[i], starts[j])
+        if low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
+            lo[i] = max(lo[i], ends[j])
+
+    n = len(found)
+    for i in range(n - 1):  # ConTextGraph.update_scopes
+        for j in range(i + 1, n):
+            limit(i, j)
+            limit(j, i)
+    spans = [(t.start, t.end) for t in targets]
+    keep = list(range(n))
+    if prune_on_target_overlap:  # modifiers overlapping a target go
+        keep = [i for i in keep if not any(a <= starts[i] < b or a < ends[i] <= b for a, b in spans)]
+    out = []
+    for i in keep:  # ConTextModifier.modifies, then reduce_targets, modifier by modifier
+        rule = rules[i]
+        if rule.direction in ("TERMINATE", "PSEUDO"):
+            continue
+        m0, m1, a, b = starts[i], ends[i], lo[i], hi[i]
+        typed = rule.allowed_types is not None or rule.excluded_types is not None
+        hit = [
+            k
+            for k, (t0, t1) in enumerate(spans)
+            if not (m0 <= t0 < m1 or m0 < t1 <= m1)
+            and (a <= t0 < b or a < t1 <= b)
+            and (typed is False or allows(rule, targets[k].label_.upper()))
+        ]
+        most = rule.max_targets
+        if most is not None and len(hit) > most:
+            hit = sorted(hit, key=lambda k: min(abs(m0 - spans[k][1]), abs(spans[k][0] - m1)))[:most]
+        out += [(spans[k], cat[i]) for k in hit]
+    return out
+
+
+def allows(rule: ConTextRule, label: str) -> bool:
+    """``ConTextModifier.allows``."""
+    if rule.allowed_types is not None:
+        return label in rule.allowed_types
+    if rule.excluded_types is not None:
+        return label not in rule.excluded_types
+    return True
 
 
 def sentence_scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
