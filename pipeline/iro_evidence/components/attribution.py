@@ -129,16 +129,19 @@ class WordGrams:
 CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # what re.I matches to i, s or k
 
 
-def match_at(pattern: re.Pattern, text: str, starts: list[int]):
-    """``pattern.finditer(text)`` for a pattern whose matches can only start at ``starts``
-    (sorted): tried there only, never inside a match already found."""
+def match_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches can only start at
+    ``starts`` (sorted): tried there only, never inside a match already found."""
+    out = []
     end = 0
+    match = pattern.match
     for s in starts:
         if s >= end:
-            m = pattern.match(text, s)
+            m = match(text, s)
             if m:
                 end = max(m.end(), s + 1)
-                yield m
+                out.append(m)
+    return out
 
 
 ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what regex \s matches besides " " in ASCII
@@ -170,6 +173,7 @@ class Attributor:
         ]
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
+        self.patterns = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]  # rule index order
         # the trigger words of each regex, roles then cues (empty: the whole text)
         every = rules.get("roles", []) + rules.get("cues", [])
         self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
@@ -206,16 +210,21 @@ class Attributor:
         order. With ``hits`` (``self.triggers.scan``) each regex only runs around its
         trigger words; without, on the whole text (the reference)."""
         found = []
-        pats = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]
-        for i, (pat, words) in enumerate(zip(pats, self.rule_triggers)):
-            named = "name" in pat.groupindex
+        starts: dict[tuple, list[int]] = {}  # trigger words -> where they start (rules share them)
+        for i, (pat, words) in enumerate(zip(self.patterns, self.rule_triggers)):
             if hits is None or hits.found is None or not words:
                 matches = pat.finditer(text)
             elif self.anchored[i]:
-                matches = match_at(pat, text, sorted({h for w in words for h in hits.found.get(w, ())}))
+                at = starts.get(words)
+                if at is None:
+                    at = starts[words] = sorted({h for w in words for h in hits.found.get(w, ())})
+                matches = match_at(pat, text, at)
             else:
                 matches = hits.finditer(pat, words)
-            found += [(m.start(), m.end(), i, m.group("name") if named else None) for m in matches]
+            if "name" in pat.groupindex:
+                found += [(m.start(), m.end(), i, m.group("name")) for m in matches]
+            else:
+                found += [(m.start(), m.end(), i, None) for m in matches]
         found.sort(key=lambda c: (c[0], c[2]))
         return found
 

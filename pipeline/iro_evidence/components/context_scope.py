@@ -91,6 +91,7 @@ class SentenceContext:
         repeated = {s for _, rs in self.extent for s in rs if s is not None}
         self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
         self.matchers: dict[tuple[int, ...], Matcher] = {}
+        self.unions: dict[tuple, tuple[int, ...]] = {}  # the keys of a group of windows -> their union
         self.infos: dict[tuple, tuple] = {}
         self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
@@ -138,11 +139,20 @@ class SentenceContext:
         nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
         nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
         at = [at0, nx1, nx2]
-        sigs = [fold([col[a][at[p]] for p, a in enumerate(sig)]) for sig in self.keys]
+        folded: dict[tuple, numpy.ndarray] = {}  # signature prefix -> its hashes (shared by longer ones)
+
+        def fold_at(sig: tuple) -> numpy.ndarray:
+            if sig not in folded:
+                value = col[sig[-1]][at[len(sig) - 1]]
+                folded[sig] = value if len(sig) == 1 else fold([fold_at(sig[:-1]), value])
+            return folded[sig]
+
+        sigs = [fold_at(sig) for sig in self.keys]
         multi = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
         multi = multi.reshape(len(sigs), len(at0)).any(axis=0)
         single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
         runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
+        reaches: dict[tuple, int] = {}  # patterns -> the most non-space tokens they reach in this Doc
 
         def run_of(words: frozenset) -> int:
             if words not in runs:
@@ -186,7 +196,12 @@ class SentenceContext:
                 sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
                 info = infos[tv] = self.key_info(sig)
             key, fixed, repeats = info
-            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats]) if repeats else fixed
+            if repeats:
+                reach = reaches.get(key)
+                if reach is None:
+                    reach = reaches[key] = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
+            else:
+                reach = fixed
             # a match ends before the (reach + 1)th non-space token; the Matcher also sees
             # that token, as it does in the whole Doc
             k = r + reach
@@ -226,7 +241,14 @@ class SentenceContext:
                 keys.append(runs[k][1])
                 end = max(end, runs[k][2])
                 k += 1
-            union = keys[0] if len(keys) == 1 else tuple(sorted(set().union(*keys)))
+            if len(keys) == 1:
+                union = keys[0]
+            else:
+                union = self.unions.get(tuple(keys))
+                if union is None:
+                    if len(self.unions) > 10_000:  # bounded, but be safe
+                        self.unions.clear()
+                    union = self.unions[tuple(keys)] = tuple(sorted(set().union(*keys)))
             if len(keys) == 1 or union in self.matchers or len(self.matchers) < MAX_MATCHERS:
                 m = self.matcher(union)
                 out += [(key_, i0 + s, i0 + e) for key_, s, e in m(doc[i0:end]) if i0 + s in group]
