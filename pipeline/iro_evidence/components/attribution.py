@@ -157,6 +157,15 @@ def blank_spaces(text: str) -> str:
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
+# the same without "\f": a pattern that starts with a literal character, which ``re`` jumps
+# to instead of trying every position (about 6x faster over a letter)
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def paragraph_breaks(text: str) -> list[int]:
+    """Where each paragraph after the first starts (the ends of ``PARAGRAPH_BREAK`` matches)."""
+    pattern = PARAGRAPH_BREAK if "\f" in text else BLANK_LINE
+    return [m.end() for m in pattern.finditer(text)]
 
 
 class Attributor:
@@ -237,7 +246,7 @@ class Attributor:
         genre = self.genre(text, hits)
         sec_bounds = [(s.start_char, s.label_) for s in sections]
         sec_starts = [b for b, _ in sec_bounds]
-        breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+        breaks = paragraph_breaks(text)
 
         def section_at(pos: int) -> str | None:
             k = bisect.bisect_right(sec_starts, pos) - 1

@@ -159,16 +159,21 @@ class SentenceContext:
                 runs[words] = longest_run(member(lower, self.repeat_keys[words]))
             return runs[words]
 
-        rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
         n_solid = len(solid) - 1
-        sid = numpy.zeros(n, dtype=numpy.int64)
+        # the sentence of a token: how many sentence starts after the first are at or before it
+        later_starts = [] if targets is None else (sentence_starts(doc)[0] if starts is None else starts)[1:]
+
+        def sent_of(i: int) -> int:
+            return bisect.bisect_right(later_starts, i)
+
         wanted = None
         if targets is not None:
-            sid[(sentence_starts(doc)[0] if starts is None else starts)[1:]] = 1
-            sid = numpy.cumsum(sid)
             if spans_at is None:
                 bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
-                spans_at = (sid[bounds[:, 0]], sid[bounds[:, 1]]) if len(bounds) else ([], [])
+                bounds = bounds.reshape(-1, 2)
+                spans_at = (numpy.searchsorted(later_starts, bounds[:, 0], side="right"),) + (
+                    numpy.searchsorted(later_starts, bounds[:, 1], side="right"),
+                )
             a, b = (numpy.asarray(x) for x in spans_at)
             wanted = set(a.tolist())
             for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
@@ -178,8 +183,12 @@ class SentenceContext:
         todo = numpy.flatnonzero(multi | single)
         at_todo = at0[todo]
         values = cols[at_todo].tolist()  # each candidate's attribute values
-        ranks = rank[at_todo].tolist()
-        sids = sid[at_todo].tolist()
+        ranks = numpy.searchsorted(solid, at_todo).tolist()  # non-space tokens before each
+        sids = (
+            numpy.searchsorted(later_starts, at_todo, side="right").tolist()
+            if later_starts
+            else [0] * len(todo)
+        )
         infos = self.infos_by_values
         if len(infos) > 100_000:  # token values seen at candidates: bounded, but be safe
             infos.clear()
@@ -207,7 +216,7 @@ class SentenceContext:
             k = r + reach
             last = int(solid[k]) if k < n_solid else n
             end = min(n, last + 1)
-            if wanted is None or si in wanted or int(sid[min(last, n - 1)]) != si:
+            if wanted is None or si in wanted or sent_of(min(last, n - 1)) != si:
                 now.append((i, key, end))
             else:
                 later.setdefault(si, []).append((i, key, end))
@@ -215,8 +224,9 @@ class SentenceContext:
         if wanted is not None:  # sentences that a match joins to a wanted one
             joined = set()
             for _, s, e in found + phrases:
-                if sid[s] != sid[e - 1]:
-                    joined.update(range(int(sid[s]), int(sid[e - 1]) + 1))
+                a, b = sent_of(s), sent_of(e - 1)
+                if a != b:
+                    joined.update(range(a, b + 1))
             again = [r for k in sorted(joined - wanted) for r in later.get(k, ())]
             for i, _, _ in (r for r in again if not r[1]):
                 found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
