@@ -293,13 +293,24 @@ class Attributor:
                 cues.append((start, end, who, bool(rule.get("weak"))))
         cue_starts = [c[0] for c in cues]
         n_sent = len(sent_chars)
+        per_sentence: dict[int, tuple] = {}  # perf: a sentence's cue range and carried cue, once
 
         def attribute(start: int, end: int, k: int, section: str | None) -> str | None:
-            s0 = sent_chars[k] if 0 <= k < n_sent else 0
-            s1 = sent_chars[k + 1] if k + 1 < n_sent else len(text)
-            lo = bisect.bisect_left(cue_starts, s0)
-            hi = bisect.bisect_left(cue_starts, s1)
-            before = [c for c in cues[lo:hi] if c[0] < start]
+            got = per_sentence.get(k)
+            if got is None:
+                s0 = sent_chars[k] if 0 <= k < n_sent else 0
+                s1 = sent_chars[k + 1] if k + 1 < n_sent else len(text)
+                lo = bisect.bisect_left(cue_starts, s0)
+                hi = bisect.bisect_left(cue_starts, s1)
+                # carried from earlier in the paragraph; a study's cue ends the carry
+                j = lo - 1
+                carried = cues[j][2] if j >= 0 and cues[j][0] >= block_start(s0) and not cues[j][3] else None
+                got = per_sentence[k] = (lo, hi, carried)
+            lo, hi, carried = got
+            if lo == hi:  # no cue in the sentence
+                return carried or self.section_role(genre, section)
+            # cues are in text order: those before the fact, then the first one after it
+            before = cues[lo : bisect.bisect_left(cue_starts, start, lo, hi)]
             strong = [c for c in before if not c[3]]
             if before:
                 ranked = sorted(strong or before, key=lambda c: (min(c[1], start), c[0]), reverse=True)
@@ -309,13 +320,9 @@ class Attributor:
                     if self.contrast.search(text, ranked[0][1], start):
                         return ranked[1][2]
                 return ranked[0][2]
-            after = [c for c in cues[lo:hi] if end <= c[0] <= end + self.after_window]
-            if after:
-                return after[0][2]
-            # carried from earlier in the paragraph; a study's cue ends the carry
-            j = lo - 1
-            if j >= 0 and cues[j][0] >= block_start(s0) and not cues[j][3]:
-                return cues[j][2]
-            return self.section_role(genre, section)
+            a = bisect.bisect_left(cue_starts, end, lo, hi)
+            if a < hi and cue_starts[a] <= end + self.after_window:
+                return cues[a][2]
+            return carried or self.section_role(genre, section)
 
         return attribute
