@@ -98,6 +98,8 @@ class AssertionDetector(RuleComponent):
         the sentence-block path (``SentenceContext``); both give the same flags
         (tests/test_assertion_fast.py checks it on every letter)."""
         unique = {(s.start, s.end): s for s in targets}
+        if not unique:  # nothing to flag or attribute
+            return []
         ordered = sorted(unique.values(), key=lambda s: (s.start, s.end))
         sent_toks, sent_chars = sentence_starts(doc)
         if reference or not self.fast.exact:

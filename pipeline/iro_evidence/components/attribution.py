@@ -44,11 +44,19 @@ class WordGrams:
     def __init__(self, words: list[str]):
         self.words = list(words)
         self.first2 = numpy.zeros(1 << 16, dtype=bool)
+        # perf: the second and third characters of the longer words, and the two-character
+        # words: a candidate fits one of them or starts no word
+        self.next2 = numpy.zeros(1 << 16, dtype=bool)
+        self.short2 = numpy.zeros(1 << 16, dtype=bool)
         by_code: dict[int, list[int]] = {}
         sizes: dict[int, int] = {}
         for j, w in enumerate(self.words):
             b = w.encode("ascii")
             self.first2[b[0] << 8 | b[1]] = True
+            if len(b) > 2:
+                self.next2[b[1] << 8 | b[2]] = True
+            else:
+                self.short2[b[0] << 8 | b[1]] = True
             size = min(len(b), 8)
             code = int.from_bytes(b[:size], "big") << (8 * (8 - size))
             by_code.setdefault(code, []).append(j)
@@ -85,8 +93,9 @@ class WordGrams:
         buf = numpy.zeros(n + 8, dtype=numpy.uint8)
         # one byte per character: "?" (in no word) for any other than ASCII
         buf[:n] = numpy.frombuffer(low.encode("ascii", errors="replace"), dtype=numpy.uint8)
-        pairs = (buf[:n].astype(numpy.uint16) << 8) | buf[1 : n + 1]
-        cand = numpy.flatnonzero(self.first2[pairs])
+        pairs = (buf[: n + 1].astype(numpy.uint16) << 8) | buf[1 : n + 2]
+        cand = numpy.flatnonzero(self.first2[pairs[:n]])
+        cand = cand[self.next2[pairs[cand + 1]] | self.short2[pairs[cand]]]
         if not len(cand):
             return {}
         eight = numpy.ndarray((n,), dtype=">u8", buffer=buf, strides=(1,))[cand].astype(numpy.uint64)
@@ -183,6 +192,9 @@ class Attributor:
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
         self.patterns = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]  # rule index order
+        self.named = [
+            "name" in pat.groupindex for pat in self.patterns
+        ]  # (groupindex is a new dict per read)
         # the trigger words of each regex, roles then cues (empty: the whole text)
         every = rules.get("roles", []) + rules.get("cues", [])
         self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
@@ -230,7 +242,7 @@ class Attributor:
                 matches = match_at(pat, text, at)
             else:
                 matches = hits.finditer(pat, words)
-            if "name" in pat.groupindex:
+            if self.named[i]:
                 found += [(m.start(), m.end(), i, m.group("name")) for m in matches]
             else:
                 found += [(m.start(), m.end(), i, None) for m in matches]
