@@ -305,19 +305,20 @@ class SentenceContext:
         starts = sentence_starts(doc)[0] if starts is None else starts
         at = numpy.asarray(starts)
 
-        def sents(bounds: list[tuple[int, int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
-            """The sentence of the first and of the last token of each [start, end)."""
-            b = numpy.array(bounds, dtype=numpy.int64).reshape(-1, 2)
-            first = numpy.searchsorted(at, b[:, 0], side="right") - 1
-            return first, numpy.searchsorted(at, numpy.maximum(b[:, 0], b[:, 1] - 1), side="right") - 1
+        def sents(firsts: list[int], ends: list[int]) -> tuple[numpy.ndarray, numpy.ndarray]:
+            """The sentence of the first and of the last token of each [start, end)
+            (perf: flat int lists, which numpy reads much faster than a list of pairs)."""
+            a = numpy.array(firsts, dtype=numpy.int64)
+            b = numpy.maximum(a, numpy.array(ends, dtype=numpy.int64) - 1)
+            return numpy.searchsorted(at, a, side="right") - 1, numpy.searchsorted(at, b, side="right") - 1
 
-        t_first, t_last = sents([(t.start, t.end) for t in targets])
+        t_first, t_last = sents([t.start for t in targets], [t.end for t in targets])
         matches = self.matches(doc, targets, starts, (t_first, t_last))
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
-        m_first, m_last = sents([(s, e) for _, s, e in matches])
+        m_first, m_last = sents([m[1] for m in matches], [m[2] for m in matches])
         t_first, m_first = t_first.tolist(), m_first.tolist()
 
         # blocks of sentences: a modifier's scope is the sentence it starts in; one that
