@@ -332,27 +332,31 @@ class SentenceContext:
             else:
                 blocks.append([a, b])
         firsts = [b[0] for b in blocks]
-        by_block: dict[int, tuple[list, list]] = {}
+        by_block: dict[
+            int, tuple[list, list, list]
+        ] = {}  # block -> its targets' (start, end), targets, modifiers
         for t, k0 in zip(targets, t_first):
-            by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], []))[0].append(t)
+            got = by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], [], []))
+            got[0].append((t.start, t.end))
+            got[1].append(t)
         for (match_id, s, e), k0 in zip(matches, m_first):
             k = bisect.bisect_right(firsts, k0) - 1
             if k in by_block:
                 rule = self.rule_of[match_id]
                 s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
-                by_block[k][1].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
+                by_block[k][2].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
         out = []
-        for ts, found in by_block.values():
+        for spans, ts, found in by_block.values():
             # scopes only shrink in the graph: a block where no modifier's scope reaches a
             # target (as ConTextModifier.modifies tests it) draws no edge
             if not any(
                 rule.direction.upper() not in ("TERMINATE", "PSEUDO")
-                and any(a <= t.start < b or a < t.end <= b for t in ts)
+                and any(a <= t0 < b or a < t1 <= b for t0, t1 in spans)
                 for rule, _, _, a, b in found
             ):
                 continue
             if self.plain_graph:
-                out += block_edges(found, ts, self.context.prune_on_target_overlap)
+                out += block_edges(found, ts, self.context.prune_on_target_overlap, spans)
                 continue
             mods = [
                 ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
@@ -395,12 +399,14 @@ def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return matches
 
 
-def block_edges(found: list[tuple], targets: list[Span], prune_on_target_overlap: bool) -> list:
+def block_edges(
+    found: list[tuple], targets: list[Span], prune_on_target_overlap: bool, spans: list | None = None
+) -> list:
     """((target start, end), category) for the edges medspaCy's ``ConTextGraph`` draws
     between ``targets`` and the modifiers ``found`` ((rule, start, end, scope start, scope
     end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
     step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
-    an ``on_modifies`` callback)."""
+    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known."""
     rules = [f[0] for f in found]
     starts = [f[1] for f in found]
     ends = [f[2] for f in found]
@@ -431,7 +437,8 @@ def block_edges(found: list[tuple], targets: list[Span], prune_on_target_overlap
         for j in range(i + 1, n):
             limit(i, j)
             limit(j, i)
-    spans = [(t.start, t.end) for t in targets]
+    if spans is None:
+        spans = [(t.start, t.end) for t in targets]
     keep = list(range(n))
     if prune_on_target_overlap:  # modifiers overlapping a target go
         keep = [i for i in keep if not any(a <= starts[i] < b or a < ends[i] <= b for a, b in spans)]
