@@ -100,7 +100,7 @@ class AssertionDetector(RuleComponent):
         unique = {(s.start, s.end): s for s in targets}
         if not unique:  # nothing to flag or attribute
             return []
-        ordered = sorted(unique.values(), key=lambda s: (s.start, s.end))
+        ordered = [unique[k] for k in sorted(unique)]  # by (start, end): the keys are distinct
         sent_toks, sent_chars = sentence_starts(doc)
         if reference or not self.fast.exact:
             edges = self.reference_edges(doc, ordered)
