@@ -98,7 +98,9 @@ class AssertionDetector(RuleComponent):
         the sentence-block path (``SentenceContext``); both give the same flags
         (tests/test_assertion_fast.py checks it on every letter)."""
         unique = {(s.start, s.end): s for s in targets}
-        ordered = sorted(unique.values(), key=lambda s: (s.start, s.end))
+        if not unique:  # nothing to flag or attribute
+            return []
+        ordered = [unique[k] for k in sorted(unique)]  # by (start, end): the keys are distinct
         sent_toks, sent_chars = sentence_starts(doc)
         if reference or not self.fast.exact:
             edges = self.reference_edges(doc, ordered)
@@ -120,13 +122,17 @@ class AssertionDetector(RuleComponent):
         # start_char, end_char)] (extensions.span_values reads them there), unless someone
         # gave our extensions a setter
         store = doc.user_data if plain_extensions() else None
+        flagged = {key for key, _ in edges}  # perf: the others stay all False unless a section flags them
+        section_flags = self.section_flags
         for key, span in unique.items():
             start, f = key[0], flags[key]
             k = bisect.bisect_right(sec_starts, start) - 1
             section = sec_labels[k] if k >= 0 else None
-            if section in self.section_flags:
-                f[self.section_flags[section]] = True
-            resolve(f)
+            if section in section_flags:
+                f[section_flags[section]] = True
+                resolve(f)
+            elif key in flagged:
+                resolve(f)
             a, b = span.start_char, span.end_char
             who = attribute(a, b, bisect.bisect_right(sent_toks, start) - 1, section)
             if store is None:
@@ -135,8 +141,7 @@ class AssertionDetector(RuleComponent):
                     setattr(ext, attr, f[flag])
                 ext.attribution = who
                 continue
-            for flag, attr in FLAG_ATTRS:
-                store[ext_key(attr, a, b)] = f[flag]
+            store.update([(ext_key(attr, a, b), f[flag]) for flag, attr in FLAG_ATTRS])
             store[ext_key("attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 
 import numpy
-from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -39,10 +38,11 @@ class SentenceContext:
     So the ConText component's own rules (with their ids) run in three steps: one array
     pass finds the tokens where a pattern can start, given the token and the next two
     non-space tokens; at each, a spaCy Matcher holding only the patterns that can start
-    there runs on a window just long enough for them; medspaCy's ``prune_overlapping_matches``
-    settles overlaps; medspaCy's ``ConTextModifier``s and ``ConTextGraph`` then run per
-    block of sentences that holds a target (a sentence, or sentences joined by a match or
-    target that crosses between them). Only sentences of such blocks are matched. Matches,
+    there runs on a window just long enough for them; overlaps are settled as medspaCy's
+    ``prune_overlapping_matches`` does (``prune_matches``); the steps of medspaCy's
+    ``ConTextGraph`` (``block_edges``, on plain lists) then run per block of sentences
+    that holds a target (a sentence, or sentences joined by a match or target that
+    crosses between them). Only sentences of such blocks are matched. Matches,
     their order and the edges are those of ``ConText.__call__`` on the whole Doc
     (tests/test_assertion_fast.py checks it on every letter); ``exact`` is False, and the
     caller uses ConText itself, for settings or rules this does not cover (regex rules,
@@ -58,6 +58,8 @@ class SentenceContext:
         self.exact = context.max_scope is None and all(
             not isinstance(r.pattern, str) and r.on_match is None for r in rules
         )
+        # ``block_edges`` stands in for medspaCy's graph classes unless a rule has a callback
+        self.plain_graph = all(r.on_modifies is None for r in rules)
         self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
         self.patterns: list[tuple[str, list[dict]]] = []
         for r in rules:
@@ -89,6 +91,7 @@ class SentenceContext:
         repeated = {s for _, rs in self.extent for s in rs if s is not None}
         self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
         self.matchers: dict[tuple[int, ...], Matcher] = {}
+        self.unions: dict[tuple, tuple[int, ...]] = {}  # the keys of a group of windows -> their union
         self.infos: dict[tuple, tuple] = {}
         self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
@@ -136,27 +139,41 @@ class SentenceContext:
         nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
         nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
         at = [at0, nx1, nx2]
-        sigs = [fold([col[a][at[p]] for p, a in enumerate(sig)]) for sig in self.keys]
+        folded: dict[tuple, numpy.ndarray] = {}  # signature prefix -> its hashes (shared by longer ones)
+
+        def fold_at(sig: tuple) -> numpy.ndarray:
+            if sig not in folded:
+                value = col[sig[-1]][at[len(sig) - 1]]
+                folded[sig] = value if len(sig) == 1 else fold([fold_at(sig[:-1]), value])
+            return folded[sig]
+
+        sigs = [fold_at(sig) for sig in self.keys]
         multi = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
         multi = multi.reshape(len(sigs), len(at0)).any(axis=0)
         single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
         runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
+        reaches: dict[tuple, int] = {}  # patterns -> the most non-space tokens they reach in this Doc
 
         def run_of(words: frozenset) -> int:
             if words not in runs:
                 runs[words] = longest_run(member(lower, self.repeat_keys[words]))
             return runs[words]
 
-        rank = numpy.cumsum(~space) - (~space)  # non-space tokens before each token
         n_solid = len(solid) - 1
-        sid = numpy.zeros(n, dtype=numpy.int64)
+        # the sentence of a token: how many sentence starts after the first are at or before it
+        later_starts = [] if targets is None else (sentence_starts(doc)[0] if starts is None else starts)[1:]
+
+        def sent_of(i: int) -> int:
+            return bisect.bisect_right(later_starts, i)
+
         wanted = None
         if targets is not None:
-            sid[(sentence_starts(doc)[0] if starts is None else starts)[1:]] = 1
-            sid = numpy.cumsum(sid)
             if spans_at is None:
                 bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
-                spans_at = (sid[bounds[:, 0]], sid[bounds[:, 1]]) if len(bounds) else ([], [])
+                bounds = bounds.reshape(-1, 2)
+                spans_at = (numpy.searchsorted(later_starts, bounds[:, 0], side="right"),) + (
+                    numpy.searchsorted(later_starts, bounds[:, 1], side="right"),
+                )
             a, b = (numpy.asarray(x) for x in spans_at)
             wanted = set(a.tolist())
             for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
@@ -166,8 +183,12 @@ class SentenceContext:
         todo = numpy.flatnonzero(multi | single)
         at_todo = at0[todo]
         values = cols[at_todo].tolist()  # each candidate's attribute values
-        ranks = rank[at_todo].tolist()
-        sids = sid[at_todo].tolist()
+        ranks = numpy.searchsorted(solid, at_todo).tolist()  # non-space tokens before each
+        sids = (
+            numpy.searchsorted(later_starts, at_todo, side="right").tolist()
+            if later_starts
+            else [0] * len(todo)
+        )
         infos = self.infos_by_values
         if len(infos) > 100_000:  # token values seen at candidates: bounded, but be safe
             infos.clear()
@@ -184,13 +205,18 @@ class SentenceContext:
                 sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
                 info = infos[tv] = self.key_info(sig)
             key, fixed, repeats = info
-            reach = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats]) if repeats else fixed
+            if repeats:
+                reach = reaches.get(key)
+                if reach is None:
+                    reach = reaches[key] = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
+            else:
+                reach = fixed
             # a match ends before the (reach + 1)th non-space token; the Matcher also sees
             # that token, as it does in the whole Doc
             k = r + reach
             last = int(solid[k]) if k < n_solid else n
             end = min(n, last + 1)
-            if wanted is None or si in wanted or int(sid[min(last, n - 1)]) != si:
+            if wanted is None or si in wanted or sent_of(min(last, n - 1)) != si:
                 now.append((i, key, end))
             else:
                 later.setdefault(si, []).append((i, key, end))
@@ -198,8 +224,9 @@ class SentenceContext:
         if wanted is not None:  # sentences that a match joins to a wanted one
             joined = set()
             for _, s, e in found + phrases:
-                if sid[s] != sid[e - 1]:
-                    joined.update(range(int(sid[s]), int(sid[e - 1]) + 1))
+                a, b = sent_of(s), sent_of(e - 1)
+                if a != b:
+                    joined.update(range(a, b + 1))
             again = [r for k in sorted(joined - wanted) for r in later.get(k, ())]
             for i, _, _ in (r for r in again if not r[1]):
                 found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
@@ -224,7 +251,14 @@ class SentenceContext:
                 keys.append(runs[k][1])
                 end = max(end, runs[k][2])
                 k += 1
-            union = keys[0] if len(keys) == 1 else tuple(sorted(set().union(*keys)))
+            if len(keys) == 1:
+                union = keys[0]
+            else:
+                union = self.unions.get(tuple(keys))
+                if union is None:
+                    if len(self.unions) > 10_000:  # bounded, but be safe
+                        self.unions.clear()
+                    union = self.unions[tuple(keys)] = tuple(sorted(set().union(*keys)))
             if len(keys) == 1 or union in self.matchers or len(self.matchers) < MAX_MATCHERS:
                 m = self.matcher(union)
                 out += [(key_, i0 + s, i0 + e) for key_, s, e in m(doc[i0:end]) if i0 + s in group]
@@ -271,19 +305,20 @@ class SentenceContext:
         starts = sentence_starts(doc)[0] if starts is None else starts
         at = numpy.asarray(starts)
 
-        def sents(bounds: list[tuple[int, int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
-            """The sentence of the first and of the last token of each [start, end)."""
-            b = numpy.array(bounds, dtype=numpy.int64).reshape(-1, 2)
-            first = numpy.searchsorted(at, b[:, 0], side="right") - 1
-            return first, numpy.searchsorted(at, numpy.maximum(b[:, 0], b[:, 1] - 1), side="right") - 1
+        def sents(firsts: list[int], ends: list[int]) -> tuple[numpy.ndarray, numpy.ndarray]:
+            """The sentence of the first and of the last token of each [start, end)
+            (perf: flat int lists, which numpy reads much faster than a list of pairs)."""
+            a = numpy.array(firsts, dtype=numpy.int64)
+            b = numpy.maximum(a, numpy.array(ends, dtype=numpy.int64) - 1)
+            return numpy.searchsorted(at, a, side="right") - 1, numpy.searchsorted(at, b, side="right") - 1
 
-        t_first, t_last = sents([(t.start, t.end) for t in targets])
+        t_first, t_last = sents([t.start for t in targets], [t.end for t in targets])
         matches = self.matches(doc, targets, starts, (t_first, t_last))
         if self.context.prune_on_modifier_overlap and matches:
-            matches = prune_overlapping_matches(matches)
+            matches = prune_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
-        m_first, m_last = sents([(s, e) for _, s, e in matches])
+        m_first, m_last = sents([m[1] for m in matches], [m[2] for m in matches])
         t_first, m_first = t_first.tolist(), m_first.tolist()
 
         # blocks of sentences: a modifier's scope is the sentence it starts in; one that
@@ -297,24 +332,31 @@ class SentenceContext:
             else:
                 blocks.append([a, b])
         firsts = [b[0] for b in blocks]
-        by_block: dict[int, tuple[list, list]] = {}
+        by_block: dict[
+            int, tuple[list, list, list]
+        ] = {}  # block -> its targets' (start, end), targets, modifiers
         for t, k0 in zip(targets, t_first):
-            by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], []))[0].append(t)
+            got = by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], [], []))
+            got[0].append((t.start, t.end))
+            got[1].append(t)
         for (match_id, s, e), k0 in zip(matches, m_first):
             k = bisect.bisect_right(firsts, k0) - 1
             if k in by_block:
                 rule = self.rule_of[match_id]
                 s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
-                by_block[k][1].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
+                by_block[k][2].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
         out = []
-        for ts, found in by_block.values():
+        for spans, ts, found in by_block.values():
             # scopes only shrink in the graph: a block where no modifier's scope reaches a
             # target (as ConTextModifier.modifies tests it) draws no edge
             if not any(
                 rule.direction.upper() not in ("TERMINATE", "PSEUDO")
-                and any(a <= t.start < b or a < t.end <= b for t in ts)
+                and any(a <= t0 < b or a < t1 <= b for t0, t1 in spans)
                 for rule, _, _, a, b in found
             ):
+                continue
+            if self.plain_graph:
+                out += block_edges(found, ts, self.context.prune_on_target_overlap, spans)
                 continue
             mods = [
                 ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
@@ -326,6 +368,108 @@ class SentenceContext:
             graph.apply_modifiers()
             out += [((t.start, t.end), m.category) for t, m in graph.edges]
         return out
+
+
+def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """medspaCy's ``prune_overlapping_matches`` (of two overlapping neighbours keep the
+    longer, the first on a tie, and skip the next one; again until nothing changes),
+    with an index instead of its ``list.pop(0)``."""
+    while matches:
+        ordered = sorted(matches, key=lambda m: (m[1], m[2]))
+        pruned = []
+        cur, k, n = ordered[0], 1, len(ordered)
+        while k < n:
+            nxt = ordered[k]
+            k += 1
+            if cur[1] <= nxt[1] < cur[2] or cur[1] < nxt[2] <= cur[2]:
+                pruned.append(nxt if nxt[2] - nxt[1] > cur[2] - cur[1] else cur)
+                if k == n:
+                    cur = None
+                    break
+                cur = ordered[k]
+                k += 1
+            else:
+                pruned.append(cur)
+                cur = nxt
+        if cur is not None:
+            pruned.append(cur)
+        if len(pruned) == len(matches):
+            return pruned
+        matches = pruned
+    return matches
+
+
+def block_edges(
+    found: list[tuple], targets: list[Span], prune_on_target_overlap: bool, spans: list | None = None
+) -> list:
+    """((target start, end), category) for the edges medspaCy's ``ConTextGraph`` draws
+    between ``targets`` and the modifiers ``found`` ((rule, start, end, scope start, scope
+    end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
+    step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
+    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known."""
+    rules = [f[0] for f in found]
+    starts = [f[1] for f in found]
+    ends = [f[2] for f in found]
+    lo = [f[3] for f in found]
+    hi = [f[4] for f in found]
+    up = [r.direction.upper() for r in rules]
+    low = [r.direction.lower() for r in rules]
+    cat = [r.category for r in rules]
+    cat_up = [c.upper() for c in cat]
+
+    def limit(i: int, j: int) -> None:  # ConTextModifier.limit_scope: modifier i by modifier j
+        if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]) or up[i] == "TERMINATE":
+            return
+        ri, rj = rules[i], rules[j]
+        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by and cat_up[j] != cat_up[i]:
+            return
+        if cat[i] == cat[j] and (
+            ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types
+        ):
+            return
+        if low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
+            hi[i] = min(hi[i], starts[j])
+        if low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
+            lo[i] = max(lo[i], ends[j])
+
+    n = len(found)
+    for i in range(n - 1):  # ConTextGraph.update_scopes
+        for j in range(i + 1, n):
+            limit(i, j)
+            limit(j, i)
+    if spans is None:
+        spans = [(t.start, t.end) for t in targets]
+    keep = list(range(n))
+    if prune_on_target_overlap:  # modifiers overlapping a target go
+        keep = [i for i in keep if not any(a <= starts[i] < b or a < ends[i] <= b for a, b in spans)]
+    out = []
+    for i in keep:  # ConTextModifier.modifies, then reduce_targets, modifier by modifier
+        rule = rules[i]
+        if rule.direction in ("TERMINATE", "PSEUDO"):
+            continue
+        m0, m1, a, b = starts[i], ends[i], lo[i], hi[i]
+        typed = rule.allowed_types is not None or rule.excluded_types is not None
+        hit = [
+            k
+            for k, (t0, t1) in enumerate(spans)
+            if not (m0 <= t0 < m1 or m0 < t1 <= m1)
+            and (a <= t0 < b or a < t1 <= b)
+            and (typed is False or allows(rule, targets[k].label_.upper()))
+        ]
+        most = rule.max_targets
+        if most is not None and len(hit) > most:
+            hit = sorted(hit, key=lambda k: min(abs(m0 - spans[k][1]), abs(spans[k][0] - m1)))[:most]
+        out += [(spans[k], cat[i]) for k in hit]
+    return out
+
+
+def allows(rule: ConTextRule, label: str) -> bool:
+    """``ConTextModifier.allows``."""
+    if rule.allowed_types is not None:
+        return label in rule.allowed_types
+    if rule.excluded_types is not None:
+        return label not in rule.excluded_types
+    return True
 
 
 def sentence_scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
