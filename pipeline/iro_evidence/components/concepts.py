@@ -36,7 +36,7 @@ from .base import (
 )
 from .casefold import Folded, can_fold
 from .dates import intersect
-from .spanext import set_iro
+from .extensions import set_iro
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
 

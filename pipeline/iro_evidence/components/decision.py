@@ -35,7 +35,7 @@ from .base import (
     span_ext,
 )
 from .casefold import Folded, can_fold
-from .spanext import set_iro
+from .extensions import set_iro
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I

@@ -45,8 +45,8 @@ from .base import (
     span_ext,
 )
 from .casefold import Folded, can_fold
+from .extensions import set_iro
 from .levels import expand
-from .spanext import set_iro
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 

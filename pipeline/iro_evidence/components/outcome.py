@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
-from .spanext import set_iro
+from .extensions import set_iro
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "determined")

@@ -38,8 +38,8 @@ from .base import (
 )
 from .casefold import Folded, can_fold
 from .dates import MONTH_NAMES
+from .extensions import set_iro
 from .levels import region_of
-from .spanext import set_iro
 
 # where the words after a study stop, and the clause/sentence/statement breaks before it
 PHRASE_END = re.compile(r"[.;\n(]|\bdated\b|\bon\b|\bwhich\b|\bthat\b")
