@@ -7,7 +7,7 @@ from conftest import every_letter
 from iro_evidence.components import wordscan
 from iro_evidence.components.base import Triggers
 
-COMPONENTS = ("iro_studies", "iro_findings", "iro_concepts", "iro_outcome", "iro_decision")
+COMPONENTS = ("iro_studies", "iro_findings", "iro_exam", "iro_concepts", "iro_outcome", "iro_decision")
 
 
 def test_shared_pass_gives_each_component_its_own_hits(nlp):
