@@ -4,10 +4,10 @@
 components that use this module (studies, findings, exam, concepts, outcome, decision)
 have about 220 words between them, and those passes cost more than most of their rules.
 One regex that matches any registered word (a trie: the engine follows the letters of
-the text instead of trying every word) finds them all in a third of the time; the positions are kept per Doc, in a weak map (never in the Doc,
-which stays as it was), for the components that run after. ``scan(doc, triggers)``
-gives exactly the Hits ``triggers.scan`` gives: ``tests/test_wordscan.py`` checks it on
-every letter.
+the text instead of trying every word) finds them all in a third of the time; the
+positions are kept per Doc, in a weak map (never in the Doc, which stays as it was), for
+the components that run after. ``scan(doc, triggers)`` gives exactly the Hits
+``triggers.scan`` gives: ``tests/test_wordscan.py`` checks it on every letter.
 """
 
 from __future__ import annotations
