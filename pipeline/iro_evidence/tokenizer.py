@@ -6,6 +6,14 @@ unit suffix rule into ``2.2`` and ``mm``.
 
 The Doc keeps the text it was made from (``doc_text``): spaCy's ``doc.text`` joins every
 token again on each read (about as long as tokenizing), and the components need the text.
+
+Speed: spaCy caches how it split each whitespace-separated chunk, but stops adding to the
+cache for the rest of a text once the text has held a special case (spaCy issue #1250;
+"Dr.", "No.", "e.g." open most letters), so most chunks of a letter are split again, with
+the affix regexes, in every letter. The tokenizer teaches the cache instead: a chunk seen
+a second time is tokenized once on its own (where nothing stops the caching), and from
+then on every letter finds it in the cache. A chunk's tokens never depend on its
+neighbours, so the Doc is the same (``tests/test_tokenizer.py`` checks it on every letter).
 """
 
 from __future__ import annotations
@@ -24,13 +32,37 @@ from .components.base import TEXT_KEY
 LEVEL_TOKEN = re.compile(r"^[CcTtLlSs]\d{1,2}(?:[-/\u2013\u2014][CcTtLlSs]?\d{1,2})+$")
 
 
+# chunks remembered for teaching; past this many, the first-sighting set starts afresh
+# and no more chunks are taught (memory stays bounded on any corpus)
+MAX_CHUNKS = 200_000
+
+
 class LetterTokenizer(Tokenizer):
-    """spaCy's Tokenizer (same tokens) that stores the text on the Doc it returns."""
+    """spaCy's Tokenizer (same tokens) that stores the text on the Doc it returns and
+    teaches spaCy's chunk cache the chunks that recur (see the module docstring)."""
 
     def __call__(self, string: str) -> Doc:
+        self._teach(string)
         doc = super().__call__(string)
         doc.user_data[TEXT_KEY] = string  # a plain str: the Doc still pickles
         return doc
+
+    def _teach(self, string: str) -> None:
+        state = self.__dict__.get("_chunks")
+        if state is None:  # not in __init__: spaCy's Tokenizer is built without it (pickling)
+            state = self.__dict__["_chunks"] = (set(), set())
+        seen, taught = state
+        tokenize = super().__call__
+        for chunk in string.split():  # the chunks spaCy splits on (str.isspace)
+            if chunk in taught:
+                continue
+            if chunk not in seen:
+                if len(seen) >= MAX_CHUNKS:
+                    seen.clear()
+                seen.add(chunk)
+            elif len(taught) < MAX_CHUNKS:
+                tokenize(chunk)  # alone: spaCy caches its split
+                taught.add(chunk)
 
 
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
