@@ -48,10 +48,11 @@ from .base import (
     sentence_starts,
 )
 from .context_scope import SentenceContext, member, pattern_starts, plain_extensions, sieve  # noqa: F401
-from .extensions import ASSERTION_FLAGS, ext_key
+from .extensions import ASSERTION_FLAGS, EXT_PREFIX, ext_key
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
 FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
+OWN_EXTENSIONS = frozenset([attr for _, attr in FLAG_ATTRS] + ["attribution"])  # the span values written here
 
 
 class AssertionDetector(RuleComponent):
@@ -122,17 +123,27 @@ class AssertionDetector(RuleComponent):
         # start_char, end_char)] (extensions.span_values reads them there), unless someone
         # gave our extensions a setter
         store = doc.user_data if plain_extensions() else None
+        # perf: a Doc holding none of these values yet (the usual case) only gets those that
+        # differ from the extensions' defaults (False, None); span._ and span_values' readers
+        # fill in the defaults, and a few hundred fewer keys are written and read back.
+        # A Doc qualified before gets every value, so none of its old ones survive.
+        sparse = store is not None and not any(
+            type(k) is tuple and len(k) == 4 and k[0] == EXT_PREFIX and k[1] in OWN_EXTENSIONS for k in store
+        )
         flagged = {key for key, _ in edges}  # perf: the others stay all False unless a section flags them
         section_flags = self.section_flags
         for key, span in unique.items():
             start, f = key[0], flags[key]
             k = bisect.bisect_right(sec_starts, start) - 1
             section = sec_labels[k] if k >= 0 else None
+            touched = True
             if section in section_flags:
                 f[section_flags[section]] = True
                 resolve(f)
             elif key in flagged:
                 resolve(f)
+            else:
+                touched = False  # all flags False
             a, b = span.start_char, span.end_char
             who = attribute(a, b, bisect.bisect_right(sent_toks, start) - 1, section)
             if store is None:
@@ -140,9 +151,14 @@ class AssertionDetector(RuleComponent):
                 for flag, attr in FLAG_ATTRS:
                     setattr(ext, attr, f[flag])
                 ext.attribution = who
-                continue
-            store.update([(ext_key(attr, a, b), f[flag]) for flag, attr in FLAG_ATTRS])
-            store[ext_key("attribution", a, b)] = who
+            elif sparse:
+                if touched:
+                    store.update([(ext_key(attr, a, b), True) for flag, attr in FLAG_ATTRS if f[flag]])
+                if who is not None:
+                    store[ext_key("attribution", a, b)] = who
+            else:
+                store.update([(ext_key(attr, a, b), f[flag]) for flag, attr in FLAG_ATTRS])
+                store[ext_key("attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 
     def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
