@@ -20,7 +20,7 @@ from scispacy.abbreviation import AbbreviationDetector
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .base import doc_text, set_group
 from .extensions import ext_key
@@ -36,6 +36,9 @@ PAREN_WIDTH = 8 + 2
 class NearMatcher:
     """A spaCy ``Matcher`` (``add``/``remove``/``__call__``, as scispaCy uses it) that
     looks only at the tokens from where a pattern's first token occurs.
+
+    One pattern ``[open, {"OP": "+"}, close]`` (scispaCy's parentheses) is found from
+    where its two tokens are, without the Matcher.
 
     Every pattern must open with a literal ``{"ORTH": ...}``. Patterns made only of literal
     tokens (scispaCy's short forms) are found by comparing the Doc's ORTH ids, as the
@@ -73,12 +76,17 @@ class NearMatcher:
             pats = [(key, p) for key, ps in self.patterns.items() for p in ps]
             if not pats or any(not p or not _literal(p[0]) for _, p in pats):
                 how = "whole"  # nothing to find, or a pattern we cannot place
+            elif self.width and len(pats) == 1 and _brackets(pats[0][1]):
+                how = "brackets"
             elif all(_literal(t) for _, p in pats for t in p):
                 how = "literal"
             else:
                 how = "windows" if self.width else "whole"
             firsts = sorted({strings.add(p[0]["ORTH"]) for _, p in pats}) if how != "whole" else []
             ids = []
+            if how == "brackets":
+                ((key, (first, _, last)),) = pats
+                ids = [strings.add(key), strings.add(first["ORTH"]), strings.add(last["ORTH"])]
             if how == "literal":
                 ids = [(strings.add(key), [strings.add(t["ORTH"]) for t in p]) for key, p in pats]
             self._plan = (how, numpy.array(firsts, dtype="uint64"), ids)
@@ -92,6 +100,8 @@ class NearMatcher:
         if how == "whole":
             return self.matcher(doc)
         orth = doc.to_array(ORTH)
+        if how == "brackets":
+            return self._brackets(orth, *ids)
         pos = numpy.searchsorted(firsts, orth)  # sorted: searchsorted beats numpy.isin
         pos[pos == len(firsts)] = 0
         at = numpy.flatnonzero(firsts[pos] == orth).tolist()
@@ -114,6 +124,22 @@ class NearMatcher:
             for lo, hi in windows:
                 found += [(k, s + lo, e + lo) for k, s, e in self.matcher(doc[lo:hi]) if e - s <= width]
         return sorted(found, key=lambda m: (m[2], -m[1]))
+
+    def _brackets(self, orth: numpy.ndarray, key_id: int, open_id: int, close_id: int) -> list:
+        """The matches of ``[open, {"OP": "+"}, close]`` up to ``width`` tokens: every
+        opener with every closer at least two tokens on (the Matcher returns them all,
+        nested or not), in the Matcher's order."""
+        closes = numpy.flatnonzero(orth == close_id)
+        found = []
+        for i in numpy.flatnonzero(orth == open_id).tolist():
+            lo, hi = numpy.searchsorted(closes, [i + 2, i + self.width]).tolist()
+            found += [(key_id, i, j + 1) for j in closes[lo:hi].tolist()]
+        return sorted(found, key=lambda m: (m[2], -m[1]))
+
+
+def _brackets(pattern: list) -> bool:
+    """``[literal, {"OP": "+"}, literal]``: an opener, any tokens, a closer."""
+    return len(pattern) == 3 and _literal(pattern[0]) and pattern[1] == {"OP": "+"} and _literal(pattern[2])
 
 
 def _literal(token: dict) -> bool:
@@ -150,16 +176,17 @@ class AbbreviationFinder:
     def _spans(self, doc: Doc) -> Doc:
         spans = []
         text = doc_text(doc)  # a span's text is this slice (Span.text joins its tokens)
+        data = doc.user_data  # span._.iro written straight to its storage (no accessor)
         shorts = doc._.abbreviations
         for short in shorts:
             long = short._.long_form
             long_text = text[long.start_char : long.end_char]
             if not SHORT_FORM.match(text[short.start_char : short.end_char]) or BAD_LONG.search(long_text):
                 continue
-            span = doc[short.start : short.end]
-            span.label_ = "ABBR"
-            span._.iro = {
-                **(span._.iro or {}),
+            span = Span(doc, short.start, short.end, label="ABBR")
+            key = ext_key("iro", short.start_char, short.end_char)
+            data[key] = {
+                **(data.get(key) or {}),
                 "value": long_text,
                 "long_form": long_text,
                 "long_start": long.start_char,
@@ -168,7 +195,6 @@ class AbbreviationFinder:
             spans.append(span)
         # drop scispaCy's values by their keys (spaCy's ("._.", name, start, end)); scanning
         # all of user_data would visit every span value the other components stored
-        data = doc.user_data
         for short in shorts:
             data.pop(ext_key("long_form", short.start_char, short.end_char), None)
         data.pop(ext_key("abbreviations", None, None), None)
