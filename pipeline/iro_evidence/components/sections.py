@@ -179,6 +179,7 @@ class HeadingSectionizer(Sectionizer):
             self._order: dict[int, int] = {}
             self._by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
             self._titles: dict[tuple, list] = {}
+            self._direct_plans: dict[tuple, tuple | None] = {}
             self._complete = True
         strings = self.nlp.vocab.strings
         if words is None or len(words) != len(rules):
@@ -230,7 +231,10 @@ class HeadingSectionizer(Sectionizer):
                     if tuple(ids[o : o + k]) != key:
                         continue
                     last = idx[o + k - 1]
-                    if self._direct(key, found, idx[o], last, tuple(orth[i] for i in idx[o : o + k]), orth):
+                    title = tuple(orth[i] for i in idx[o : o + k])
+                    plan = self._direct(key, title, last + 1 < n and orth[last + 1] == self._colon)
+                    if plan is not None:
+                        found.update((rule, idx[o], last + 1 + with_colon) for rule, with_colon in plan)
                         continue
                     # a match opens with the title or with a space token followed by at
                     # most LEAD non-space tokens; no space token in there: with the title
@@ -245,24 +249,32 @@ class HeadingSectionizer(Sectionizer):
         matches = sorted(found, key=lambda m: (m[1], m[2], order[m[0]]))
         return prune_clusters(matches)
 
-    def _direct(self, key: tuple, found: set, first: int, last: int, title: tuple, orth: list) -> bool:
-        """Add the matches of the title ``key`` at tokens ``first``..``last`` without the
-        Matcher, when its patterns allow; False when the Matcher must look here.
+    def _direct(self, key: tuple, title: tuple, colon: bool) -> tuple | None:
+        """The matches of the title ``key`` written as ``title`` (ORTH ids), followed by a
+        colon or not, without the Matcher: (rule id, whether the match holds the colon)
+        pairs; None when the Matcher must look (a pattern may open before the title).
 
         Most places are a title's words in running text: no pattern that may open before
         the title (``LINE_START``) can match there, and the others match the title
-        itself, plus its colon when one follows."""
+        itself, plus its colon when one follows. The answer is kept per (key, title, colon)."""
+        plan_key = (key, title, colon)
+        if plan_key in self._direct_plans:
+            return self._direct_plans[plan_key]
         patterns = self._titles[key]
-        colon = last + 1 < len(orth) and orth[last + 1] == self._colon
-        if any(p is None or (p.at_line_start and p.fits(title, colon)) for p in patterns):
-            return False
-        for p in patterns:
-            if p.fits(title, colon):
-                if not p.colon_required:
-                    found.add((p.rule, first, last + 1))
-                if colon:
-                    found.add((p.rule, first, last + 2))
-        return True
+        plan: tuple | None = None
+        if not any(p is None or (p.at_line_start and p.fits(title, colon)) for p in patterns):
+            pairs = []
+            for p in patterns:
+                if p.fits(title, colon):
+                    if not p.colon_required:
+                        pairs.append((p.rule, 0))
+                    if colon:
+                        pairs.append((p.rule, 1))
+            plan = tuple(pairs)
+        if len(self._direct_plans) > 100_000:  # a bound for odd inputs; a few hundred in practice
+            self._direct_plans.clear()
+        self._direct_plans[plan_key] = plan
+        return plan
 
     def whole_doc_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """medspaCy's matcher over the whole Doc (the reference for ``find_matches``)."""
