@@ -2,13 +2,14 @@
 scispaCy's AbbreviationDetector (Schwartz & Hearst).
 
 scispaCy keeps Span objects on the Doc, which cannot be pickled for ``nlp.pipe(n_process=...)``;
-this wrapper copies each short form into ``doc.spans["abbreviations"]`` with its long form
-as plain values in ``span._.iro`` and removes scispaCy's objects.
+this component keeps each short form in ``doc.spans["abbreviations"]`` with its long form
+as plain values in ``span._.iro`` (when scispaCy's own detector runs, its objects are removed).
 
-Speed: scispaCy runs two spaCy matchers over every token of the Doc: ``( ... )`` and,
-once definitions are found, their short forms. A match can only start at a ``(`` (or at a
-short form's first word), so both matchers run here only on a few tokens from there
-(``NearMatcher``), with the same matches in the same order; the rest is scispaCy's code.
+Speed: scispaCy runs two spaCy matchers over every token of the Doc, ``( ... )`` and,
+once definitions are found, their short forms, and then works on Spans and Tokens. Here
+both matchers look only from where a match can start (``NearMatcher``) and scispaCy's
+steps run on token offsets and the Doc's text (``Definitions``), with the same results;
+``reference`` runs scispaCy's own detector (``tests/test_fast_paths.py`` compares them).
 """
 
 from __future__ import annotations
