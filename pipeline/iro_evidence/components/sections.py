@@ -22,13 +22,14 @@ medspaCy's ``Section`` objects from them the way medspaCy does
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.section_detection import Section, Sectionizer, SectionRule
-from spacy.attrs import IS_SPACE, LOWER
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .base import RuleComponent, doc_text, set_group
 
@@ -95,46 +96,58 @@ class SectionDetector(RuleComponent):
         return self._spans(Sectionizer.__call__(self.sectionizer, doc))
 
     def _spans(self, doc: Doc) -> Doc:
-        spans = []
+        toks = _Tokens(doc)
+        bounds: list[list] = []  # [start, end, label]; Spans are made once, at the end
         for sec in doc._.sections:
             literal = sec.rule.literal if sec.rule is not None else ""
-            if (literal.endswith(WHOLE_LINE) and not _fills_line(doc, sec)) or (
-                literal.endswith(AT_LINE_START) and "\n" not in doc[sec.title_start].text
+            if (literal.endswith(WHOLE_LINE) and not toks.fills_line(sec)) or (
+                literal.endswith(AT_LINE_START) and "\n" not in toks.text(sec.title_start)
             ):
-                if spans:  # not a heading: its text belongs to the section before
-                    label = spans[-1].label_
-                    spans[-1] = doc[spans[-1].start : sec.body_end]
-                    spans[-1].label_ = label
+                if bounds:  # not a heading: its text belongs to the section before
+                    bounds[-1][1] = sec.body_end
                     continue
             start = sec.title_start
-            while start < sec.body_end and doc[start].is_space:
+            while start < sec.body_end and toks.space[start]:
                 start += 1
             if start >= sec.body_end:
                 continue
-            span = doc[start : sec.body_end]
-            span.label_ = sec.category or "header"
-            spans.append(span)
+            bounds.append([start, sec.body_end, sec.category or "header"])
+        spans = [Span(doc, start, end, label=label) for start, end, label in bounds]
         # the letterhead before the first heading is a section too, so every fact has one
         first = spans[0].start if spans else len(doc)
-        if first > 0 and doc_text(doc)[: doc[first].idx if first < len(doc) else None].strip():
-            head = doc[:first]
-            head.label_ = "header"
-            spans.insert(0, head)
+        if first > 0 and toks.doc_text[: toks.idx[first] if first < len(doc) else None].strip():
+            spans.insert(0, Span(doc, 0, first, label="header"))
         set_group(doc, "sections", spans)
         for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
             del doc.user_data[key]
         return doc
 
 
-def _fills_line(doc: Doc, sec) -> bool:
-    """The title is alone on its line (a numbering such as '3.' or 'IV.' may precede it)."""
-    i = sec.title_start - 1
-    while i >= 0 and not (doc[i].is_space and "\n" in doc[i].text):
-        if not (doc[i].is_space or NUMBERING.match(doc[i].text)):
-            return False
-        i -= 1
-    end = sec.title_end
-    return end >= len(doc) or (doc[end].is_space and "\n" in doc[end].text)
+class _Tokens:
+    """Token texts and spaces of a Doc from one array read (``doc[i]`` builds a Token)."""
+
+    def __init__(self, doc: Doc):
+        arr = doc.to_array([IS_SPACE, IDX, LENGTH])
+        self.doc_text = doc_text(doc)
+        self.space = arr[:, 0].tolist()
+        self.idx = arr[:, 1].tolist()
+        self.end = (arr[:, 1] + arr[:, 2]).tolist()
+
+    def text(self, i: int) -> str:
+        return self.doc_text[self.idx[i] : self.end[i]]
+
+    def breaks_line(self, i: int) -> bool:
+        return bool(self.space[i]) and "\n" in self.text(i)
+
+    def fills_line(self, sec) -> bool:
+        """The title is alone on its line (a numbering such as '3.' or 'IV.' may precede it)."""
+        i = sec.title_start - 1
+        while i >= 0 and not self.breaks_line(i):
+            if not (self.space[i] or NUMBERING.match(self.text(i))):
+                return False
+            i -= 1
+        end = sec.title_end
+        return end >= len(self.space) or self.breaks_line(end)
 
 
 class HeadingSectionizer(Sectionizer):
@@ -164,7 +177,9 @@ class HeadingSectionizer(Sectionizer):
         if not hasattr(self, "_groups"):
             self._groups: dict[tuple, Matcher] = {}
             self._order: dict[int, int] = {}
-            self._by_first: dict[int, list[tuple]] = {}
+            self._by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
+            self._titles: dict[tuple, list] = {}
+            self._direct_plans: dict[tuple, tuple | None] = {}
             self._complete = True
         strings = self.nlp.vocab.strings
         if words is None or len(words) != len(rules):
@@ -177,10 +192,16 @@ class HeadingSectionizer(Sectionizer):
             key = tuple(strings.add(w) for w in ws)
             if key not in self._groups:
                 self._groups[key] = Matcher(self.nlp.vocab)
-                self._by_first.setdefault(key[0], []).append(key)
+                self._by_start.setdefault(key[:2], []).append(key)
             self._groups[key].add(rule._rule_id, [rule.pattern])
             self._order[strings.add(rule._rule_id)] = len(self._order)
-        self._firsts = numpy.array(sorted(self._by_first), dtype="uint64")
+            rule_id = strings.add(rule._rule_id)
+            self._titles.setdefault(key, []).append(_title_pattern(rule_id, rule.pattern, ws, strings))
+        starts = [key[:2] for key in self._by_start]
+        self._singles = numpy.array(sorted(k[0] for k in starts if len(k) == 1), dtype="uint64")
+        pairs = numpy.array([k for k in starts if len(k) == 2], dtype="uint64").reshape(-1, 2)
+        self._pairs = numpy.sort(_pair_ids(pairs[:, 0], pairs[:, 1]))
+        self._colon = strings.add(":")
 
     def find_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The pruned heading matches (match_id, start, end), as medspaCy's matcher gives them."""
@@ -189,20 +210,31 @@ class HeadingSectionizer(Sectionizer):
         n = len(doc)
         if not n or not self._groups:
             return []
-        arr = doc.to_array([LOWER, IS_SPACE])
+        arr = doc.to_array([LOWER, IS_SPACE, ORTH])
         words = numpy.flatnonzero(arr[:, 1] == 0)  # token index of each non-space token
         lower = arr[words, 0]
         found = set()
         if len(words):
             ids = lower.tolist()
             idx = words.tolist()
-            firsts = self._firsts  # sorted: one searchsorted is much cheaper than numpy.isin
-            at = numpy.searchsorted(firsts, lower)
-            at[at == len(firsts)] = 0
-            for o in numpy.flatnonzero(firsts[at] == lower).tolist():
-                for key in self._by_first[ids[o]]:
+            orth = arr[:, 2].tolist()
+            # where a title can start: a one-word title, or a longer title's first two words
+            hit = _member(lower, self._singles)
+            hit[:-1] |= _member(_pair_ids(lower[:-1], lower[1:]), self._pairs)
+            by_start = self._by_start
+            for o in numpy.flatnonzero(hit).tolist():
+                keys = by_start.get((ids[o],), [])
+                if o + 1 < len(ids):
+                    keys = keys + by_start.get((ids[o], ids[o + 1]), [])
+                for key in keys:
                     k = len(key)
                     if tuple(ids[o : o + k]) != key:
+                        continue
+                    last = idx[o + k - 1]
+                    title = tuple(orth[i] for i in idx[o : o + k])
+                    plan = self._direct(key, title, last + 1 < n and orth[last + 1] == self._colon)
+                    if plan is not None:
+                        found.update((rule, idx[o], last + 1 + with_colon) for rule, with_colon in plan)
                         continue
                     # a match opens with the title or with a space token followed by at
                     # most LEAD non-space tokens; no space token in there: with the title
@@ -210,12 +242,39 @@ class HeadingSectionizer(Sectionizer):
                     start = idx[o - lead - 1] + 1 if o > lead else 0
                     if idx[o] - start == lead:
                         start = idx[o]
-                    end = min(n, idx[o + k - 1] + 1 + self.AFTER)
+                    end = min(n, last + 1 + self.AFTER)
                     for match_id, s, e in self._groups[key](doc[start:end]):
                         found.add((match_id, s + start, e + start))
         order = self._order
         matches = sorted(found, key=lambda m: (m[1], m[2], order[m[0]]))
         return prune_clusters(matches)
+
+    def _direct(self, key: tuple, title: tuple, colon: bool) -> tuple | None:
+        """The matches of the title ``key`` written as ``title`` (ORTH ids), followed by a
+        colon or not, without the Matcher: (rule id, whether the match holds the colon)
+        pairs; None when the Matcher must look (a pattern may open before the title).
+
+        Most places are a title's words in running text: no pattern that may open before
+        the title (``LINE_START``) can match there, and the others match the title
+        itself, plus its colon when one follows. The answer is kept per (key, title, colon)."""
+        plan_key = (key, title, colon)
+        if plan_key in self._direct_plans:
+            return self._direct_plans[plan_key]
+        patterns = self._titles[key]
+        plan: tuple | None = None
+        if not any(p is None or (p.at_line_start and p.fits(title, colon)) for p in patterns):
+            pairs = []
+            for p in patterns:
+                if p.fits(title, colon):
+                    if not p.colon_required:
+                        pairs.append((p.rule, 0))
+                    if colon:
+                        pairs.append((p.rule, 1))
+            plan = tuple(pairs)
+        if len(self._direct_plans) > 100_000:  # a bound for odd inputs; a few hundred in practice
+            self._direct_plans.clear()
+        self._direct_plans[plan_key] = plan
+        return plan
 
     def whole_doc_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """medspaCy's matcher over the whole Doc (the reference for ``find_matches``)."""
@@ -258,6 +317,58 @@ class HeadingSectionizer(Sectionizer):
             section_list.append(Section(rule.category, start, end, end, scope_end, parent, rule))
         doc._.sections.extend(section_list)
         return doc
+
+
+def _pair_ids(first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:
+    """One number per pair of word ids (uint64 arithmetic wraps; a collision only adds a
+    place to check)."""
+    return first * numpy.uint64(1_000_003) + second
+
+
+def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """``numpy.isin`` for sorted ``keys`` (one searchsorted is much cheaper)."""
+    if not len(keys):
+        return numpy.zeros(len(values), dtype=bool)
+    at = numpy.searchsorted(keys, values)
+    at[at == len(keys)] = 0
+    return keys[at] == values
+
+
+COLON = {"TEXT": ":"}
+OPTIONAL_COLON = {"TEXT": ":", "OP": "?"}
+
+
+class TitlePattern(NamedTuple):
+    """A heading pattern of one of ``compile``'s shapes: an optional ``LINE_START``
+    (``at_line_start``), the title's words with ``SPACE`` between (any case, or ``cased``:
+    the ORTH ids they must have), then a colon (``colon_required`` or optional)."""
+
+    rule: int  # the rule id's hash, the match id
+    at_line_start: bool
+    cased: tuple | None
+    colon_required: bool
+
+    def fits(self, title: tuple, colon: bool) -> bool:
+        """Can the pattern match a title with these ORTH ids, followed by a colon or not?"""
+        return (self.cased is None or self.cased == title) and (colon or not self.colon_required)
+
+
+def _title_pattern(rule: int, pattern: list, words: list[str], strings) -> TitlePattern | None:
+    """``pattern`` as a ``TitlePattern``, or None when it has another shape."""
+    at_line_start = pattern[: len(LINE_START)] == LINE_START
+    body = pattern[len(LINE_START) :] if at_line_start else pattern
+    if len(body) != 2 * len(words) or body[-1] not in (COLON, OPTIONAL_COLON):
+        return None
+    toks = body[:-1:2]
+    if any(sep != SPACE for sep in body[1:-1:2]) or any(len(t) != 1 for t in toks):
+        return None
+    if all(isinstance(t.get("TEXT"), str) for t in toks):
+        cased = tuple(strings.add(t["TEXT"]) for t in toks)
+    elif [t.get("LOWER") for t in toks] == words:
+        cased = None
+    else:
+        return None
+    return TitlePattern(rule, at_line_start, cased, body[-1] == COLON)
 
 
 def prune_clusters(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

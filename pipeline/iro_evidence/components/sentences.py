@@ -216,17 +216,16 @@ def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
     return keys[at] == values
 
 
-ASCII_WS = numpy.zeros(128, dtype=bool)
-ASCII_WS[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # str.isspace() below 128
+# str.isalpha(), str.isupper(), str.isspace() below 128: one table lookup per class
+ASCII_ALPHA = numpy.array([chr(c).isalpha() for c in range(128)])
+ASCII_UPPER = numpy.array([chr(c).isupper() for c in range(128)])
+ASCII_WS = numpy.array([chr(c).isspace() for c in range(128)])
 
 
 def _char_classes(cp: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
     """str.isalpha(), str.isupper() and str.isspace() of each code point."""
     low = numpy.minimum(cp, 127)
-    folded = low | 32
-    alpha = (folded >= 97) & (folded <= 122)
-    upper = (low >= 65) & (low <= 90)
-    space = ASCII_WS[low]
+    alpha, upper, space = ASCII_ALPHA.take(low), ASCII_UPPER.take(low), ASCII_WS.take(low)
     high = cp >= 128
     if high.any():
         where = numpy.flatnonzero(high)
