@@ -21,12 +21,17 @@ def _expected(flags: dict, who) -> dict:
     return {attr: flags[flag] for flag, attr in FLAG_ATTRS} | {"attribution": who}
 
 
-def test_fresh_doc_gets_only_values_that_differ_from_defaults(nlp):
+def _before_assertion(nlp):
+    """TEXT through every component but iro_assertion, and that component."""
     doc = nlp.make_doc(TEXT)
     for name, proc in nlp.pipeline:
         if name != "iro_assertion":
             doc = proc(doc)
-    comp = nlp.get_pipe("iro_assertion")
+    return doc, nlp.get_pipe("iro_assertion")
+
+
+def test_fresh_doc_gets_only_values_that_differ_from_defaults(nlp):
+    doc, comp = _before_assertion(nlp)
     targets = [_span(doc, "chest pain"), _span(doc, "diabetes"), _span(doc, "small disc herniation")]
     flags = comp.qualify_spans(doc, targets)
     assert flags[0]["negated"] and flags[1]["family"]
@@ -43,11 +48,7 @@ def test_fresh_doc_gets_only_values_that_differ_from_defaults(nlp):
 
 
 def test_doc_qualified_again_keeps_no_stale_value(nlp):
-    doc = nlp.make_doc(TEXT)
-    for name, proc in nlp.pipeline:
-        if name != "iro_assertion":
-            doc = proc(doc)
-    comp = nlp.get_pipe("iro_assertion")
+    doc, comp = _before_assertion(nlp)
     pain = _span(doc, "chest pain")
     assert comp.qualify_spans(doc, [pain])[0]["negated"]
     # a user flag that the component does not set must not survive its run either
