@@ -344,12 +344,8 @@ class DateMatcher(RuleComponent):
         best, best_pos = "other", -1
         low = left.lower()
         for role, pat, words in self.roles:
-            if words:
-                for w in words:
-                    if w in low:
-                        break
-                else:
-                    continue  # none of the words its matches contain
+            if not _gate_open(words, low):
+                continue
             for m in pat.finditer(left):
                 if m.end() > best_pos:
                     best, best_pos = role, m.end()
@@ -358,12 +354,8 @@ class DateMatcher(RuleComponent):
     def document_type(self, text: str) -> str | None:
         low = text.lower()
         for typ, pat, words in self.documents:
-            if words:
-                for w in words:
-                    if w in low:
-                        break
-                else:
-                    continue
+            if not _gate_open(words, low):
+                continue
             if pat.search(text):
                 return typ
         return None
@@ -580,3 +572,14 @@ class DateMatcher(RuleComponent):
                 doc_spans.append(span)
         set_group(doc, "documents", doc_spans)
         return doc
+
+
+def _gate_open(words: tuple, low: str) -> bool:
+    """Whether a rule can match in ``low``: it has no gate words, or one of them occurs
+    (every match of the rule contains one)."""
+    if not words:
+        return True
+    for w in words:
+        if w in low:
+            return True
+    return False
