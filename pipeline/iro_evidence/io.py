@@ -444,13 +444,9 @@ class RowEncoder:
             lines = "".join(json.dumps(dict(zip(self.columns, v)), ensure_ascii=False) + "\n" for v in vals)
         return text, lines
 
-    def csv_cells(self, row: dict) -> list:
-        """The CSV cells of a row: floats as floats, lists/dicts as JSON, formulas neutralised
-        (``csv_safe``)."""
-        return self._csv_cells(self.values([row])[0])
-
     def _csv_cells(self, cells: tuple) -> list:
-        """Inlined, as it runs for every cell of every row."""
+        """The CSV cells of a row's values: floats as floats, lists/dicts as JSON, formulas
+        neutralised (``csv_safe``). Inlined, as it runs for every cell of every row."""
         cells = list(cells)
         for i, v in enumerate(cells):
             t = v.__class__
