@@ -213,6 +213,7 @@ class Hits:
         self._cache: dict = {}
 
     def windows(self, words: list[str] | tuple | None = None) -> list[tuple[int, int]]:
+        """The merged windows around the hits of ``words`` (None: every word), cached."""
         n = len(self.text)
         if self.found is None:
             return [(0, n)] if n else []
@@ -220,19 +221,22 @@ class Hits:
         got = self._cache.get(key)
         if got is not None:
             return got
-        if words:
-            hits = sorted(i for w in words for i in self.found.get(w.lower(), ()))
-        else:
-            hits = sorted(i for pos in self.found.values() for i in pos)
-        out: list[list[int]] = []
-        for h in hits:
-            lo, hi = max(0, h - self.before), min(n, h + self.after)
-            if out and lo <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], hi)
-            else:
-                out.append([lo, hi])
-        got = self._cache[key] = [(lo, hi) for lo, hi in out]
-        return got
+        keys = [w.lower() for w in words] if words else list(self.found)
+        lists = [pos for pos in (self.found.get(w) for w in keys) if pos]
+        # one word's positions are in order already; several words' are sorted once
+        hits = lists[0] if len(lists) == 1 else sorted(i for pos in lists for i in pos)
+        out = []
+        if hits:  # one pass: with hits in order, a window only grows to the right
+            before, after = self.before, self.after
+            lo, hi = hits[0] - before, hits[0] + after
+            for h in hits:
+                if h - before > hi:
+                    out.append((lo if lo > 0 else 0, hi if hi < n else n))
+                    lo = h - before
+                hi = h + after
+            out.append((lo if lo > 0 else 0, hi if hi < n else n))
+        self._cache[key] = out
+        return out
 
     def any(self, words: list[str] | tuple | None = None) -> bool:
         return bool(self.windows(words))
