@@ -92,12 +92,18 @@ _ENCODERS: dict = {}
 
 
 def encode_letter(
-    cid: str, src: str, rows: list[dict], rec: dict, arrow: bool = False, journal: bool = True
+    cid: str,
+    src: str,
+    rows: list[dict],
+    rec: dict,
+    arrow: bool = False,
+    journal: bool = True,
+    values: bool = False,
 ) -> dict:
     """The text ``run_extract`` appends for one letter: its evidence and case lines and its
     journal entry, and with ``arrow`` its evidence rows as an Arrow batch (made where the
     letter was processed: in a worker with ``--n-process``, so the parent only appends);
-    ``arrow=None`` returns the rows' values instead, for one batch of several letters."""
+    ``values`` adds the rows' values, for a caller that makes one batch of several letters."""
     from . import schema
 
     if not _ENCODERS:
@@ -113,7 +119,7 @@ def encode_letter(
     }
     if arrow and rows:
         out["evidence_batch"] = ev.batch(rows, schema.EVIDENCE, vals)
-    elif arrow is None:  # the caller batches several letters' rows itself
+    if values:  # the caller batches several letters' rows itself
         out["values"] = vals
     return out
 
@@ -129,7 +135,7 @@ def _work(batch: list[tuple[str, str, str]], encoded: bool = True) -> list[tuple
     # the row count stays for the summary
     out, values = [], []
     for cid, src, rows, rec in process_texts(_FORK_NLP, batch, batch_size=max(1, len(batch))):
-        enc = encode_letter(cid, src, rows, rec, arrow=None)
+        enc = encode_letter(cid, src, rows, rec, values=True)
         values += enc.pop("values")
         enc["n_rows"] = len(rows)
         out.append((cid, src, None, rec, enc))
