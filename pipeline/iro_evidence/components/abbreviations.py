@@ -35,19 +35,15 @@ PAREN_WIDTH = 8 + 2
 
 
 class NearMatcher:
-    """A spaCy ``Matcher`` (``add``/``remove``/``__call__``, as scispaCy uses it) that
-    looks only at the tokens from where a pattern's first token occurs.
+    """A spaCy ``Matcher`` (``add``/``__call__``) for scispaCy's two kinds of pattern, found
+    without running the Matcher over every token.
 
-    One pattern ``[open, {"OP": "+"}, close]`` (scispaCy's parentheses) is found from
-    where its two tokens are, without the Matcher.
-
-    Every pattern must open with a literal ``{"ORTH": ...}``. Patterns made only of literal
-    tokens (scispaCy's short forms) are found by comparing the Doc's ORTH ids, as the
-    Matcher compares them; others (``( ... )``) run through the Matcher on the ``width``
-    tokens from each place their first token occurs, and matches longer than ``width``
-    are not returned. Matches come in spaCy's order for the whole Doc: by end, and for one
-    end the latest start first (spaCy emits a match when its last token is reached, from
-    the newest open state to the oldest). Anything else: the Matcher on the whole Doc.
+    One pattern ``[open, {"OP": "+"}, close]`` (scispaCy's parentheses, up to ``width``
+    tokens) is found from where its two tokens are; patterns made only of literal tokens
+    (scispaCy's short forms) by comparing the Doc's ORTH ids, as the Matcher compares them.
+    Matches come in spaCy's order for the whole Doc: by end, and for one end the latest
+    start first (spaCy emits a match when its last token is reached, from the newest open
+    state to the oldest). Anything else: the Matcher on the whole Doc.
     """
 
     def __init__(self, vocab, width: int | None = None):
@@ -64,14 +60,10 @@ class NearMatcher:
         self.patterns.setdefault(key, []).extend(patterns)
         self._plan = None
 
-    def remove(self, key: str) -> None:
-        self.matcher.remove(key)
-        self.patterns.pop(key, None)
-        self._plan = None
-
     def plan(self) -> tuple:
-        """(how, first-token ids, literal patterns as (key id, ORTH ids)); ``how`` is
-        "literal", "windows" or "whole" (the Matcher on the whole Doc)."""
+        """(how, first-token ids, ids); ``how`` is "brackets" (ids: key, opener, closer),
+        "literal" (ids: (key id, ORTH ids) per pattern) or "whole" (the Matcher on the
+        whole Doc)."""
         if self._plan is None:
             strings = self.vocab.strings
             pats = [(key, p) for key, ps in self.patterns.items() for p in ps]
@@ -82,7 +74,7 @@ class NearMatcher:
             elif all(_literal(t) for _, p in pats for t in p):
                 how = "literal"
             else:
-                how = "windows" if self.width else "whole"
+                how = "whole"
             firsts = sorted({strings.add(p[0]["ORTH"]) for _, p in pats}) if how != "whole" else []
             ids = []
             if how == "brackets":
@@ -92,9 +84,6 @@ class NearMatcher:
                 ids = [(strings.add(key), [strings.add(t["ORTH"]) for t in p]) for key, p in pats]
             self._plan = (how, numpy.array(firsts, dtype="uint64"), ids)
         return self._plan
-
-    def __len__(self) -> int:
-        return len(self.matcher)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         how, firsts, ids = self.plan()
@@ -106,24 +95,11 @@ class NearMatcher:
         pos = numpy.searchsorted(firsts, orth)  # sorted: searchsorted beats numpy.isin
         pos[pos == len(firsts)] = 0
         at = numpy.flatnonzero(firsts[pos] == orth).tolist()
-        found: list | set
-        if how == "literal":
-            found = set()
-            for i in at:
-                for key_id, seq in ids:
-                    if orth[i : i + len(seq)].tolist() == seq:
-                        found.add((key_id, i, i + len(seq)))
-        else:
-            n, width = len(doc), self.width
-            windows: list[list[int]] = []
-            for i in at:
-                if windows and i <= windows[-1][1]:
-                    windows[-1][1] = min(n, i + width)
-                else:
-                    windows.append([i, min(n, i + width)])
-            found = []
-            for lo, hi in windows:
-                found += [(k, s + lo, e + lo) for k, s, e in self.matcher(doc[lo:hi]) if e - s <= width]
+        found = set()
+        for i in at:
+            for key_id, seq in ids:
+                if orth[i : i + len(seq)].tolist() == seq:
+                    found.add((key_id, i, i + len(seq)))
         return sorted(found, key=lambda m: (m[2], -m[1]))
 
     def _brackets(self, orth: numpy.ndarray, key_id: int, open_id: int, close_id: int) -> list:
