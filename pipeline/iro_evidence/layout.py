@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from array import array
+
+import numpy
 
 # characters removed outright: zero-width spaces and joiners, bidi marks, BOM, soft hyphen
 _DROP = (
@@ -78,7 +79,8 @@ CHROME_WIDTH = 80
 CHROME_LINE = 60  # every line of a block that is only chrome is at most this long
 
 # whitespace
-_BREAK = re.compile(r"[ ]*\n[ \n]*")  # any line break with the spaces around it
+_PARAGRAPH_BREAK = re.compile(r"[ ]*\n[ ]*\n[ \n]*")  # a blank line (or more), with the spaces around
+_LINE_BREAK = re.compile(r"[ ]*(?<!\n)\n(?!\n)[ ]*")  # a single line break, with the spaces around
 _SPACE_RUN = re.compile(r" {2,}")
 _HYPHEN_END = re.compile(r"(?<=[A-Za-z0-9])-$")
 
@@ -131,45 +133,55 @@ class _Builder:
 
     def __init__(self, text: str):
         self.text = text
-        self.origin = array("q", range(len(text) + 1))
+        self.origin = numpy.arange(len(text) + 1, dtype=numpy.int64)
 
     def splice(self, edits: list[tuple[int, int, str]]) -> None:
         """Replace each (start, end) of the current text by a new string; the new characters
         map to where the replaced run began. Edits are sorted and do not overlap."""
         if not edits:
             return
-        text, origin = self.text, self.origin
+        text = self.text
         parts: list[str] = []
-        orig = array("q")
+        src, lens, steps = [], [], []  # pieces of the new text: where they come from, how long
         pos = 0
         for start, end, new in edits:
-            parts.append(text[pos:start])
-            orig.extend(origin[pos:start])
-            parts.append(new)
-            orig.extend(array("q", [origin[start]]) * len(new))
+            if start > pos:  # copied: each character from its own place
+                parts.append(text[pos:start])
+                src.append(pos), lens.append(start - pos), steps.append(1)
+            if new:  # new: every character from where the replaced run began
+                parts.append(new)
+                src.append(start), lens.append(len(new)), steps.append(0)
             pos = end
         parts.append(text[pos:])
-        orig.extend(origin[pos:])
-        self.text, self.origin = "".join(parts), orig
+        src.append(pos), lens.append(len(text) - pos + 1), steps.append(1)  # + the end sentinel
+        # the old index of each new character, as one cumulative sum: +step inside a piece,
+        # a jump to the piece's source at its first character
+        src_a, lens_a, steps_a = (numpy.array(v, dtype=numpy.int64) for v in (src, lens, steps))
+        delta = numpy.repeat(steps_a, lens_a)
+        firsts = numpy.concatenate(([0], numpy.cumsum(lens_a)[:-1]))
+        last_of_prev = numpy.concatenate(([0], (src_a + (lens_a - 1) * steps_a)[:-1]))
+        delta[firsts] = src_a - last_of_prev
+        self.text, self.origin = "".join(parts), self.origin[numpy.cumsum(delta)]
 
     def sub(self, pattern: re.Pattern, repl) -> None:
         """``re.sub`` that keeps the origins (``repl`` a string or a function of the match)."""
+        if isinstance(repl, str):
+            found = pattern.finditer(self.text)
+            self.splice([(m.start(), m.end(), repl) for m in found if m.group() != repl])
+            return
         edits = []
         for m in pattern.finditer(self.text):
-            new = repl if isinstance(repl, str) else repl(m)
+            new = repl(m)
             if new != m.group(0):
                 edits.append((m.start(), m.end(), new))
         self.splice(edits)
 
     def offsets(self, length: int) -> Offsets:
-        starts, origins = [], []
-        prev = -2
-        for c, o in enumerate(self.origin[: len(self.text)]):
-            if o != prev + 1:
-                starts.append(c)
-                origins.append(o)
-            prev = o
-        return Offsets(starts, origins, length)
+        origin = self.origin[: len(self.text)]
+        if not len(origin):
+            return Offsets([], [], length)
+        starts = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(origin) != 1) + 1))
+        return Offsets([int(c) for c in starts], [int(origin[c]) for c in starts], length)
 
 
 def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -282,11 +294,6 @@ def _join_hyphen(b: _Builder) -> None:
     b.sub(_HYPHEN_BREAK, repl)
 
 
-def _line_break(m: re.Match) -> str:
-    """A blank line (or more) is a paragraph break; a single line break is a space."""
-    return "\n\n" if m.group(0).count("\n") > 1 else " "
-
-
 def canonicalize(text: str) -> tuple[str, Offsets | None]:
     """The canonical text of ``text`` and its offsets back (None when nothing changed)."""
     b = _Builder(text)
@@ -301,7 +308,8 @@ def canonicalize(text: str) -> tuple[str, Offsets | None]:
     b.sub(_SPACE_RUN, " ")
     if "-\n" in b.text or "- " in b.text:
         _join_hyphen(b)
-    b.sub(_BREAK, _line_break)
+    b.sub(_PARAGRAPH_BREAK, "\n\n")  # paragraphs stay
+    b.sub(_LINE_BREAK, " ")  # the lines of a paragraph are joined
     b.sub(_SPACE_RUN, " ")
     if b.text == text:
         return text, None
