@@ -1,4 +1,4 @@
-"""The fixed tune/check split of ../shared/corpus/dev2 (issue 13), as folders of links.
+"""The fixed tune/check split of ../shared/corpus/dev2 (issue 13), as folders of copies.
 
     python benchmarks/dev2_split.py [OUT]      # default OUT: /tmp; makes OUT/dev2_tune, OUT/dev2_check
 
@@ -10,6 +10,7 @@ Then: ``iro-evidence evaluate OUT/dev2_check/gold --letters OUT/dev2_check/lette
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -33,9 +34,11 @@ def main() -> None:
             (out / f"dev2_{part}" / sub).mkdir(parents=True, exist_ok=True)
         for cid in cids:
             for sub, ext in (("letters", ".txt"), ("gold", ".json")):
-                link = out / f"dev2_{part}" / sub / f"{cid}{ext}"
-                if not link.exists():
-                    link.symlink_to(DEV2 / sub / f"{cid}{ext}")
+                # copies: extract refuses links that lead out of the folder it is given
+                dest = out / f"dev2_{part}" / sub / f"{cid}{ext}"
+                if dest.is_symlink():
+                    dest.unlink()
+                shutil.copyfile(DEV2 / sub / f"{cid}{ext}", dest)
         print(f"{part}: {len(cids)} letters in {out / f'dev2_{part}'}")
 
 
