@@ -34,10 +34,10 @@ def _flags(text, word):
         ("Extremities: no clubbing, cyanosis, or edema.", "edema", {"negated"}),
         ("Chest CT was\nnegative for pulmonary nodules.", "pulmonary nodules", {"negated"}),
         ("Cannot exclude a small pneumothorax.", "pneumothorax", {"possible"}),
-        ("CT ordered to rule out appendicitis.", "appendicitis", {"hypothetical"}),
-        ("Family history of diabetes.", "diabetes", {"family"}),
+        ("CT ordered to rule out appendicitis.", "appendicitis", {"possible"}),
+        ("Family history of diabetes.", "diabetes", {"family", "historical"}),
         ("She had pneumonia twice as a child.", "pneumonia", {"historical"}),
-        ("Prior stroke with no residual deficits.", "residual deficits", {"negated"}),
+        ("Prior stroke with no residual deficits.", "residual deficits", {"negated", "historical"}),
         ("No change in the size of the mass.", "mass", set()),
         (
             "The records fail to establish\nthe presence of radiculopathy.",

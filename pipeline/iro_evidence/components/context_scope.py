@@ -6,6 +6,7 @@ can start with; medspaCy's own modifier and graph classes per sentence block.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 import numpy
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
@@ -53,6 +54,9 @@ class SentenceContext:
         self.vocab = nlp.vocab
         strings = self.vocab.strings
         self.context = context
+        # medspaCy: a cue's scope ends where another cue of its category starts; False keeps
+        # each cue's scope whole ("if he develops nausea, vomiting or chills")
+        self.same_category_cuts = True
         rules = list(context.rules)  # the ConText matcher's order, with the ids it set
         self.rule_of = {strings.add(r._rule_id): r for r in rules}
         self.exact = context.max_scope is None and all(
@@ -295,11 +299,17 @@ class SentenceContext:
         return got
 
     def edges(
-        self, doc: Doc, targets: list[Span], starts: list[int] | None = None
+        self,
+        doc: Doc,
+        targets: list[Span],
+        starts: list[int] | None = None,
+        keep: Callable[[list], list] | None = None,
     ) -> list[tuple[tuple[int, int], str]]:
         """((target start, end), modifier category) for every edge ConText would draw
         between ``targets`` (sorted by position) and the modifiers of ``doc``;
-        ``starts``: the sentences' first tokens (``sentence_starts``)."""
+        ``starts``: the sentences' first tokens (``sentence_starts``); ``keep``: the
+        matches (match id, start, end) that may become modifiers, before overlaps are
+        pruned (a profile's rules, no cue inside a heading)."""
         if not targets:
             return []
         starts = sentence_starts(doc)[0] if starts is None else starts
@@ -314,6 +324,8 @@ class SentenceContext:
 
         t_first, t_last = sents([t.start for t in targets], [t.end for t in targets])
         matches = self.matches(doc, targets, starts, (t_first, t_last))
+        if keep is not None:
+            matches = keep(matches)
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_matches(matches)
         else:
@@ -356,11 +368,12 @@ class SentenceContext:
             ):
                 continue
             if self.plain_graph:
-                out += block_edges(found, ts, self.context.prune_on_target_overlap, spans)
+                out += block_edges(
+                    found, ts, self.context.prune_on_target_overlap, spans, self.same_category_cuts
+                )
                 continue
-            mods = [
-                ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
-            ]
+            modifier = ConTextModifier if self.same_category_cuts else OwnScopeModifier
+            mods = [modifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found]
             graph = ConTextGraph(
                 targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
             )
@@ -399,14 +412,34 @@ def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return matches
 
 
+class OwnScopeModifier(ConTextModifier):
+    """medspaCy's modifier whose scope only a terminating cue (or a category its rule
+    lists in ``terminated_by``) cuts, not another cue of its own category: in "return if
+    he develops nausea, vomiting or chills" the backward "develops" must not end "if"."""
+
+    def limit_scope(self, other: ConTextModifier) -> bool:
+        if (
+            other.direction.upper() != "TERMINATE"
+            and other.category.upper() not in self.rule.terminated_by
+            and other.category.upper() == self.category.upper()
+        ):
+            return False
+        return super().limit_scope(other)
+
+
 def block_edges(
-    found: list[tuple], targets: list[Span], prune_on_target_overlap: bool, spans: list | None = None
+    found: list[tuple],
+    targets: list[Span],
+    prune_on_target_overlap: bool,
+    spans: list | None = None,
+    same_category_cuts: bool = True,
 ) -> list:
     """((target start, end), category) for the edges medspaCy's ``ConTextGraph`` draws
     between ``targets`` and the modifiers ``found`` ((rule, start, end, scope start, scope
     end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
     step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
-    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known."""
+    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known;
+    ``same_category_cuts`` False: as with ``OwnScopeModifier``."""
     rules = [f[0] for f in found]
     starts = [f[1] for f in found]
     ends = [f[2] for f in found]
@@ -421,8 +454,9 @@ def block_edges(
         if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]) or up[i] == "TERMINATE":
             return
         ri, rj = rules[i], rules[j]
-        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by and cat_up[j] != cat_up[i]:
-            return
+        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by:
+            if cat_up[j] != cat_up[i] or not same_category_cuts:
+                return
         if cat[i] == cat[j] and (
             ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types
         ):
