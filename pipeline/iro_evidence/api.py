@@ -56,4 +56,5 @@ def qualify(text: str, spans: list[tuple[int, int]], profile: str = "auto") -> l
         if span is None or len(span) == 0:
             raise ValueError(f"span ({start}, {end}) does not cover any token of the text")
         targets.append(span)
-    return nlp.get_pipe("iro_assertion").qualify_spans(doc, targets, profile=None if profile == "auto" else profile)
+    chosen = None if profile == "auto" else profile
+    return nlp.get_pipe("iro_assertion").qualify_spans(doc, targets, profile=chosen)

@@ -296,7 +296,11 @@ def test_resolution_on_text(marked):
 @pytest.mark.parametrize(
     "marked,general,letter",
     [
-        ("Prior [[stroke|-]] with no residual [[deficits|-]].", [{"historical"}, {"negated", "historical"}], None),
+        (
+            "Prior [[stroke|-]] with no residual [[deficits|-]].",
+            [{"historical"}, {"negated", "historical"}],
+            None,
+        ),
         ("Family history of [[diabetes|-]].", [{"family", "historical"}], [{"family"}]),
         ("History of [[seizures|-]], none in the past year.", [{"historical"}], [{"historical"}]),
     ],
