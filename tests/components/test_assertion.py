@@ -331,3 +331,59 @@ def test_pipeline_and_qualify_agree(nlp):
     q = iro_evidence.qualify(text, spans)
     for span, flags in zip(doc.spans["concepts"], q, strict=True):
         assert {k: getattr(span._, f"is_{k}") for k in ASSERTION_FLAGS} == flags
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        # neither ... nor
+        "Neither [[murmurs|negated]] nor [[gallops|negated]] were heard.",
+        "The smear showed neither [[schistocytes|negated]] nor [[blasts|negated]].",
+        "She had neither [[fever|negated]] nor [[rigors|negated]] on admission.",
+        # gone: resolved, disappeared, subsided; resolution of
+        "His [[shortness of breath|negated]] resolved and he went home.",
+        "The [[headache|negated]] subsided after two days.",
+        "The [[rash|negated]] had disappeared by the next visit.",
+        "Follow-up imaging showed complete resolution of the [[effusion|negated]].",
+        # excluded, free from, not detected any
+        "A CT scan excluded [[pulmonary embolism|negated]].",
+        "Exclusion of [[infection|negated]] was the first step.",
+        "He remained free from [[seizures|negated]] for a year.",
+        "The examiners had not detected any [[murmur|negated]] before.",
+        "We did not find any [[lymphadenopathy|negated]].",
+        # other than ends a negation
+        "She denied any [[trauma|negated]] other than a [[fall|-]] from bed.",
+        "No [[complaints|negated]] other than [[fatigue|-]].",
+        "No [[lesions|negated]] were seen other than a small [[cyst|-]].",
+    ],
+)
+def test_negation_families(marked):
+    check(marked, "general")
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "He was treated for a suspicion of [[pulmonary embolism|possible]].",
+        "The biopsy raised the possibility of a [[sarcoma|possible]].",
+        "The clinical impression of [[myocarditis|possible]] guided the treatment.",
+        "Hyperechoic plexuses, suggesting an earlier [[haemorrhage|possible]].",
+        "The pattern suggests primary [[hyperparathyroidism|possible]].",
+    ],
+)
+def test_hedge_families(marked):
+    check(marked, "general")
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        # a causal clause ends a cue's scope ("as the ..."), as medspaCy's "because", "since"
+        "The MRI did not document any [[impingement|not_documented]] as the claimant had "
+        "a 2 mm [[protrusion|-]].",
+        "No [[fracture|negated]] was found, as the [[swelling|-]] was soft tissue only.",
+        "There was no [[infection|negated]] as he had a [[sterile effusion|-]].",
+    ],
+)
+def test_causal_clause_ends_scope(marked):
+    check(marked, "letter")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from medspacy.util import tuple_overlaps
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -54,8 +55,8 @@ class SentenceContext:
         self.vocab = nlp.vocab
         strings = self.vocab.strings
         self.context = context
-        # medspaCy: a cue's scope ends where another cue of its category starts; False keeps
-        # each cue's scope whole ("if he develops nausea, vomiting or chills")
+        # medspaCy: a cue's scope ends where another cue of its category starts; False: only
+        # where that cue's own scope carries on (see ``OwnScopeModifier``)
         self.same_category_cuts = True
         rules = list(context.rules)  # the ConText matcher's order, with the ids it set
         self.rule_of = {strings.add(r._rule_id): r for r in rules}
@@ -412,18 +413,40 @@ def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return matches
 
 
+def carries_on(direction: str, other: str) -> tuple[bool, bool]:
+    """Whether a cue of the same category with direction ``other`` may cut a scope of
+    ``direction`` forward and backward: only where its own scope carries on past it, so
+    no target is lost ("no CHF, no pneumonia": the second "no" takes over forward; in
+    "return if he develops nausea, vomiting or chills" the backward "develops" must not
+    end the forward "if")."""
+    other = other.lower()
+    return other in ("forward", "bidirectional"), other in ("backward", "bidirectional")
+
+
 class OwnScopeModifier(ConTextModifier):
-    """medspaCy's modifier whose scope only a terminating cue (or a category its rule
-    lists in ``terminated_by``) cuts, not another cue of its own category: in "return if
-    he develops nausea, vomiting or chills" the backward "develops" must not end "if"."""
+    """medspaCy's modifier, with a cue of its own category cutting its scope only where
+    that cue's scope carries on (``carries_on``); terminating cues cut as before."""
 
     def limit_scope(self, other: ConTextModifier) -> bool:
-        if (
+        if self.direction.upper() != "TERMINATE" and (
             other.direction.upper() != "TERMINATE"
             and other.category.upper() not in self.rule.terminated_by
             and other.category.upper() == self.category.upper()
         ):
-            return False
+            ahead, behind = carries_on(self.direction, other.direction)
+            if not tuple_overlaps(self.scope_span, other.scope_span):
+                return False
+            if self.category == other.category and (
+                self.allowed_types != other.allowed_types or self.excluded_types != other.excluded_types
+            ):
+                return False
+            orig = self.scope_span
+            direction = self.direction.lower()
+            if ahead and direction in ("forward", "bidirectional") and other > self:
+                self._scope_end = min(self._scope_end, other.modifier_span[0])
+            if behind and direction in ("backward", "bidirectional") and other < self:
+                self._scope_start = max(self._scope_start, other.modifier_span[1])
+            return orig != self.scope_span
         return super().limit_scope(other)
 
 
@@ -439,7 +462,8 @@ def block_edges(
     end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
     step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
     an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known;
-    ``same_category_cuts`` False: as with ``OwnScopeModifier``."""
+    ``same_category_cuts`` False: a cue of the same category cuts only where its own scope
+    carries on, as with ``OwnScopeModifier``."""
     rules = [f[0] for f in found]
     starts = [f[1] for f in found]
     ends = [f[2] for f in found]
@@ -454,16 +478,19 @@ def block_edges(
         if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]) or up[i] == "TERMINATE":
             return
         ri, rj = rules[i], rules[j]
+        ahead = behind = True
         if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by:
-            if cat_up[j] != cat_up[i] or not same_category_cuts:
+            if cat_up[j] != cat_up[i]:
                 return
+            if not same_category_cuts:
+                ahead, behind = carries_on(low[i], low[j])
         if cat[i] == cat[j] and (
             ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types
         ):
             return
-        if low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
+        if ahead and low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
             hi[i] = min(hi[i], starts[j])
-        if low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
+        if behind and low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
             lo[i] = max(lo[i], ends[j])
 
     n = len(found)
