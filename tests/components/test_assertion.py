@@ -165,6 +165,8 @@ def test_letter_history_cues(marked):
         "FAMILY HISTORY: Mother with [[breast cancer|family]]. Father with [[stroke|family]].",
         # a negative in a social history stays historical
         "SOCIAL HISTORY: Denies [[tobacco|negated,historical]] or [[alcohol|negated,historical]] use.",
+        "Social history: [[Tobacco|negated,historical]]: denies.",
+        "SOCIAL HISTORY: She denies [[drug use|negated,historical]].",
     ],
 )
 def test_sections_and_headings(marked):
@@ -369,6 +371,10 @@ def test_negation_families(marked):
         "The clinical impression of [[myocarditis|possible]] guided the treatment.",
         "Hyperechoic plexuses, suggesting an earlier [[haemorrhage|possible]].",
         "The pattern suggests primary [[hyperparathyroidism|possible]].",
+        # a denied hedge is a negation
+        "The records raise no suspicion of [[tumor|negated]] or [[infection|negated]].",
+        "There were no upper motor neuron signs to suggest [[myelopathy|negated]].",
+        "Without suspicion for [[malignancy|negated]], no biopsy was done.",
     ],
 )
 def test_hedge_families(marked):

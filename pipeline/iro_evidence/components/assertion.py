@@ -85,7 +85,11 @@ class AssertionDetector(RuleComponent):
         legacy = {"section_flags": r.get("section_flags", {}), "conflicts": LETTER_CONFLICTS}
         given = r.get("profiles") or {"general": legacy, "letter": legacy}
         self.profiles = {
-            name: Profile(p.get("section_flags", {}), p.get("conflicts", LETTER_CONFLICTS))
+            name: Profile(
+                p.get("section_flags", {}),
+                p.get("conflicts", LETTER_CONFLICTS),
+                [(re.compile(pat), flag) for pat, flag in (p.get("heading_flags") or {}).items()],
+            )
             for name, p in given.items()
             if not name.startswith("_")
         }
@@ -168,7 +172,9 @@ class AssertionDetector(RuleComponent):
         elif profile not in self.profiles:
             raise ValueError(f"profile must be one of {sorted(self.profiles)}, not {profile!r}")
         chosen = self.profiles[profile]
-        keep = self.keeper(doc, sections, profile)
+        heads = headings(doc, sections)
+        keep = self.keeper(heads, profile)
+        by_heading = self.heading_regions(doc, heads, chosen.heading_flags)
         if reference or not self.fast.exact:
             edges = self.reference_edges(doc, ordered, keep)
         else:
@@ -202,8 +208,12 @@ class AssertionDetector(RuleComponent):
             k = bisect.bisect_right(sec_starts, start) - 1
             section = sec_labels[k] if k >= 0 else None
             touched = True
-            if section in section_flags:
-                f[section_flags[section]] = True
+            if section in section_flags or by_heading:
+                if section in section_flags:
+                    f[section_flags[section]] = True
+                for a, b, flag in by_heading:
+                    if a <= start < b:
+                        f[flag] = True
                 resolve(f, conflicts)
             elif key in flagged:
                 resolve(f, conflicts)
@@ -226,12 +236,26 @@ class AssertionDetector(RuleComponent):
                 store[ext_key("attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 
-    def keeper(self, doc: Doc, sections: list[Span], profile: str):
-        """The filter of ConText matches for ``doc``: the rules of ``profile`` only, and no
-        cue inside a heading ("CLINICAL HISTORY:", "Family History:" name a section; the
+    @staticmethod
+    def heading_regions(doc: Doc, heads: list[tuple[int, int]], rules: list) -> list[tuple[int, int, str]]:
+        """(start, end, flag): the text after each heading whose words a profile's
+        ``heading_flags`` pattern matches ("MEDICAL HISTORY:", "FHx:"), up to the next heading."""
+        if not rules or not heads:
+            return []
+        out = []
+        for k, (a, b) in enumerate(heads):
+            title = " ".join(t.text for t in doc[a:b] if not t.is_space)
+            for pattern, flag in rules:
+                if pattern.search(title):
+                    out.append((b, heads[k + 1][0] if k + 1 < len(heads) else len(doc), flag))
+                    break
+        return out
+
+    def keeper(self, heads: list[tuple[int, int]], profile: str):
+        """The filter of ConText matches: the rules of ``profile`` only, and no cue inside a
+        heading (``headings``: "CLINICAL HISTORY:", "Family History:" name a section; the
         section's own flag, if any, qualifies what it holds)."""
         left_out = self.left_out[profile]
-        heads = headings(doc, sections)
 
         def keep(matches: list) -> list:
             out = [m for m in matches if m[0] not in left_out]
@@ -267,8 +291,9 @@ class AssertionDetector(RuleComponent):
 
 
 class Profile(NamedTuple):
-    section_flags: dict
-    conflicts: list
+    section_flags: dict  # section category -> flag
+    conflicts: list  # [{"when": flag, "clear": [flags]}], in order
+    heading_flags: list  # [(compiled heading pattern, flag)]
 
 
 PROFILE_SETTINGS = ("auto", "general", "letter")
@@ -315,7 +340,7 @@ def headings(doc: Doc, sections: list[Span]) -> list[tuple[int, int]]:
             words += 1
         if words:
             out.append((i, min(n, tok.i + 1)))
-    return sorted(out)
+    return sorted(set(out))
 
 
 def in_heading(heads: list[tuple[int, int]], start: int, end: int) -> bool:

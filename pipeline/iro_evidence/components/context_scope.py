@@ -101,6 +101,9 @@ class SentenceContext:
         self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
+        # a pattern whose first word may be anything (an attribute other than LOWER, SHAPE or
+        # a flag) has no key to be looked up by: ConText itself runs then
+        self.exact = self.exact and not self.first_any
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
         self.flag_attrs = {a for a, keys in self.first_keys.items() if keys.tolist() == [1]}
         self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
