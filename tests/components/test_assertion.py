@@ -368,13 +368,16 @@ def test_negation_families(marked):
     [
         "He was treated for a suspicion of [[pulmonary embolism|possible]].",
         "The biopsy raised the possibility of a [[sarcoma|possible]].",
-        "The clinical impression of [[myocarditis|possible]] guided the treatment.",
+        "There is no high clinical suspicion of [[sepsis|negated]].",
         "Hyperechoic plexuses, suggesting an earlier [[haemorrhage|possible]].",
         "The pattern suggests primary [[hyperparathyroidism|possible]].",
         # a denied hedge is a negation
         "The records raise no suspicion of [[tumor|negated]] or [[infection|negated]].",
         "There were no upper motor neuron signs to suggest [[myelopathy|negated]].",
         "Without suspicion for [[malignancy|negated]], no biopsy was done.",
+        "There are no findings suggestive of [[radiculopathy|negated]].",
+        "No imaging findings suspicious for [[malignancy|negated]].",
+        "Without signs concerning for [[infection|negated]], he went home.",
     ],
 )
 def test_hedge_families(marked):

@@ -6,14 +6,16 @@ findings, studies, sizes, levels) with medspaCy's default rules plus ours
 "fails to establish", "was not provided": absence of documentation, which analysts must
 tell apart from a clinical negative.
 
-Scope survives PDF line breaks: every rule becomes a token pattern that lets whitespace
-tokens sit between its words, and the sentence splitter does not end a sentence at a
-wrapped line. Conflicts are settled by fixed, documented rules (``resolve``):
-not documented beats possible beats negated (one existence status per fact: "cannot
-exclude" is a hedge, "no documented X" is no clinical negative); family beats historical
-("family history of"); a negated or not-documented fact is not historical ("no history
-of", "prior stroke with no residual deficit"). Sections such as PAST MEDICAL HISTORY add
-their flag.
+Two profiles (``profile_of``): "general" clinical rules, and "letter", the general rules plus
+the review-letter rules (a rule's ``metadata.profile``); "auto" reads the genre from the
+letter's sections or its review vocabulary. Scope survives PDF line breaks: every rule becomes
+a token pattern that lets whitespace tokens sit between its words, and the sentence splitter
+does not end a sentence at a wrapped line. A cue of the same category ends a scope only where
+its own scope carries on; a cue inside a heading is dropped (``headings``), and sections and
+headings add their flags instead. Conflicts are settled by each profile's ``conflicts`` list
+(``resolve``): not documented beats possible beats negated everywhere; letters also drop
+historical beside family, negated or not documented, general text keeps it ("SOCIAL HISTORY:
+Denies tobacco").
 
 Each span gets plain bools ``_.is_negated``, ``_.is_possible``, ``_.is_hypothetical``,
 ``_.is_historical``, ``_.is_family``, ``_.is_not_documented`` and ``_.attribution``: who
