@@ -133,6 +133,10 @@ def test_not_documented_only_about_the_record(marked):
         "Status post [[fall|-]] this morning, with a scalp laceration.",
         "We report [[Kawasaki disease|-]] in a child.",
         "Prior to admission he had [[chest pain|-]] for two days.",
+        # a report compared with an earlier one is about now
+        "Compared with the prior study, there is a new [[infiltrate|-]].",
+        "Since the previous exam, the [[effusion|-]] has increased.",
+        "Unchanged from the prior radiograph, a small [[nodule|-]] persists.",
     ],
 )
 def test_current_stay_is_not_historical_in_general_text(marked):
@@ -191,6 +195,9 @@ def test_instructions_section_flags_letters_only(text, profile):
         "History of [[lumbar fracture|historical]] in 2009.",
         "She had [[pneumonia|historical]] as a child.",
         "He was previously diagnosed with [[lumbar stenosis|historical]].",
+        "He had similar [[seizures|historical]] in the past.",
+        "In the remote past she had [[tuberculosis|historical]].",
+        "The prior [[pneumothorax|historical]] needed a chest tube.",
     ],
 )
 def test_historical(marked):
