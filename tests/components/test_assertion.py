@@ -373,6 +373,20 @@ def test_negation_families(marked):
 @pytest.mark.parametrize(
     "marked",
     [
+        # a new clause ends a cue's scope in general text
+        "She did not develop [[ototoxicity|negated]] and was discharged home [[asymptomatic|-]].",
+        "The patient had no [[fever|negated]] and was [[alert|-]] at discharge.",
+        "The CT showed no [[bleeding|negated]] while the EEG revealed diffuse [[slowing|-]].",
+        "There was no [[effusion|negated]], while a small [[nodule|-]] was seen.",
+    ],
+)
+def test_clause_ends_scope(marked):
+    check(marked, "general")
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
         "He was treated for a suspicion of [[pulmonary embolism|possible]].",
         "The biopsy raised the possibility of a [[sarcoma|possible]].",
         "There is no high clinical suspicion of [[sepsis|negated]].",
