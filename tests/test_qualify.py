@@ -113,3 +113,20 @@ def test_profile_setting_of_the_component():
         spacy.blank("en").add_pipe("iro_assertion", config={"profile": "discharge"})
     with pytest.raises(ValueError):
         iro_evidence.qualify("No fever.", [(3, 8)], profile="discharge")
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "corpus" / "seed").exists(), reason="../shared is absent")
+def test_seed_letter_protrusion_the_mri_documents_is_documented(nlp):
+    """'... did not document any significant nerve root impingement at C5-6 as the claimant
+    was noted to have a 2.2 mm broad based central protrusion': the impingement is not
+    documented, the protrusion and its size are (the causal clause ends the scope)."""
+    seed = ROOT.parent / "shared" / "corpus" / "seed" / "letters"
+    for path in sorted(seed.glob("*.txt")):
+        doc = nlp(path.read_text("utf-8"))
+        sizes = [s for s in doc.spans["measurements"] if s.text.startswith("2.2")]
+        protrusions = [s for s in doc.spans["findings"] if "protrusion" in s.text.lower()]
+        if not sizes:
+            continue
+        assert protrusions
+        assert not any(s._.is_not_documented for s in sizes + protrusions), path.name
+        assert any(s._.is_not_documented for s in doc.spans["concepts"] if "impingement" in s.text)
