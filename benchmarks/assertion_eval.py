@@ -5,6 +5,13 @@ builds it (PyRuSH sentences, default English ConText rules); it has no "not docu
 status, so it never predicts one. Prints one P/R/F1 table per data set, both systems side
 by side, computed in the same run.
 
+Two record formats are read: ours (``text``, ``start``, ``end`` and one boolean per status)
+and the public MACCROBAT2020 set of ``../shared/assertion/maccrobat.jsonl`` (Caufield et al.
+2019, CC BY 4.0: ``sentence`` and a ``gold`` dict with ``negated``, ``possible`` and
+``historical_partial``). A set is scored only on the statuses its gold has; MACCROBAT marks
+only past medical history, so its historical row is recall only (precision and F1 blank).
+The MACCROBAT set is added to the default sets when it is there.
+
     python benchmarks/assertion_eval.py [tests/data/assertion_general.jsonl ...] [--errors]
 """
 
@@ -18,6 +25,8 @@ from pathlib import Path
 FLAGS = ("negated", "possible", "hypothetical", "historical", "family", "not_documented")
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEFAULT_SETS = [DATA / "assertion_general.jsonl", DATA / "assertion_letters.jsonl"]
+MACCROBAT = Path(__file__).resolve().parents[2] / "shared" / "assertion" / "maccrobat.jsonl"
+RECALL_ONLY = "recall_only"  # statuses whose gold marks only some of the true cases
 MEDSPACY_ATTR = {
     "negated": "is_negated",
     "possible": "is_uncertain",
@@ -28,7 +37,23 @@ MEDSPACY_ATTR = {
 
 
 def load_cases(path: str | Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
+    """The records of a set, each in our format; a MACCROBAT record gets ``text`` and its
+    statuses (``scored``: the statuses its gold has; ``recall_only``: those it marks partly)."""
+    cases = []
+    for line in Path(path).read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        c = json.loads(line)
+        if "sentence" in c and "gold" in c:
+            gold = c["gold"]
+            c = {**c, "text": c["sentence"], "id": f"{c.get('doc')}:{c['start']}"}
+            c.update(dict.fromkeys(FLAGS, False))
+            c["negated"], c["possible"] = bool(gold.get("negated")), bool(gold.get("possible"))
+            c["historical"] = bool(gold.get("historical_partial"))
+            c["scored"] = ["negated", "possible", "historical"]
+            c[RECALL_ONLY] = ["historical"]
+        cases.append(c)
+    return cases
 
 
 def _by_text(cases: list[dict]) -> dict[str, list[int]]:
@@ -61,22 +86,36 @@ def predict_medspacy(cases: list[dict]) -> list[dict]:
     return preds
 
 
+def profile_of(cases: list[dict]) -> str:
+    """The ``qualify`` profile for a set: "letter" for sentences taken from review letters
+    (every record's ``source`` is "letter"; alone, a sentence does not show its genre),
+    else "auto"."""
+    return "letter" if cases and all(c.get("source") == "letter" for c in cases) else "auto"
+
+
 def predict_ours(cases: list[dict]) -> list[dict]:
     """``iro_evidence.qualify``: the pipeline's sentences, sections and assertion rules."""
     import iro_evidence
 
+    profile = profile_of(cases)
     preds: list[dict] = [{}] * len(cases)
     for text, idx in _by_text(cases).items():
-        out = iro_evidence.qualify(text, [(cases[i]["start"], cases[i]["end"]) for i in idx])
+        out = iro_evidence.qualify(text, [(cases[i]["start"], cases[i]["end"]) for i in idx], profile=profile)
         for i, p in zip(idx, out):
             preds[i] = {f: bool(p[f]) for f in FLAGS}
     return preds
 
 
 def score(cases: list[dict], preds: list[dict]) -> dict[str, dict]:
-    """Per status: tp, fp, fn, precision, recall, F1; and the share of cases with every flag right."""
+    """Per status: tp, fp, fn, precision, recall, F1; and the share of cases with every flag right.
+    Statuses the set does not annotate are left out; a recall-only status has precision and
+    F1 None."""
     out = {}
+    scored = cases[0].get("scored", FLAGS) if cases else FLAGS
+    partial = set(cases[0].get(RECALL_ONLY, ())) if cases else set()
     for f in FLAGS:
+        if f not in scored:
+            continue
         tp = sum(1 for c, p in zip(cases, preds) if c[f] and p[f])
         fp = sum(1 for c, p in zip(cases, preds) if not c[f] and p[f])
         fn = sum(1 for c, p in zip(cases, preds) if c[f] and not p[f])
@@ -84,7 +123,10 @@ def score(cases: list[dict], preds: list[dict]) -> dict[str, dict]:
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         out[f] = {"tp": tp, "fp": fp, "fn": fn, "precision": prec, "recall": rec, "f1": f1}
-    exact = sum(all(c[f] == p[f] for f in FLAGS) for c, p in zip(cases, preds))
+        if f in partial:
+            out[f].update(precision=None, f1=None, fp=None)
+    full = [f for f in FLAGS if f in scored and f not in partial]
+    exact = sum(all(c[f] == p[f] for f in full) for c, p in zip(cases, preds))
     out["all_flags_exact"] = {"accuracy": exact / len(cases) if cases else 0.0, "n": len(cases)}
     return out
 
@@ -103,10 +145,15 @@ def print_table(name: str, result: dict[str, dict]) -> None:
     print(f"\n{name}  (n={n})")
     print(f"{'status':<16}" + "".join(f"{s + ' P / R / F1':>30}" for s in result))
     for f in FLAGS:
+        if f not in next(iter(result.values())):
+            continue
         cells = []
         for scores in result.values():
             s = scores[f]
-            cells.append(f"{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f}".rjust(30))
+            if s["f1"] is None:
+                cells.append(f"- / {s['recall']:.3f} / -".rjust(30))
+            else:
+                cells.append(f"{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f}".rjust(30))
         print(f"{f:<16}" + "".join(cells))
     acc = "".join(f"{r['all_flags_exact']['accuracy']:.3f}".rjust(30) for r in result.values())
     print(f"{'all flags exact':<16}{acc}")
@@ -114,15 +161,17 @@ def print_table(name: str, result: dict[str, dict]) -> None:
 
 def print_errors(path: str | Path) -> None:
     cases = load_cases(path)
+    scored = cases[0].get("scored", FLAGS) if cases else FLAGS
     for c, p in zip(cases, predict_ours(cases)):
-        if any(c[f] != p[f] for f in FLAGS):
-            exp = [f for f in FLAGS if c[f]]
-            got = [f for f in FLAGS if p[f]]
+        if any(c[f] != p[f] for f in scored):
+            exp = [f for f in scored if c[f]]
+            got = [f for f in scored if p[f]]
             print(f"{c['id']}\t{c['text'][c['start'] : c['end']]!r}\tgold={exp} ours={got}\t{c['text']!r}")
 
 
 def main(argv: list[str]) -> None:
-    paths = [a for a in argv if not a.startswith("--")] or [str(p) for p in DEFAULT_SETS]
+    defaults = DEFAULT_SETS + ([MACCROBAT] if MACCROBAT.exists() else [])
+    paths = [a for a in argv if not a.startswith("--")] or [str(p) for p in defaults]
     for path in paths:
         if "--errors" in argv:
             print_errors(path)

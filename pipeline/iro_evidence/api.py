@@ -37,12 +37,14 @@ def _qualifier():
     return nlp
 
 
-def qualify(text: str, spans: list[tuple[int, int]]) -> list[dict]:
+def qualify(text: str, spans: list[tuple[int, int]], profile: str = "auto") -> list[dict]:
     """Assertion flags for each (start_char, end_char) span of ``text``.
 
     Returns one dict per span with boolean keys ``negated``, ``possible``,
     ``hypothetical``, ``historical``, ``family`` and ``not_documented``, from the same
-    sentence splitter, sections and ConText rules the pipeline uses.
+    sentence splitter, sections and ConText rules the pipeline uses. ``profile``:
+    "general" (any clinical text), "letter" (a review letter: the letter rules on top)
+    or "auto" (the text's genre decides).
     """
     nlp = _qualifier()
     doc = nlp.make_doc(text)
@@ -54,4 +56,5 @@ def qualify(text: str, spans: list[tuple[int, int]]) -> list[dict]:
         if span is None or len(span) == 0:
             raise ValueError(f"span ({start}, {end}) does not cover any token of the text")
         targets.append(span)
-    return nlp.get_pipe("iro_assertion").qualify_spans(doc, targets)
+    chosen = None if profile == "auto" else profile
+    return nlp.get_pipe("iro_assertion").qualify_spans(doc, targets, profile=chosen)

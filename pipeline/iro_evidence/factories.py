@@ -71,9 +71,15 @@ def make_concepts(nlp: Language, name: str, default_patterns: bool) -> ConceptMa
     return ConceptMatcher(nlp, name, default_patterns)
 
 
-@Language.factory("iro_assertion", assigns=["span._.is_negated", "span._.attribution"], default_config=RULES)
-def make_assertion(nlp: Language, name: str, default_patterns: bool) -> AssertionDetector:
-    return AssertionDetector(nlp, name, default_patterns)
+@Language.factory(
+    "iro_assertion",
+    assigns=["span._.is_negated", "span._.attribution"],
+    default_config={**RULES, "profile": "auto"},
+)
+def make_assertion(nlp: Language, name: str, default_patterns: bool, profile: str) -> AssertionDetector:
+    """``profile``: "general" (clinical text), "letter" (review letters: the general rules
+    plus the letter rules) or "auto" (by genre, per Doc)."""
+    return AssertionDetector(nlp, name, default_patterns, profile)
 
 
 @Language.factory("iro_outcome", assigns=["doc._.iro_case", "doc.spans"], default_config=RULES)

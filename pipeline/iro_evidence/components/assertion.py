@@ -6,14 +6,16 @@ findings, studies, sizes, levels) with medspaCy's default rules plus ours
 "fails to establish", "was not provided": absence of documentation, which analysts must
 tell apart from a clinical negative.
 
-Scope survives PDF line breaks: every rule becomes a token pattern that lets whitespace
-tokens sit between its words, and the sentence splitter does not end a sentence at a
-wrapped line. Conflicts are settled by fixed, documented rules (``resolve``):
-not documented beats possible beats negated (one existence status per fact: "cannot
-exclude" is a hedge, "no documented X" is no clinical negative); family beats historical
-("family history of"); a negated or not-documented fact is not historical ("no history
-of", "prior stroke with no residual deficit"). Sections such as PAST MEDICAL HISTORY add
-their flag.
+Two profiles (``profile_of``): "general" clinical rules, and "letter", the general rules plus
+the review-letter rules (a rule's ``metadata.profile``); "auto" reads the genre from the
+letter's sections or its review vocabulary. Scope survives PDF line breaks: every rule becomes
+a token pattern that lets whitespace tokens sit between its words, and the sentence splitter
+does not end a sentence at a wrapped line. A cue of the same category ends a scope only where
+its own scope carries on; a cue inside a heading is dropped (``headings``), and sections and
+headings add their flags instead. Conflicts are settled by each profile's ``conflicts`` list
+(``resolve``): not documented beats possible beats negated everywhere; letters also drop
+historical beside family, negated or not documented, general text keeps it ("SOCIAL HISTORY:
+Denies tobacco").
 
 Each span gets plain bools ``_.is_negated``, ``_.is_possible``, ``_.is_hypothetical``,
 ``_.is_historical``, ``_.is_family``, ``_.is_not_documented`` and ``_.attribution``: who
@@ -32,9 +34,15 @@ regex only near its trigger words; no medspaCy object is left on the Doc, so it 
 from __future__ import annotations
 
 import bisect
+import copy
 import re
+from typing import NamedTuple
 
-from medspacy.context import ConText, ConTextRule
+import numpy
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.common.util import prune_overlapping_matches
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 # the helpers live in their own modules; re-exported here for the tests and older imports
@@ -47,7 +55,14 @@ from .base import (
     expand_leading_in,
     sentence_starts,
 )
-from .context_scope import SentenceContext, member, pattern_starts, plain_extensions, sieve  # noqa: F401
+from .context_scope import (  # noqa: F401
+    OwnScopeModifier,
+    SentenceContext,
+    member,
+    pattern_starts,
+    plain_extensions,
+    sieve,
+)
 from .extensions import ASSERTION_FLAGS, EXT_PREFIX, ext_key
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
@@ -58,12 +73,34 @@ OWN_EXTENSIONS = frozenset([attr for _, attr in FLAG_ATTRS] + ["attribution"])  
 class AssertionDetector(RuleComponent):
     rules_file = "context.json"
 
+    def __init__(self, nlp, name: str, default_patterns: bool = True, profile: str = "auto"):
+        if profile not in PROFILE_SETTINGS:
+            raise ValueError(f"profile must be one of {PROFILE_SETTINGS}, not {profile!r}")
+        self.profile = profile
+        super().__init__(nlp, name, default_patterns)
+
     def compile(self) -> None:
         r = self.rules
         self.category_flag = r.get("categories", {})
-        self.section_flags = r.get("section_flags", {})
         self.target_groups = r.get("target_groups", [])
         self.attributor = Attributor(r.get("attribution", {}), r.get("section_attribution"))
+        # profiles: the general clinical rules, and the letter rules layered on them; rules
+        # saved before profiles existed (a top-level "section_flags") are one letter profile
+        legacy = {"section_flags": r.get("section_flags", {}), "conflicts": LETTER_CONFLICTS}
+        given = r.get("profiles") or {"general": legacy, "letter": legacy}
+        self.profiles = {
+            name: Profile(
+                p.get("section_flags", {}),
+                p.get("conflicts", LETTER_CONFLICTS),
+                [(re.compile(pat), flag) for pat, flag in (p.get("heading_flags") or {}).items()],
+            )
+            for name, p in given.items()
+            if not name.startswith("_")
+        }
+        genre = r.get("letter_genre") or {}
+        self.letter_sections = frozenset(genre.get("sections", ()))
+        self.letter_words = re.compile(genre["words"], re.I) if genre.get("words") else None
+        self.letter_min = genre.get("min_words", 2)
         self.context = ConText(
             self.nlp,
             name=f"{self.name}_context",
@@ -82,6 +119,32 @@ class AssertionDetector(RuleComponent):
                 rules.append(ConTextRule.from_dict(d))
         self.context.add(rules)
         self.fast = SentenceContext(self.nlp, self.context)
+        self.fast.same_category_cuts = bool(r.get("same_category_cuts", True))
+        # the match ids of the rules each profile leaves out (a rule's metadata "profile")
+        strings = self.nlp.vocab.strings
+        self.left_out = {name: set() for name in self.profiles}
+        for rule in self.context.rules:
+            only = (rule.metadata or {}).get("profile")
+            for name, out in self.left_out.items():
+                if only is not None and only != name:
+                    out.add(strings.add(rule._rule_id))
+        self.rule_map = {strings.add(rule._rule_id): rule for rule in self.context.rules}
+        self._reference_matcher = None
+
+    def profile_of(self, doc: Doc, sections: list[Span]) -> str:
+        """The setting, or by genre: a review letter (one of its sections, or at least
+        ``min_words`` distinct words of IRO, hearing or review vocabulary) gets "letter"."""
+        if self.profile != "auto":
+            return self.profile
+        if any(s.label_ in self.letter_sections for s in sections):
+            return "letter"
+        if self.letter_words is not None:
+            seen = set()
+            for m in self.letter_words.finditer(doc_text(doc)):
+                seen.add(" ".join(m.group(0).lower().split()))
+                if len(seen) >= self.letter_min:
+                    return "letter"
+        return "general"
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_sentences(doc)
@@ -92,27 +155,39 @@ class AssertionDetector(RuleComponent):
         self.qualify_spans(doc, targets)
         return doc
 
-    def qualify_spans(self, doc: Doc, targets: list[Span], reference: bool = False) -> list[dict]:
+    def qualify_spans(
+        self, doc: Doc, targets: list[Span], reference: bool = False, profile: str | None = None
+    ) -> list[dict]:
         """Set and return the assertion flags of ``targets`` (spans of ``doc``).
 
-        ``reference=True`` runs medspaCy's ConText component over the whole Doc instead of
-        the sentence-block path (``SentenceContext``); both give the same flags
-        (tests/test_assertion_fast.py checks it on every letter)."""
+        ``profile``: "general" or "letter" (default: the component's setting, which by
+        default reads the genre, ``profile_of``). ``reference=True`` runs medspaCy's
+        matcher and graph classes over the whole Doc instead of the sentence-block path
+        (``SentenceContext``); both give the same flags (tests/test_assertion_fast.py
+        checks it on every letter)."""
         unique = {(s.start, s.end): s for s in targets}
         if not unique:  # nothing to flag or attribute
             return []
         ordered = [unique[k] for k in sorted(unique)]  # by (start, end): the keys are distinct
         sent_toks, sent_chars = sentence_starts(doc)
+        sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
+        if profile is None:
+            profile = self.profile_of(doc, sections)
+        elif profile not in self.profiles:
+            raise ValueError(f"profile must be one of {sorted(self.profiles)}, not {profile!r}")
+        chosen = self.profiles[profile]
+        heads = headings(doc, sections)
+        keep = self.keeper(heads, profile)
+        by_heading = self.heading_regions(doc, heads, chosen.heading_flags)
         if reference or not self.fast.exact:
-            edges = self.reference_edges(doc, ordered)
+            edges = self.reference_edges(doc, ordered, keep)
         else:
-            edges = self.fast.edges(doc, ordered, sent_toks)
+            edges = self.fast.edges(doc, ordered, sent_toks, keep)
         flags: dict[tuple[int, int], dict] = {k: dict.fromkeys(ASSERTION_FLAGS, False) for k in unique}
         for key, category in edges:
             flag = self.category_flag.get(category)
             if flag:
                 flags[key][flag] = True
-        sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
         sec_starts = [s.start for s in sections]
         sec_labels = [s.label_ for s in sections]
         text = doc_text(doc)
@@ -131,17 +206,21 @@ class AssertionDetector(RuleComponent):
             type(k) is tuple and len(k) == 4 and k[0] == EXT_PREFIX and k[1] in OWN_EXTENSIONS for k in store
         )
         flagged = {key for key, _ in edges}  # perf: the others stay all False unless a section flags them
-        section_flags = self.section_flags
+        section_flags, conflicts = chosen.section_flags, chosen.conflicts
         for key, span in unique.items():
             start, f = key[0], flags[key]
             k = bisect.bisect_right(sec_starts, start) - 1
             section = sec_labels[k] if k >= 0 else None
             touched = True
-            if section in section_flags:
-                f[section_flags[section]] = True
-                resolve(f)
+            if section in section_flags or by_heading:
+                if section in section_flags:
+                    f[section_flags[section]] = True
+                for a, b, flag in by_heading:
+                    if a <= start < b:
+                        f[flag] = True
+                resolve(f, conflicts)
             elif key in flagged:
-                resolve(f)
+                resolve(f, conflicts)
             else:
                 touched = False  # all flags False
             a, b = span.start_char, span.end_char
@@ -161,16 +240,117 @@ class AssertionDetector(RuleComponent):
                 store[ext_key("attribution", a, b)] = who
         return [flags[(s.start, s.end)] for s in targets]
 
-    def reference_edges(self, doc: Doc, targets: list[Span]) -> list[tuple[tuple[int, int], str]]:
+    @staticmethod
+    def heading_regions(doc: Doc, heads: list[tuple[int, int]], rules: list) -> list[tuple[int, int, str]]:
+        """(start, end, flag): the text after each heading whose words a profile's
+        ``heading_flags`` pattern matches ("MEDICAL HISTORY:", "FHx:"), up to the next heading."""
+        if not rules or not heads:
+            return []
+        out = []
+        for k, (a, b) in enumerate(heads):
+            title = " ".join(t.text for t in doc[a:b] if not t.is_space)
+            for pattern, flag in rules:
+                if pattern.search(title):
+                    out.append((b, heads[k + 1][0] if k + 1 < len(heads) else len(doc), flag))
+                    break
+        return out
+
+    def keeper(self, heads: list[tuple[int, int]], profile: str):
+        """The filter of ConText matches: the rules of ``profile`` only, and no cue inside a
+        heading (``headings``: "CLINICAL HISTORY:", "Family History:" name a section; the
+        section's own flag, if any, qualifies what it holds)."""
+        left_out = self.left_out[profile]
+
+        def keep(matches: list) -> list:
+            out = [m for m in matches if m[0] not in left_out]
+            if heads:
+                out = [m for m in out if not in_heading(heads, m[1], m[2])]
+            return out
+
+        return keep
+
+    def reference_edges(self, doc: Doc, targets: list[Span], keep=None) -> list[tuple[tuple[int, int], str]]:
         """((target start, end), modifier category) for every ConText edge, from medspaCy's
-        ConText component run on the whole Doc (its graph objects are removed again)."""
-        doc.spans["_iro_targets"] = targets
-        self.context(doc)
-        edges = [((t.start, t.end), m.category) for t, m in doc._.context_graph.edges]
-        del doc.spans["_iro_targets"]
-        for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
-            del doc.user_data[key]
-        return edges
+        own classes on the whole Doc: its matcher (every rule at every token), its pruning
+        of overlapping matches, its modifiers and ``ConTextGraph`` (the same steps as
+        ``ConText.__call__``, with ``keep`` applied to the matches first)."""
+        if self._reference_matcher is None:
+            matcher = MedspacyMatcher(self.nlp, name=f"{self.name}_reference", prune=False)
+            matcher.add(copy.deepcopy(self.context.rules))  # same ids, same order
+            self._reference_matcher = matcher
+        matches = self._reference_matcher(doc)
+        if keep is not None:
+            matches = keep(matches)
+        if self.context.prune_on_modifier_overlap:
+            matches = prune_overlapping_matches(matches)
+        modifier = ConTextModifier if self.fast.same_category_cuts else OwnScopeModifier
+        mods = [
+            modifier(self.rule_map[m], s, e, doc, max_scope=self.context.max_scope) for m, s, e in matches
+        ]
+        graph = ConTextGraph(prune_on_modifier_overlap=self.context.prune_on_target_overlap)
+        graph.targets, graph.modifiers = list(targets), mods
+        graph.update_scopes()
+        graph.apply_modifiers()
+        return [((t.start, t.end), m.category) for t, m in graph.edges]
+
+
+class Profile(NamedTuple):
+    section_flags: dict  # section category -> flag
+    conflicts: list  # [{"when": flag, "clear": [flags]}], in order
+    heading_flags: list  # [(compiled heading pattern, flag)]
+
+
+PROFILE_SETTINGS = ("auto", "general", "letter")
+# the conflict order of rules saved before it was data (context.json "profiles" holds it now)
+LETTER_CONFLICTS = [
+    {"when": "not_documented", "clear": ["possible", "negated"]},
+    {"when": "possible", "clear": ["negated"]},
+    {"when": "family", "clear": ["historical"]},
+    {"when": "negated", "clear": ["historical"]},
+    {"when": "not_documented", "clear": ["historical"]},
+]
+HEADING_WORDS = 6  # the most words before a heading's colon
+
+
+def headings(doc: Doc, sections: list[Span]) -> list[tuple[int, int]]:
+    """Token ranges of headings: each section's title (to its colon, or its run of
+    capitals) and any run of capitalised words ending in a colon ("CLINICAL HISTORY:")."""
+    out = []
+    n = len(doc)
+    for sec in sections:
+        if sec.label_ == "header":
+            continue
+        end, words = sec.start, 0
+        while end < sec.end and words <= HEADING_WORDS and doc[end].text != ":" and "\n" not in doc[end].text:
+            words += not doc[end].is_space
+            end += 1
+        if end < sec.end and doc[end].text == ":":
+            out.append((sec.start, end + 1))
+            continue
+        end = sec.start
+        while end < sec.end and (doc[end].is_upper or not doc[end].is_alpha) and "\n" not in doc[end].text:
+            end += 1
+        if end > sec.start:
+            out.append((sec.start, end))
+    colon = doc.vocab.strings[":"]
+    # perf: the colons from one array of token ids, not a Python pass over every token
+    for at in numpy.flatnonzero(doc.to_array(ORTH) == colon).tolist() if n else []:
+        tok = doc[at]
+        i, words = tok.i, 0
+        while i > 0 and words < HEADING_WORDS:
+            prev = doc[i - 1]
+            if prev.is_space or prev.is_sent_end or not (prev.is_upper and len(prev.text) > 1):
+                break
+            i -= 1
+            words += 1
+        if words:
+            out.append((i, min(n, tok.i + 1)))
+    return sorted(set(out))
+
+
+def in_heading(heads: list[tuple[int, int]], start: int, end: int) -> bool:
+    k = bisect.bisect_right(heads, (start, float("inf"))) - 1
+    return any(a <= start and end <= b for a, b in heads[max(0, k - 2) : k + 1])
 
 
 SPACE = {"IS_SPACE": True, "OP": "*"}
@@ -197,14 +377,11 @@ def wrap_tolerant(rule: dict) -> dict:
     return rule
 
 
-def resolve(f: dict) -> dict:
-    """Settle conflicting flags in place, always the same way (see the module docstring)."""
-    if f["not_documented"]:
-        f["possible"] = f["negated"] = False
-    elif f["possible"]:
-        f["negated"] = False
-    if f["family"]:
-        f["historical"] = False
-    if f["negated"] or f["not_documented"]:
-        f["historical"] = False
+def resolve(f: dict, conflicts: list[dict] | None = None) -> dict:
+    """Settle conflicting flags in place, always the same way: each conflict rule in order
+    (``{"when": flag, "clear": [flags]}``; default: the letter profile's order)."""
+    for rule in LETTER_CONFLICTS if conflicts is None else conflicts:
+        if f[rule["when"]]:
+            for flag in rule["clear"]:
+                f[flag] = False
     return f

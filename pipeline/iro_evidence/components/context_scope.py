@@ -6,9 +6,11 @@ can start with; medspaCy's own modifier and graph classes per sentence block.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 import numpy
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from medspacy.util import tuple_overlaps
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -53,6 +55,9 @@ class SentenceContext:
         self.vocab = nlp.vocab
         strings = self.vocab.strings
         self.context = context
+        # medspaCy: a cue's scope ends where another cue of its category starts; False: only
+        # where that cue's own scope carries on (see ``OwnScopeModifier``)
+        self.same_category_cuts = True
         rules = list(context.rules)  # the ConText matcher's order, with the ids it set
         self.rule_of = {strings.add(r._rule_id): r for r in rules}
         self.exact = context.max_scope is None and all(
@@ -96,6 +101,9 @@ class SentenceContext:
         self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
+        # a pattern whose first word may be anything (an attribute other than LOWER, SHAPE or
+        # a flag) has no key to be looked up by: ConText itself runs then
+        self.exact = self.exact and not self.first_any
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
         self.flag_attrs = {a for a, keys in self.first_keys.items() if keys.tolist() == [1]}
         self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
@@ -295,11 +303,17 @@ class SentenceContext:
         return got
 
     def edges(
-        self, doc: Doc, targets: list[Span], starts: list[int] | None = None
+        self,
+        doc: Doc,
+        targets: list[Span],
+        starts: list[int] | None = None,
+        keep: Callable[[list], list] | None = None,
     ) -> list[tuple[tuple[int, int], str]]:
         """((target start, end), modifier category) for every edge ConText would draw
         between ``targets`` (sorted by position) and the modifiers of ``doc``;
-        ``starts``: the sentences' first tokens (``sentence_starts``)."""
+        ``starts``: the sentences' first tokens (``sentence_starts``); ``keep``: the
+        matches (match id, start, end) that may become modifiers, before overlaps are
+        pruned (a profile's rules, no cue inside a heading)."""
         if not targets:
             return []
         starts = sentence_starts(doc)[0] if starts is None else starts
@@ -314,6 +328,8 @@ class SentenceContext:
 
         t_first, t_last = sents([t.start for t in targets], [t.end for t in targets])
         matches = self.matches(doc, targets, starts, (t_first, t_last))
+        if keep is not None:
+            matches = keep(matches)
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_matches(matches)
         else:
@@ -356,11 +372,12 @@ class SentenceContext:
             ):
                 continue
             if self.plain_graph:
-                out += block_edges(found, ts, self.context.prune_on_target_overlap, spans)
+                out += block_edges(
+                    found, ts, self.context.prune_on_target_overlap, spans, self.same_category_cuts
+                )
                 continue
-            mods = [
-                ConTextModifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found
-            ]
+            modifier = ConTextModifier if self.same_category_cuts else OwnScopeModifier
+            mods = [modifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found]
             graph = ConTextGraph(
                 targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
             )
@@ -399,14 +416,57 @@ def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return matches
 
 
+def carries_on(direction: str, other: str) -> tuple[bool, bool]:
+    """Whether a cue of the same category with direction ``other`` may cut a scope of
+    ``direction`` forward and backward: only where its own scope carries on past it, so
+    no target is lost ("no CHF, no pneumonia": the second "no" takes over forward; in
+    "return if he develops nausea, vomiting or chills" the backward "develops" must not
+    end the forward "if")."""
+    other = other.lower()
+    return other in ("forward", "bidirectional"), other in ("backward", "bidirectional")
+
+
+class OwnScopeModifier(ConTextModifier):
+    """medspaCy's modifier, with a cue of its own category cutting its scope only where
+    that cue's scope carries on (``carries_on``); terminating cues cut as before."""
+
+    def limit_scope(self, other: ConTextModifier) -> bool:
+        if self.direction.upper() != "TERMINATE" and (
+            other.direction.upper() != "TERMINATE"
+            and other.category.upper() not in self.rule.terminated_by
+            and other.category.upper() == self.category.upper()
+        ):
+            ahead, behind = carries_on(self.direction, other.direction)
+            if not tuple_overlaps(self.scope_span, other.scope_span):
+                return False
+            if self.category == other.category and (
+                self.allowed_types != other.allowed_types or self.excluded_types != other.excluded_types
+            ):
+                return False
+            orig = self.scope_span
+            direction = self.direction.lower()
+            if ahead and direction in ("forward", "bidirectional") and other > self:
+                self._scope_end = min(self._scope_end, other.modifier_span[0])
+            if behind and direction in ("backward", "bidirectional") and other < self:
+                self._scope_start = max(self._scope_start, other.modifier_span[1])
+            return orig != self.scope_span
+        return super().limit_scope(other)
+
+
 def block_edges(
-    found: list[tuple], targets: list[Span], prune_on_target_overlap: bool, spans: list | None = None
+    found: list[tuple],
+    targets: list[Span],
+    prune_on_target_overlap: bool,
+    spans: list | None = None,
+    same_category_cuts: bool = True,
 ) -> list:
     """((target start, end), category) for the edges medspaCy's ``ConTextGraph`` draws
     between ``targets`` and the modifiers ``found`` ((rule, start, end, scope start, scope
     end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
     step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
-    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known."""
+    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known;
+    ``same_category_cuts`` False: a cue of the same category cuts only where its own scope
+    carries on, as with ``OwnScopeModifier``."""
     rules = [f[0] for f in found]
     starts = [f[1] for f in found]
     ends = [f[2] for f in found]
@@ -421,15 +481,19 @@ def block_edges(
         if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]) or up[i] == "TERMINATE":
             return
         ri, rj = rules[i], rules[j]
-        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by and cat_up[j] != cat_up[i]:
-            return
+        ahead = behind = True
+        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by:
+            if cat_up[j] != cat_up[i]:
+                return
+            if not same_category_cuts:
+                ahead, behind = carries_on(low[i], low[j])
         if cat[i] == cat[j] and (
             ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types
         ):
             return
-        if low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
+        if ahead and low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
             hi[i] = min(hi[i], starts[j])
-        if low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
+        if behind and low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
             lo[i] = max(lo[i], ends[j])
 
     n = len(found)
