@@ -46,12 +46,17 @@ def qualify(text: str, spans: list[tuple[int, int]], profile: str = "auto") -> l
     "general" (any clinical text), "letter" (a review letter: the letter rules on top)
     or "auto" (the text's genre decides).
     """
+    from .layout import source_offsets
+
     nlp = _qualifier()
     doc = nlp.make_doc(text)
     for _, proc in nlp.pipeline[:-1]:
         doc = proc(doc)
+    offsets = source_offsets(doc)  # the spans are given in ``text``; the Doc holds its canonical text
     targets = []
     for start, end in spans:
+        if offsets is not None:
+            start, end = offsets.to_canonical(start), max(offsets.to_canonical(end - 1) + 1, 0)
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             raise ValueError(f"span ({start}, {end}) does not cover any token of the text")
