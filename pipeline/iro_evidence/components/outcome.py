@@ -43,6 +43,7 @@ class Cue(NamedTuple):
     value: str
     how: str
     service: str | None = None
+    info: dict | None = None  # the model's reading: decider, direction, about, reference
 
 
 def _norm_option(text: str) -> str:
@@ -82,6 +83,17 @@ class OutcomeDetector(RuleComponent):
         self.iro_decided = re.compile(r["iro_decided"], re.I)
         self.iro_approved = Folded(re.compile(r["iro_approved"], re.I))
         self.question = re.compile(r["question"])
+        m = r["model"]
+        self.model_gate = tuple(m["gate"])
+        self.preponderance = re.compile(m["preponderance"], re.I)
+        self.relative = [(d, re.compile(p, re.I)) for d, p in m["relative"]]
+        self.ruling = re.compile(m["ruling"], re.I)
+        self.deny = re.compile(m["deny"], re.I)
+        self.grant = re.compile(m["grant"], re.I)
+        self.iro_direction = [(d, re.compile(p, re.I)) for d, p in m["iro"]]
+        self.lower = re.compile(m["lower"], re.I)
+        self.plan = [(v, re.compile(p, re.I)) for v, p in m["plan"]]
+        self.alone = re.compile(m["alone"], re.I)
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
         self.words = {k: tuple(spec.get(k) or ()) for k in RULE_NAMES}
@@ -146,6 +158,119 @@ class OutcomeDetector(RuleComponent):
             )
         return cues
 
+    # -- the model: who decides, which way, about what -------------------------------
+    def direction(self, clause: str) -> str | None:
+        """``grant`` or ``deny``: which way a clause decides the treatment (denials first:
+        "not medically necessary" holds "medically necessary")."""
+        if self.deny.search(clause):
+            return "deny"
+        if self.grant.search(clause):
+            return "grant"
+        return None
+
+    def reference(self, text: str) -> tuple[str, tuple[int, int] | None]:
+        """What the IRO decided (``grant``/``deny``) and where it says so; with no such
+        sentence the requester appealed a denial (``deny``). Without an IRO (other states'
+        decisions) the reference is the insurer's denial, also ``deny``."""
+        found = [(m.start(), m.end(), d) for d, p in self.iro_direction for m in [p.search(text)] if m]
+        if not found:
+            return "deny", None
+        s, e, d = min(found)
+        return d, (s, e)
+
+    def lower_decision(self, text: str) -> tuple[str | None, tuple[int, int] | None]:
+        """The treatment direction of the decision under appeal (a judge's or board's
+        finding, "appeals the denial of ..."): its first sentence that says which way."""
+        for m in self.lower.finditer(text):
+            d = self.direction(m["clause"])
+            if d:
+                return d, m.span()
+        return None, None
+
+    def model(self, text: str, questions: list[tuple[int, int]]) -> list[Cue]:
+        """Rulings read as (decider, direction, about) and turned into the outcome
+        relative to the reference decision (the IRO's, or the insurer's denial)."""
+        low = text.lower()
+        if not any(w in low for w in self.model_gate):
+            return []
+        cues: list[Cue] = []
+        taken: list[tuple[int, int]] = []
+
+        def inside(a: int, b: int) -> bool:
+            return any(a < y and x < b for x, y in taken) or any(x <= a < y for x, y in questions)
+
+        ref, ref_at = None, None
+
+        def against(direction: str) -> tuple[str, dict]:
+            nonlocal ref, ref_at
+            if ref is None:
+                ref, ref_at = self.reference(text)
+            value = "upheld" if direction == ref else "overturned"
+            return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
+
+        for m in self.preponderance.finditer(text):
+            if inside(*m.span()) or re.search(
+                r"(?:\bis|whether)\s+$", text[max(0, m.start() - 12) : m.start()], re.I
+            ):
+                continue
+            contrary = not m["neg"]
+            if m["fail"]:
+                contrary = not contrary
+            info = {
+                "decider": "hearing",
+                "direction": "contrary" if contrary else "not contrary",
+                "about": "IRO decision",
+            }
+            cues.append(Cue(m.start(), m.end(), "overturned" if contrary else "upheld", "ruling", None, info))
+            taken.append(m.span())
+        lower = None
+        for d, pat in self.relative:
+            for m in pat.finditer(text):
+                if inside(*m.span()):
+                    continue
+                said = m.group()
+                about_iro = bool(
+                    re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", said, re.I)
+                )
+                info = {"direction": d, "about": "IRO decision" if about_iro else "decision under appeal"}
+                if about_iro:
+                    value = "upheld" if d == "agree" else "overturned"
+                else:
+                    if lower is None:
+                        lower = self.lower_decision(text)
+                    below, at = lower
+                    if below is None:
+                        below = "deny"
+                    else:
+                        info["lower_at"] = list(at)
+                    treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
+                    value, ref_info = against(treat)
+                    info.update(lower=below, **ref_info)
+                cues.append(Cue(m.start(), m.end(), value, "ruling", None, info))
+                taken.append(m.span())
+        for m in self.ruling.finditer(text):
+            if inside(*m.span()):
+                continue
+            d = self.direction(m["clause"])
+            if d is None:
+                continue
+            value, info = against(d)
+            end = m.start("clause") + len(m["clause"].rstrip())
+            cues.append(
+                Cue(m.start(), end, value, "ruling", None, {"direction": d, "about": "treatment", **info})
+            )
+            taken.append((m.start(), end))
+        for v, pat in self.plan:
+            for m in pat.finditer(text):
+                if inside(*m.span()):
+                    continue
+                g = m.groupdict()
+                value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
+                if (g.get("part") or "").lower() == "part":
+                    value = "partially_overturned"
+                cues.append(Cue(m.start(), m.end(), value, "prose", None, {"about": "health plan decision"}))
+        return cues
+
     # -- everything ------------------------------------------------------------------
     def find(self, text: str, hits: Hits | None = None) -> list[Cue]:
         """The cues read in the whole text (no outcome section), looked for around the
@@ -190,19 +315,7 @@ class OutcomeDetector(RuleComponent):
             for m in _folded_finditer(pat, hits, ws, text, low, ok):
                 if not in_question(m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
-        iro = next(near("iro_decided").finditer(self.iro_decided, words["iro_decided"]), None)
-        if iro is not None:
-            iro_denied = "not" in iro["neg"]
-        else:
-            iro_denied = (
-                next(
-                    _folded_finditer(
-                        self.iro_approved, near("iro_approved"), words["iro_approved"], text, low, ok
-                    ),
-                    None,
-                )
-                is None
-            )
+        iro_denied = self.reference(text)[0] == "deny"
         for m in near("entitled").finditer(self.entitled, words["entitled"]):
             if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
@@ -214,7 +327,16 @@ class OutcomeDetector(RuleComponent):
             claimant_wins = "granted" in m["neg"]
             v = "overturned" if claimant_wins == iro_denied else "upheld"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
-        return sorted(cues)
+        cues += self.model(text, questions)
+        alone = {
+            _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
+            for m in self.alone.finditer(text)
+        }
+        if len(alone) == 1:  # one option printed alone on its line (a menu of options prints them all)
+            ((v, m),) = alone.items()
+            v = "partially_overturned" if v == "upheld_in_part" else v
+            cues.append(Cue(m.start("opt"), m.end("opt"), v, "printed_line"))
+        return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
 
     @staticmethod
     def _one(values: set[str]) -> str:
@@ -222,23 +344,43 @@ class OutcomeDetector(RuleComponent):
             return next(iter(values))
         return "partially_overturned"
 
-    def decide(self, cues: list[Cue]) -> str | None:
-        """Marked boxes first, then per-service results, hearing rulings, prose."""
+    def basis(self, cues: list[Cue]) -> list[Cue]:
+        """The cues the outcome rests on: marked boxes first, then per-service results,
+        hearing rulings (the first one; several services ruled on each), an option printed
+        alone on its line, prose."""
         if not cues:
-            return None
+            return []
         boxes = [c for c in cues if c.how in BOX_TYPES]
         if boxes:
-            values = {c.value for c in boxes}
+            return boxes
+        per = [c for c in cues if c.how in PER_SERVICE]
+        if per:
+            return per
+        rulings = [c for c in cues if c.how in RULINGS]
+        if rulings:
+            split = [c for c in rulings if c.how in ("entitled", "ordered") and c.service]
+            if len({c.value for c in split}) > 1:
+                return split
+            return [rulings[0]]
+        for how in ("printed_line", "prose"):
+            picked = [c for c in cues if c.how == how]
+            if picked:
+                return picked
+        return [cues[0]]
+
+    def decide(self, cues: list[Cue]) -> str | None:
+        """The outcome from the cues it rests on (``basis``)."""
+        picked = self.basis(cues)
+        if not picked:
+            return None
+        values = {c.value for c in picked}
+        if picked[0].how in BOX_TYPES:
             if len(values) == 1:
                 return values.pop()
-            return "partially_overturned" if "partially_overturned" in values else boxes[0].value
-        for kinds in (PER_SERVICE, RULINGS):
-            picked = {c.value for c in cues if c.how in kinds}
-            if picked:
-                return self._one(picked)
-        if any(c.value == "partially_overturned" for c in cues):
-            return "partially_overturned"
-        return cues[0].value
+            return "partially_overturned" if "partially_overturned" in values else picked[0].value
+        if picked[0].how in ("printed_line", "prose"):
+            return "partially_overturned" if "partially_overturned" in values else picked[0].value
+        return self._one(values)
 
     def __call__(self, doc: Doc) -> Doc:
         outcome_section = None
@@ -249,6 +391,7 @@ class OutcomeDetector(RuleComponent):
         text = doc_text(doc)
         low = doc_lower(doc)
         cues = self.cues(text, outcome_section, wordscan.scan(doc, self.triggers), low)
+        basis = {id(c) for c in self.basis(cues)}
         spans = []
         for c in cues:
             start = c.start
@@ -259,10 +402,14 @@ class OutcomeDetector(RuleComponent):
                 info = {"value": c.value, "how": c.how}
                 if c.service:
                     info["service"] = re.sub(r"\s+", " ", c.service).strip()
+                if c.info:
+                    info.update(c.info)
+                if id(c) in basis:
+                    info["basis"] = True  # the outcome of the case rests on this cue
                 set_iro(span, {**(span_ext(span) or {}), **info})
                 spans.append(span)
         set_group(doc, "outcome", spans)
         case = dict(doc._.iro_case or {})
-        case["outcome"] = self.decide(cues)
+        case["outcome"] = self.decide(cues)  # == the value of the cues in ``basis``
         doc._.iro_case = case
         return doc
