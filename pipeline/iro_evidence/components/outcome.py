@@ -34,6 +34,7 @@ NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
 RULE_NAMES = ("checked", "determined", "entitled", "ordered", "iro_decided", "iro_approved", "question")
+LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
 
@@ -85,7 +86,9 @@ class OutcomeDetector(RuleComponent):
         self.question = re.compile(r["question"])
         m = r["model"]
         self.model_gate = tuple(m["gate"])
-        self.preponderance = re.compile(m["preponderance"], re.I)
+        self.preponderance = [re.compile(p, re.I) for p in m["preponderance"]]
+        self.iro_content = re.compile(m["iro_content"], re.I)
+        self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
         self.relative = [(d, re.compile(p, re.I)) for d, p in m["relative"]]
         self.ruling = re.compile(m["ruling"], re.I)
         self.deny = re.compile(m["deny"], re.I)
@@ -208,12 +211,13 @@ class OutcomeDetector(RuleComponent):
             value = "upheld" if direction == ref else "overturned"
             return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
 
-        for m in self.preponderance.finditer(text):
-            if inside(*m.span()) or re.search(
-                r"(?:\bis|whether)\s+$", text[max(0, m.start() - 12) : m.start()], re.I
-            ):
+        for m in (m for p in self.preponderance for m in p.finditer(text)):
+            if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 16), m.start()):
                 continue
-            contrary = not m["neg"]
+            said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
+            contrary = not re.search(
+                r"\bnot\b|n['\u2019]t\b", said, re.I
+            )  # "does not, by a preponderance, go against"
             if m["fail"]:
                 contrary = not contrary
             info = {
@@ -232,7 +236,7 @@ class OutcomeDetector(RuleComponent):
                 about_iro = bool(
                     re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", said, re.I)
                 )
-                info = {"direction": d, "about": "IRO decision" if about_iro else "decision under appeal"}
+                info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
                 if about_iro:
                     value = "upheld" if d == "agree" else "overturned"
                 else:
@@ -251,7 +255,9 @@ class OutcomeDetector(RuleComponent):
         for m in self.ruling.finditer(text):
             if inside(*m.span()):
                 continue
-            d = self.direction(m["clause"])
+            clause = m["clause"]
+            iro = self.iro_content.search(clause)  # what follows says what the IRO decided
+            d = self.direction(clause[: iro.start()] if iro else clause)
             if d is None:
                 continue
             value, info = against(d)
@@ -361,7 +367,11 @@ class OutcomeDetector(RuleComponent):
             split = [c for c in rulings if c.how in ("entitled", "ordered") and c.service]
             if len({c.value for c in split}) > 1:
                 return split
-            return [rulings[0]]
+            # a ruling on the treatment or on the IRO decision before one on a lower decision
+            # (which needs what that decision was)
+            return [
+                min(rulings, key=lambda c: ((c.info or {}).get("about") == "decision under appeal", c.start))
+            ]
         for how in ("printed_line", "prose"):
             picked = [c for c in cues if c.how == how]
             if picked:
