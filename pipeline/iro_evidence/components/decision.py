@@ -42,7 +42,7 @@ HEARING = re.compile(
 )
 YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*$", re.M)
 IRO_ANCHOR = re.compile(
-    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?\s+(?:\w+[\s,]+){0,4}?"
+    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,]+(?:\w+[\s,]+){0,4}?"
     r"(?:reviewer|physician|doctor|surgeon|board)",
     re.I,
 )
@@ -51,7 +51,9 @@ NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title",
 ANCHOR_WORDS = ("iro", "independent")  # every IRO_ANCHOR match and "IRO ... the reviewer" hold one
 ANCHOR_STOP = re.compile(
     r"\b(?:upheld|uphold|determined|concluded|agreed|relied|found|opined|stated|noted|read|"
-    r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
+    r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed|"
+    # what the reviewer thought, not who the reviewer is ("is of the opinion that ... a neurosurgeon")
+    r"opinion|that|without|because)\b",
     re.I,
 )
 
@@ -141,6 +143,7 @@ class DecisionFacts(RuleComponent):
             self.triggers = Triggers(None)
         self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
         self.other_within_literature = re.compile(r.get("other_within_literature", r"(?!)"), re.I)
+        self.tmf_as_iro = re.compile(r.get("tmf_as_iro", r"(?!)"), re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.checked = re.compile(r["checked_box"])
         self.any_box = re.compile(r["any_box"])
@@ -367,6 +370,8 @@ class DecisionFacts(RuleComponent):
                     continue
                 if code == "MEDICARE" and not text[m.start()].isupper():
                     continue
+                if code == "TMF" and self.tmf_as_iro.search(text[m.end() : m.end() + 80]):
+                    continue  # the IRO's name, not its screening criteria
                 if code == "OTHER" and self.other_within_literature.search(
                     text[max(0, m.start() - 60) : m.start()]
                 ):

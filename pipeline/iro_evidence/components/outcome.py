@@ -33,7 +33,7 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "iro_decided", "iro_approved", "question")
+RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question")
 LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
@@ -81,8 +81,6 @@ class OutcomeDetector(RuleComponent):
         ]
         self.entitled = re.compile(r["entitled"], re.M)
         self.ordered = re.compile(r["ordered"], re.I)
-        self.iro_decided = re.compile(r["iro_decided"], re.I)
-        self.iro_approved = Folded(re.compile(r["iro_approved"], re.I))
         self.question = re.compile(r["question"])
         m = r["model"]
         self.model_gate = tuple(m["gate"])
