@@ -162,6 +162,7 @@ class DecisionFacts(RuleComponent):
         # every type's words, looked up once per service text
         self.service_words = sorted({w for *_, words in self.services for w in words or ()})
         self.service_fallback = re.compile(r["service_fallback"], re.I)
+        self.service_decision_words = re.compile(r["service_decision_words"], re.I)
         counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
         self.count_res = [Folded(re.compile(c, re.I)) for c in counts]
         self.service_item = re.compile(r.get("service_item", r"(?!)"))
@@ -469,13 +470,36 @@ class DecisionFacts(RuleComponent):
         count = next((m for p in self.count_res for m in [_search(p, text, low, ok)] if m), None)
         cpts = [m.group() for m in self.cpt_re.finditer(text)]
         return {
-            "text": re.sub(r"\s+", " ", text).strip(),
+            "text": self.service_name(text),
             "types": types,
             "levels": levels,
             "side": side,
             "count": text[count.start() : count.end()] if count else None,  # as written
             "cpt": [re.sub(r"\D", "", c) for c in cpts],
         }
+
+    def service_name(self, text: str) -> str:
+        """A service as written, without the decision wording that may follow it."""
+        m = self.service_decision_words.search(text)
+        return re.sub(r"\s+", " ", text[: m.start()] if m and m.start() > 2 else text).strip(" .,;:")
+
+    def per_service(self, doc: Doc, service: dict | None, outcome: str | None) -> list[dict]:
+        """Each service with its own outcome: the per-service results the outcome rests on
+        (a split decision), else the listed services (or the one service) with the letter's
+        outcome, which is unknown per service when the decision is split."""
+        out, seen = [], set()
+        for span in doc.spans.get("outcome", []):
+            iro = span_ext(span) or {}
+            if iro.get("service") and iro.get("how") not in ("checkbox", "box_row"):
+                name = self.service_name(iro["service"])
+                if name and (name, iro["value"]) not in seen:
+                    seen.add((name, iro["value"]))
+                    out.append({"service": name, "outcome": iro["value"]})
+        if out or service is None:
+            return out
+        each = None if outcome == "partially_overturned" else outcome
+        items = service.get("items") or [service]
+        return [{"service": it["text"], "outcome": each} for it in items if it.get("text")]
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_sentences(doc)
@@ -524,6 +548,7 @@ class DecisionFacts(RuleComponent):
                 "reviewer_specialty": ", ".join(s for _, _, s in specs) or None,
                 "guidelines": sorted({g for _, _, g in guide}),
                 "service": service,
+                "services": self.per_service(doc, service, case.get("outcome")),
             }
         )
         doc._.iro_case = case

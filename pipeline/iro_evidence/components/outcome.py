@@ -28,7 +28,7 @@ from .casefold import Folded, can_fold
 from .extensions import set_iro
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
-PER_SERVICE = ("service_line", "determined")
+PER_SERVICE = ("service_line", "service_clause", "determined")
 RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
@@ -69,6 +69,7 @@ class OutcomeDetector(RuleComponent):
         self.box_re = re.compile(box)
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = re.compile(r["service_line"], re.I)
+        self.service_clause = re.compile(r["service_clause"], re.I)
         self.determined = re.compile(r["determined"], re.I)
         self.prose = [
             (
@@ -150,24 +151,26 @@ class OutcomeDetector(RuleComponent):
     def _service_lines(self, text: str, section: tuple[int, int]) -> list[Cue]:
         s, e = section
         cues = []
-        for m in self.service_line.finditer(text, s, e):
+        lines = [(m, "service_line") for m in self.service_line.finditer(text, s, e)]
+        if not lines:  # "Lyrica is overturned; hydrocodone and Soma are upheld."
+            lines = [(m, "service_clause") for m in self.service_clause.finditer(text, s, e)]
+        for m, how in lines:
             svc = m["svc"].strip(" .:-\t")
             if NOT_A_SERVICE.search(svc) or self.box_re.search(svc):
                 continue
-            cues.append(
-                Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(m["opt"]), "service_line", svc)
-            )
+            cues.append(Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(m["opt"]), how, svc))
         return cues
 
     # -- the model: who decides, which way, about what -------------------------------
     def direction(self, clause: str) -> str | None:
         """``grant`` or ``deny``: which way a clause decides the treatment (denials first:
         "not medically necessary" holds "medically necessary")."""
-        if self.deny.search(clause):
-            return "deny"
-        if self.grant.search(clause):
-            return "grant"
-        return None
+        denied = self.deny.search(clause)
+        rest = self.deny.sub(" ", clause) if denied else clause
+        granted = self.grant.search(rest)
+        if denied and granted:
+            return None  # one ruling per service ("entitled to X, not entitled to Y"): read per service
+        return "deny" if denied else "grant" if granted else None
 
     def reference(self, text: str) -> tuple[str, tuple[int, int] | None]:
         """What the IRO decided (``grant``/``deny``) and where it says so; with no such
