@@ -165,12 +165,16 @@ class OutcomeDetector(RuleComponent):
     def direction(self, clause: str) -> str | None:
         """``grant`` or ``deny``: which way a clause decides the treatment (denials first:
         "not medically necessary" holds "medically necessary")."""
-        denied = self.deny.search(clause)
-        rest = self.deny.sub(" ", clause) if denied else clause
-        granted = self.grant.search(rest)
-        if denied and granted:
-            return None  # one ruling per service ("entitled to X, not entitled to Y"): read per service
-        return "deny" if denied else "grant" if granted else None
+        ways = set()
+        for part in re.split(
+            r",\s*(?:and\s+)?that\s+", clause
+        ):  # "entitled to X, and that ... not entitled to Y"
+            if self.deny.search(part):
+                ways.add("deny")
+            elif self.grant.search(part):
+                ways.add("grant")
+        # one ruling per service ("entitled to X, that ... not entitled to Y"): read per service
+        return ways.pop() if len(ways) == 1 else None
 
     def reference(self, text: str) -> tuple[str, tuple[int, int] | None]:
         """What the IRO decided (``grant``/``deny``) and where it says so; with no such
