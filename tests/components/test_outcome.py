@@ -483,3 +483,76 @@ def test_no_decision_words_in_a_service(nlp, service):
     assert not re.search(r"upheld|denied|necessary", rec["service"], re.I)
     assert [s["outcome"] for s in rec["services"]] == ["upheld"]
     assert not re.search(r"upheld|denied|necessary", rec["services"][0]["service"], re.I)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the ALJ acts on the appeal: a failed appeal leaves the IRO decision standing
+        (
+            "The Provider appealed the IRO decision denying therapy. The ALJ denies the Provider's appeal.",
+            "upheld",
+        ),
+        (
+            "The Carrier appealed the IRO decision approving surgery. The ALJ dismisses the Carrier's appeal.",
+            "upheld",
+        ),
+        (
+            "The Provider appealed the IRO decision denying therapy. The ALJ grants the Provider's appeal.",
+            "overturned",
+        ),
+        # the ALJ acts on the request itself
+        ("The IRO denied preauthorization. The ALJ denies the request for preauthorization.", "upheld"),
+        (
+            "The IRO denied preauthorization. This decision grants the request for preauthorization.",
+            "overturned",
+        ),
+        (
+            "The IRO denied the claim. The ALJ orders that the Carrier reimburse the Provider $500.",
+            "overturned",
+        ),
+    ],
+)
+def test_the_alj_acts_on_the_appeal_or_the_request(nlp, text, expected):
+    assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The employee appeals the denial of a lumbar fusion. We conclude that the fusion was reasonable and necessary.",
+            "overturned",
+        ),
+        (
+            "The employee appeals the denial of a lumbar fusion. We hold that the fusion was not reasonably necessary.",
+            "upheld",
+        ),
+        (
+            "The employee appeals the order denying a knee replacement.\n\nReversed and remanded.\n",
+            "overturned",
+        ),
+        ("The employee sought surgery. The Division's denial is affirmed.", "upheld"),
+        ("The employee sought surgery. The insurer's denial of the surgery is sustained.", "upheld"),
+    ],
+)
+def test_more_appellate_phrasings(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Case Summary\nThe plan denied the MRI. The reviewer upheld the denial.", "upheld"),
+        (
+            "Case Summary\nThe plan denied the MRI. The reviewer has overturned the plan's denial.",
+            "overturned",
+        ),
+        # what the IRO or the carrier did before the hearing is no ruling
+        ("DECISION AND ORDER\n\nThe IRO reviewer upheld the denial of the MRI.", None),
+        ("DECISION AND ORDER\n\nThe Carrier's denial was upheld on reconsideration.", None),
+        ("DECISION AND ORDER\n\nThe denial was upheld by the IRO.", None),
+    ],
+)
+def test_who_upheld_the_denial(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected

@@ -34,6 +34,7 @@ NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
 RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question")
+IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
 LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
@@ -94,6 +95,8 @@ class OutcomeDetector(RuleComponent):
         self.grant = re.compile(m["grant"], re.I)
         self.iro_direction = [(d, re.compile(p, re.I)) for d, p in m["iro"]]
         self.lower = re.compile(m["lower"], re.I)
+        self.lower_deny = re.compile(m["lower_deny"], re.I)
+        self.lower_grant = re.compile(m["lower_grant"], re.I)
         self.plan = [(v, re.compile(p, re.I)) for v, p in m["plan"]]
         self.alone = re.compile(m["alone"], re.I)
         # each whole-text rule runs near its trigger words (none: wherever any word is)
@@ -190,7 +193,12 @@ class OutcomeDetector(RuleComponent):
         """The treatment direction of the decision under appeal (a judge's or board's
         finding, "appeals the denial of ..."): its first sentence that says which way."""
         for m in self.lower.finditer(text):
-            d = self.direction(m["clause"])
+            clause = m["clause"]
+            if self.lower_deny.search(clause):
+                return "deny", m.span()
+            if self.lower_grant.search(clause):
+                return "grant", m.span()
+            d = self.direction(clause)
             if d:
                 return d, m.span()
         return None, None
@@ -242,14 +250,19 @@ class OutcomeDetector(RuleComponent):
                     re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", said, re.I)
                 )
                 info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
-                if about_iro:
+                if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
+                    value, ref_info = against(d)
+                    info.update(about="treatment", **ref_info)
+                elif about_iro:
                     value = "upheld" if d == "agree" else "overturned"
                 else:
                     if lower is None:
                         lower = self.lower_decision(text)
                     below, at = lower
-                    if below is None:
-                        below = "deny"
+                    if below is None:  # the decision under appeal is the IRO's (or the insurer's denial)
+                        if ref is None:
+                            ref, ref_at = self.reference(text)
+                        below = ref
                     else:
                         info["lower_at"] = list(at)
                     treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
@@ -273,8 +286,8 @@ class OutcomeDetector(RuleComponent):
             taken.append((m.start(), end))
         for v, pat in self.plan:
             for m in pat.finditer(text):
-                if inside(*m.span()):
-                    continue
+                if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
                 g = m.groupdict()
                 value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
                 if (g.get("part") or "").lower() == "part":
