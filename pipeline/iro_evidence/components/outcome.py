@@ -3,16 +3,27 @@
 IRO letters mark it with a checkbox (``[ X ] Upheld``, ``☒``, an ``X`` on its own line,
 boxes spread over lines, a row of boxes above a row of labels) or print only the chosen
 option; some say it in prose. A split decision lists each service with its own result
-(``Lyrica 75 mg #60 - Overturned``); external reviews give one determination per service
-("has determined the request for X is not medically necessary"). Hearing decisions rule
-on the IRO decision: "is not contrary to the decision of the IRO" upholds it, "is
-contrary" overturns it, and "Claimant is (not) entitled to X" is read against what the
-IRO had decided. The issue question ("Is the preponderance ... ?") is no ruling, so an
-excerpt that stops before the ruling gives None.
+(``Lyrica 75 mg #60 - Overturned``, "Lyrica is overturned; hydrocodone upheld");
+external reviews give one determination per service ("has determined the request for X
+is not medically necessary").
 
-Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how`` and, for
-per-service results, ``service`` (the service's words); the decided value goes to
-``doc._.iro_case["outcome"]``.
+Decisions that review another decision (hearing decisions, SOAH orders, the Appeals
+Panel, other states' courts and boards, New York external appeals) are read as a model
+(``model`` in outcome.json) rather than as a list of sentences: a ruling has a decider
+(ALJ, hearing officer, "this decision", commission, panel, court, "we"), a direction and
+an object. On the IRO's decision or a lower one it agrees or disagrees ("agrees with the
+IRO", "the preponderance ... is not contrary", "We affirm", "Reversed."); on the treatment
+it grants or denies ("finds the requested preauthorization should be granted",
+"Claimant is not entitled to X"). A direction on the treatment is read against the
+reference: what the IRO decided (a carrier's appeal of an IRO approval flips it), or,
+with no IRO, the insurer's denial; a ruling on a lower decision is read through what
+that decision did. The issue question ("Is the preponderance ... ?", "Whether ...") is
+no ruling, so an excerpt that stops before the ruling gives None.
+
+Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how``, the model's
+reading (``direction``, ``about``, ``reference`` and the offsets of the sentence that
+gave it) and, for per-service results, ``service``; the cues the outcome rests on carry
+``basis``. The decided value goes to ``doc._.iro_case["outcome"]``.
 """
 
 from __future__ import annotations
