@@ -59,6 +59,17 @@ class Cue(NamedTuple):
     info: dict | None = None  # the model's reading: decider, direction, about, reference
 
 
+CLAUSE_END = re.compile(r"[.;?!](?=\s|$)|\n[ \t]*\n")
+
+
+def _clause_end(text: str, pos: int, limit: int = 400) -> int:
+    """Where the sentence or clause holding ``pos`` ends (at most ``limit`` further)."""
+    if pos >= len(text) or text[pos - 1] in ".;?!" or text[pos] in "\r\n":
+        return pos  # the match is a sentence or line of its own ("Affirmed.")
+    m = CLAUSE_END.search(text, pos, pos + limit)
+    return m.start() if m else pos
+
+
 def _norm_option(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip().lower())
 
@@ -205,7 +216,10 @@ class OutcomeDetector(RuleComponent):
         finding, "appeals the denial of ..."): its first sentence that says which way."""
         for m in self.lower.finditer(text):
             clause = m["clause"]
-            if self.lower_deny.search(clause):
+            if (
+                self.lower_deny.search(clause)
+                or text[m.start("clause") - 7 : m.start("clause")].lower() == " denial"
+            ):
                 return "deny", m.span()
             if self.lower_grant.search(clause):
                 return "grant", m.span()
@@ -249,8 +263,9 @@ class OutcomeDetector(RuleComponent):
                 "direction": "contrary" if contrary else "not contrary",
                 "about": "IRO decision",
             }
-            cues.append(Cue(m.start(), m.end(), "overturned" if contrary else "upheld", "ruling", None, info))
-            taken.append(m.span())
+            end = _clause_end(text, m.end())  # the row covers the ruling up to its clause's end
+            cues.append(Cue(m.start(), end, "overturned" if contrary else "upheld", "ruling", None, info))
+            taken.append((m.start(), end))
         lower = None
         for d, pat in self.relative:
             for m in pat.finditer(text):
@@ -279,8 +294,9 @@ class OutcomeDetector(RuleComponent):
                     treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
                     value, ref_info = against(treat)
                     info.update(lower=below, **ref_info)
-                cues.append(Cue(m.start(), m.end(), value, "ruling", None, info))
-                taken.append(m.span())
+                end = _clause_end(text, m.end())
+                cues.append(Cue(m.start(), end, value, "ruling", None, info))
+                taken.append((m.start(), end))
         for m in self.ruling.finditer(text):
             if inside(*m.span()):
                 continue
