@@ -108,18 +108,28 @@ class OutcomeDetector(RuleComponent):
         self.question = re.compile(r["question"])
         m = r["model"]
         self.model_gate = tuple(m["gate"])
-        self.preponderance = [re.compile(p, re.I) for p in m["preponderance"]]
+        # (rule, words one of which every match contains): run folded (casefold), and only
+        # when one of the words is in the letter
+        self.preponderance = [
+            (Folded(re.compile(p, re.I)), tuple(w))
+            for p, w in zip(m["preponderance"], m["preponderance_words"])
+        ]
         self.iro_content = re.compile(m["iro_content"], re.I)
         self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
-        self.relative = [(d, re.compile(p, re.I)) for d, p in m["relative"]]
-        self.ruling = re.compile(m["ruling"], re.I)
+        self.relative = [(d, Folded(re.compile(p, re.I)), tuple(w)) for d, p, w in m["relative"]]
+        self.ruling = (Folded(re.compile(m["ruling"], re.I)), tuple(m["ruling_words"]))
         self.deny = re.compile(m["deny"], re.I)
         self.grant = re.compile(m["grant"], re.I)
-        self.iro_direction = [(d, re.compile(p, re.I)) for d, p in m["iro"]]
+        self.iro_direction = [(d, Folded(re.compile(p, re.I))) for d, p in m["iro"]]
+        self.iro_words = tuple(m["iro_words"])
+        words = [*self.iro_words, *m["ruling_words"]]
+        words += [w for ws in m["preponderance_words"] for w in ws]
+        words += [w for *_, ws in m["relative"] + m["plan"] for w in ws]
+        self.model_triggers = Triggers({"words": sorted(set(words)), **m["window"]})
         self.lower = re.compile(m["lower"], re.I)
         self.lower_deny = re.compile(m["lower_deny"], re.I)
         self.lower_grant = re.compile(m["lower_grant"], re.I)
-        self.plan = [(v, re.compile(p, re.I)) for v, p in m["plan"]]
+        self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w)) for v, p, w in m["plan"]]
         self.alone = re.compile(m["alone"], re.I)
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
@@ -133,6 +143,7 @@ class OutcomeDetector(RuleComponent):
 
         # -- checkboxes -----------------------------------------------------------------
         wordscan.register(self.triggers)  # found in the pass shared with other components
+        wordscan.register(self.model_triggers)
 
     def _boxes(self, text: str, hits: Hits, low: str, ok: bool) -> list[Cue]:
         cues = [
@@ -201,11 +212,22 @@ class OutcomeDetector(RuleComponent):
         # one ruling per service ("entitled to X, that ... not entitled to Y"): read per service
         return ways.pop() if len(ways) == 1 else None
 
-    def reference(self, text: str) -> tuple[str, tuple[int, int] | None]:
-        """What the IRO decided (``grant``/``deny``) and where it says so; with no such
-        sentence the requester appealed a denial (``deny``). Without an IRO (other states'
-        decisions) the reference is the insurer's denial, also ``deny``."""
-        found = [(m.start(), m.end(), d) for d, p in self.iro_direction for m in [p.search(text)] if m]
+    def reference(self, text: str, low: str | None = None, hits: Hits | None = None):
+        """What the IRO decided (``grant``/``deny``) and where it says so, as (direction,
+        (start, end) or None); with no such sentence the requester appealed a denial
+        (``deny``). Without an IRO (other states' decisions) the reference is the
+        insurer's denial, also ``deny``."""
+        low = text.lower() if low is None else low
+        hits = self.model_triggers.scan(text, low) if hits is None else hits
+        ok = can_fold(text, low)
+        found = []
+        for d, rule in self.iro_direction:
+            pat, where = rule.pick(text, low, ok)
+            for lo, hi in hits.windows(self.iro_words):
+                m = pat.search(where, lo, hi)
+                if m:
+                    found.append((m.start(), m.end(), d))
+                    break
         if not found:
             return "deny", None
         s, e, d = min(found)
@@ -228,12 +250,23 @@ class OutcomeDetector(RuleComponent):
                 return d, m.span()
         return None, None
 
-    def model(self, text: str, questions: list[tuple[int, int]]) -> list[Cue]:
+    def model(
+        self, text: str, questions: list[tuple[int, int]], low: str | None = None, hits: Hits | None = None
+    ) -> list[Cue]:
         """Rulings read as (decider, direction, about) and turned into the outcome
         relative to the reference decision (the IRO's, or the insurer's denial)."""
-        low = text.lower()
+        low = text.lower() if low is None else low
         if not any(w in low for w in self.model_gate):
             return []
+        ok = can_fold(text, low)
+        hits = self.model_triggers.scan(text, low) if hits is None else hits
+
+        def matches(rule: Folded, words: tuple):
+            """The rule's matches (offsets are ``text``'s) in the windows around its words."""
+            pat, where = rule.pick(text, low, ok)
+            for lo, hi in hits.windows(words):
+                yield from pat.finditer(where, lo, hi)
+
         cues: list[Cue] = []
         taken: list[tuple[int, int]] = []
 
@@ -245,11 +278,11 @@ class OutcomeDetector(RuleComponent):
         def against(direction: str) -> tuple[str, dict]:
             nonlocal ref, ref_at
             if ref is None:
-                ref, ref_at = self.reference(text)
+                ref, ref_at = self.reference(text, low, hits)
             value = "upheld" if direction == ref else "overturned"
             return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
 
-        for m in (m for p in self.preponderance for m in p.finditer(text)):
+        for m in (m for rule, words in self.preponderance for m in matches(rule, words)):
             if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 16), m.start()):
                 continue
             said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
@@ -267,8 +300,8 @@ class OutcomeDetector(RuleComponent):
             cues.append(Cue(m.start(), end, "overturned" if contrary else "upheld", "ruling", None, info))
             taken.append((m.start(), end))
         lower = None
-        for d, pat in self.relative:
-            for m in pat.finditer(text):
+        for d, rule, words in self.relative:
+            for m in matches(rule, words):
                 if inside(*m.span()):
                     continue
                 said = m.group()
@@ -287,7 +320,7 @@ class OutcomeDetector(RuleComponent):
                     below, at = lower
                     if below is None:  # the decision under appeal is the IRO's (or the insurer's denial)
                         if ref is None:
-                            ref, ref_at = self.reference(text)
+                            ref, ref_at = self.reference(text, low, hits)
                         below = ref
                     else:
                         info["lower_at"] = list(at)
@@ -297,7 +330,7 @@ class OutcomeDetector(RuleComponent):
                 end = _clause_end(text, m.end())
                 cues.append(Cue(m.start(), end, value, "ruling", None, info))
                 taken.append((m.start(), end))
-        for m in self.ruling.finditer(text):
+        for m in matches(*self.ruling):
             if inside(*m.span()):
                 continue
             clause = m["clause"]
@@ -311,8 +344,8 @@ class OutcomeDetector(RuleComponent):
                 Cue(m.start(), end, value, "ruling", None, {"direction": d, "about": "treatment", **info})
             )
             taken.append((m.start(), end))
-        for v, pat in self.plan:
-            for m in pat.finditer(text):
+        for v, rule, words in self.plan:
+            for m in matches(rule, words):
                 if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
                     continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
                 g = m.groupdict()
@@ -334,6 +367,7 @@ class OutcomeDetector(RuleComponent):
         outcome_section: tuple[int, int] | None,
         hits: Hits | None = None,
         low: str | None = None,
+        model_hits: Hits | None = None,
     ) -> list[Cue]:
         """Every outcome cue, in document order (``low``: ``text.lower()``, over which the
         rules whose matched words are not read run folded, see casefold)."""
@@ -366,19 +400,31 @@ class OutcomeDetector(RuleComponent):
             for m in _folded_finditer(pat, hits, ws, text, low, ok):
                 if not in_question(m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
-        iro_denied = self.reference(text)[0] == "deny"
+        # the model's rules look around their own words (the whole text when ``hits`` does)
+        mhits = model_hits
+        if mhits is None:
+            mhits = (
+                self.model_triggers.whole(text) if hits.found is None else self.model_triggers.scan(text, low)
+            )
+        iro_said: list[str] = []
+
+        def iro_denied() -> bool:  # what the IRO decided, read once when a ruling needs it
+            if not iro_said:
+                iro_said.append(self.reference(text, low, mhits)[0])
+            return iro_said[0] == "deny"
+
         for m in near("entitled").finditer(self.entitled, words["entitled"]):
             if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
-            v = "overturned" if claimant_wins == iro_denied else "upheld"
+            v = "overturned" if claimant_wins == iro_denied() else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
             cues.append(Cue(s, e, v, "entitled", m["svc"]))
         for m in near("ordered").finditer(self.ordered, words["ordered"]):
             claimant_wins = "granted" in m["neg"]
-            v = "overturned" if claimant_wins == iro_denied else "upheld"
+            v = "overturned" if claimant_wins == iro_denied() else "upheld"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
-        cues += self.model(text, questions)
+        cues += self.model(text, questions, low, mhits)
         alone = {
             _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
             for m in self.alone.finditer(text)
@@ -445,7 +491,8 @@ class OutcomeDetector(RuleComponent):
                 break
         text = doc_text(doc)
         low = doc_lower(doc)
-        cues = self.cues(text, outcome_section, wordscan.scan(doc, self.triggers), low)
+        hits, model_hits = wordscan.scan(doc, self.triggers), wordscan.scan(doc, self.model_triggers)
+        cues = self.cues(text, outcome_section, hits, low, model_hits)
         basis = {id(c) for c in self.basis(cues)}
         spans = []
         for c in cues:
