@@ -556,3 +556,61 @@ def test_more_appellate_phrasings(nlp, text, expected):
 )
 def test_who_upheld_the_denial(nlp, text, expected):
     assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a lower decision that denied the treatment, affirmed or reversed in the passive
+        ("The judge denied the proposed fusion. The order of the compensation judge is affirmed.", "upheld"),
+        (
+            "The claims administrator denied the MRI. The decision of the Board of Review is hereby affirmed.",
+            "upheld",
+        ),
+        ("The board denied the surgery. The board's decision denying the surgery is reversed.", "overturned"),
+        # a lower decision that granted it
+        (
+            "The ALJ ordered the insurer to pay for the surgery. The ALJ's order awarding the surgery is set aside.",
+            "upheld",
+        ),
+        (
+            "The ALJ found that the surgery was reasonable and necessary. The ALJ's order is affirmed.",
+            "overturned",
+        ),
+    ],
+)
+def test_lower_decisions_affirmed_or_reversed_in_the_passive(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Appeal Decision: Upheld\nCase Summary\nThe plan denied the MRI.", "upheld"),
+        ("Final Determination: Overturned\nCase Summary\nThe plan denied the MRI.", "overturned"),
+        ("Outcome: Overturned in Part\nCase Summary\nThe plan denied two drugs.", "partially_overturned"),
+    ],
+)
+def test_a_labelled_option_on_its_line(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The Carrier appealed. The IRO's decision that the fusion was medically necessary stands.",
+            "upheld",
+        ),
+        ("The Provider appealed the IRO=s decision that the therapy was not medically necessary.", "upheld"),
+        ("The Carrier appealed the IRO's finding that the surgery was medically necessary.", "upheld"),
+    ],
+)
+def test_what_the_iro_decided_read_from_its_decision_that(nlp, text, expected):
+    # the ALJ's ruling agrees with the IRO in each case
+    ruling = (
+        " The ALJ finds the treatment is medically necessary."
+        if "not" not in text
+        else " The ALJ finds the therapy was not medically necessary."
+    )
+    assert nlp(SOAH_HEAD + text + ruling)._.iro_case["outcome"] == expected

@@ -107,7 +107,6 @@ class OutcomeDetector(RuleComponent):
         self.ordered = re.compile(r["ordered"], re.I)
         self.question = re.compile(r["question"])
         m = r["model"]
-        self.model_gate = tuple(m["gate"])
         # (rule, words one of which every match contains): run folded (casefold), and only
         # when one of the words is in the letter
         self.preponderance = [
@@ -256,8 +255,6 @@ class OutcomeDetector(RuleComponent):
         """Rulings read as (decider, direction, about) and turned into the outcome
         relative to the reference decision (the IRO's, or the insurer's denial)."""
         low = text.lower() if low is None else low
-        if not any(w in low for w in self.model_gate):
-            return []
         ok = can_fold(text, low)
         hits = self.model_triggers.scan(text, low) if hits is None else hits
 
