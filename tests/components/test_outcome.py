@@ -614,3 +614,17 @@ def test_what_the_iro_decided_read_from_its_decision_that(nlp, text, expected):
         else " The ALJ finds the therapy was not medically necessary."
     )
     assert nlp(SOAH_HEAD + text + ruling)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IRO reviewer, a board certified orthopedic surgeon, found that the surgery was not medically necessary.",
+        "The Carrier contends that the preponderance of the evidence is not contrary to the IRO decision.",
+        "Claimant argues the preponderance of the evidence is contrary to the decision of the IRO.",
+        "Petitioner asked that the ALJ find the treatment medically necessary.",
+        "The hearing officer finds that Claimant timely requested the hearing.",
+    ],
+)
+def test_background_and_contentions_are_no_ruling(nlp, text):
+    assert nlp("DECISION AND ORDER\n\nBACKGROUND INFORMATION\n\n" + text)._.iro_case["outcome"] is None

@@ -45,6 +45,7 @@ NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
 RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question")
+THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
 LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
@@ -280,7 +281,7 @@ class OutcomeDetector(RuleComponent):
             return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
 
         for m in (m for rule, words in self.preponderance for m in matches(rule, words)):
-            if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 16), m.start()):
+            if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 40), m.start()):
                 continue
             said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
             contrary = not re.search(
@@ -330,6 +331,9 @@ class OutcomeDetector(RuleComponent):
         for m in matches(*self.ruling):
             if inside(*m.span()):
                 continue
+            head = text[m.start() : m.start("clause")]
+            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
+                continue  # "asked that the ALJ find ...": a wish, not a ruling
             clause = m["clause"]
             iro = self.iro_content.search(clause)  # what follows says what the IRO decided
             d = self.direction(clause[: iro.start()] if iro else clause)
