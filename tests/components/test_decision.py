@@ -357,3 +357,34 @@ def test_guideline_families_of_hearing_and_external_decisions(nlp, text, expecte
 )
 def test_names_that_are_no_guideline(nlp, text):
     assert case(nlp, text)["guidelines"] == []
+
+
+@pytest.mark.parametrize(
+    "text,specialty",
+    [
+        (
+            "The IRO decision was issued by a physician board certified in physical medicine and rehabilitation.",
+            "physical medicine and rehabilitation",
+        ),
+        ("An orthopedic surgeon reviewed the case for the IRO and denied the request.", "orthopedic surgery"),
+        (
+            "A board certified anesthesiologist who reviewed the records for the independent review organization upheld the denial.",
+            "anesthesiology",
+        ),
+        ("The IRO decision was signed by a reviewer who is a doctor of chiropractic.", "chiropractic"),
+    ],
+)
+def test_reviewer_named_around_the_iro(nlp, text, specialty):
+    assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] == specialty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IRO reviewed the case and Dr. Smith, an orthopedic surgeon, treated the claimant.",
+        "The treating orthopedic surgeon appealed the IRO decision.",
+        "A neurosurgeon examined the claimant before the IRO review.",
+    ],
+)
+def test_other_doctors_near_the_iro_are_not_its_reviewer(nlp, text):
+    assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] is None

@@ -172,6 +172,7 @@ class DecisionFacts(RuleComponent):
         self.external_reviewer = re.compile(r["external_reviewer"], re.I)
         self.not_external = re.compile(r["not_external"], re.I)
         self.board = re.compile(r["board_certified"], re.I)
+        self.reviewer_for_iro = [re.compile(p, re.I) for p in r.get("reviewer_for_iro", [])]
         # whole-text patterns looked for only near the words their matches contain
         gates = r.get("gates", {})
         self.gates = {
@@ -221,6 +222,19 @@ class DecisionFacts(RuleComponent):
             found = self.specialties_in(window, sent_start + m.start())
             if found:
                 return found
+        for sent_start, st in self._anchor_sentences(doc):
+            if not IRO_WORD.search(st) and "independent review" not in st.lower():
+                continue
+            for pat in self.reviewer_for_iro:
+                m = pat.search(st)
+                who = m and m["who"]
+                if who:
+                    stop = ANCHOR_STOP.search(who)
+                    found = self.specialties_in(
+                        who[: stop.start() if stop else len(who)], sent_start + m.start("who")
+                    )
+                    if found:
+                        return found
         # external reviews (IMR, state external appeals): "The physician reviewer is board
         # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
         if is_hearing(text, low) or next(self.gated("not_external", text, low, doc), None):
