@@ -388,3 +388,23 @@ def test_reviewer_named_around_the_iro(nlp, text, specialty):
 )
 def test_other_doctors_near_the_iro_are_not_its_reviewer(nlp, text):
     assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a name cut by the end of the excerpt counts when what is left names it
+        ("The IRO reviewer relied on the Official Di", ["ODG"]),
+        ("The reviewer cited the Official Disability Guide", ["ODG"]),
+        ("Treatment followed the American College of Occupational and Environmental Med", ["ACOEM"]),
+        ("The request was denied under the Official", []),
+        ("The Official Records were reviewed. Nothing else was cited.", []),
+        # more Texas, other states' and payer criteria
+        ("Care exceeded the TWCC Spinal Treatment Guideline.", ["DWC"]),
+        ("The judge applied Minn. R. 5221.6200 to the fusion.", ["OTHER"]),
+        ("The plan relied on the ACR Appropriateness Criteria for imaging.", ["OTHER"]),
+        ("NCCN guidelines do not support the scan.", ["OTHER"]),
+    ],
+)
+def test_truncated_and_further_guideline_names(nlp, text, expected):
+    assert case(nlp, text)["guidelines"] == expected
