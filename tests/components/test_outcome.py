@@ -628,3 +628,21 @@ def test_what_the_iro_decided_read_from_its_decision_that(nlp, text, expected):
 )
 def test_background_and_contentions_are_no_ruling(nlp, text):
     assert nlp("DECISION AND ORDER\n\nBACKGROUND INFORMATION\n\n" + text)._.iro_case["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("iro_w04", ["overturned", "upheld"]),
+        ("iro_w10", ["overturned", "upheld"]),
+        ("iro_w11", ["overturned", "upheld", "upheld"]),
+    ],
+)
+def test_partially_overturned_corpus_letters_list_every_service(nlp, name, expected):
+    from conftest import CORPUS
+
+    rec = record(nlp, (CORPUS / "letters" / f"{name}.txt").read_text(encoding="utf-8"))
+    assert rec["outcome"] == "partially_overturned"
+    assert [s["outcome"] for s in rec["services"]] == expected
+    for s in rec["services"]:
+        assert s["service"] and not re.search(r"overturned|upheld|agree|necessary", s["service"], re.I)

@@ -7,8 +7,11 @@ notice sent to all parties"); a hearing decision's is its own date at the top; a
 external appeal that gives only a year gives the year. The specialty is the IRO
 reviewer's only: from the qualifications section, or a sentence about "the IRO
 reviewer", never a utilization reviewer's. Guideline names in a printed checklist count
-only when their box is checked. Results: ``doc._.iro_case`` and span groups
-``guidelines``, ``reviewer`` and ``service``.
+only when their box is checked. The service is cut where decision wording begins ("X is
+not medically necessary and the denial is upheld" gives X), and ``services`` pairs each
+service with its own outcome: the per-service results the outcome component read (a split
+decision), else the listed services with the letter's outcome. Results:
+``doc._.iro_case`` and span groups ``guidelines``, ``reviewer`` and ``service``.
 """
 
 from __future__ import annotations
