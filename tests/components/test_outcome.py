@@ -646,3 +646,29 @@ def test_partially_overturned_corpus_letters_list_every_service(nlp, name, expec
     assert [s["outcome"] for s in rec["services"]] == expected
     for s in rec["services"]:
         assert s["service"] and not re.search(r"overturned|upheld|agree|necessary", s["service"], re.I)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The IRO denied the MRI. The ALJ finds that the IRO decision should be upheld.", "upheld"),
+        ("The IRO denied the MRI. Accordingly, the decision of the IRO is hereby reversed.", "overturned"),
+        ("The MRD denied reimbursement. The MRD's decision is affirmed.", "upheld"),
+        (
+            "The IRO denied the MRI. Claimant failed to overcome the presumptive weight given to the IRO decision.",
+            "upheld",
+        ),
+        (
+            "The IRO denied the MRI. Claimant has not overcome the presumption in favor of the IRO decision.",
+            "upheld",
+        ),
+        (
+            "The IRO denied the MRI. Claimant has overcome the presumptive weight of the IRO decision.",
+            "overturned",
+        ),
+        ("The party appealing has the burden to overcome the presumptive weight of the IRO decision.", None),
+        ("The IRO decision was upheld on appeal to the Division last year.", None),
+    ],
+)
+def test_the_iro_decision_upheld_or_its_presumption_overcome(nlp, text, expected):
+    assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
