@@ -672,3 +672,24 @@ def test_partially_overturned_corpus_letters_list_every_service(nlp, name, expec
 )
 def test_the_iro_decision_upheld_or_its_presumption_overcome(nlp, text, expected):
     assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The claimant seeks review of an order of Administrative Law Judge Lee (ALJ) that denied her request for surgery. We affirm.",
+            "upheld",
+        ),
+        (
+            "The respondents seek review of an order of the ALJ that granted the claimant's request for surgery. We affirm.",
+            "overturned",
+        ),
+        (
+            "The insurer appeals from a decision awarding payment for a spinal cord stimulator. We reverse.",
+            "upheld",
+        ),
+    ],
+)
+def test_what_the_decision_under_review_did(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
