@@ -693,3 +693,19 @@ def test_the_iro_decision_upheld_or_its_presumption_overcome(nlp, text, expected
 )
 def test_what_the_decision_under_review_did(nlp, text, expected):
     assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "Reconsideration was requested, and the denial was upheld.",
+        "The carrier's adverse determination was upheld.",
+        "The denial of the injection was overturned.",
+    ],
+)
+def test_how_the_denial_fared_before_the_hearing_is_no_ruling(nlp, background):
+    text = (
+        "DECISION AND ORDER\n\nA contested case hearing was held.\n\nBACKGROUND INFORMATION\n\nDr. A requested an ESI, which was denied. "
+        + background
+    )
+    assert nlp(text)._.iro_case["outcome"] is None

@@ -36,6 +36,7 @@ from spacy.tokens import Doc
 from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
+from .decision import is_hearing
 from .extensions import set_iro
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
@@ -345,7 +346,10 @@ class OutcomeDetector(RuleComponent):
                 Cue(m.start(), end, value, "ruling", None, {"direction": d, "about": "treatment", **info})
             )
             taken.append((m.start(), end))
-        for v, rule, words in self.plan:
+        # a hearing tells how the denial fared before it ("the denial was upheld"): its own
+        # ruling is read above, so the plan rules are for external appeals
+        plan = () if is_hearing(text, low) else self.plan
+        for v, rule, words in plan:
             for m in matches(rule, words):
                 if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
                     continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
