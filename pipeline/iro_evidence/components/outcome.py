@@ -46,6 +46,7 @@ NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
 RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question")
+NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
 LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
@@ -285,9 +286,8 @@ class OutcomeDetector(RuleComponent):
             if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 40), m.start()):
                 continue
             said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
-            contrary = not re.search(
-                r"\bnot\b|n['\u2019]t\b", said, re.I
-            )  # "does not, by a preponderance, go against"
+            # "is not contrary", "does not, by a preponderance, go against"
+            contrary = not NEGATION.search(said)
             if m["fail"]:
                 contrary = not contrary
             info = {
