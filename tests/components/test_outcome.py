@@ -709,3 +709,16 @@ def test_how_the_denial_fared_before_the_hearing_is_no_ruling(nlp, background):
         + background
     )
     assert nlp(text)._.iro_case["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (SOAH_HEAD + "The IRO denied the MRI. The ALJ does not agree with the IRO decision.", "overturned"),
+        (SOAH_HEAD + "The IRO denied the MRI. This decision cannot concur with the IRO.", "overturned"),
+        ("After review, the reviewer does not agree with the prior adverse determination.", "overturned"),
+        ("Case Summary\nThe plan's denial of the MRI is not upheld.", "overturned"),
+    ],
+)
+def test_negated_agreement(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
