@@ -722,3 +722,24 @@ def test_how_the_denial_fared_before_the_hearing_is_no_ruling(nlp, background):
 )
 def test_negated_agreement(nlp, text, expected):
     assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "order,expected",
+    [
+        ("IT IS, THEREFORE, ORDERED that the Petitioner's appeal is denied.", "upheld"),
+        ("IT IS ORDERED that the Provider's appeal is granted.", "overturned"),
+        (
+            "IT IS ORDERED that Respondent reimburse Petitioner $1,200 for the disputed services.",
+            "overturned",
+        ),
+        (
+            "IT IS HEREBY ORDERED that Petitioner's request for reimbursement for the program is denied.",
+            "upheld",
+        ),
+        ("IT IS ORDERED that the Carrier shall not reimburse the Provider.", "upheld"),
+    ],
+)
+def test_soah_order_section(nlp, order, expected):
+    text = SOAH_HEAD + "The Provider appealed the IRO decision denying reimbursement.\n\nORDER\n\n" + order
+    assert nlp(text)._.iro_case["outcome"] == expected
