@@ -13,6 +13,7 @@ _FLOAT = pa.float64()
 STUDY = pa.struct([("type", _STR), ("region", _STR), ("date", _STR)])
 MEASUREMENT = pa.struct([("value_mm", _FLOAT), ("value_max_mm", _FLOAT), ("level", _STR), ("finding", _STR)])
 EXAM = pa.struct([("sign", _STR), ("status", _STR), ("side", _STR)])
+SERVICE = pa.struct([("service", _STR), ("outcome", _STR)])
 
 CASE_TYPES = {
     "guidelines": pa.list_(_STR),
@@ -22,6 +23,7 @@ CASE_TYPES = {
     "exam": pa.list_(EXAM),
     "negated": pa.list_(_STR),
     "service_types": pa.list_(_STR),
+    "services": pa.list_(SERVICE),
     "n_facts": pa.int64(),
 }
 EVIDENCE_TYPES = {

@@ -23,7 +23,7 @@ CASE_FIELDS = [
     "exam",
     "negated",
 ]
-EXTRA_FIELDS = ["source", "service", "service_types", "n_facts", "error"]
+EXTRA_FIELDS = ["source", "service", "service_types", "services", "n_facts", "error"]
 CASE_COLUMNS = CASE_FIELDS + EXTRA_FIELDS
 
 FLIP = {
@@ -61,6 +61,7 @@ def case_record(
         "source": source,
         "service": (case.get("service") or {}).get("text"),
         "service_types": list((case.get("service") or {}).get("types") or []),
+        "services": [dict(s) for s in case.get("services") or []],  # [{service, outcome}]
         "n_facts": len(rows),
         "error": None,
     }

@@ -282,3 +282,129 @@ def test_excerpt_cut_mid_word(nlp):
 )
 def test_society_guidelines_and_literature(nlp, text, expected):
     assert case(nlp, text)["guidelines"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,specialty",
+    [
+        (
+            "The IRO, a board certified neurosurgeon, found no change in the examination.",
+            "neurological surgery",
+        ),
+        (
+            "The IRO, an orthopedic surgeon, reviewed the records and denied the request.",
+            "orthopedic surgery",
+        ),
+        ("The IRO's physician reviewer, a board certified neurologist, upheld the denial.", "neurologist"),
+        ("The IRO doctor, a psychologist, upheld the previous denial of the program.", "psychologist"),
+        ("The IRO reviewer, a licensed chiropractor, agreed with the carrier.", "chiropractor"),
+        ("The IRO reviewer, who is a podiatrist, found the orthotics reasonable.", "podiatrist"),
+    ],
+)
+def test_reviewer_in_hearing_decisions_role_nouns_as_written(nlp, text, specialty):
+    assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] == specialty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IRO states that the reviewer is of the opinion that without a second opinion from a neurosurgeon the surgery is premature.",
+        "The IRO reviewer noted that an orthopedic surgeon had recommended the fusion.",
+        "The IRO reviewer explained the decision because a neurologist had found no deficit.",
+    ],
+)
+def test_a_specialist_the_iro_reviewer_talks_about_is_not_the_reviewer(nlp, text):
+    assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # TWCC rules are DWC
+        ("TWCC's Medicine Ground Rules define work hardening.", ["DWC"]),
+        ("Under the Medicine Ground Rules, the program must be individualized.", ["DWC"]),
+        ("The Commission's 1996 Medical Fee Guideline sets the rate.", ["DWC"]),
+        # payer criteria, other states' parameters and societies are OTHER
+        ("The request was reviewed under the North American Spine Guidelines protocol.", ["OTHER"]),
+        ("The plan applied the AIM (Anthem, Inc. Medical) Clinical Guidelines.", ["OTHER"]),
+        ("The AIM Guidelines for spine surgery were not met.", ["OTHER"]),
+        ("Coverage is governed by the health plan's Policy # 84.", ["OTHER"]),
+        ("The judge did not apply the treatment parameters to the fusion.", ["OTHER"]),
+        ("The medical treatment parameters limit passive care to twelve weeks.", ["OTHER"]),
+        # the literature as the basis
+        ("As per Smith et al (2015), fusion outcomes are poor in smokers.", ["PEER_REVIEWED"]),
+        ("Jones AB, et al. reported similar results in 2012.", ["PEER_REVIEWED"]),
+        ("The criteria used in published literature to date were not met.", ["PEER_REVIEWED"]),
+        ("A review of the medical literature does not support the device.", ["PEER_REVIEWED"]),
+        ("The referenced article from the Bone and Joint Open Journal reports less pain.", ["PEER_REVIEWED"]),
+        ("A study in the Journal of Neurosurgery found no benefit.", ["PEER_REVIEWED"]),
+    ],
+)
+def test_guideline_families_of_hearing_and_external_decisions(nlp, text, expected):
+    assert case(nlp, text)["guidelines"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belbuca 600 mcg film, quantity 60, was denied.",
+        "She takes buprenorphine 75 mcg daily.",
+        "First, Dr. Hayes pointed out that no pain generator had been identified.",
+        "The carrier's expert, Hayes, M.D., testified by telephone.",
+        "The Petitioner appealed a decision by the Texas Medical Foundation, an independent review organization (IRO), which denied the MRI.",
+        "The Texas Medical Foundation (TMF), an IRO, reviewed the request.",
+    ],
+)
+def test_names_that_are_no_guideline(nlp, text):
+    assert case(nlp, text)["guidelines"] == []
+
+
+@pytest.mark.parametrize(
+    "text,specialty",
+    [
+        (
+            "The IRO decision was issued by a physician board certified in physical medicine and rehabilitation.",
+            "physical medicine and rehabilitation",
+        ),
+        ("An orthopedic surgeon reviewed the case for the IRO and denied the request.", "orthopedic surgery"),
+        (
+            "A board certified anesthesiologist who reviewed the records for the independent review organization upheld the denial.",
+            "anesthesiology",
+        ),
+        ("The IRO decision was signed by a reviewer who is a doctor of chiropractic.", "chiropractic"),
+    ],
+)
+def test_reviewer_named_around_the_iro(nlp, text, specialty):
+    assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] == specialty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IRO reviewed the case and Dr. Smith, an orthopedic surgeon, treated the claimant.",
+        "The treating orthopedic surgeon appealed the IRO decision.",
+        "A neurosurgeon examined the claimant before the IRO review.",
+    ],
+)
+def test_other_doctors_near_the_iro_are_not_its_reviewer(nlp, text):
+    assert case(nlp, "DECISION AND ORDER\n\n" + text)["reviewer_specialty"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a name cut by the end of the excerpt counts when what is left names it
+        ("The IRO reviewer relied on the Official Di", ["ODG"]),
+        ("The reviewer cited the Official Disability Guide", ["ODG"]),
+        ("Treatment followed the American College of Occupational and Environmental Med", ["ACOEM"]),
+        ("The request was denied under the Official", []),
+        ("The Official Records were reviewed. Nothing else was cited.", []),
+        # more Texas, other states' and payer criteria
+        ("Care exceeded the TWCC Spinal Treatment Guideline.", ["DWC"]),
+        ("The judge applied Minn. R. 5221.6200 to the fusion.", ["OTHER"]),
+        ("The plan relied on the ACR Appropriateness Criteria for imaging.", ["OTHER"]),
+        ("NCCN guidelines do not support the scan.", ["OTHER"]),
+    ],
+)
+def test_truncated_and_further_guideline_names(nlp, text, expected):
+    assert case(nlp, text)["guidelines"] == expected

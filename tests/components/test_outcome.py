@@ -2,6 +2,7 @@
 """Outcome: checkbox styles, printed option, prose, per-service splits, hearing rulings, null."""
 
 import json
+import re
 
 import pytest
 from iro_evidence.rows import doc_rows
@@ -156,3 +157,589 @@ def test_determines_clause_with_slashes(nlp):
         "Petitioner / Claimant is entitled to a rotator cuff repair for the compensable injury."
     )
     assert nlp(text)._.iro_case["outcome"] == "overturned"
+
+
+# -- the model: decider, direction, what the ruling is about ----------------------------
+
+SOAH_HEAD = "DECISION AND ORDER\n\n"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the ALJ grants what the IRO denied
+        (
+            "Acme Spine Clinic (Petitioner) appealed the IRO decision denying preauthorization for a "
+            "lumbar discogram. This decision finds the requested preauthorization should be granted.",
+            "overturned",
+        ),
+        (
+            "The IRO found the chiropractic visits were not medically necessary. The Administrative Law "
+            "Judge (ALJ) concludes the visits were reasonable and medically necessary and orders payment.",
+            "overturned",
+        ),
+        (
+            "The provider sought review after the IRO ruled against it. The ALJ finds that the disputed "
+            "therapy was medically necessary, so the Carrier is to reimburse the provider.",
+            "overturned",
+        ),
+        # the ALJ denies what the IRO denied
+        (
+            "The IRO, which denied reimbursement, found no documented progress. The ALJ concludes the "
+            "program was not medically necessary and therefore denies reimbursement.",
+            "upheld",
+        ),
+        (
+            "An IRO recommended denial of the second MRI. This decision finds that reimbursement of the "
+            "provider should be denied.",
+            "upheld",
+        ),
+        (
+            "The hearing officer determines that the Claimant failed to establish that the injections "
+            "are reasonably required for the compensable injury.",
+            "upheld",
+        ),
+        # a carrier appeal of an IRO approval
+        (
+            "The Carrier requested a hearing on the decision of the IRO granting reimbursement for work "
+            "hardening. The ALJ concludes that the Carrier has shown that the program was not medically "
+            "necessary and should not be reimbursed.",
+            "overturned",
+        ),
+        (
+            "The question is whether a pain program should have been preauthorized. An IRO found "
+            "preauthorization should be granted, and the Carrier appealed. The ALJ concludes it should.",
+            "upheld",
+        ),
+        (
+            "The insurer appealed the decision of the independent review organization approving the "
+            "surgery. The ALJ finds the surgery is medically necessary.",
+            "upheld",
+        ),
+    ],
+)
+def test_rulings_on_the_treatment_read_against_the_iro(nlp, text, expected):
+    assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The IRO denied the MRI. This decision agrees with the IRO and denies the request.", "upheld"),
+        (
+            "The IRO denied the MRI. Accordingly, it upholds the IRO=s decision and denies the appeal.",
+            "upheld",
+        ),
+        ("The IRO denied the MRI. The ALJ concurs with the independent review organization.", "upheld"),
+        ("The IRO denied the MRI. The ALJ disagrees with the IRO decision.", "overturned"),
+        ("The IRO denied the MRI. This decision reverses the IRO decision.", "overturned"),
+    ],
+)
+def test_rulings_on_the_iro_decision(nlp, text, expected):
+    assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
+
+
+HEARING_OPENING = (
+    "DECISION AND ORDER\n\nThis case is decided pursuant to Chapter 410 of the Texas Workers' Compensation "
+    "Act. For the reasons discussed herein, the Hearing Officer determines that: {ruling}\n\nISSUES\n\n"
+    "Is the preponderance of the evidence contrary to the decision of the IRO that Claimant is not entitled "
+    "to a cervical MRI for the compensable injury of (Date of Injury)?\n"
+)
+
+
+@pytest.mark.parametrize(
+    "ruling,expected",
+    [
+        (
+            "(1) the preponderance of the evidence is not contrary to the decision of the IRO that Claimant "
+            "is not entitled to a cervical MRI.",
+            "upheld",
+        ),
+        (
+            "The preponderance of the evidence-based medical evidence is contrary to the decision of the IRO "
+            "that the Claimant is not entitled to a cervical MRI, since the MRI is reasonably required.",
+            "overturned",
+        ),
+        (
+            "Claimant failed to prove that the preponderance of the evidence is contrary to the IRO opinion "
+            "that a cervical MRI is not health care reasonably required.",
+            "upheld",
+        ),
+        (
+            "The evidence-based medical evidence does not, by a preponderance, weigh against the IRO's "
+            "decision that Claimant is not entitled to a cervical MRI.",
+            "upheld",
+        ),
+        (
+            "the evidence-based medical evidence, by a preponderance, goes against the decision of the IRO "
+            "that the Claimant is not entitled to a cervical MRI.",
+            "overturned",
+        ),
+        ("Claimant is not entitled to the requested cervical MRI for the compensable injury.", "upheld"),
+    ],
+)
+def test_hearing_ruling_in_the_opening_paragraph(nlp, ruling, expected):
+    assert nlp(HEARING_OPENING.format(ruling=ruling))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "issue",
+    [
+        "Whether the preponderance of the evidence is contrary to the decision of the IRO that an EMG is not "
+        "reasonable and necessary health care?",
+        "1. Whether the preponderance of the evidence is contrary to the IRO decision that a knee scope is "
+        "not reasonable and necessary?",
+        "The issue is whether the preponderance of the evidence is contrary to the IRO decision.",
+    ],
+)
+def test_the_issue_is_no_ruling(nlp, issue):
+    text = f"DECISION AND ORDER\n\nA hearing was held to decide the following disputed issue:\n\n{issue}\n\nThe IRO upheld the denial."
+    assert nlp(text)._.iro_case["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The employee appeals the compensation judge's denial of a proposed fusion. We affirm.", "upheld"),
+        (
+            "The employee appeals from a decision denying her claim for knee surgery. We affirm the decision.",
+            "upheld",
+        ),
+        (
+            "The claimant appeals the order of the board affirming the denial of her request for surgery. "
+            "Upon consideration, the Court finds no substantial question of law and no prejudicial error.",
+            "upheld",
+        ),
+        (
+            "The employee appeals a decision denying payment for a spinal cord stimulator. We reverse and "
+            "remand for entry of an award.",
+            "overturned",
+        ),
+        (
+            "Appellant challenges the commission's decision that held that her laminectomy was not reasonable "
+            "and necessary. We reverse because that finding is not supported by substantial evidence.",
+            "overturned",
+        ),
+        (
+            "The respondents appeal. The administrative law judge found that the claimant proved a fusion was "
+            "reasonably necessary.\n\nDecision of Administrative Law Judge: Reversed.\n",
+            "upheld",
+        ),
+        (
+            "The insurer appeals. The compensation judge determined that the proposed surgery was reasonable "
+            "and necessary.\n\nAffirmed.\n",
+            "overturned",
+        ),
+        (
+            "The Full Commission finds that the claimant did not prove that the requested surgery was "
+            "reasonably necessary.",
+            "upheld",
+        ),
+        (
+            "The employee appeals the denial of a discectomy. We vacate the decision and remand the matter.",
+            None,
+        ),
+    ],
+)
+def test_other_states_appeals_rule_on_the_insurers_denial(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+def test_appeals_panel_affirming_a_hearing_officer_who_overturned_the_iro(nlp):
+    text = (
+        "A contested case hearing was held. The hearing officer resolved the disputed issue by deciding that "
+        "the claimant's request for a lumbar fusion is medically necessary and is approved. The carrier "
+        "appealed.\nDECISION\nAffirmed.\nThe IRO reviewer agrees with the determination of the insurance "
+        "carrier that the fusion is not medically necessary."
+    )
+    assert nlp(text)._.iro_case["outcome"] == "overturned"
+    reversed_ = text.replace("Affirmed.", "Reversed.")
+    assert nlp(reversed_)._.iro_case["outcome"] == "upheld"
+
+
+NY_HEAD = "202103-123456\n2021\nSome Health Plan\nHMO\nOrthopedic/ Musculoskeletal\nSurgery\nMedical necessity\n{opt}\nCase Summary\n"
+
+
+@pytest.mark.parametrize(
+    "opt,body,expected",
+    [
+        ("Upheld", "Treatment: knee arthroscopy.\nThe patient has knee pain.", "upheld"),
+        ("Overturned", "Treatment: lumbar MRI.\nThe patient has back pain.", "overturned"),
+        ("Overturned in Part", "Treatment: physical therapy.\nShe improved.", "partially_overturned"),
+        (
+            "",
+            "The health plan's determination of medical necessity for the surgery is upheld in whole.",
+            "upheld",
+        ),
+        ("", "The insurer's denial of the admission was overturned in part.", "partially_overturned"),
+        ("", "The reviewer has overturned in whole the health plan determination.", "overturned"),
+        ("", "The insurer denied the visits.\nThe denial was upheld.\n", "upheld"),
+        ("", "The health plan's determination is not upheld.", "overturned"),
+    ],
+)
+def test_new_york_external_appeals(nlp, opt, body, expected):
+    text = NY_HEAD.format(opt=opt).replace("\n\n", "\n") + body
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+def test_a_menu_of_options_printed_alone_is_no_outcome(nlp):
+    assert nlp("Possible results:\nUpheld\nOverturned\nPartially Overturned\n")._.iro_case["outcome"] is None
+
+
+def test_the_outcome_points_to_the_sentence_it_rests_on(nlp):
+    text = (
+        SOAH_HEAD
+        + "The Provider appealed the IRO decision denying reimbursement. After hearing the evidence, "
+        "the ALJ finds the disputed treatments were reasonable and medically necessary. The hearing was held."
+    )
+    doc = nlp(text)
+    assert doc._.iro_case["outcome"] == "overturned"
+    basis = [
+        r for r in doc_rows(doc, "t") if r["kind"] == "outcome" and '"basis": true' in (r["details"] or "")
+    ]
+    assert len(basis) == 1
+    assert basis[0]["text"] == "the ALJ finds the disputed treatments were reasonable and medically necessary"
+    details = json.loads(basis[0]["details"])
+    assert details["direction"] == "grant" and details["reference"] == "deny"
+    s, e = details["reference_at"]
+    assert "IRO decision denying" in text[s:e]
+
+
+# -- services: each with its own outcome --------------------------------------------------
+
+
+def record(nlp, text):
+    from iro_evidence.table import case_record
+
+    doc = nlp(text)
+    return case_record("t", doc_rows(doc, "t"), doc._.iro_case)
+
+
+@pytest.mark.parametrize(
+    "lines,expected",
+    [
+        (
+            "Lyrica is overturned; hydrocodone upheld.",
+            [("Lyrica", "overturned"), ("hydrocodone", "upheld")],
+        ),
+        (
+            "The MRI is upheld.\nThe EMG is overturned.\nThe nerve conduction study is upheld.",
+            [("The MRI", "upheld"), ("The EMG", "overturned"), ("The nerve conduction study", "upheld")],
+        ),
+        (
+            "Physical therapy x 12 visits: Overturned\nTENS unit: Upheld\nHome exercise kit: Upheld",
+            [
+                ("Physical therapy x 12 visits", "overturned"),
+                ("TENS unit", "upheld"),
+                ("Home exercise kit", "upheld"),
+            ],
+        ),
+    ],
+)
+def test_split_decision_services(nlp, lines, expected):
+    text = (
+        HEAD
+        + "[ ] Upheld\n[ ] Overturned\n[X] Partially Overturned\n\n"
+        + lines
+        + "\n\nPATIENT CLINICAL HISTORY SUMMARY\nHe fell.\n"
+    )
+    rec = record(nlp, text)
+    assert rec["outcome"] == "partially_overturned"
+    assert [(s["service"], s["outcome"]) for s in rec["services"]] == expected
+
+
+def test_three_hearing_rulings_give_three_services(nlp):
+    text = (
+        "DECISION AND ORDER\n\nThe IRO denied all three requests. The Hearing Officer determines that Claimant is "
+        "entitled to a lumbar MRI for the compensable injury, that Claimant is not entitled to a discogram for "
+        "the compensable injury, and that Claimant is not entitled to an EMG for the compensable injury.\n"
+    )
+    rec = record(nlp, text)
+    assert rec["outcome"] == "partially_overturned"
+    assert [(s["service"], s["outcome"]) for s in rec["services"]] == [
+        ("a lumbar MRI", "overturned"),
+        ("a discogram", "upheld"),
+        ("an EMG", "upheld"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "The request for a lumbar ESI is not medically necessary and the denial is upheld.",
+        "A lumbar ESI - Upheld",
+        "A lumbar ESI should be denied.",
+    ],
+)
+def test_no_decision_words_in_a_service(nlp, service):
+    text = (
+        "DESCRIPTION OF THE SERVICE OR SERVICES IN DISPUTE:\n"
+        + service
+        + "\n\nREVIEW OUTCOME:\n[X] Upheld\n[ ] Overturned\n"
+    )
+    rec = record(nlp, text)
+    assert rec["outcome"] == "upheld"
+    assert "lumbar ESI" in rec["service"]
+    assert not re.search(r"upheld|denied|necessary", rec["service"], re.I)
+    assert [s["outcome"] for s in rec["services"]] == ["upheld"]
+    assert not re.search(r"upheld|denied|necessary", rec["services"][0]["service"], re.I)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the ALJ acts on the appeal: a failed appeal leaves the IRO decision standing
+        (
+            "The Provider appealed the IRO decision denying therapy. The ALJ denies the Provider's appeal.",
+            "upheld",
+        ),
+        (
+            "The Carrier appealed the IRO decision approving surgery. The ALJ dismisses the Carrier's appeal.",
+            "upheld",
+        ),
+        (
+            "The Provider appealed the IRO decision denying therapy. The ALJ grants the Provider's appeal.",
+            "overturned",
+        ),
+        # the ALJ acts on the request itself
+        ("The IRO denied preauthorization. The ALJ denies the request for preauthorization.", "upheld"),
+        (
+            "The IRO denied preauthorization. This decision grants the request for preauthorization.",
+            "overturned",
+        ),
+        (
+            "The IRO denied the claim. The ALJ orders that the Carrier reimburse the Provider $500.",
+            "overturned",
+        ),
+    ],
+)
+def test_the_alj_acts_on_the_appeal_or_the_request(nlp, text, expected):
+    assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The employee appeals the denial of a lumbar fusion. We conclude that the fusion was reasonable and necessary.",
+            "overturned",
+        ),
+        (
+            "The employee appeals the denial of a lumbar fusion. We hold that the fusion was not reasonably necessary.",
+            "upheld",
+        ),
+        (
+            "The employee appeals the order denying a knee replacement.\n\nReversed and remanded.\n",
+            "overturned",
+        ),
+        ("The employee sought surgery. The Division's denial is affirmed.", "upheld"),
+        ("The employee sought surgery. The insurer's denial of the surgery is sustained.", "upheld"),
+    ],
+)
+def test_more_appellate_phrasings(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Case Summary\nThe plan denied the MRI. The reviewer upheld the denial.", "upheld"),
+        (
+            "Case Summary\nThe plan denied the MRI. The reviewer has overturned the plan's denial.",
+            "overturned",
+        ),
+        # what the IRO or the carrier did before the hearing is no ruling
+        ("DECISION AND ORDER\n\nThe IRO reviewer upheld the denial of the MRI.", None),
+        ("DECISION AND ORDER\n\nThe Carrier's denial was upheld on reconsideration.", None),
+        ("DECISION AND ORDER\n\nThe denial was upheld by the IRO.", None),
+    ],
+)
+def test_who_upheld_the_denial(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a lower decision that denied the treatment, affirmed or reversed in the passive
+        ("The judge denied the proposed fusion. The order of the compensation judge is affirmed.", "upheld"),
+        (
+            "The claims administrator denied the MRI. The decision of the Board of Review is hereby affirmed.",
+            "upheld",
+        ),
+        ("The board denied the surgery. The board's decision denying the surgery is reversed.", "overturned"),
+        # a lower decision that granted it
+        (
+            "The ALJ ordered the insurer to pay for the surgery. The ALJ's order awarding the surgery is set aside.",
+            "upheld",
+        ),
+        (
+            "The ALJ found that the surgery was reasonable and necessary. The ALJ's order is affirmed.",
+            "overturned",
+        ),
+    ],
+)
+def test_lower_decisions_affirmed_or_reversed_in_the_passive(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Appeal Decision: Upheld\nCase Summary\nThe plan denied the MRI.", "upheld"),
+        ("Final Determination: Overturned\nCase Summary\nThe plan denied the MRI.", "overturned"),
+        ("Outcome: Overturned in Part\nCase Summary\nThe plan denied two drugs.", "partially_overturned"),
+    ],
+)
+def test_a_labelled_option_on_its_line(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The Carrier appealed. The IRO's decision that the fusion was medically necessary stands.",
+            "upheld",
+        ),
+        ("The Provider appealed the IRO=s decision that the therapy was not medically necessary.", "upheld"),
+        ("The Carrier appealed the IRO's finding that the surgery was medically necessary.", "upheld"),
+    ],
+)
+def test_what_the_iro_decided_read_from_its_decision_that(nlp, text, expected):
+    # the ALJ's ruling agrees with the IRO in each case
+    ruling = (
+        " The ALJ finds the treatment is medically necessary."
+        if "not" not in text
+        else " The ALJ finds the therapy was not medically necessary."
+    )
+    assert nlp(SOAH_HEAD + text + ruling)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IRO reviewer, a board certified orthopedic surgeon, found that the surgery was not medically necessary.",
+        "The Carrier contends that the preponderance of the evidence is not contrary to the IRO decision.",
+        "Claimant argues the preponderance of the evidence is contrary to the decision of the IRO.",
+        "Petitioner asked that the ALJ find the treatment medically necessary.",
+        "The hearing officer finds that Claimant timely requested the hearing.",
+    ],
+)
+def test_background_and_contentions_are_no_ruling(nlp, text):
+    assert nlp("DECISION AND ORDER\n\nBACKGROUND INFORMATION\n\n" + text)._.iro_case["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("iro_w04", ["overturned", "upheld"]),
+        ("iro_w10", ["overturned", "upheld"]),
+        ("iro_w11", ["overturned", "upheld", "upheld"]),
+    ],
+)
+def test_partially_overturned_corpus_letters_list_every_service(nlp, name, expected):
+    from conftest import CORPUS
+
+    rec = record(nlp, (CORPUS / "letters" / f"{name}.txt").read_text(encoding="utf-8"))
+    assert rec["outcome"] == "partially_overturned"
+    assert [s["outcome"] for s in rec["services"]] == expected
+    for s in rec["services"]:
+        assert s["service"] and not re.search(r"overturned|upheld|agree|necessary", s["service"], re.I)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The IRO denied the MRI. The ALJ finds that the IRO decision should be upheld.", "upheld"),
+        ("The IRO denied the MRI. Accordingly, the decision of the IRO is hereby reversed.", "overturned"),
+        ("The MRD denied reimbursement. The MRD's decision is affirmed.", "upheld"),
+        (
+            "The IRO denied the MRI. Claimant failed to overcome the presumptive weight given to the IRO decision.",
+            "upheld",
+        ),
+        (
+            "The IRO denied the MRI. Claimant has not overcome the presumption in favor of the IRO decision.",
+            "upheld",
+        ),
+        (
+            "The IRO denied the MRI. Claimant has overcome the presumptive weight of the IRO decision.",
+            "overturned",
+        ),
+        ("The party appealing has the burden to overcome the presumptive weight of the IRO decision.", None),
+        ("The IRO decision was upheld on appeal to the Division last year.", None),
+    ],
+)
+def test_the_iro_decision_upheld_or_its_presumption_overcome(nlp, text, expected):
+    assert nlp(SOAH_HEAD + text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The claimant seeks review of an order of Administrative Law Judge Lee (ALJ) that denied her request for surgery. We affirm.",
+            "upheld",
+        ),
+        (
+            "The respondents seek review of an order of the ALJ that granted the claimant's request for surgery. We affirm.",
+            "overturned",
+        ),
+        (
+            "The insurer appeals from a decision awarding payment for a spinal cord stimulator. We reverse.",
+            "upheld",
+        ),
+    ],
+)
+def test_what_the_decision_under_review_did(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "Reconsideration was requested, and the denial was upheld.",
+        "The carrier's adverse determination was upheld.",
+        "The denial of the injection was overturned.",
+    ],
+)
+def test_how_the_denial_fared_before_the_hearing_is_no_ruling(nlp, background):
+    text = (
+        "DECISION AND ORDER\n\nA contested case hearing was held.\n\nBACKGROUND INFORMATION\n\nDr. A requested an ESI, which was denied. "
+        + background
+    )
+    assert nlp(text)._.iro_case["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (SOAH_HEAD + "The IRO denied the MRI. The ALJ does not agree with the IRO decision.", "overturned"),
+        (SOAH_HEAD + "The IRO denied the MRI. This decision cannot concur with the IRO.", "overturned"),
+        ("After review, the reviewer does not agree with the prior adverse determination.", "overturned"),
+        ("Case Summary\nThe plan's denial of the MRI is not upheld.", "overturned"),
+    ],
+)
+def test_negated_agreement(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "order,expected",
+    [
+        ("IT IS, THEREFORE, ORDERED that the Petitioner's appeal is denied.", "upheld"),
+        ("IT IS ORDERED that the Provider's appeal is granted.", "overturned"),
+        (
+            "IT IS ORDERED that Respondent reimburse Petitioner $1,200 for the disputed services.",
+            "overturned",
+        ),
+        (
+            "IT IS HEREBY ORDERED that Petitioner's request for reimbursement for the program is denied.",
+            "upheld",
+        ),
+        ("IT IS ORDERED that the Carrier shall not reimburse the Provider.", "upheld"),
+    ],
+)
+def test_soah_order_section(nlp, order, expected):
+    text = SOAH_HEAD + "The Provider appealed the IRO decision denying reimbursement.\n\nORDER\n\n" + order
+    assert nlp(text)._.iro_case["outcome"] == expected

@@ -7,8 +7,11 @@ notice sent to all parties"); a hearing decision's is its own date at the top; a
 external appeal that gives only a year gives the year. The specialty is the IRO
 reviewer's only: from the qualifications section, or a sentence about "the IRO
 reviewer", never a utilization reviewer's. Guideline names in a printed checklist count
-only when their box is checked. Results: ``doc._.iro_case`` and span groups
-``guidelines``, ``reviewer`` and ``service``.
+only when their box is checked. The service is cut where decision wording begins ("X is
+not medically necessary and the denial is upheld" gives X), and ``services`` pairs each
+service with its own outcome: the per-service results the outcome component read (a split
+decision), else the listed services with the letter's outcome. Results:
+``doc._.iro_case`` and span groups ``guidelines``, ``reviewer`` and ``service``.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ YEAR_LINE = re.compile(
     r"(?:^|\n)\s*((?:19|20)\d{2})\s*(?:\n|$)|\b\d{6}-\d{5,7}\s+((?:19|20)\d{2})\b(?![-/.]\d)"
 )
 IRO_ANCHOR = re.compile(
-    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?\s+(?:\w+[\s,]+){0,4}?"
+    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,]+(?:\w+[\s,]+){0,4}?"
     r"(?:reviewer|physician|doctor|surgeon|board)",
     re.I,
 )
@@ -55,7 +58,9 @@ NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title",
 ANCHOR_WORDS = ("iro", "independent")  # every IRO_ANCHOR match and "IRO ... the reviewer" hold one
 ANCHOR_STOP = re.compile(
     r"\b(?:upheld|uphold|determined|concluded|agreed|relied|found|opined|stated|noted|read|"
-    r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed)\b",
+    r"denied|explained|reviewed|wrote|cited|overturned|approved|disagreed|"
+    # what the reviewer thought, not who the reviewer is ("is of the opinion that ... a neurosurgeon")
+    r"opinion|that|without|because)\b",
     re.I,
 )
 
@@ -145,6 +150,7 @@ class DecisionFacts(RuleComponent):
             self.triggers = Triggers(None)
         self.guideline_exclude = re.compile(r["guideline_exclude_context"], re.I)
         self.other_within_literature = re.compile(r.get("other_within_literature", r"(?!)"), re.I)
+        self.tmf_as_iro = re.compile(r.get("tmf_as_iro", r"(?!)"), re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.checked = re.compile(r["checked_box"])
         self.any_box = re.compile(r["any_box"])
@@ -163,6 +169,7 @@ class DecisionFacts(RuleComponent):
         # every type's words, looked up once per service text
         self.service_words = sorted({w for *_, words in self.services for w in words or ()})
         self.service_fallback = re.compile(r["service_fallback"], re.I)
+        self.service_decision_words = re.compile(r["service_decision_words"], re.I)
         counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
         self.count_res = [Folded(re.compile(c, re.I)) for c in counts]
         self.service_item = re.compile(r.get("service_item", r"(?!)"))
@@ -172,6 +179,7 @@ class DecisionFacts(RuleComponent):
         self.external_reviewer = re.compile(r["external_reviewer"], re.I)
         self.not_external = re.compile(r["not_external"], re.I)
         self.board = re.compile(r["board_certified"], re.I)
+        self.reviewer_for_iro = [re.compile(p, re.I) for p in r.get("reviewer_for_iro", [])]
         # whole-text patterns looked for only near the words their matches contain
         gates = r.get("gates", {})
         self.gates = {
@@ -221,6 +229,19 @@ class DecisionFacts(RuleComponent):
             found = self.specialties_in(window, sent_start + m.start())
             if found:
                 return found
+        for sent_start, st in self._anchor_sentences(doc):
+            if not IRO_WORD.search(st) and "independent review" not in st.lower():
+                continue
+            for pat in self.reviewer_for_iro:
+                m = pat.search(st)
+                who = m and m["who"]
+                if who:
+                    stop = ANCHOR_STOP.search(who)
+                    found = self.specialties_in(
+                        who[: stop.start() if stop else len(who)], sent_start + m.start("who")
+                    )
+                    if found:
+                        return found
         # external reviews (IMR, state external appeals): "The physician reviewer is board
         # certified in ..."; never in hearing decisions or UR notices, whose reviewers are not the IRO's
         if is_hearing(text, low) or next(self.gated("not_external", text, low, doc), None):
@@ -371,6 +392,8 @@ class DecisionFacts(RuleComponent):
                     continue
                 if code == "MEDICARE" and not text[m.start()].isupper():
                     continue
+                if code == "TMF" and self.tmf_as_iro.search(text[m.end() : m.end() + 80]):
+                    continue  # the IRO's name, not its screening criteria
                 if code == "OTHER" and self.other_within_literature.search(
                     text[max(0, m.start() - 60) : m.start()]
                 ):
@@ -468,13 +491,36 @@ class DecisionFacts(RuleComponent):
         count = next((m for p in self.count_res for m in [_search(p, text, low, ok)] if m), None)
         cpts = [m.group() for m in self.cpt_re.finditer(text)]
         return {
-            "text": re.sub(r"\s+", " ", text).strip(),
+            "text": self.service_name(text),
             "types": types,
             "levels": levels,
             "side": side,
             "count": text[count.start() : count.end()] if count else None,  # as written
             "cpt": [re.sub(r"\D", "", c) for c in cpts],
         }
+
+    def service_name(self, text: str) -> str:
+        """A service as written, without the decision wording that may follow it."""
+        m = self.service_decision_words.search(text)
+        return re.sub(r"\s+", " ", text[: m.start()] if m and m.start() > 2 else text).strip(" .,;:")
+
+    def per_service(self, doc: Doc, service: dict | None, outcome: str | None) -> list[dict]:
+        """Each service with its own outcome: the per-service results the outcome rests on
+        (a split decision), else the listed services (or the one service) with the letter's
+        outcome, which is unknown per service when the decision is split."""
+        out, seen = [], set()
+        for span in doc.spans.get("outcome", []):
+            iro = span_ext(span) or {}
+            if iro.get("service") and iro.get("how") not in ("checkbox", "box_row"):
+                name = self.service_name(iro["service"])
+                if name and (name, iro["value"]) not in seen:
+                    seen.add((name, iro["value"]))
+                    out.append({"service": name, "outcome": iro["value"]})
+        if out or service is None:
+            return out
+        each = None if outcome == "partially_overturned" else outcome
+        items = service.get("items") or [service]
+        return [{"service": it["text"], "outcome": each} for it in items if it.get("text")]
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_sentences(doc)
@@ -523,6 +569,7 @@ class DecisionFacts(RuleComponent):
                 "reviewer_specialty": ", ".join(s for _, _, s in specs) or None,
                 "guidelines": sorted({g for _, _, g in guide}),
                 "service": service,
+                "services": self.per_service(doc, service, case.get("outcome")),
             }
         )
         doc._.iro_case = case

@@ -3,16 +3,27 @@
 IRO letters mark it with a checkbox (``[ X ] Upheld``, ``☒``, an ``X`` on its own line,
 boxes spread over lines, a row of boxes above a row of labels) or print only the chosen
 option; some say it in prose. A split decision lists each service with its own result
-(``Lyrica 75 mg #60 - Overturned``); external reviews give one determination per service
-("has determined the request for X is not medically necessary"). Hearing decisions rule
-on the IRO decision: "is not contrary to the decision of the IRO" upholds it, "is
-contrary" overturns it, and "Claimant is (not) entitled to X" is read against what the
-IRO had decided. The issue question ("Is the preponderance ... ?") is no ruling, so an
-excerpt that stops before the ruling gives None.
+(``Lyrica 75 mg #60 - Overturned``, "Lyrica is overturned; hydrocodone upheld");
+external reviews give one determination per service ("has determined the request for X
+is not medically necessary").
 
-Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how`` and, for
-per-service results, ``service`` (the service's words); the decided value goes to
-``doc._.iro_case["outcome"]``.
+Decisions that review another decision (hearing decisions, SOAH orders, the Appeals
+Panel, other states' courts and boards, New York external appeals) are read as a model
+(``model`` in outcome.json) rather than as a list of sentences: a ruling has a decider
+(ALJ, hearing officer, "this decision", commission, panel, court, "we"), a direction and
+an object. On the IRO's decision or a lower one it agrees or disagrees ("agrees with the
+IRO", "the preponderance ... is not contrary", "We affirm", "Reversed."); on the treatment
+it grants or denies ("finds the requested preauthorization should be granted",
+"Claimant is not entitled to X"). A direction on the treatment is read against the
+reference: what the IRO decided (a carrier's appeal of an IRO approval flips it), or,
+with no IRO, the insurer's denial; a ruling on a lower decision is read through what
+that decision did. The issue question ("Is the preponderance ... ?", "Whether ...") is
+no ruling, so an excerpt that stops before the ruling gives None.
+
+Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how``, the model's
+reading (``direction``, ``about``, ``reference`` and the offsets of the sentence that
+gave it) and, for per-service results, ``service``; the cues the outcome rests on carry
+``basis``. The decided value goes to ``doc._.iro_case["outcome"]``.
 """
 
 from __future__ import annotations
@@ -25,15 +36,20 @@ from spacy.tokens import Doc
 from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
+from .decision import is_hearing
 from .extensions import set_iro
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
-PER_SERVICE = ("service_line", "determined")
+PER_SERVICE = ("service_line", "service_clause", "determined")
 RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "iro_decided", "iro_approved", "question")
+RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question")
+NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
+THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
+IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
+LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
 
@@ -43,6 +59,18 @@ class Cue(NamedTuple):
     value: str
     how: str
     service: str | None = None
+    info: dict | None = None  # the model's reading: decider, direction, about, reference
+
+
+CLAUSE_END = re.compile(r"[.;?!](?=\s|$)|\n[ \t]*\n")
+
+
+def _clause_end(text: str, pos: int, limit: int = 400) -> int:
+    """Where the sentence or clause holding ``pos`` ends (at most ``limit`` further)."""
+    if pos >= len(text) or text[pos - 1] in ".;?!" or text[pos] in "\r\n":
+        return pos  # the match is a sentence or line of its own ("Affirmed.")
+    m = CLAUSE_END.search(text, pos, pos + limit)
+    return m.start() if m else pos
 
 
 def _norm_option(text: str) -> str:
@@ -67,6 +95,7 @@ class OutcomeDetector(RuleComponent):
         self.box_re = re.compile(box)
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = re.compile(r["service_line"], re.I)
+        self.service_clause = re.compile(r["service_clause"], re.I)
         self.determined = re.compile(r["determined"], re.I)
         self.prose = [
             (
@@ -79,9 +108,31 @@ class OutcomeDetector(RuleComponent):
         ]
         self.entitled = re.compile(r["entitled"], re.M)
         self.ordered = re.compile(r["ordered"], re.I)
-        self.iro_decided = re.compile(r["iro_decided"], re.I)
-        self.iro_approved = Folded(re.compile(r["iro_approved"], re.I))
         self.question = re.compile(r["question"])
+        m = r["model"]
+        # (rule, words one of which every match contains): run folded (casefold), and only
+        # when one of the words is in the letter
+        self.preponderance = [
+            (Folded(re.compile(p, re.I)), tuple(w))
+            for p, w in zip(m["preponderance"], m["preponderance_words"])
+        ]
+        self.iro_content = re.compile(m["iro_content"], re.I)
+        self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
+        self.relative = [(d, Folded(re.compile(p, re.I)), tuple(w)) for d, p, w in m["relative"]]
+        self.ruling = (Folded(re.compile(m["ruling"], re.I)), tuple(m["ruling_words"]))
+        self.deny = re.compile(m["deny"], re.I)
+        self.grant = re.compile(m["grant"], re.I)
+        self.iro_direction = [(d, Folded(re.compile(p, re.I))) for d, p in m["iro"]]
+        self.iro_words = tuple(m["iro_words"])
+        words = [*self.iro_words, *m["ruling_words"]]
+        words += [w for ws in m["preponderance_words"] for w in ws]
+        words += [w for *_, ws in m["relative"] + m["plan"] for w in ws]
+        self.model_triggers = Triggers({"words": sorted(set(words)), **m["window"]})
+        self.lower = re.compile(m["lower"], re.I)
+        self.lower_deny = re.compile(m["lower_deny"], re.I)
+        self.lower_grant = re.compile(m["lower_grant"], re.I)
+        self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w)) for v, p, w in m["plan"]]
+        self.alone = re.compile(m["alone"], re.I)
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
         self.words = {k: tuple(spec.get(k) or ()) for k in RULE_NAMES}
@@ -94,6 +145,7 @@ class OutcomeDetector(RuleComponent):
 
         # -- checkboxes -----------------------------------------------------------------
         wordscan.register(self.triggers)  # found in the pass shared with other components
+        wordscan.register(self.model_triggers)
 
     def _boxes(self, text: str, hits: Hits, low: str, ok: bool) -> list[Cue]:
         cues = [
@@ -137,13 +189,175 @@ class OutcomeDetector(RuleComponent):
     def _service_lines(self, text: str, section: tuple[int, int]) -> list[Cue]:
         s, e = section
         cues = []
-        for m in self.service_line.finditer(text, s, e):
+        lines = [(m, "service_line") for m in self.service_line.finditer(text, s, e)]
+        if not lines:  # "Lyrica is overturned; hydrocodone and Soma are upheld."
+            lines = [(m, "service_clause") for m in self.service_clause.finditer(text, s, e)]
+        for m, how in lines:
             svc = m["svc"].strip(" .:-\t")
             if NOT_A_SERVICE.search(svc) or self.box_re.search(svc):
                 continue
+            cues.append(Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(m["opt"]), how, svc))
+        return cues
+
+    # -- the model: who decides, which way, about what -------------------------------
+    def direction(self, clause: str) -> str | None:
+        """``grant`` or ``deny``: which way a clause decides the treatment (denials first:
+        "not medically necessary" holds "medically necessary")."""
+        ways = set()
+        for part in re.split(
+            r",\s*(?:and\s+)?that\s+", clause
+        ):  # "entitled to X, and that ... not entitled to Y"
+            if self.deny.search(part):
+                ways.add("deny")
+            elif self.grant.search(part):
+                ways.add("grant")
+        # one ruling per service ("entitled to X, that ... not entitled to Y"): read per service
+        return ways.pop() if len(ways) == 1 else None
+
+    def reference(self, text: str, low: str | None = None, hits: Hits | None = None):
+        """What the IRO decided (``grant``/``deny``) and where it says so, as (direction,
+        (start, end) or None); with no such sentence the requester appealed a denial
+        (``deny``). Without an IRO (other states' decisions) the reference is the
+        insurer's denial, also ``deny``."""
+        low = text.lower() if low is None else low
+        hits = self.model_triggers.scan(text, low) if hits is None else hits
+        ok = can_fold(text, low)
+        found = []
+        for d, rule in self.iro_direction:
+            pat, where = rule.pick(text, low, ok)
+            for lo, hi in hits.windows(self.iro_words):
+                m = pat.search(where, lo, hi)
+                if m:
+                    found.append((m.start(), m.end(), d))
+                    break
+        if not found:
+            return "deny", None
+        s, e, d = min(found)
+        return d, (s, e)
+
+    def lower_decision(self, text: str) -> tuple[str | None, tuple[int, int] | None]:
+        """The treatment direction of the decision under appeal (a judge's or board's
+        finding, "appeals the denial of ..."): its first sentence that says which way."""
+        for m in self.lower.finditer(text):
+            clause = m["clause"]
+            if (
+                self.lower_deny.search(clause)
+                or text[m.start("clause") - 7 : m.start("clause")].lower() == " denial"
+            ):
+                return "deny", m.span()
+            if self.lower_grant.search(clause):
+                return "grant", m.span()
+            d = self.direction(clause)
+            if d:
+                return d, m.span()
+        return None, None
+
+    def model(
+        self, text: str, questions: list[tuple[int, int]], low: str | None = None, hits: Hits | None = None
+    ) -> list[Cue]:
+        """Rulings read as (decider, direction, about) and turned into the outcome
+        relative to the reference decision (the IRO's, or the insurer's denial)."""
+        low = text.lower() if low is None else low
+        ok = can_fold(text, low)
+        hits = self.model_triggers.scan(text, low) if hits is None else hits
+
+        def matches(rule: Folded, words: tuple):
+            """The rule's matches (offsets are ``text``'s) in the windows around its words."""
+            pat, where = rule.pick(text, low, ok)
+            for lo, hi in hits.windows(words):
+                yield from pat.finditer(where, lo, hi)
+
+        cues: list[Cue] = []
+        taken: list[tuple[int, int]] = []
+
+        def inside(a: int, b: int) -> bool:
+            return any(a < y and x < b for x, y in taken) or any(x <= a < y for x, y in questions)
+
+        ref, ref_at = None, None
+
+        def against(direction: str) -> tuple[str, dict]:
+            nonlocal ref, ref_at
+            if ref is None:
+                ref, ref_at = self.reference(text, low, hits)
+            value = "upheld" if direction == ref else "overturned"
+            return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
+
+        for m in (m for rule, words in self.preponderance for m in matches(rule, words)):
+            if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
+            # "is not contrary", "does not, by a preponderance, go against"
+            contrary = not NEGATION.search(said)
+            if m["fail"]:
+                contrary = not contrary
+            info = {
+                "decider": "hearing",
+                "direction": "contrary" if contrary else "not contrary",
+                "about": "IRO decision",
+            }
+            end = _clause_end(text, m.end())  # the row covers the ruling up to its clause's end
+            cues.append(Cue(m.start(), end, "overturned" if contrary else "upheld", "ruling", None, info))
+            taken.append((m.start(), end))
+        lower = None
+        for d, rule, words in self.relative:
+            for m in matches(rule, words):
+                if inside(*m.span()):
+                    continue
+                said = m.group()
+                about_iro = bool(
+                    re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", said, re.I)
+                )
+                info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
+                if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
+                    value, ref_info = against(d)
+                    info.update(about="treatment", **ref_info)
+                elif about_iro:
+                    value = "upheld" if d == "agree" else "overturned"
+                else:
+                    if lower is None:
+                        lower = self.lower_decision(text)
+                    below, at = lower
+                    if below is None:  # the decision under appeal is the IRO's (or the insurer's denial)
+                        if ref is None:
+                            ref, ref_at = self.reference(text, low, hits)
+                        below = ref
+                    else:
+                        info["lower_at"] = list(at)
+                    treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
+                    value, ref_info = against(treat)
+                    info.update(lower=below, **ref_info)
+                end = _clause_end(text, m.end())
+                cues.append(Cue(m.start(), end, value, "ruling", None, info))
+                taken.append((m.start(), end))
+        for m in matches(*self.ruling):
+            if inside(*m.span()):
+                continue
+            head = text[m.start() : m.start("clause")]
+            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
+                continue  # "asked that the ALJ find ...": a wish, not a ruling
+            clause = m["clause"]
+            iro = self.iro_content.search(clause)  # what follows says what the IRO decided
+            d = self.direction(clause[: iro.start()] if iro else clause)
+            if d is None:
+                continue
+            value, info = against(d)
+            end = m.start("clause") + len(m["clause"].rstrip())
             cues.append(
-                Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(m["opt"]), "service_line", svc)
+                Cue(m.start(), end, value, "ruling", None, {"direction": d, "about": "treatment", **info})
             )
+            taken.append((m.start(), end))
+        # a hearing tells how the denial fared before it ("the denial was upheld"): its own
+        # ruling is read above, so the plan rules are for external appeals
+        plan = () if is_hearing(text, low) else self.plan
+        for v, rule, words in plan:
+            for m in matches(rule, words):
+                if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
+                g = m.groupdict()
+                value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
+                if (g.get("part") or "").lower() == "part":
+                    value = "partially_overturned"
+                cues.append(Cue(m.start(), m.end(), value, "prose", None, {"about": "health plan decision"}))
         return cues
 
     # -- everything ------------------------------------------------------------------
@@ -158,6 +372,7 @@ class OutcomeDetector(RuleComponent):
         outcome_section: tuple[int, int] | None,
         hits: Hits | None = None,
         low: str | None = None,
+        model_hits: Hits | None = None,
     ) -> list[Cue]:
         """Every outcome cue, in document order (``low``: ``text.lower()``, over which the
         rules whose matched words are not read run folded, see casefold)."""
@@ -190,31 +405,40 @@ class OutcomeDetector(RuleComponent):
             for m in _folded_finditer(pat, hits, ws, text, low, ok):
                 if not in_question(m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
-        iro = next(near("iro_decided").finditer(self.iro_decided, words["iro_decided"]), None)
-        if iro is not None:
-            iro_denied = "not" in iro["neg"]
-        else:
-            iro_denied = (
-                next(
-                    _folded_finditer(
-                        self.iro_approved, near("iro_approved"), words["iro_approved"], text, low, ok
-                    ),
-                    None,
-                )
-                is None
+        # the model's rules look around their own words (the whole text when ``hits`` does)
+        mhits = model_hits
+        if mhits is None:
+            mhits = (
+                self.model_triggers.whole(text) if hits.found is None else self.model_triggers.scan(text, low)
             )
+        iro_said: list[str] = []
+
+        def iro_denied() -> bool:  # what the IRO decided, read once when a ruling needs it
+            if not iro_said:
+                iro_said.append(self.reference(text, low, mhits)[0])
+            return iro_said[0] == "deny"
+
         for m in near("entitled").finditer(self.entitled, words["entitled"]):
             if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
-            v = "overturned" if claimant_wins == iro_denied else "upheld"
+            v = "overturned" if claimant_wins == iro_denied() else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
             cues.append(Cue(s, e, v, "entitled", m["svc"]))
         for m in near("ordered").finditer(self.ordered, words["ordered"]):
             claimant_wins = "granted" in m["neg"]
-            v = "overturned" if claimant_wins == iro_denied else "upheld"
+            v = "overturned" if claimant_wins == iro_denied() else "upheld"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
-        return sorted(cues)
+        cues += self.model(text, questions, low, mhits)
+        alone = {
+            _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
+            for m in self.alone.finditer(text)
+        }
+        if len(alone) == 1:  # one option printed alone on its line (a menu of options prints them all)
+            ((v, m),) = alone.items()
+            v = "partially_overturned" if v == "upheld_in_part" else v
+            cues.append(Cue(m.start("opt"), m.end("opt"), v, "printed_line"))
+        return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
 
     @staticmethod
     def _one(values: set[str]) -> str:
@@ -222,23 +446,47 @@ class OutcomeDetector(RuleComponent):
             return next(iter(values))
         return "partially_overturned"
 
-    def decide(self, cues: list[Cue]) -> str | None:
-        """Marked boxes first, then per-service results, hearing rulings, prose."""
+    def basis(self, cues: list[Cue]) -> list[Cue]:
+        """The cues the outcome rests on: marked boxes first, then per-service results,
+        hearing rulings (the first one; several services ruled on each), an option printed
+        alone on its line, prose."""
         if not cues:
-            return None
+            return []
         boxes = [c for c in cues if c.how in BOX_TYPES]
         if boxes:
-            values = {c.value for c in boxes}
+            return boxes
+        per = [c for c in cues if c.how in PER_SERVICE]
+        if per:
+            return per
+        rulings = [c for c in cues if c.how in RULINGS]
+        if rulings:
+            split = [c for c in rulings if c.how in ("entitled", "ordered") and c.service]
+            if len({c.value for c in split}) > 1:
+                return split
+            # a ruling on the treatment or on the IRO decision before one on a lower decision
+            # (which needs what that decision was)
+            return [
+                min(rulings, key=lambda c: ((c.info or {}).get("about") == "decision under appeal", c.start))
+            ]
+        for how in ("printed_line", "prose"):
+            picked = [c for c in cues if c.how == how]
+            if picked:
+                return picked
+        return [cues[0]]
+
+    def decide(self, cues: list[Cue]) -> str | None:
+        """The outcome from the cues it rests on (``basis``)."""
+        picked = self.basis(cues)
+        if not picked:
+            return None
+        values = {c.value for c in picked}
+        if picked[0].how in BOX_TYPES:
             if len(values) == 1:
                 return values.pop()
-            return "partially_overturned" if "partially_overturned" in values else boxes[0].value
-        for kinds in (PER_SERVICE, RULINGS):
-            picked = {c.value for c in cues if c.how in kinds}
-            if picked:
-                return self._one(picked)
-        if any(c.value == "partially_overturned" for c in cues):
-            return "partially_overturned"
-        return cues[0].value
+            return "partially_overturned" if "partially_overturned" in values else picked[0].value
+        if picked[0].how in ("printed_line", "prose"):
+            return "partially_overturned" if "partially_overturned" in values else picked[0].value
+        return self._one(values)
 
     def __call__(self, doc: Doc) -> Doc:
         outcome_section = None
@@ -248,7 +496,9 @@ class OutcomeDetector(RuleComponent):
                 break
         text = doc_text(doc)
         low = doc_lower(doc)
-        cues = self.cues(text, outcome_section, wordscan.scan(doc, self.triggers), low)
+        hits, model_hits = wordscan.scan(doc, self.triggers), wordscan.scan(doc, self.model_triggers)
+        cues = self.cues(text, outcome_section, hits, low, model_hits)
+        basis = {id(c) for c in self.basis(cues)}
         spans = []
         for c in cues:
             start = c.start
@@ -259,10 +509,14 @@ class OutcomeDetector(RuleComponent):
                 info = {"value": c.value, "how": c.how}
                 if c.service:
                     info["service"] = re.sub(r"\s+", " ", c.service).strip()
+                if c.info:
+                    info.update(c.info)
+                if id(c) in basis:
+                    info["basis"] = True  # the outcome of the case rests on this cue
                 set_iro(span, {**(span_ext(span) or {}), **info})
                 spans.append(span)
         set_group(doc, "outcome", spans)
         case = dict(doc._.iro_case or {})
-        case["outcome"] = self.decide(cues)
+        case["outcome"] = self.decide(cues)  # == the value of the cues in ``basis``
         doc._.iro_case = case
         return doc
