@@ -25,7 +25,9 @@ Rather than teach every rule every layout, the tokenizer reads the letter throug
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from importlib import resources
 
 import numpy
 
@@ -273,9 +275,20 @@ _WORD_BEFORE = re.compile(r"[A-Za-z0-9]+$")
 _WORD_AFTER = re.compile(r"[A-Za-z0-9]+")
 
 
+@functools.cache
+def _lexicon() -> frozenset[str]:
+    """The words our rule files spell out (``neurological``, ``radiculopathy``): a word
+    broken at a line end that makes one of them is joined."""
+    words: set[str] = set()
+    for f in resources.files("iro_evidence").joinpath("patterns").iterdir():
+        if f.name.endswith(".json"):
+            words.update(re.findall(r"(?<![a-z\\])[a-z]{5,}(?![a-z])", f.read_text("utf-8").lower()))
+    return frozenset(words)
+
+
 def _join_hyphen(b: _Builder) -> None:
     """A word broken at a line end: ``radicu-`` + ``lopathy`` is joined when the letter
-    writes ``radiculopathy`` elsewhere; otherwise the hyphen stays (``L4-L5``, ``follow-up``,
+    writes ``radiculopathy`` elsewhere or the rules know the word; otherwise the hyphen stays (``L4-L5``, ``follow-up``,
     ``flexion-extension``). A break already joined with a space (``radicu- lopathy``) is
     read the same way, and ``pre- and post-operative`` is left alone."""
     text = b.text
@@ -287,7 +300,8 @@ def _join_hyphen(b: _Builder) -> None:
         if left[-1].islower() and right[0].islower():
             if right in ("and", "or", "to", "nor", "through"):
                 return m.group(0) if "\n" not in m.group(0) else "- "
-            if re.search(rf"\b{(left + right).lower()}\b", low):
+            word = (left + right).lower()
+            if word in _lexicon() or re.search(rf"\b{word}\b", low):
                 return ""
         return "-"
 

@@ -91,10 +91,12 @@ class OutcomeDetector(RuleComponent):
         r = self.rules
         box, empty = r["box"], r["empty_box"]
         self.checked = [Folded(re.compile(p.replace("{box}", box), re.I)) for p in r["checked"]]
-        self.box_row = re.compile(rf"(?m)^[ \t]*(?:(?:{box}|{empty})[ \t]*){{2,4}}$")
+        # a row of 2-4 boxes with nothing between them (the labels follow, in the same order)
+        self.box_row = re.compile(rf"(?:(?:{box}|{empty})\s*){{2,4}}")
         self.box_re = re.compile(box)
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = re.compile(r["service_line"], re.I)
+        self.any_box = re.compile(rf"{box}|{empty}")
         self.service_clause = re.compile(r["service_clause"], re.I)
         self.determined = re.compile(r["determined"], re.I)
         self.prose = [
@@ -153,27 +155,24 @@ class OutcomeDetector(RuleComponent):
             for pat in self.checked
             for m in _folded_finditer(pat, hits, self.words["checked"], text, low, ok)
         ]
-        # a row of boxes above a row of labels: the marked box's column picks the label
+        # a row of boxes, then a row of labels (a table whose lines the canonical text joined):
+        # the k-th box marks the k-th label
         for row in self.box_row.finditer(text):
-            marks = [m.start() for m in self.box_re.finditer(row.group())]
-            if not marks:
+            boxes = [
+                bool(self.box_re.fullmatch(b.group().strip())) for b in self.any_box.finditer(row.group())
+            ]
+            if not any(boxes):
                 continue
-            nxt = re.search(r"\S[^\n]*", text[row.end() :])
-            if not nxt:
-                continue
-            line_start = row.end() + nxt.start()
-            line = nxt.group()
-            while line_start > 0 and text[line_start - 1] in " \t":
-                line_start -= 1
-            line = text[line_start : row.end() + nxt.end()]
+            after = text[row.end() : row.end() + 120]
             labels = sorted(
-                (m.start(), m.end(), v) for v, p in self.option_words.items() for m in p.finditer(line)
+                (m.start(), m.end(), v) for v, p in self.option_words.items() for m in p.finditer(after)
             )
-            if len(labels) < 2:
+            labels = [lab for i, lab in enumerate(labels) if not i or lab[0] >= labels[i - 1][1]]
+            if len(labels) != len(boxes) or after[: labels[0][0]].strip():
                 continue
-            for col in marks:
-                s, e, v = min(labels, key=lambda lab: abs(lab[0] - col))
-                cues.append(Cue(line_start + s, line_start + e, v, "box_row"))
+            for (s, e, v), marked in zip(labels, boxes):
+                if marked:
+                    cues.append(Cue(row.end() + s, row.end() + e, v, "box_row"))
         return cues
 
     def _printed_option(self, text: str, section: tuple[int, int]) -> list[Cue]:
