@@ -10,7 +10,6 @@ from conftest import every_letter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from iro_evidence.tokenizer import create_tokenizer
-from spacy.about import __version__ as spacy_version
 from spacy.tokenizer import Tokenizer
 
 
@@ -23,7 +22,7 @@ def _pair(which: str = ""):
     """A teaching tokenizer and a reference: the same rules, its own vocab and cache, and
     spaCy's plain ``Tokenizer.__call__`` (no teaching)."""
     taught = create_tokenizer()(spacy.blank("en"))
-    taught.teach = True  # whatever the spaCy version's default (tokenizer.TEACH)
+    taught.teach = True  # whatever tokenizer.TEACH says
     ref = create_tokenizer()(spacy.blank("en"))
     return taught, lambda text: Tokenizer.__call__(ref, text)
 
@@ -74,10 +73,9 @@ def test_taught_cache_on_random_chunks(chunks, spaces):
         assert _tokens(taught(text)) == _tokens(reference(text))
 
 
-def test_teaching_only_on_spacy_3_7():
-    """spaCy 3.8 caps its cache at 10,000 chunks, where teaching made tokenizing slower."""
+def test_the_default_tokenizer_teaches():
+    """On spaCy 3.7 and 3.8 alike (README, "Speed and scale"); same tokens as without."""
     tok = create_tokenizer()(spacy.blank("en"))
     text = "Dr. Smith reviewed the MRI of L4-5 (2.5mm). " * 3
     assert _tokens(tok(text)) == _tokens(Tokenizer.__call__(tok, text))
-    taught = tok.__dict__.get("_chunks", (set(), set()))[1]
-    assert bool(taught) == spacy_version.startswith("3.7."), spacy_version
+    assert {"Smith", "L4-5", "(2.5mm)."} <= tok._chunks[1]
