@@ -59,29 +59,28 @@ def test_version_is_the_package_metadata():
     assert iro_evidence.__version__ == version("iro-evidence")
 
 
-def test_pipeline_loads_medspacy_without_running_nltk():
-    out = loaded_after("import iro_evidence\nnlp = iro_evidence.load()\nnlp('No tenderness at C5-6.')")
+def test_pipeline_loads_medspacy_without_running_nltk_until_it_is_used():
+    """nltk's own __init__ runs on first use, and medspaCy's package is whole."""
+    load = "import iro_evidence\nnlp = iro_evidence.load()\nnlp('No tenderness at C5-6.')\n"
+    out = loaded_after(load)
     assert "medspacy" in out["loaded"] and "iro_evidence.components" in out["loaded"]
     assert out["nltk_run"] is False
-
-
-def test_nltk_still_works_after_the_pipeline():
-    """nltk's own __init__ runs on first use, by attribute or by submodule import."""
-    load = "import iro_evidence\niro_evidence.load()\nimport nltk\n"
-    out = loaded_after(load + "assert nltk.wordpunct_tokenize('Dr. Smith') == ['Dr', '.', 'Smith']")
-    assert out["nltk_run"] is True
-    out = loaded_after(
-        load + "from nltk.stem import PorterStemmer\nassert PorterStemmer().stem('running') == 'run'"
-    )
-    assert out["nltk_run"] is True
-    out = loaded_after("import nltk\n" + load)  # imported before: left alone
-    assert out["nltk_run"] is True
-
-
-def test_medspacy_package_is_whole_after_the_pipeline():
-    out = loaded_after(
-        "import iro_evidence\niro_evidence.load()\nimport medspacy\n"
+    use = (
+        "import nltk, medspacy\n"
+        "assert nltk.wordpunct_tokenize('Dr. Smith') == ['Dr', '.', 'Smith']\n"
         "assert callable(medspacy.load) and medspacy.__version__\n"
-        "from medspacy.context import ConText\nassert ConText"
     )
-    assert "medspacy" in out["loaded"]
+    assert loaded_after(load + use)["nltk_run"] is True
+
+
+def test_nltk_submodule_import_and_nltk_imported_first():
+    # the components' modules import medspaCy as the pipeline does (factories prepare it)
+    components = (
+        "from iro_evidence import factories\nfactories._components()\n"
+        "import iro_evidence.components.assertion\n"
+    )
+    stem = "from nltk.stem import PorterStemmer\nassert PorterStemmer().stem('running') == 'run'\n"
+    out = loaded_after(components + "import sys\nassert '__getattr__' in vars(sys.modules['nltk'])\n" + stem)
+    assert out["nltk_run"] is True
+    out = loaded_after("import nltk\n" + components)  # imported before: left alone
+    assert out["nltk_run"] is True and "medspacy" in out["loaded"]
