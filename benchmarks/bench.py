@@ -13,6 +13,12 @@ JSONL and Parquet writers. Every measurement runs in its own subprocess (a fresh
 interpreter, so peak RSS is that run's own); throughput excludes loading the pipeline.
 medspaCy's default pipeline (PyRuSH sentences, target matcher, ConText; PyRuSH's per-token
 log silenced) runs on the first ``--medspacy-mb`` megabytes only, as it is ~10x slower.
+
+The tokenizer table times ``LetterTokenizer`` alone with its cache teaching on and off
+(``tokenizer.TEACH``, on by default) on that corpus and on a "varied" one: the
+same letters with every number shifted by the copy's index, so that, as in a real corpus,
+the distinct chunks keep growing (spaCy 3.8 caps its cache at 10,000 chunks).
+Runs on spaCy 3.7 (Python 3.11) and 3.8 (Python 3.12+) alike.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -39,12 +46,22 @@ def bundled_letters(folder: Path) -> list[str]:
     return texts
 
 
-def write_corpus(texts: list[str], dest: Path, *, min_chars: int = 0, n_letters: int = 0) -> tuple[int, int]:
-    """Replicate ``texts`` into ``dest`` until both ``min_chars`` and ``n_letters`` are reached."""
+def shift_numbers(text: str, k: int) -> str:
+    """``text`` with every number increased by ``k`` (a copy that is not a repeat)."""
+    return re.sub(r"\d+", lambda m: str(int(m.group()) + k), text) if k else text
+
+
+def write_corpus(
+    texts: list[str], dest: Path, *, min_chars: int = 0, n_letters: int = 0, vary: bool = False
+) -> tuple[int, int]:
+    """Replicate ``texts`` into ``dest`` until both ``min_chars`` and ``n_letters`` are reached
+    (``vary``: the k-th copy of a letter has its numbers shifted by k)."""
     dest.mkdir(parents=True, exist_ok=True)
     chars = n = 0
     while chars < min_chars or n < n_letters:
         text = texts[n % len(texts)]
+        if vary:
+            text = shift_numbers(text, n // len(texts))
         # one folder level per 1,000 files keeps directories small
         sub = dest / f"{n // 1000:03d}"
         sub.mkdir(exist_ok=True)
@@ -62,6 +79,8 @@ import iro_evidence
 from iro_evidence.extract import run_extract
 src, n_process = sys.argv[1], int(sys.argv[2])
 nlp = iro_evidence.load()
+if len(sys.argv) > 3:  # "on"/"off": the tokenizer's cache teaching, against its default
+    nlp.tokenizer.teach = sys.argv[3] == "on"
 with tempfile.TemporaryDirectory() as out:
     t0 = time.perf_counter()
     s = run_extract(nlp, [src], Path(out), n_process=n_process)
@@ -96,6 +115,26 @@ for _ in nlp.pipe(texts, batch_size=64):
 dt = time.perf_counter() - t0
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": dt, "chars": chars, "letters": len(texts), "rss_mb": rss}))
+"""
+
+
+JOB_TOKENIZER = """
+import json, resource, sys, time
+from pathlib import Path
+import spacy
+from iro_evidence.tokenizer import create_tokenizer
+teach, src = sys.argv[1] == "on", sys.argv[2]
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(src).rglob("*.txt"))]
+tok = create_tokenizer()(spacy.blank("en"))
+tok.teach = teach
+t0 = time.perf_counter()
+for text in texts:
+    tok(text)
+dt = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+chunks = len({c for text in texts for c in text.split()})
+print(json.dumps({"seconds": dt, "chars": sum(map(len, texts)), "letters": len(texts), "rss_mb": rss,
+                  "chunks": chunks}))
 """
 
 
@@ -183,6 +222,9 @@ def main(argv: list[str] | None = None) -> None:
             f"corpus: {n} letters, {chars / 1e6:.2f} MB, from {len(texts)} bundled letters", file=sys.stderr
         )
         results: dict[str, dict] = {}
+        from iro_evidence.tokenizer import TEACH
+
+        other = "off" if TEACH else "on"
         steps = [
             (
                 "medspaCy default `medspacy.load()`",
@@ -192,6 +234,8 @@ def main(argv: list[str] | None = None) -> None:
             ("spaCy blank tokenizer (floor)", JOB_PIPE, ("blank", corpus, chars)),
             ("iro-evidence extract, 1 process", JOB_EXTRACT, (corpus, 1)),
             ("iro-evidence extract, 2 processes", JOB_EXTRACT, (corpus, 2)),
+            # the rows above use the tokenizer's default cache teaching (tokenizer.TEACH)
+            (f"iro-evidence extract, 1 process, cache teaching {other}", JOB_EXTRACT, (corpus, 1, other)),
         ]
         headroom = [cpu_headroom()]
         for name, code, jargs in steps:
@@ -201,6 +245,14 @@ def main(argv: list[str] | None = None) -> None:
                 runs.append(run_job(code, *jargs))
             results[name] = min(runs, key=lambda r: r["seconds"])
         headroom.append(cpu_headroom())
+        varied = tmp / "varied"
+        write_corpus(texts, varied, min_chars=int(args.mb * 1e6), vary=True)
+        tokenizer: dict[str, dict[str, dict]] = {}
+        for label, folder in (("replicated", corpus), ("varied numbers", varied)):
+            for teach in ("off", "on"):
+                print(f"running: tokenizer, {label} corpus, teaching {teach}", file=sys.stderr)
+                runs = [run_job(JOB_TOKENIZER, teach, folder) for _ in range(max(1, args.repeat))]
+                tokenizer.setdefault(label, {})[teach] = min(runs, key=lambda r: r["seconds"])
         mem: dict[int, dict] = {}
         for count in rss_counts:
             folder = tmp / f"rss_{count}"
@@ -233,7 +285,18 @@ def main(argv: list[str] | None = None) -> None:
         f"(a pure-Python loop: {min(headroom):.2f}x to {max(headroom):.2f}x on this machine, same run)",
         "",
     ]
-    lines += ["| peak RSS, extract 1 process | letters | MB | seconds |", "|---|---|---|---|"]
+    lines += [
+        f"| tokenizer alone (teaching by default here: {'on' if TEACH else 'off'}) | distinct chunks "
+        "| plain chars/s | teaching chars/s | teaching / plain |",
+        "|---|---|---|---|---|",
+    ]
+    for label, runs in tokenizer.items():
+        off, on = runs["off"], runs["on"]
+        lines.append(
+            f"| {label} corpus, {off['chars'] / 1e6:.2f} MB | {off['chunks']:,} | {rate(off):,.0f} "
+            f"| {rate(on):,.0f} | {rate(on) / rate(off):.2f}x |"
+        )
+    lines += ["", "| peak RSS, extract 1 process | letters | MB | seconds |", "|---|---|---|---|"]
     for count, r in mem.items():
         lines.append(f"| {count:,} letters | {r['letters']:,} | {r['rss_mb']:.0f} | {r['seconds']:.0f} |")
     if len(mem) >= 2:
@@ -245,7 +308,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"throughput": results, "rss": mem, "headroom": headroom, "machine": machine()}, indent=1
+                {
+                    "throughput": results,
+                    "tokenizer": tokenizer,
+                    "rss": mem,
+                    "headroom": headroom,
+                    "machine": machine(),
+                },
+                indent=1,
             )
         )
 

@@ -23,6 +23,7 @@ def _pair(which: str = ""):
     """A teaching tokenizer and a reference: the same rules, its own vocab and cache, and
     spaCy's plain ``Tokenizer.__call__`` (no teaching) on the canonical text."""
     taught = create_tokenizer()(spacy.blank("en"))
+    taught.teach = True  # whatever tokenizer.TEACH says
     ref = create_tokenizer()(spacy.blank("en"))
     return taught, lambda text: Tokenizer.__call__(ref, canonicalize(text)[0])
 
@@ -71,3 +72,11 @@ def test_taught_cache_on_random_chunks(chunks, spaces):
     text = "".join(c + spaces[i % len(spaces)] for i, c in enumerate(chunks))
     for _ in range(3):  # chunks seen twice are taught; the third call reads them back
         assert _tokens(taught(text)) == _tokens(reference(text))
+
+
+def test_the_default_tokenizer_teaches():
+    """On spaCy 3.7 and 3.8 alike (README, "Speed and scale"); same tokens as without."""
+    tok = create_tokenizer()(spacy.blank("en"))
+    text = "Dr. Smith reviewed the MRI of L4-5 (2.5mm). " * 3
+    assert _tokens(tok(text)) == _tokens(Tokenizer.__call__(tok, text))
+    assert {"Smith", "L4-5", "(2.5mm)."} <= tok._chunks[1]

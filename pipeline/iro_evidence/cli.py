@@ -14,6 +14,24 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"iro-evidence {version('iro-evidence')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    # imports stay inside the commands: --help and --version load no spaCy, pandas or pyarrow
+    pass
+
+
 def _nlp(model: Path | None):
     from .api import load
 

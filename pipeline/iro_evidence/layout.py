@@ -288,9 +288,9 @@ def _lexicon() -> frozenset[str]:
 
 def _join_hyphen(b: _Builder) -> None:
     """A word broken at a line end: ``radicu-`` + ``lopathy`` is joined when the letter
-    writes ``radiculopathy`` elsewhere or the rules know the word; otherwise the hyphen stays (``L4-L5``, ``follow-up``,
-    ``flexion-extension``). A break already joined with a space (``radicu- lopathy``) is
-    read the same way, and ``pre- and post-operative`` is left alone."""
+    writes ``radiculopathy`` elsewhere or the rules know the word; otherwise the hyphen
+    stays (``L4-L5``, ``follow-up``, ``flexion-extension``). A break already joined with a
+    space (``radicu- lopathy``) is read the same way; ``pre- and post-operative`` stays."""
     text = b.text
     low = text.lower()
 

@@ -1,5 +1,6 @@
 """Abbreviations defined in the letter ("functional capacity evaluation (FCE)"), with
-scispaCy's AbbreviationDetector (Schwartz & Hearst).
+scispaCy's AbbreviationDetector (Schwartz & Hearst), reimplemented: scispaCy itself is
+needed only by ``reference``.
 
 scispaCy keeps Span objects on the Doc, which cannot be pickled for ``nlp.pipe(n_process=...)``;
 this component keeps each short form in ``doc.spans["abbreviations"]`` with its long form
@@ -17,7 +18,6 @@ from __future__ import annotations
 import re
 
 import numpy
-from scispacy.abbreviation import AbbreviationDetector
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -130,7 +130,8 @@ def _literal(token: dict) -> bool:
 class AbbreviationFinder:
     def __init__(self, nlp: Language, name: str = "iro_abbreviations"):
         self.name = name
-        self.detector = AbbreviationDetector(nlp, name=f"{name}_scispacy")
+        self.nlp = nlp
+        self.detector = None  # scispaCy's, made by ``reference`` (scispaCy is only needed there)
         # scispaCy's own patterns; its matchers only look near where a match starts
         self.paren = NearMatcher(nlp.vocab, PAREN_WIDTH)
         self.paren.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
@@ -139,7 +140,12 @@ class AbbreviationFinder:
         return self._spans(doc, Definitions(doc).find(self.paren(doc)))
 
     def reference(self, doc: Doc) -> Doc:
-        """scispaCy's own detector with its whole-Doc matchers (what the fast path must equal)."""
+        """scispaCy's own detector with its whole-Doc matchers (what the fast path must equal).
+        Needs scispaCy (not installed on Python 3.13: it has no release for it)."""
+        if self.detector is None:
+            from scispacy.abbreviation import AbbreviationDetector
+
+            self.detector = AbbreviationDetector(self.nlp, name=f"{self.name}_scispacy")
         self.detector.matcher = self.paren.matcher
         # scispaCy adds each long form to one matcher kept for the detector's life; a spaCy
         # Matcher never frees a removed pattern's memory: a fresh one per letter
