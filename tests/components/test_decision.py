@@ -408,3 +408,77 @@ def test_other_doctors_near_the_iro_are_not_its_reviewer(nlp, text):
 )
 def test_truncated_and_further_guideline_names(nlp, text, expected):
     assert case(nlp, text)["guidelines"] == expected
+
+
+@pytest.mark.parametrize(
+    "checklist,expected",
+    [
+        # boxes before their labels, parentheses for boxes, one item per line
+        (
+            "CRITERIA:\n(   ) ACOEM- American College\n( X ) Milliman Care Guidelines\n(   ) TMF Screening",
+            ["MILLIMAN"],
+        ),
+        # the same list joined into one line
+        (
+            "CRITERIA: [ ] ACOEM - American College [X] InterQual Criteria [ ] TMF Screening Criteria",
+            ["INTERQUAL"],
+        ),
+        # boxes after their labels
+        (
+            "CRITERIA: ACOEM - American College [ ] Milliman Care Guidelines [X] TMF Screening Criteria [ ]",
+            ["MILLIMAN"],
+        ),
+        # a bare X marks an item; the unmarked items are not checked
+        (
+            "CRITERIA:\nX ODG - Official Disability Guidelines\nX Medical judgment and clinical experience\n"
+            "ACOEM - American College\nInterQual Criteria",
+            ["ODG"],
+        ),
+        # a guideline named inside a marked "Other" item counts
+        (
+            "CRITERIA:\n[ ] InterQual Criteria\n[ X ] Other evidence based, scientifically valid, outcome focused "
+            "guidelines: North American Spine Society guideline",
+            ["OTHER"],
+        ),
+        # boxes of another kind in the paragraph do not hide a guideline named in prose
+        ("[X] Upheld [ ] Overturned ANALYSIS: The ODG supports the request.", ["ODG"]),
+    ],
+)
+def test_checklist_layouts(nlp, checklist, expected):
+    assert case(nlp, checklist)["guidelines"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Physician reviewer specialty: Orthopaedic Surgery\n\nReview Outcome: upheld.",
+            "orthopedic surgery",
+        ),
+        ("Reviewer Specialty: Neurosurgery. The reviewer is licensed in Texas.", "neurological surgery"),
+        (
+            "Specialty of the Reviewing Physician\nPhysical Medicine and Rehabilitation (Board Certified); also "
+            "certified in Electrodiagnostic Medicine\n\nREVIEW OUTCOME",
+            "physical medicine and rehabilitation, electrodiagnostic medicine",
+        ),
+        (
+            "IRO letter.\n\nThe reviewer is a board certified orthopedic surgeon who specializes in sports medicine.",
+            "orthopedic surgery, sports medicine",
+        ),
+        (
+            "QUALIFICATIONS OF THE REVIEWER: M.D., Board Certified in Anesthesiology with subspecialty "
+            "certification in Pain Medicine.",
+            "anesthesiology, pain medicine",
+        ),
+        (
+            "QUALIFICATIONS OF THE REVIEWER: Board certified orthopedic surgeon, fellowship trained in spine surgery.",
+            "orthopedic surgery",
+        ),
+        (
+            "Reviewer: The reviewer is board certified in Neurology with added qualification in Pain Medicine.",
+            "neurology, pain medicine",
+        ),
+    ],
+)
+def test_reviewer_described_in_the_letters_own_words(nlp, text, expected):
+    assert case(nlp, text)["reviewer_specialty"] == expected

@@ -65,6 +65,9 @@ ANCHOR_STOP = re.compile(
 )
 
 IRO_WORD = re.compile(r"\bIRO\b")
+# a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")
+BARE_X = re.compile(r"(?<![\w.(\[/-])X(?=\s+[A-Z])")
+SENTENCE_END = re.compile(r"[.;!?]\s+[A-Z]|[.;!?]\s*$")
 # anchors of the reviewer's specialty in a sentence, folded (casefold)
 ANCHOR_RULES = (Folded(IRO_ANCHOR), Folded(re.compile(r"\bthe reviewer\b", re.I)), Folded(ANCHOR_STOP))
 
@@ -199,7 +202,8 @@ class DecisionFacts(RuleComponent):
             if self.exclude_after.search(text[max(0, m.start() - 40) : m.start()] + " "):
                 break
             pre = text[max(0, m.start() - 30) : m.start()].lower()
-            if "fellowship" in pre or "subspecialty" in pre:
+            # fellowship training is no board; a subspecialty certification is
+            if "fellowship" in pre or ("subspecialty" in pre and "certif" not in pre):
                 break
             spec = self.spec_of[phrase_key(m.group())]
             if spec not in seen:
@@ -353,6 +357,71 @@ class DecisionFacts(RuleComponent):
         words ``hits`` (default: scan ``text``; ``low``: ``text.lower()``)."""
         return self.guideline_hits(text, hits, low)
 
+    def _checked_only(self, text: str, names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """The names a printed checklist leaves in: per paragraph (the lines of a list are
+        joined in the canonical text), a name counts when the box written next to it is
+        marked, before it ("[X] ODG", "( ) ACOEM", "X ODG") or, in a list whose boxes follow
+        their labels, after it ("InterQual Criteria [X]"); in a list that marks its items, a
+        name with no box of its own (after another item's name) is not checked."""
+        starts = [n[0] for n in names]
+
+        def other_name(a: int, b: int, code: str) -> bool:
+            i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+            return any(names[k][2] != code for k in range(i, j))
+
+        out, para = [], {}
+        for s, e, code in names:
+            p0 = text.rfind("\n\n", 0, s)
+            p0 = 0 if p0 < 0 else p0 + 2
+            if p0 not in para:
+                p1 = text.find("\n\n", e)
+                p1 = len(text) if p1 < 0 else p1
+                boxes = self.any_box.finditer(text, p0, p1)
+                marks = [(b.start(), b.end(), not self.unchecked.match(b.group())) for b in boxes]
+                marks = sorted(marks + [(x.start(), x.end(), True) for x in BARE_X.finditer(text, p0, p1)])
+                # boxes after their labels: the list opens with a label, its box follows
+                first = next((n for n in names if p0 <= n[0] < p1), None)
+                after = bool(marks and first and first[1] <= marks[0][0])
+                # a checklist: two marks or more, one of them right before a name
+                listed = len(marks) > 1 and any(
+                    text[mk[1] : n[0]].strip(" -:\t") == ""
+                    for mk in marks
+                    for n in names
+                    if mk[1] <= n[0] < p1
+                )
+                para[p0] = (marks, after, listed)
+            marks, boxes_after, listed = para[p0]
+            if not marks:
+                out.append((s, e, code))
+                continue
+            before = [mk for mk in marks if mk[1] <= s]
+            later = [mk for mk in marks if mk[0] >= e]
+            if boxes_after and later:
+                gap = text[e : later[0][0]]
+                if len(gap) <= 120 and not SENTENCE_END.search(gap) and not other_name(e, later[0][0], code):
+                    if later[0][2]:  # its own box, after it
+                        out.append((s, e, code))
+                    continue
+            if not boxes_after and before:
+                gap = text[before[-1][1] : s]
+                if len(gap.strip(" -:\t")) <= 3:
+                    if before[-1][2]:  # its own box, before it
+                        out.append((s, e, code))
+                    continue
+                if (
+                    listed
+                    and ": " in gap
+                    and not SENTENCE_END.search(gap)
+                    and not other_name(before[-1][1], s, code)
+                ):
+                    if before[-1][2]:  # named in a marked item ("[X] Other guidelines: NASS ...")
+                        out.append((s, e, code))
+                    continue
+                if not SENTENCE_END.search(gap) and (listed or other_name(before[-1][1], s, code)):
+                    continue  # an item of the list with no mark
+            out.append((s, e, code))
+        return out
+
     def guideline_hits(
         self, original: str, hits: Hits | None = None, low: str | None = None
     ) -> list[tuple[int, int, str]]:
@@ -363,29 +432,13 @@ class DecisionFacts(RuleComponent):
         if hits is None or (offsets is not None and hits.found is not None):
             hits = self.triggers.scan(text, low)  # trigger words joined across a line break count
         ok = can_fold(text, low)
-        line_boxes: dict[int, tuple[list[int], list[int]]] = {}  # per line: box starts, ends
         rules = self.guidelines
         if hits.found is not None:  # only the patterns one of whose words occurs
             rules = [g for g in rules if not g[2] or any(w.lower() in hits.found for w in g[2])]
+        names = []
         for code, rule, words in rules:
             pat, where = rule.pick(text, low, ok)
             for m in (m for lo, hi in hits.windows(words) for m in pat.finditer(where, lo, hi)):
-                line_start = text.rfind("\n", 0, m.start()) + 1
-                # a box in the line before the name (only worth a look when a box of the whole
-                # line overlaps that stretch: a box found in a prefix of the line is inside or
-                # overlaps one found in the whole line)
-                if line_start not in line_boxes:
-                    line_end = text.find("\n", m.start())
-                    line_end = len(text) if line_end < 0 else line_end
-                    spans = [b.span() for b in self.any_box.finditer(text, line_start, line_end)]
-                    line_boxes[line_start] = ([b[0] for b in spans], [b[1] for b in spans])
-                box_starts, box_ends = line_boxes[line_start]
-                k = bisect.bisect_left(box_starts, m.start()) - 1
-                if k >= 0 and box_ends[k] > line_start:
-                    prefix = text[line_start : m.start()]
-                    boxes = list(self.any_box.finditer(prefix))
-                    if boxes and self.unchecked.match(boxes[-1].group()):
-                        continue
                 if code == "PEER_REVIEWED" and self.guideline_exclude.search(
                     text[max(0, m.start() - 200) : m.end() + 50]
                 ):
@@ -398,8 +451,10 @@ class DecisionFacts(RuleComponent):
                     text[max(0, m.start() - 60) : m.start()]
                 ):
                     continue  # a society guideline cited as part of the literature
-                s, e = (offsets[m.start()], offsets[m.end() - 1] + 1) if offsets else m.span()
-                found.append((s, e, code))
+                names.append((m.start(), m.end(), code))
+        for s, e, code in self._checked_only(text, sorted(set(names))):
+            s, e = (offsets[s], offsets[e - 1] + 1) if offsets else (s, e)
+            found.append((s, e, code))
         found.sort()
         out, last = [], -1
         for h in found:
