@@ -40,6 +40,7 @@ from .extensions import set_iro
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
 )
+DATE_LINE = re.compile(r"[\s.,:*\d]*|[\s\S]{0,40}:\s*")  # what else a date line may hold
 YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*$", re.M)
 IRO_ANCHOR = re.compile(
     r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?\s+(?:\w+[\s,]+){0,4}?"
@@ -283,7 +284,12 @@ class DecisionFacts(RuleComponent):
                     "hearing",
                     "injury",
                 ):
-                    return iro["value"], d
+                    # the decision's date line, not a date inside a sentence of the opening
+                    ls = text.rfind("\n", 0, d.start_char) + 1
+                    le = text.find("\n", d.end_char)
+                    line = text[ls : le if le >= 0 else len(text)]
+                    if DATE_LINE.fullmatch(line.replace(d.text, "", 1)):
+                        return iro["value"], d
             return None, None
         m = YEAR_LINE.search(text[:400])
         if m:
@@ -318,7 +324,7 @@ class DecisionFacts(RuleComponent):
             # the date and the mechanism within one clause of each other
             pos = d.start_char - s0
             gap = st[min(pos, m.start()) : max(pos, m.end())]
-            if len(gap) < 120 and not re.search(r"[.;]\s", gap):
+            if len(gap) < 150 and not re.search(r"(?<!\b(?:Mr|Ms|Dr))(?<!\bMrs)[.;]\s", gap):
                 return d
         return None
 
