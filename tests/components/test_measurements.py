@@ -117,3 +117,24 @@ def test_level_list_gives_one_measurement_per_level(nlp):
 )
 def test_guideline_thresholds_are_no_findings(nlp, text, expected):
     assert [lo for lo, _hi, _lv, _f in sizes(nlp, text)] == expected
+
+
+# -- sizes in words (issue 13; paraphrases written for the tests) -------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Exam found a one centimeter difference in leg length.", [(10.0, None, None, None)]),
+        ("Films showed only a five millimeter leg length discrepancy.", [(5.0, None, None, None)]),
+        ("The left leg was three millimeters shorter on the scanogram.", [(3.0, None, None, None)]),
+        (
+            "The MRI showed bulges of between two and three millimeters at L3-4 and L4-5.",
+            [(2.0, 3.0, "L3-L4|L4-L5", "bulge")],
+        ),
+        ("a four to five millimeter protrusion at C5-6", [(4.0, 5.0, "C5-C6", "protrusion")]),
+        ("A two centimeter incision was closed.", []),
+    ],
+)
+def test_sizes_in_words(nlp, text, expected):
+    assert sizes(nlp, text) == expected
