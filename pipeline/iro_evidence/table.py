@@ -152,6 +152,16 @@ def _exam(rows) -> list[dict]:
 
 # imaging findings that, stated as present at a level, outweigh a negation at another level
 FINDING_CONCEPT = {("stenosis", "foraminal"): "foraminal_stenosis"}
+# findings that are concepts of their own whatever their subtype ("a linear fracture of the
+# transverse process of L1" outweighs "no compression fractures are seen")
+FINDING_IS_CONCEPT = {
+    "fracture": "fracture",
+    "herniation": "herniation",
+    "spondylolisthesis": "spondylolisthesis",
+}
+
+
+NOT_PRESENT = ("negated", "possible", "hypothetical", "family", "not_documented", "historical")
 
 
 def _present_at(rows) -> dict[str, set]:
@@ -160,10 +170,12 @@ def _present_at(rows) -> dict[str, set]:
     for r in rows:
         if r["kind"] != "finding" or r["level"] is None:
             continue
-        if any(r[f] for f in ("negated", "possible", "hypothetical", "family", "not_documented")):
+        if any(
+            r[f] for f in ("negated", "possible", "hypothetical", "family", "not_documented", "historical")
+        ):
             continue
         sub = json.loads(r["details"] or "{}").get("subtype")
-        concept = FINDING_CONCEPT.get((r["value"], sub))
+        concept = FINDING_CONCEPT.get((r["value"], sub)) or FINDING_IS_CONCEPT.get(r["value"])
         if concept:
             out.setdefault(concept, set()).add(r["level"])
     return out

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 """Exam signs: sign, status, side and the details analysts check (grade, muscle, dermatome, degrees)."""
 
 import pytest
@@ -102,3 +103,57 @@ def test_exam_rows_keep_details(nlp):
     assert json.loads(slr["details"])["position"] == "seated"
     ehl = next(r for r in rows if r["value"] == "strength")
     assert json.loads(ehl["details"])["muscle"] == "extensor hallucis longus"
+
+
+# -- families from issue 13 (paraphrases written for the tests) ---------------------------
+
+FAMILIES = [
+    # a short form in parentheses after the sign
+    ("Straight leg raise (SLR) was positive on the left.", [("straight_leg_raise", "positive", "left")]),
+    (
+        "Straight leg raising (SLR) testing is negative bilaterally.",
+        [("straight_leg_raise", "negative", "bilateral")],
+    ),
+    ("Deep tendon reflexes (DTRs) were 2+ and symmetric.", [("reflexes", "normal", None)]),
+    ("Range of motion (ROM) of the lumbar spine was reduced.", [("range_of_motion", "decreased", None)]),
+    # one status closing a list of signs
+    (
+        "Sensation and motor were intact bilaterally.",
+        [("sensation", "normal", "bilateral"), ("strength", "normal", "bilateral")],
+    ),
+    (
+        "Sensation, strength and reflexes were normal.",
+        [("sensation", "normal", None), ("strength", "normal", None), ("reflexes", "normal", None)],
+    ),
+    (
+        "Strength and sensation are grossly intact.",
+        [("strength", "normal", None), ("sensation", "normal", None)],
+    ),
+    # gait with posture / station
+    ("Her gait and posture were normal.", [("gait", "normal", None)]),
+    ("Station and gait are normal.", [("gait", "normal", None)]),
+    ("His gait and balance were steady.", [("gait", "normal", None)]),
+    # range of motion compared between sides
+    (
+        "Range of motion was greater in the right knee than the left.",
+        [("range_of_motion", "decreased", "bilateral")],
+    ),
+    (
+        "Range of motion is better on the left shoulder than the right.",
+        [("range_of_motion", "decreased", "bilateral")],
+    ),
+    ("She had less range of motion in the left hip.", [("range_of_motion", "decreased", "left")]),
+    # strength too low
+    ("He was not strong enough for full duty.", [("strength", "decreased", None)]),
+    ("At discharge she was not yet strong enough to lift boxes.", [("strength", "decreased", None)]),
+    ('Quadriceps strength was "fair" on the left.', [("strength", "decreased", "left")]),
+    # weakness the patient has, not an exam sign
+    ("She began developing increased low back pain and right leg weakness/tingling.", []),
+    ("The reports allege that he was experiencing bilateral weakness in the legs.", []),
+    ("He described a feeling of weakness after the injury.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", FAMILIES)
+def test_exam_families(nlp, text, expected):
+    test_exam_signs(nlp, text, expected)

@@ -55,6 +55,8 @@ class ExamMatcher(RuleComponent):
         self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
         self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
+        self.symptom_after = re.compile(r.get("symptom_after", r"(?!x)x"), re.I)
+        self.gloss = re.compile(r["gloss"]) if r.get("gloss") else None
         self.clause_break = FirstCharRegex(re.compile(r.get("clause_break", r"[.;\n]\s"), re.I))
         contrast = r.get("contrast", {})
         self.contrast_re = re.compile(contrast["pattern"], re.I) if contrast else None
@@ -73,6 +75,13 @@ class ExamMatcher(RuleComponent):
         looked for around the trigger words ``hits`` (default: scan ``text``)."""
         if hits is None:
             hits = self.triggers.scan(text)
+        if self.gloss is not None and "(" in text:
+            # "Straight leg raise (SLR) was positive": the short form reads as spaces (the
+            # offsets stay those of the text)
+            masked = self.gloss.sub(lambda m: " " * len(m.group()), text)
+            if masked != text:
+                text = masked
+                hits = Hits(text, hits.found, hits.before, hits.after)
         taken: list[tuple[int, int]] = []
         out = []
         for sign, status, pat, stated, words in self.exam_rules:
@@ -80,8 +89,8 @@ class ExamMatcher(RuleComponent):
                 s, e = m.span()
                 if any(s < b and e > a for a, b in taken):
                     continue
-                if self.symptom_re.search(text[max(0, s - 40) : s]):
-                    continue  # "complains of weakness" is a symptom, not an exam sign
+                if self.symptom_re.search(text[max(0, s - 40) : s]) or self.symptom_after.match(text, e):
+                    continue  # "complains of weakness", "weakness/tingling": symptoms, not exam signs
                 taken.append((s, e))
                 fact = {"start": s, "end": e, "sign": sign, "status": status, "stated": stated}
                 fact["side"], more = self._side_details(text, s, e, sign)
