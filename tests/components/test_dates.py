@@ -267,3 +267,15 @@ def test_hearing_decision_date_inside_a_sentence_is_not_the_decision_date(nlp, t
 )
 def test_injury_story_with_a_title_before_the_name(nlp, text, value):
     assert nlp(text)._.iro_case["injury_date"] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Doe v. Roe\nCommonwealth Court of Somestate\nArgued March 2, 2011\nThe claimant appeals.",
+        "DECISION AND ORDER\nThe Hearing Officer reviewed the MRI Dated 3/4/2011 and the records.",
+        "The carrier filed a request for hearing on March 3, 2010, and the claimant appeals.",
+    ],
+)
+def test_argued_dated_or_filed_in_prose_is_no_decision_date(nlp, text):
+    assert nlp(text)._.iro_case["review_date"] is None
