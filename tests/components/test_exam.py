@@ -151,6 +151,23 @@ FAMILIES = [
     ("She began developing increased low back pain and right leg weakness/tingling.", []),
     ("The reports allege that he was experiencing bilateral weakness in the legs.", []),
     ("He described a feeling of weakness after the injury.", []),
+    # a bare weakness / spasm listed with symptoms or in a sentence of complaints
+    ("She reported low back pain radiating into the left leg with weakness.", []),
+    ("The claimant has ongoing pain, numbness and weakness in the right arm.", []),
+    ("He testified that his knee gives way and he has weakness in the right leg.", []),
+    ("Her symptoms include weakness and spasms.", []),
+    ("Surgery is indicated for patients with progressive weakness.", []),
+    ("He had weakness and tingling in both hands.", []),
+    # ... unless the words between say it was found
+    (
+        "With reported low back pain and evidence of weakness of the right ankle evertors, surgery was planned.",
+        [("strength", "decreased", "right")],
+    ),
+    ("On exam there was weakness of the left ankle dorsiflexors.", [("strength", "decreased", "left")]),
+    (
+        "Examination revealed spasm and tenderness of the paraspinals.",
+        [("spasm", "present", None), ("tenderness", "present", None)],
+    ),
 ]
 
 

@@ -57,6 +57,10 @@ class ExamMatcher(RuleComponent):
         self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
         self.symptom_after = re.compile(r.get("symptom_after", r"(?!x)x"), re.I)
         self.gloss = re.compile(r["gloss"]) if r.get("gloss") else None
+        self.symptom_signs = set(r.get("symptom_signs", ()))
+        self.symptom_sentence = re.compile(r.get("symptom_sentence", r"(?!x)x"), re.I)
+        self.symptom_after_bare = re.compile(r.get("symptom_after_bare", r"(?!x)x"), re.I)
+        self.exam_cue = re.compile(r.get("exam_cue", r"(?!x)x"), re.I)
         self.clause_break = FirstCharRegex(re.compile(r.get("clause_break", r"[.;\n]\s"), re.I))
         contrast = r.get("contrast", {})
         self.contrast_re = re.compile(contrast["pattern"], re.I) if contrast else None
@@ -91,6 +95,8 @@ class ExamMatcher(RuleComponent):
                     continue
                 if self.symptom_re.search(text[max(0, s - 40) : s]) or self.symptom_after.match(text, e):
                     continue  # "complains of weakness", "weakness/tingling": symptoms, not exam signs
+                if not stated and sign in self.symptom_signs and self.symptom(text, s, e):
+                    continue
                 taken.append((s, e))
                 fact = {"start": s, "end": e, "sign": sign, "status": status, "stated": stated}
                 fact["side"], more = self._side_details(text, s, e, sign)
@@ -101,6 +107,18 @@ class ExamMatcher(RuleComponent):
                     taken.append((extra["start"], extra["end"]))
                     out.append(extra)
         return self.merge(text, sorted(out, key=lambda f: f["start"]))
+
+    def symptom(self, text: str, s: int, e: int) -> bool:
+        """A bare sign word that the sentence gives as a symptom ("reported back pain with
+        weakness", "pain, numbness and weakness", "weakness and tingling")."""
+        if self.symptom_after_bare.match(text, e):
+            return True
+        before = text[max(0, s - 150) : s]
+        cut = max(before.rfind(". "), before.rfind(".\n"), before.rfind(";"), before.rfind("\n\n"))
+        last = None
+        for last in self.symptom_sentence.finditer(before, cut + 1):
+            pass
+        return last is not None and not self.exam_cue.search(before, last.end())
 
     def merge(self, text: str, facts: list[dict]) -> list[dict]:
         """One finding per phrase: "weakness of the right EHL graded 4/5" is one strength fact."""
