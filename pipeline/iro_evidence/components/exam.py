@@ -115,10 +115,8 @@ class ExamMatcher(RuleComponent):
             return True
         before = text[max(0, s - 150) : s]
         cut = max(before.rfind(". "), before.rfind(".\n"), before.rfind(";"), before.rfind("\n\n"))
-        last = None
-        for last in self.symptom_sentence.finditer(before, cut + 1):
-            pass
-        return last is not None and not self.exam_cue.search(before, last.end())
+        ends = [m.end() for m in self.symptom_sentence.finditer(before, cut + 1)]
+        return bool(ends) and not self.exam_cue.search(before, ends[-1])
 
     def merge(self, text: str, facts: list[dict]) -> list[dict]:
         """One finding per phrase: "weakness of the right EHL graded 4/5" is one strength fact."""
