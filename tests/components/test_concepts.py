@@ -133,3 +133,19 @@ def test_concept_cut_off_by_the_end_of_the_excerpt(nlp, text, expected):
 )
 def test_negation_outweighed_by_a_finding_stated_elsewhere(nlp, text, expected):
     assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The fusion went without complications and his preoperative neurological deficits returned to normal.",
+            [],
+        ),
+        ("After the decompression, her radiculopathy resolved and she returned to work.", []),
+        ("His reflex changes have since normalized, and there is no atrophy.", ["atrophy"]),
+        ("Without weakness or numbness, he returned to work.", ["weakness"]),
+    ],
+)
+def test_resolved_deficit_is_not_negated(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected

@@ -68,6 +68,7 @@ class ConceptMatcher(RuleComponent):
         # stems of six letters at least: "comp" would stand for "compensable" too
         self.term_words = tuple(phrase_triggers(list(self.term_concept), min_len=6))
         self.truncated_min = int(self.rules.get("truncated_min_chars", 0))
+        self.resolved_after = re.compile(self.rules.get("resolved_after", r"(?!x)x"), re.I)
         self.single_terms = {t: c for t, (c, neg) in self.term_concept.items() if " " not in t and not neg}
         # "modifier head" terms for coordination: (modifier, head) -> concept
         stop = set(self.rules.get("coordination_stopwords", []))
@@ -158,6 +159,8 @@ class ConceptMatcher(RuleComponent):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue
+            if not self_neg and self.resolved_after.match(text, end):
+                continue  # "the deficits returned to normal": a resolved deficit, not an absent one
             seen.add((span.start, span.end, concept))
             set_iro(span, {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg})
             spans.append(span)
