@@ -176,6 +176,8 @@ NAME_BLANKS = [
     "The provider billed for therapy given to injured worker ______ (Claimant) in 2002.",
     "Oxymed appealed the IRO decision on equipment provided to _______ (Claimant).",
     "Dr. Smith treated ________ (Claimant) for neck pain after the accident.",
+    "The Claimant, ____________, was injured on the job while lifting.",
+    "Claimant ________ sustained a compensable injury when he fell.",
 ]
 
 
