@@ -168,6 +168,12 @@ FAMILIES = [
         "Examination revealed spasm and tenderness of the paraspinals.",
         [("spasm", "present", None), ("tenderness", "present", None)],
     ),
+    # apostrophes in plurals, minus grades, gait described
+    ("On exam the claimant’s DTR’s were 2+ bilaterally.", [("reflexes", "normal", "bilateral")]),
+    ("Her DTR's are 1+ at the ankles.", [("reflexes", "decreased", None)]),
+    ("His exam showed 5-/5 strength in the left hip flexors.", [("strength", "decreased", "left")]),
+    ("The claimant’s gait was slow and guarded.", [("gait", "present", None)]),
+    ("He walked with a stiff gait.", [("gait", "present", None)]),
 ]
 
 
