@@ -9,6 +9,7 @@ import spacy
 from conftest import every_letter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from iro_evidence.layout import canonicalize
 from iro_evidence.tokenizer import create_tokenizer
 from spacy.tokenizer import Tokenizer
 
@@ -20,10 +21,10 @@ def _tokens(doc) -> list[tuple[str, str, int]]:
 @functools.cache
 def _pair(which: str = ""):
     """A teaching tokenizer and a reference: the same rules, its own vocab and cache, and
-    spaCy's plain ``Tokenizer.__call__`` (no teaching)."""
+    spaCy's plain ``Tokenizer.__call__`` (no teaching) on the canonical text."""
     taught = create_tokenizer()(spacy.blank("en"))
     ref = create_tokenizer()(spacy.blank("en"))
-    return taught, lambda text: Tokenizer.__call__(ref, text)
+    return taught, lambda text: Tokenizer.__call__(ref, canonicalize(text)[0])
 
 
 def test_taught_cache_gives_the_same_tokens_on_every_letter():

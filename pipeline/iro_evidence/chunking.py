@@ -3,8 +3,9 @@
 spaCy refuses a text longer than ``nlp.max_length`` (E088). Instead of truncating, a long
 letter is cut into pieces at the best boundary before the limit (a section heading, else a
 blank line, else a line break, else a sentence end, else a space), every piece runs
-through the pipeline, and ``Doc.from_docs`` joins the pieces into one Doc whose text is the
-original text, so every character offset is true to the letter. Doc-level facts
+through the pipeline, and ``Doc.from_docs`` joins the pieces into one Doc. The letter is canonicalized
+(``layout.canonicalize``) before it is cut, so the pieces join into the letter's canonical
+text, and the offsets back to the letter as read go on the joined Doc. Doc-level facts
 (``doc._.iro_case``) are merged: the first value found wins, lists are united in order.
 """
 
@@ -16,6 +17,8 @@ from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .layout import OFFSETS_KEY, SOURCE_KEY, Offsets, canonicalize
 
 # boundaries in order of preference; each match position is where a new piece may start
 _HEADING = re.compile(r"\n\s*\n(?=[ \t]*(?:[A-Z][A-Z0-9 ,&/()'-]{3,}:?|[A-Z][A-Za-z /&'-]{2,60}:)[ \t]*\n)")
@@ -94,14 +97,19 @@ def pipe(
     """
     limit = max_length or nlp.max_length
 
+    sources: dict[int, tuple[str, Offsets | None]] = {}  # long letters: as read, and the way back
+
     def pieces() -> Iterator[tuple[str, tuple[object, int, int]]]:
-        for text, ctx in stream:
+        for k, (text, ctx) in enumerate(stream):
             if len(text) <= limit:
                 yield text, (ctx, 0, 1)
                 continue
-            parts = split_text(text, limit)
+            # cut the canonical text (canonical already: the pieces stay as they are)
+            canon, offsets = canonicalize(text)
+            sources[k] = (text, offsets)
+            parts = split_text(canon, limit)
             for i, part in enumerate(parts):
-                yield part, (ctx, i, len(parts))
+                yield part, ((k, ctx), i, len(parts))
 
     pending: list[Doc] = []
     for doc, (ctx, i, n) in nlp.pipe(pieces(), as_tuples=True, **kwargs):
@@ -110,5 +118,13 @@ def pipe(
             continue
         pending.append(doc)
         if i == n - 1:
-            yield join_docs(pending), ctx
+            k, ctx = ctx
+            joined = join_docs(pending)
+            text, offsets = sources.pop(k)
+            for key in (SOURCE_KEY, OFFSETS_KEY):
+                joined.user_data.pop(key, None)
+            if offsets is not None:
+                joined.user_data[SOURCE_KEY] = text
+                joined.user_data[OFFSETS_KEY] = offsets.to_plain()
+            yield joined, ctx
             pending = []

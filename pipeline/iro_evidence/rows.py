@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 
 from .components.base import doc_text, sentence_starts
 from .components.extensions import ASSERTION_FLAGS, span_values
+from .layout import source_offsets, source_text
 
 # span group -> evidence kind
 KINDS = {
@@ -121,7 +123,29 @@ def doc_rows(doc, case_id: str) -> list[dict]:
                 continue
             rows.append(row)
     rows.sort(key=lambda r: (r["start_char"], r["end_char"], r["kind"], r["fact_id"]))
+    offsets = source_offsets(doc)
+    if offsets is not None:
+        _to_source(rows, offsets, source_text(doc))
     return rows
+
+
+_ID = re.compile(r"\b([a-z]+):(\d+)-(\d+)")
+ID_COLUMNS = ("fact_id", "level_id", "study_id", "date_id", "finding_id", "details")
+
+
+def _to_source(rows: list[dict], offsets, source: str) -> None:
+    """Offsets (and the fact ids made from them) of the canonical text -> the letter as read."""
+
+    def remap(m: re.Match) -> str:
+        start, end = int(m.group(2)), int(m.group(3))
+        return f"{m.group(1)}:{offsets.start(start)}-{offsets.end(end)}"
+
+    for row in rows:
+        start, end = offsets.start(row["start_char"]), offsets.end(row["end_char"])
+        row["start_char"], row["end_char"], row["text"] = start, end, source[start:end]
+        for col in ID_COLUMNS:
+            if row[col] and ":" in row[col]:
+                row[col] = _ID.sub(remap, row[col])
 
 
 def _fmt_mm(lo, hi) -> str | None:

@@ -4,6 +4,11 @@
 matchers see a level as a unit; sizes such as ``2.2mm`` are already split by spaCy's
 unit suffix rule into ``2.2`` and ``mm``.
 
+The tokenizer reads the letter through ``layout.canonicalize`` first, so the Doc's text is
+the letter's canonical text (one space between words, paragraphs joined into lines, page
+chrome dropped); the letter as read and the offsets back into it stay on the Doc
+(``layout.source_text``/``layout.source_offsets``), and the evidence rows point into it.
+
 The Doc keeps the text it was made from (``doc_text``): spaCy's ``doc.text`` joins every
 token again on each read (about as long as tokenizing), and the components need the text.
 
@@ -28,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from .components.base import TEXT_KEY
+from .layout import OFFSETS_KEY, SOURCE_KEY, canonicalize
 
 LEVEL_TOKEN = re.compile(r"^[CcTtLlSs]\d{1,2}(?:[-/\u2013\u2014][CcTtLlSs]?\d{1,2})+$")
 
@@ -42,9 +48,13 @@ class LetterTokenizer(Tokenizer):
     teaches spaCy's chunk cache the chunks that recur (see the module docstring)."""
 
     def __call__(self, string: str) -> Doc:
-        self._teach(string)
-        doc = super().__call__(string)
-        doc.user_data[TEXT_KEY] = string  # a plain str: the Doc still pickles
+        text, offsets = canonicalize(string)
+        self._teach(text)
+        doc = super().__call__(text)
+        doc.user_data[TEXT_KEY] = text  # a plain str: the Doc still pickles
+        if offsets is not None:  # the letter as read, and the way back to it
+            doc.user_data[SOURCE_KEY] = string
+            doc.user_data[OFFSETS_KEY] = offsets.to_plain()
         return doc
 
     def _teach(self, string: str) -> None:

@@ -153,7 +153,7 @@ def test_document_rows_link_their_dates(nlp):
         date_row = by_id[did]
         assert json.loads(date_row["details"])["document_id"] == ur["fact_id"]
         assert date_row["section"] == "records_reviewed"
-    assert all(doc.text[r["start_char"] : r["end_char"]] == r["text"] for r in rows)
+    assert all(LINE_LIST[r["start_char"] : r["end_char"]] == r["text"] for r in rows)  # offsets as read
 
 
 # -- families from issue 13 (paraphrases written for the tests) ---------------------------

@@ -128,7 +128,8 @@ def test_case_record_one_study_per_date(nlp):
             [("CT", "2015-02-03"), ("XRAY", "2015-02-03")],
         ),
         # a new line that starts in capitals is no wrapped sentence
-        ("Lumbar x-rays: see below\nIn 2016 he changed jobs.", []),
+        # a date in the next paragraph (a line break inside one no longer counts: lines are joined)
+        ("Lumbar x-rays: see below\n\nIn 2016 he changed jobs.", []),
     ],
 )
 def test_wrapped_and_same_date_study_dates(nlp, text, expected):

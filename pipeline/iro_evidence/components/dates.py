@@ -407,8 +407,8 @@ class DateMatcher(RuleComponent):
             if t != "guideline":
                 continue
             ends = [m.end() for m in p.finditer(words[:k])]
-            if ends and not words[ends[-1] : k].strip():
-                return [(s, s + ends[-1]), (s + k, e)]
+            if ends and GUIDELINE_TAIL.fullmatch(words[ends[-1] : k]):
+                return [(s, s + len(words[:k].rstrip())), (s + k, e)]
         return [(s, e)]
 
     def _phrase_before(self, text: str, d: Found, floor: int) -> tuple[int, int] | None:
@@ -554,6 +554,13 @@ class DateMatcher(RuleComponent):
                 doc_spans.append(span)
         set_group(doc, "documents", doc_spans)
         return doc
+
+
+# what may follow a guideline's name within its record: a chapter or edition ("ODG Low Back
+# chapter", "ACOEM Guidelines, 2nd Edition")
+GUIDELINE_TAIL = re.compile(
+    r"(?:[\s,:-]+(?:[A-Z][\w/&'-]*|chapters?|sections?|guidelines?|edition|online|\d{1,4}(?:st|nd|rd|th)?|of|and|the|for|-))*[\s,:-]*"
+)
 
 
 def _gate_open(words: tuple, low: str) -> bool:

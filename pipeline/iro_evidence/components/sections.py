@@ -44,6 +44,8 @@ LINE_START = [
 ]
 WHOLE_LINE = " <whole line>"
 AT_LINE_START = " <line start>"
+SENTENCE_END = {".", ":", ";", "?", "!"}
+SMALL_WORDS = {"of", "and", "the", "for", "in", "to", "a", "an", "or", "on", "by", "with"}
 NUMBERING = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])?[.)]?$")
 # doc._.sections and every token's _.section: medspaCy objects that a DocBin cannot restore
 MEDSPACY_KEYS = ("sections", "section")
@@ -70,13 +72,15 @@ class SectionDetector(RuleComponent):
                 whole_line = anycase + [{"TEXT": ":", "OP": "?"}]
                 upper = upper + [{"TEXT": ":", "OP": "?"}]
                 anycase = anycase + [{"TEXT": ":"}]
+                patterns = [upper, anycase]
                 if entry.get("line_start"):
-                    upper, anycase = LINE_START + upper, LINE_START + anycase
+                    # at a line break, or (checked after matching) after a sentence end
+                    patterns = [LINE_START + upper, LINE_START + anycase, upper]
                 literal = title + AT_LINE_START if entry.get("line_start") else title
-                for pattern in (upper, anycase):
+                for pattern in patterns:
                     rules.append(SectionRule(literal, entry["category"], pattern=pattern))
                 rules.append(SectionRule(title + WHOLE_LINE, entry["category"], pattern=whole_line))
-                words_of += [[w.lower() for w in words]] * 3
+                words_of += [[w.lower() for w in words]] * (len(patterns) + 1)
         self.sectionizer = HeadingSectionizer(
             self.nlp,
             name=f"{self.name}_medspacy",
@@ -101,7 +105,7 @@ class SectionDetector(RuleComponent):
         for sec in doc._.sections:
             literal = sec.rule.literal if sec.rule is not None else ""
             if (literal.endswith(WHOLE_LINE) and not toks.fills_line(sec)) or (
-                literal.endswith(AT_LINE_START) and "\n" not in toks.text(sec.title_start)
+                literal.endswith(AT_LINE_START) and not toks.opens_line(sec.title_start)
             ):
                 if bounds:  # not a heading: its text belongs to the section before
                     bounds[-1][1] = sec.body_end
@@ -139,15 +143,41 @@ class _Tokens:
     def breaks_line(self, i: int) -> bool:
         return bool(self.space[i]) and "\n" in self.text(i)
 
+    def opens_line(self, i: int) -> bool:
+        """Token ``i`` opens a line, or a sentence: the text is canonical (the lines of a
+        paragraph are joined), so a heading may follow a sentence end in running text."""
+        if self.breaks_line(i):
+            return True
+        k = i - 1
+        while k >= 0 and self.space[k] and not self.breaks_line(k):
+            k -= 1
+        return k < 0 or self.breaks_line(k) or self.text(k) in SENTENCE_END
+
     def fills_line(self, sec) -> bool:
-        """The title is alone on its line (a numbering such as '3.' or 'IV.' may precede it)."""
-        i = sec.title_start - 1
-        while i >= 0 and not self.breaks_line(i):
-            if not (self.space[i] or NUMBERING.match(self.text(i))):
-                return False
-            i -= 1
+        """The title stands as a heading: it opens a line or a sentence (a numbering such as
+        '3.' or 'IV.' may precede it) and ends its line, or, written in Title Case or
+        capitals, is followed by a capitalized word (a heading joined to its text)."""
+        i = sec.title_start
+        while i < sec.title_end and self.space[i]:
+            i += 1
+        k = i - 1
+        while (
+            k >= 0
+            and not self.space[k]
+            and NUMBERING.match(self.text(k))
+            and self.text(k) not in SENTENCE_END
+        ):
+            k -= 1
+        if not self.opens_line(k + 1):
+            return False
         end = sec.title_end
-        return end >= len(self.space) or self.breaks_line(end)
+        if end >= len(self.space) or self.breaks_line(end):
+            return True
+        words = [self.text(j) for j in range(i, end) if not self.space[j] and self.text(j)[0].isalpha()]
+        if not words or not all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
+            return False
+        nxt = self.text(end + 1) if self.space[end] and end + 1 < len(self.space) else self.text(end)
+        return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'(["
 
 
 class HeadingSectionizer(Sectionizer):

@@ -1,0 +1,327 @@
+"""One canonical text per letter, whatever its layout, with offsets back to the original.
+
+The same letter reaches us wrapped at 60 or 100 columns or not at all, with CRLF line
+ends, two spaces or no-break spaces between words, a page footer every 45 lines, curly
+quotes or ``?``/``=`` where an apostrophe was lost, zero-width and bidi marks from a web
+page. None of that changes what the letter says, so none of it may change its record.
+Rather than teach every rule every layout, the tokenizer reads the letter through
+``canonicalize`` first, and every component sees the one canonical text:
+
+- CRLF and CR become LF; zero-width, bidi and soft-hyphen marks go;
+- tabs, no-break and other Unicode spaces are spaces; curly quotes are straight; ``?`` or
+  ``=`` between a word and ``s``/``t``/``ll``/... (``claimant?s``, ``IRO=s``) is ``'``;
+- page chrome goes: a line ``Page 2 of 4`` (or ``- 2 -``, a form feed) together with the
+  short header/footer lines around it (the IRO's name, a case number), and a sentence cut
+  by it is joined again;
+- paragraphs (separated by blank lines) stay, separated by one blank line; the lines of a
+  paragraph are joined with one space, and a word hyphenated at a line end is joined
+  (``radicu-`` + ``lopathy``; ``L4-`` + ``L5`` keeps its hyphen);
+- runs of spaces are one space.
+
+``Offsets`` maps each canonical offset back to the original text, so every fact's
+``start_char``/``end_char`` still points into the letter as it was read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import numpy
+
+# characters removed outright: zero-width spaces and joiners, bidi marks, BOM, soft hyphen
+_DROP = (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"
+)
+_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SAME_LENGTH = str.maketrans(
+    {
+        **dict.fromkeys(_SPACES, " "),
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\v": "\n",
+        "\f": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\x85": "\n",
+    }
+)
+# a lost apostrophe: "claimant?s", "IRO=s", "don?t", "provider?s"
+_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[?=](?=(?i:s|t|d|ll|re|ve|m)\b)|(?<=[A-Za-z][sS])=(?=\s)")
+_CR = re.compile(r"\r\n?")
+_DROPS = re.compile(f"[{_DROP}]+")
+
+# page chrome
+_PAGE_LINE = re.compile(
+    r"^[ ]*(?:-[ ]*)?"
+    r"(?:page[ ]*\d{1,4}(?:[ ]*(?:of|/)[ ]*\d{1,4})?|\d{1,4}[ ]*(?:of|/)[ ]*\d{1,4}|-[ ]*\d{1,4}[ ]*-)"
+    r"[ ]*(?:-[ ]*)?$",
+    re.I,
+)
+# a header/footer line: a case or reference number, a company name, a phone, fax or email
+_CHROME_HINT = re.compile(
+    r"^(?:IRO\s+|MDR\s+|DWC\s+)?(?:case|ref(?:erence)?|tracking|file|claim|docket|certificate|cert|control|mdr|iro)"
+    r"\b[\w ]{0,20}?(?:#|\bno\.?|\bnumber|:)\s*:?\s*[\w-]*\d[\w-]*$"
+    r"|^[A-Z][\w&.,' -]{0,60}\b(?:inc|llc|l\.l\.c|corp|corporation|ltd|p\.?a|pllc|llp)\.?$"
+    r"|^(?:phone|fax|tel|telephone|e-?mail)\b.{0,60}$|^[\d() .-]{10,16}$|^\S+@\S+$",
+    re.I,
+)
+SOURCE_KEY = ("iro_evidence", "source")
+OFFSETS_KEY = ("iro_evidence", "offsets")
+MAX_CHROME = 3  # header/footer lines kept with a page line, above and below it
+CHROME_WIDTH = 80
+CHROME_LINE = 60  # every line of a block that is only chrome is at most this long
+
+# whitespace
+_PARAGRAPH_BREAK = re.compile(r"[ ]*\n[ ]*\n[ \n]*")  # a blank line (or more), with the spaces around
+_LINE_BREAK = re.compile(r"[ ]*(?<!\n)\n(?!\n)[ ]*")  # a single line break, with the spaces around
+_SPACE_RUN = re.compile(r" {2,}")
+_HYPHEN_END = re.compile(r"(?<=[A-Za-z0-9])-$")
+
+
+class Offsets:
+    """Canonical offsets -> original offsets, stored as breakpoints of copied runs.
+
+    ``starts[i]`` (canonical) maps to ``origins[i]``; offsets after it advance with it
+    until the next breakpoint, whose origin they never pass (a replaced run of whitespace
+    maps to where it began). Plain lists of ints: a Doc carrying them still pickles.
+    """
+
+    __slots__ = ("starts", "origins", "length")
+
+    def __init__(self, starts: list[int], origins: list[int], length: int):
+        self.starts, self.origins, self.length = starts, origins, length
+
+    def to_plain(self) -> list:
+        return [self.starts, self.origins, self.length]
+
+    @classmethod
+    def from_plain(cls, plain) -> Offsets:
+        return cls(list(plain[0]), list(plain[1]), plain[2])
+
+    def start(self, c: int) -> int:
+        """The original offset of canonical character ``c``."""
+        i = bisect.bisect_right(self.starts, c) - 1
+        if i < 0:
+            return c
+        o = self.origins[i] + (c - self.starts[i])
+        limit = self.origins[i + 1] if i + 1 < len(self.origins) else self.length
+        return min(o, limit)
+
+    def end(self, c: int) -> int:
+        """The original end offset of a span ending at canonical ``c`` (exclusive)."""
+        return self.start(c - 1) + 1 if c > 0 else 0
+
+    def to_canonical(self, o: int) -> int:
+        """The canonical offset of original character ``o`` (the nearest one kept)."""
+        i = bisect.bisect_right(self.origins, o) - 1
+        if i < 0:
+            return 0
+        nxt = self.starts[i + 1] if i + 1 < len(self.starts) else None
+        c = self.starts[i] + (o - self.origins[i])
+        return min(c, nxt) if nxt is not None else c
+
+
+class _Builder:
+    """A text being rewritten, with the original offset of each of its characters."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.origin = numpy.arange(len(text) + 1, dtype=numpy.int64)
+
+    def splice(self, edits: list[tuple[int, int, str]]) -> None:
+        """Replace each (start, end) of the current text by a new string; the new characters
+        map to where the replaced run began. Edits are sorted and do not overlap."""
+        if not edits:
+            return
+        text = self.text
+        parts: list[str] = []
+        src, lens, steps = [], [], []  # pieces of the new text: where they come from, how long
+        pos = 0
+        for start, end, new in edits:
+            if start > pos:  # copied: each character from its own place
+                parts.append(text[pos:start])
+                src.append(pos), lens.append(start - pos), steps.append(1)
+            if new:  # new: every character from where the replaced run began
+                parts.append(new)
+                src.append(start), lens.append(len(new)), steps.append(0)
+            pos = end
+        parts.append(text[pos:])
+        src.append(pos), lens.append(len(text) - pos + 1), steps.append(1)  # + the end sentinel
+        # the old index of each new character, as one cumulative sum: +step inside a piece,
+        # a jump to the piece's source at its first character
+        src_a, lens_a, steps_a = (numpy.array(v, dtype=numpy.int64) for v in (src, lens, steps))
+        delta = numpy.repeat(steps_a, lens_a)
+        firsts = numpy.concatenate(([0], numpy.cumsum(lens_a)[:-1]))
+        last_of_prev = numpy.concatenate(([0], (src_a + (lens_a - 1) * steps_a)[:-1]))
+        delta[firsts] = src_a - last_of_prev
+        self.text, self.origin = "".join(parts), self.origin[numpy.cumsum(delta)]
+
+    def sub(self, pattern: re.Pattern, repl) -> None:
+        """``re.sub`` that keeps the origins (``repl`` a string or a function of the match)."""
+        if isinstance(repl, str):
+            found = pattern.finditer(self.text)
+            self.splice([(m.start(), m.end(), repl) for m in found if m.group() != repl])
+            return
+        edits = []
+        for m in pattern.finditer(self.text):
+            new = repl(m)
+            if new != m.group(0):
+                edits.append((m.start(), m.end(), new))
+        self.splice(edits)
+
+    def offsets(self, length: int) -> Offsets:
+        origin = self.origin[: len(self.text)]
+        if not len(origin):
+            return Offsets([], [], length)
+        starts = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(origin) != 1) + 1))
+        return Offsets([int(c) for c in starts], [int(origin[c]) for c in starts], length)
+
+
+def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line index of each page-chrome block: a page-number line and the short
+    header/footer lines next to it (repeated on other pages, or a name, number or phone)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        s = line.strip()
+        if s:
+            counts[s] = counts.get(s, 0) + 1
+
+    def short(i: int) -> bool:
+        s = lines[i].strip()
+        return bool(s) and len(s) <= CHROME_WIDTH
+
+    def chrome(i: int) -> bool:
+        s = lines[i].strip()
+        if not short(i) or s[0].islower() or s[-1] in ",;":
+            return False
+        return counts[s] > 1 or bool(_CHROME_HINT.search(s)) or bool(_PAGE_LINE.match(s))
+
+    def heading_like(i: int) -> bool:
+        """A short line of capitalized words or numbers (a letterhead), not a cut sentence."""
+        s = lines[i].strip()
+        if not s or len(s) > CHROME_LINE or s[0].islower() or s[-1] in ",;:":
+            return False
+        words = re.findall(r"[A-Za-z]+", s)
+        caps = sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for"))
+        return chrome(i) or caps >= 0.75 * len(words)
+
+    blocks = []
+    for i, line in enumerate(lines):
+        if not _PAGE_LINE.match(line):
+            continue
+        # the paragraph the page line sits in
+        lo = hi = i
+        while lo > 0 and lines[lo - 1].strip():
+            lo -= 1
+        while hi + 1 < len(lines) and lines[hi + 1].strip():
+            hi += 1
+        if hi - lo > MAX_CHROME or not all(j == i or heading_like(j) for j in range(lo, hi + 1)):
+            # inside running text: only the chrome-looking lines right next to it
+            lo = hi = i
+            while lo > 0 and i - lo < MAX_CHROME and chrome(lo - 1):
+                lo -= 1
+            while hi + 1 < len(lines) and hi - i < MAX_CHROME and chrome(hi + 1):
+                hi += 1
+        if blocks and lo <= blocks[-1][1] + 1:
+            blocks[-1] = (blocks[-1][0], hi)
+        else:
+            blocks.append((lo, hi))
+    return blocks
+
+
+_CHROME_CANDIDATE = re.compile(
+    r"^[ ]*(?:-[ ]*)?(?:page[ ]*\d|\d{1,4}[ ]*(?:of|/)[ ]*\d|-[ ]*\d{1,4}[ ]*-)", re.I | re.M
+)
+
+
+def _remove_chrome(b: _Builder) -> None:
+    text = b.text
+    if not _CHROME_CANDIDATE.search(text):
+        return
+    lines = text.split("\n")
+    blocks = _chrome_blocks(lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    edits = []
+    for lo, hi in blocks:
+        while lo > 0 and not lines[lo - 1].strip():
+            lo -= 1
+        while hi + 1 < len(lines) and not lines[hi + 1].strip():
+            hi += 1
+        if lo == 0 or hi + 1 == len(lines):  # at the top or the bottom: nothing to join
+            start = 0 if lo == 0 else starts[lo] - 1
+            edits.append((start, min(starts[hi + 1], len(text)), ""))
+            continue
+        before = text[: starts[lo]].rstrip()
+        after = text[starts[hi + 1] :].lstrip()
+        # a sentence cut by the page break is joined; otherwise it stays a paragraph break
+        cut = before[-1:] not in (".", ":", ";", "!", "?") or after[:1].islower() or after[:1].isdigit()
+        edits.append((starts[lo] - 1, starts[hi + 1], "\n" if cut else "\n\n"))
+    b.splice(edits)
+
+
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z0-9])-[ ]*\n[ ]*(?=[A-Za-z0-9])|(?<=[a-z])- (?=[a-z])")
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9]+$")
+_WORD_AFTER = re.compile(r"[A-Za-z0-9]+")
+
+
+def _join_hyphen(b: _Builder) -> None:
+    """A word broken at a line end: ``radicu-`` + ``lopathy`` is joined when the letter
+    writes ``radiculopathy`` elsewhere; otherwise the hyphen stays (``L4-L5``, ``follow-up``,
+    ``flexion-extension``). A break already joined with a space (``radicu- lopathy``) is
+    read the same way, and ``pre- and post-operative`` is left alone."""
+    text = b.text
+    low = text.lower()
+
+    def repl(m: re.Match) -> str:
+        left = _WORD_BEFORE.search(text, max(0, m.start() - 80), m.start()).group(0)
+        right = _WORD_AFTER.match(text, m.end()).group(0)
+        if left[-1].islower() and right[0].islower():
+            if right in ("and", "or", "to", "nor", "through"):
+                return m.group(0) if "\n" not in m.group(0) else "- "
+            if re.search(rf"\b{(left + right).lower()}\b", low):
+                return ""
+        return "-"
+
+    b.sub(_HYPHEN_BREAK, repl)
+
+
+def canonicalize(text: str) -> tuple[str, Offsets | None]:
+    """The canonical text of ``text`` and its offsets back (None when nothing changed)."""
+    b = _Builder(text)
+    if "\r" in text:
+        b.sub(_CR, "\n")
+    b.text = b.text.translate(_SAME_LENGTH)  # same length: the origins stay
+    if _DROPS.search(b.text):
+        b.sub(_DROPS, "")
+    if "?" in b.text or "=" in b.text:
+        b.sub(_APOSTROPHE, "'")
+    _remove_chrome(b)
+    b.sub(_SPACE_RUN, " ")
+    if "-\n" in b.text or "- " in b.text:
+        _join_hyphen(b)
+    b.sub(_PARAGRAPH_BREAK, "\n\n")  # paragraphs stay
+    b.sub(_LINE_BREAK, " ")  # the lines of a paragraph are joined
+    b.sub(_SPACE_RUN, " ")
+    if b.text == text:
+        return text, None
+    return b.text, b.offsets(len(text))
+
+
+def source_offsets(doc) -> Offsets | None:
+    """The way from ``doc``'s offsets back to the letter as read (None: they are the same)."""
+    plain = doc.user_data.get(OFFSETS_KEY)
+    return Offsets.from_plain(plain) if plain is not None else None
+
+
+def source_text(doc) -> str:
+    """The letter as read (``doc.text`` is its canonical text)."""
+    return doc.user_data.get(SOURCE_KEY) or doc.text
