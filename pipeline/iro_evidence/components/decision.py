@@ -40,16 +40,12 @@ from .extensions import set_iro
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
 )
-<<<<<<< HEAD
 DATE_LINE = re.compile(r"[\s.,:*\d]*|[\s\S]{0,40}:\s*")  # what else a date line may hold
-YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*$", re.M)
-=======
 # a year standing alone (a paragraph of its own) or right after an external appeal's case
 # number ("202105-137927 2021 ..."), at the top of the letter
 YEAR_LINE = re.compile(
     r"(?:^|\n)\s*((?:19|20)\d{2})\s*(?:\n|$)|\b\d{6}-\d{5,7}\s+((?:19|20)\d{2})\b(?![-/.]\d)"
 )
->>>>>>> main
 IRO_ANCHOR = re.compile(
     r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?\s+(?:\w+[\s,]+){0,4}?"
     r"(?:reviewer|physician|doctor|surgeon|board)",
