@@ -281,3 +281,26 @@ def test_injury_story_with_a_title_before_the_name(nlp, text, value):
 )
 def test_argued_dated_or_filed_in_prose_is_no_decision_date(nlp, text):
     assert nlp(text)._.iro_case["review_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Opinion\nNo. S-12-0345.\n05-06-2013\nRepresenting Appellant: a lawyer.", "2013-05-06"),
+        ("Opinion\nNo. WC09-118\nJune 2, 2009\nThe employee appeals.", "2009-06-02"),
+        ("Opinion\nCase AB-2011-77\n2/3/2012\nThe claimant appeals the denial.", "2012-02-03"),
+        (
+            "WORKERS' COMPENSATION COURT OF APPEALS MAY 9, 2008 No. WC07-001 The employee appeals.",
+            "2008-05-09",
+        ),
+    ],
+)
+def test_decision_date_right_after_a_docket_number_or_court(nlp, text, value):
+    assert nlp(text)._.iro_case["review_date"] == value
+
+
+def test_commission_in_prose_before_a_date_is_no_court_header(nlp):
+    text = (
+        "The Texas Workers' Compensation Commission (TWCC) therefore denied reimbursement on July 11, 2002."
+    )
+    assert nlp(text)._.iro_case["review_date"] is None
