@@ -174,6 +174,49 @@ FAMILIES = [
     ("His exam showed 5-/5 strength in the left hip flexors.", [("strength", "decreased", "left")]),
     ("The claimant’s gait was slow and guarded.", [("gait", "present", None)]),
     ("He walked with a stiff gait.", [("gait", "present", None)]),
+    # a second finding of the same sign inside a first rule's overlong match
+    (
+        "Achilles reflexes were absent bilaterally and patellar reflexes were 2+.",
+        [("reflexes", "absent", "bilateral"), ("reflexes", "normal", "bilateral")],
+    ),
+    (
+        "Biceps reflexes were absent and triceps reflexes were normal.",
+        [("reflexes", "absent", None), ("reflexes", "normal", None)],
+    ),
+    (
+        "Ankle jerks are absent while knee reflexes are 2+ and symmetric.",
+        [("reflexes", "absent", None), ("reflexes", "normal", None)],
+    ),
+    # a list closed by one status after a few words of place
+    (
+        "Sensation and reflexes in the lower extremities were normal.",
+        [("sensation", "normal", None), ("reflexes", "normal", None)],
+    ),
+    (
+        "Strength and sensation of both upper extremities are intact.",
+        [("strength", "normal", "bilateral"), ("sensation", "normal", "bilateral")],
+    ),
+    (
+        "Motor strength and reflexes throughout were normal.",
+        [("strength", "normal", None), ("reflexes", "normal", None)],
+    ),
+    # a gait described
+    ("His gait was described as mildly unsteady.", [("gait", "present", None)]),
+    ("Her gait was noted to be slightly antalgic.", [("gait", "present", None)]),
+    ("The gait was observed to be markedly wide-based.", [("gait", "present", None)]),
+    # the contrast after a longer aside
+    (
+        "The SLR was positive on the right at 35 degrees, reproducing pain below the knee, and negative on the left.",
+        [("straight_leg_raise", "positive", "right"), ("straight_leg_raise", "negative", "left")],
+    ),
+    (
+        "Straight leg raise was positive on the left at 40 degrees with pain radiating to the foot, but negative on the right.",
+        [("straight_leg_raise", "positive", "left"), ("straight_leg_raise", "negative", "right")],
+    ),
+    (
+        "Spurling's test was positive on the right, reproducing pain into the thumb and index finger, and negative on the left.",
+        [("spurling", "positive", "right"), ("spurling", "negative", "left")],
+    ),
 ]
 
 

@@ -89,7 +89,7 @@ class ExamMatcher(RuleComponent):
         taken: list[tuple[int, int]] = []
         out = []
         for sign, status, pat, stated, words in self.exam_rules:
-            for m in hits.finditer(pat, words):
+            for m in self._matches(hits, pat, words, taken):
                 s, e = m.span()
                 if any(s < b and e > a for a, b in taken):
                     continue
@@ -107,6 +107,27 @@ class ExamMatcher(RuleComponent):
                     taken.append((extra["start"], extra["end"]))
                     out.append(extra)
         return self.merge(text, sorted(out, key=lambda f: f["start"]))
+
+    @staticmethod
+    def _matches(hits: Hits, pat, words, taken: list[tuple[int, int]]):
+        """``hits.finditer(pat, words)``, except that a match overlapping a finding already
+        taken is tried again from that finding's end: "Achilles reflexes were absent and
+        patellar reflexes were 2+" holds a second finding inside the first's overlong match."""
+        text = hits.text
+        for lo, hi in hits.windows(words):
+            pos = lo
+            while pos < hi:
+                m = pat.search(text, pos, hi)
+                if m is None:
+                    break
+                yield m
+                s, e = m.span()
+                nxt = e if e > s else s + 1
+                if (s, e) not in taken:
+                    ends = [b for a, b in taken if s < b < e and a < e]
+                    if ends:
+                        nxt = max(ends)
+                pos = nxt
 
     def symptom(self, text: str, s: int, e: int) -> bool:
         """A bare sign word that the sentence gives as a symptom ("reported back pain with
@@ -214,7 +235,7 @@ class ExamMatcher(RuleComponent):
         words = self.contrast_signs.get(fact["sign"])
         if not words or self.contrast_re is None:
             return None
-        m = self.contrast_re.match(text, fact["end"], fact["end"] + 90)
+        m = self.contrast_re.match(text, fact["end"], fact["end"] + 130)
         if not m:
             return None
         status = words.get(m.group("word").lower())
