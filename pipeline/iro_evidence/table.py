@@ -159,6 +159,16 @@ FINDING_IS_CONCEPT = {
     "herniation": "herniation",
     "spondylolisthesis": "spondylolisthesis",
 }
+# exam findings that assert a concept: a deficit found on examination stays positive even
+# where another sentence denies it ("triceps weakness" ... "no weakness of the thenar muscles")
+EXAM_CONCEPT = {
+    ("strength", "decreased"): "weakness",
+    ("atrophy", "present"): "atrophy",
+    ("reflexes", "decreased"): "reflex_loss",
+    ("reflexes", "absent"): "reflex_loss",
+    ("sensation", "decreased"): "sensory_loss",
+    ("sensation", "absent"): "sensory_loss",
+}
 
 
 NOT_PRESENT = ("negated", "possible", "hypothetical", "family", "not_documented", "historical")
@@ -186,6 +196,7 @@ def _negated(rows) -> list[str]:
     positive even if it is denied at another ("no foraminal compromise at C4-5 ... right
     foraminal narrowing at C5-6")."""
     present = _present_at(rows)
+    found = {EXAM_CONCEPT.get((e["sign"], e["status"])) for e in _exam(rows)}
     out: list[str] = []
     for r in rows:
         concept = None
@@ -202,6 +213,6 @@ def _negated(rows) -> list[str]:
         elif r["kind"] == "exam" and r["status"] in ("absent",) and r["value"] in NEGATED_FROM_EXAM:
             if not any(r[f] for f in UNCERTAIN):
                 concept = NEGATED_FROM_EXAM[r["value"]]
-        if concept and concept not in out:
+        if concept and concept not in out and concept not in found:
             out.append(concept)
     return out

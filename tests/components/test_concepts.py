@@ -149,3 +149,22 @@ def test_negation_outweighed_by_a_finding_stated_elsewhere(nlp, text, expected):
 )
 def test_resolved_deficit_is_not_negated(nlp, text, expected):
     assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Exam showed triceps weakness, graded 4/5. There is no thenar weakness and no atrophy.",
+            ["atrophy"],
+        ),
+        ("The left Achilles reflex was absent. Elsewhere there was no reflex loss.", []),
+        (
+            "Sensation was decreased in the right L5 dermatome, but there was no sensory loss in the hands.",
+            [],
+        ),
+        ("There was no weakness and no atrophy on examination.", ["atrophy", "weakness"]),
+    ],
+)
+def test_deficit_found_on_exam_is_not_negated(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
