@@ -127,7 +127,10 @@ def _measurements(rows) -> list[dict]:
             if r["value_max"] is not None:
                 m["value_max_mm"] = r["value_max"]
             out.append(m)
-    return out
+    # a size repeated without its level ("unchanged, with the same 2 mm anterolisthesis") is
+    # the one already stated at a level for the same finding
+    stated = {(m["value_mm"], m["finding"]) for m in out if m["level"] is not None}
+    return [m for m in out if m["level"] is not None or (m["value_mm"], m["finding"]) not in stated]
 
 
 def _exam(rows) -> list[dict]:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 import pytest
 
 
@@ -138,3 +139,44 @@ def test_guideline_thresholds_are_no_findings(nlp, text, expected):
 )
 def test_sizes_in_words(nlp, text, expected):
     assert sizes(nlp, text) == expected
+
+
+def record(nlp, text):
+    from iro_evidence.rows import doc_rows
+    from iro_evidence.table import case_record
+
+    doc = nlp(text)
+    return sorted((m["value_mm"], m["level"]) for m in case_record("t", doc_rows(doc, "t"))["measurements"])
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "X-rays showed a 2 mm anterolisthesis of L4 on L5. The repeat MRI was unchanged, with the same 2 mm anterolisthesis.",
+            [(2.0, "L4-L5")],
+        ),
+        (
+            "The MRI showed a 3 mm protrusion at C5-6. The later CT again showed the 3 mm protrusion.",
+            [(3.0, "C5-C6")],
+        ),
+        (
+            "A 6 mm synovial cyst arose from the left L4-5 facet. On follow-up the 6 mm cyst persisted.",
+            [(6.0, "L4-L5")],
+        ),
+    ],
+)
+def test_a_size_repeated_without_its_level_is_the_one_stated_at_a_level(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two-point discrimination was 6 mm in the right index finger.",
+        "2-point discrimination measured 8 mm at the thumb.",
+        "Two point discrimination at the thumb was 9 mm.",
+    ],
+)
+def test_two_point_discrimination_is_no_finding_size(nlp, text):
+    assert sizes(nlp, text) == []
