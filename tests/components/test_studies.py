@@ -189,3 +189,15 @@ def test_month_and_day_take_the_year_of_the_narrative(nlp, text, expected):
 
 def test_month_and_day_with_no_year_before_give_no_study_date(nlp):
     assert record(nlp, "A lumbar CT was performed on July 2 at the hospital.") == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The SPECT/CT bone scan of 10/3/2017 showed uptake at L5-S1.", [("BONE_SCAN", "2017-10-03")]),
+        ("A SPECT-CT bone scan dated 4/4/2016 was negative.", [("BONE_SCAN", "2016-04-04")]),
+        ("He had a SPECT CT bone scan on June 1, 2015.", [("BONE_SCAN", "2015-06-01")]),
+    ],
+)
+def test_spect_ct_bone_scan_is_one_bone_scan(nlp, text, expected):
+    assert record(nlp, text) == expected
