@@ -39,6 +39,7 @@ from .base import (
 from .casefold import Folded, can_fold
 from .dates import MONTH_NAMES
 from .extensions import set_iro
+from .first_char import FirstCharRegex
 from .levels import region_of
 
 # where the words after a study stop, and the clause/sentence/statement breaks before it
@@ -109,6 +110,9 @@ class StudyMatcher(RuleComponent):
         self.anaphor = re.compile(r["anaphor"], re.I)
         self.anaphor_window = r.get("anaphor_window", 300)
         self.year_follows = re.compile(r["year_follows"])
+        # the same month-and-day, looked for over a whole letter: from a word start, skipping
+        # to the letters a month name starts with
+        self.yearless_scan = FirstCharRegex(re.compile(rf"\b(?:{r['yearless']})", re.I))
         self.before_gap = re.compile(r["before_gap"], re.I)
         self.date_before = re.compile(r["date_before"], re.I)
         self.line_prefix = re.compile(r["line_prefix"])
@@ -283,16 +287,36 @@ class StudyMatcher(RuleComponent):
         October 23"): the year is the one the narrative has fixed, that of the last full
         date written before. "That scan" / "the study" stands for the study named just
         before it and is returned as a study of its own when it gets such a date."""
-        if not spans or not self.yearless.search(text):
+        if not spans:
             return []
-        dates = [d for d in doc.spans.get("dates", []) if len((span_ext(d) or {}).get("value") or "") >= 7]
-        candidates = [(sp.start_char, sp.end_char, sp, None) for sp in spans if not span_ext(sp).get("dates")]
+        # the month-and-day dates with no year: most letters have none, and then no more work
+        loose = [
+            m.start() for m in self.yearless_scan.finditer(text) if not self.year_follows.match(text, m.end())
+        ]
+        if not loose:
+            return []
+
+        def date_follows(e: int) -> bool:
+            k = bisect.bisect_right(loose, e)
+            return k < len(loose) and loose[k] - e <= self.date_after_max
+
+        candidates = [
+            (sp.start_char, sp.end_char, sp, None)
+            for sp in spans
+            if date_follows(sp.end_char) and not span_ext(sp).get("dates")
+        ]
         for k, sp in enumerate(spans):  # an anaphor stands for the study named last before it
             stop = sp.end_char + self.anaphor_window
             if k + 1 < len(spans):
                 stop = min(stop, spans[k + 1].start_char)
+            if not any(sp.end_char < x < stop + self.date_after_max for x in loose):
+                continue
             for m in self.anaphor.finditer(text, sp.end_char, stop):
-                candidates.append((m.start(), m.end(), None, sp))
+                if date_follows(m.end()):
+                    candidates.append((m.start(), m.end(), None, sp))
+        if not candidates:
+            return []
+        dates = [d for d in doc.spans.get("dates", []) if len((span_ext(d) or {}).get("value") or "") >= 7]
         taken = [(d.start_char, d.end_char) for d in doc.spans.get("dates", [])]
         out = []
         for s, e, span, antecedent in candidates:
