@@ -128,7 +128,10 @@ def _measurements(rows) -> list[dict]:
             if r["value_max"] is not None:
                 m["value_max_mm"] = r["value_max"]
             out.append(m)
-    return out
+    # a size repeated without its level ("unchanged, with the same 2 mm anterolisthesis") is
+    # the one already stated at a level for the same finding
+    stated = {(m["value_mm"], m["finding"]) for m in out if m["level"] is not None}
+    return [m for m in out if m["level"] is not None or (m["value_mm"], m["finding"]) not in stated]
 
 
 def _exam(rows) -> list[dict]:
@@ -153,6 +156,26 @@ def _exam(rows) -> list[dict]:
 
 # imaging findings that, stated as present at a level, outweigh a negation at another level
 FINDING_CONCEPT = {("stenosis", "foraminal"): "foraminal_stenosis"}
+# findings that are concepts of their own whatever their subtype ("a linear fracture of the
+# transverse process of L1" outweighs "no compression fractures are seen")
+FINDING_IS_CONCEPT = {
+    "fracture": "fracture",
+    "herniation": "herniation",
+    "spondylolisthesis": "spondylolisthesis",
+}
+# exam findings that assert a concept: a deficit found on examination stays positive even
+# where another sentence denies it ("triceps weakness" ... "no weakness of the thenar muscles")
+EXAM_CONCEPT = {
+    ("strength", "decreased"): "weakness",
+    ("atrophy", "present"): "atrophy",
+    ("reflexes", "decreased"): "reflex_loss",
+    ("reflexes", "absent"): "reflex_loss",
+    ("sensation", "decreased"): "sensory_loss",
+    ("sensation", "absent"): "sensory_loss",
+}
+
+
+NOT_PRESENT = ("negated", "possible", "hypothetical", "family", "not_documented", "historical")
 
 
 def _present_at(rows) -> dict[str, set]:
@@ -161,10 +184,12 @@ def _present_at(rows) -> dict[str, set]:
     for r in rows:
         if r["kind"] != "finding" or r["level"] is None:
             continue
-        if any(r[f] for f in ("negated", "possible", "hypothetical", "family", "not_documented")):
+        if any(
+            r[f] for f in ("negated", "possible", "hypothetical", "family", "not_documented", "historical")
+        ):
             continue
         sub = json.loads(r["details"] or "{}").get("subtype")
-        concept = FINDING_CONCEPT.get((r["value"], sub))
+        concept = FINDING_CONCEPT.get((r["value"], sub)) or FINDING_IS_CONCEPT.get(r["value"])
         if concept:
             out.setdefault(concept, set()).add(r["level"])
     return out
@@ -175,6 +200,7 @@ def _negated(rows) -> list[str]:
     positive even if it is denied at another ("no foraminal compromise at C4-5 ... right
     foraminal narrowing at C5-6")."""
     present = _present_at(rows)
+    found = {EXAM_CONCEPT.get((e["sign"], e["status"])) for e in _exam(rows)}
     out: list[str] = []
     for r in rows:
         concept = None
@@ -191,6 +217,6 @@ def _negated(rows) -> list[str]:
         elif r["kind"] == "exam" and r["status"] in ("absent",) and r["value"] in NEGATED_FROM_EXAM:
             if not any(r[f] for f in UNCERTAIN):
                 concept = NEGATED_FROM_EXAM[r["value"]]
-        if concept and concept not in out:
+        if concept and concept not in out and concept not in found:
             out.append(concept)
     return out

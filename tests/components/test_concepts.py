@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 """Concepts (the gold ``negated`` vocabulary): terms, line wraps, self-negating phrases,
 coordinated modifiers that share a head noun, and the resulting case-record ``negated``."""
 
@@ -104,3 +105,68 @@ def test_corpus_letters_negated_exact(nlp, name):
     text = (CORPUS / "letters" / f"{name}.txt").read_text("utf-8")
     gold = json.loads((CORPUS / "gold" / f"{name}.json").read_text("utf-8"))
     assert sorted(negated(nlp, text)) == sorted(gold["negated"])
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The second MRI showed degeneration at L5-S1 with a bulge without herniat", ["herniation"]),
+        ("The EMG showed no evidence of radiculopa", ["radiculopathy"]),
+        ("Flexion views showed no instabil", ["instability"]),
+        ("The claimant has lumbar radiculopa", []),
+        ("The MRI showed no herniat in the cervical spine.", []),
+    ],
+)
+def test_concept_cut_off_by_the_end_of_the_excerpt(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "X-rays: No compression fractures are seen. There is a linear fracture of the transverse process of L1 on the left.",
+            [],
+        ),
+        ("The CT shows no fracture at C5. There is a fracture of the C6 vertebral body.", []),
+        ("No spondylolisthesis at L4-5. There is a grade I spondylolisthesis at L5-S1.", []),
+        ("X-ray of the right ankle showed no fracture.", ["fracture"]),
+    ],
+)
+def test_negation_outweighed_by_a_finding_stated_elsewhere(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The fusion went without complications and his preoperative neurological deficits returned to normal.",
+            [],
+        ),
+        ("After the decompression, her radiculopathy resolved and she returned to work.", []),
+        ("His reflex changes have since normalized, and there is no atrophy.", ["atrophy"]),
+        ("Without weakness or numbness, he returned to work.", ["weakness"]),
+    ],
+)
+def test_resolved_deficit_is_not_negated(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Exam showed triceps weakness, graded 4/5. There is no thenar weakness and no atrophy.",
+            ["atrophy"],
+        ),
+        ("The left Achilles reflex was absent. Elsewhere there was no reflex loss.", []),
+        (
+            "Sensation was decreased in the right L5 dermatome, but there was no sensory loss in the hands.",
+            [],
+        ),
+        ("There was no weakness and no atrophy on examination.", ["atrophy", "weakness"]),
+    ],
+)
+def test_deficit_found_on_exam_is_not_negated(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected

@@ -154,3 +154,153 @@ def test_document_rows_link_their_dates(nlp):
         assert json.loads(date_row["details"])["document_id"] == ur["fact_id"]
         assert date_row["section"] == "records_reviewed"
     assert all(LINE_LIST[r["start_char"] : r["end_char"]] == r["text"] for r in rows)  # offsets as read
+
+
+# -- families from issue 13 (paraphrases written for the tests) ---------------------------
+
+BLANK_INJURY = [
+    "The worker sustained a compensable neck injury on_________, while stacking boxes.",
+    "Petitioner suffered a work-related injury to her knee in________. She then had surgery on May 2, 2003.",
+    "The employee, a welder, sustained a compensable low back injury__________. Therapy followed.",
+    "He injured his shoulder on____ while lifting a pallet at the warehouse.",
+    "She suffered a back injury when moving a heavy cabinet down the hall on________. Treatment followed.",
+]
+
+
+@pytest.mark.parametrize("text", BLANK_INJURY)
+def test_blank_glued_to_the_injury_words_is_a_redacted_injury_date(nlp, text):
+    assert nlp(text)._.iro_case["injury_date"] == "redacted"
+
+
+NAME_BLANKS = [
+    "The provider billed for therapy given to injured worker ______ (Claimant) in 2002.",
+    "Oxymed appealed the IRO decision on equipment provided to _______ (Claimant).",
+    "Dr. Smith treated ________ (Claimant) for neck pain after the accident.",
+    "The Claimant, ____________, was injured on the job while lifting.",
+    "Claimant ________ sustained a compensable injury when he fell.",
+]
+
+
+@pytest.mark.parametrize("text", NAME_BLANKS)
+def test_blank_standing_for_a_name_is_no_injury_date(nlp, text):
+    assert nlp(text)._.iro_case["injury_date"] is None
+
+
+INJURY_AFTER = [
+    (
+        "The judge found the 2014 fusion causally related to the employee's March 3, 2009, work injury.",
+        "2009-03-03",
+    ),
+    (
+        "Surgery was linked to the claimant's 06/12/2011 compensable injury by the treating doctor.",
+        "2011-06-12",
+    ),
+    ("The fusion was said to be unrelated to her October 2, 2010 low back injury.", "2010-10-02"),
+]
+
+
+@pytest.mark.parametrize("text,value", INJURY_AFTER)
+def test_injury_named_right_after_the_date(nlp, text, value):
+    assert nlp(text)._.iro_case["injury_date"] == value
+
+
+COURT_HEADERS = [
+    (
+        "SMITH v. ACME CORP.\nCOURT OF APPEALS OF SOMESTATE\nJUNE 4, 2012\nNo. 11-2233\nThe employee appeals.",
+        "2012-06-04",
+    ),
+    (
+        "Jones v. State\nSupreme Court of Somestate.\nApril 9, 2009.\nThe claimant appeals the denial of surgery.",
+        "2009-04-09",
+    ),
+    (
+        "Opinion\nBOARD No.: 0123\nFiled: January 5, 2001\nREVIEWING BOARD DECISION\nThe employee appeals.",
+        "2001-01-05",
+    ),
+    (
+        "Argued May 1, 2010. Decided August 17, 2010. Counsel for the appellant.\nThe plaintiff appeals.",
+        "2010-08-17",
+    ),
+    (
+        "STATE SUPREME COURT OF APPEALS FILED JOHN DOE, February 11, 2014 CLERK Claimant Below, Petitioner",
+        "2014-02-11",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,value", COURT_HEADERS)
+def test_court_opinion_filed_or_decided_date_is_the_review_date(nlp, text, value):
+    assert nlp(text)._.iro_case["review_date"] == value
+
+
+def test_utilization_review_dated_is_no_review_date(nlp):
+    text = "DECISION AND ORDER\nThe hearing officer decides.\nThe utilization review dated October 25, 2013, denied the CT.\n"
+    assert nlp(text)._.iro_case["review_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DECISION AND ORDER\nThis case is decided under Chapter 410.\nIs the Claimant entitled to Soma on July 1, 2011 for the compensable injury?\n",
+        "DECISION AND ORDER\nThe Hearing Officer finds that prescriptions dated 03/04/2012 are not medically necessary.\n",
+        "DECISION AND ORDER\nA contested case hearing was opened, and the request of May 5, 2014 was reviewed.\n",
+    ],
+)
+def test_hearing_decision_date_inside_a_sentence_is_not_the_decision_date(nlp, text):
+    assert nlp(text)._.iro_case["review_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        (
+            "On August 3, 2011, Mr. Smith was working as a roofer on a school building in a small town, when he fell from a ladder.",
+            "2011-08-03",
+        ),
+        (
+            "On 04/05/2012, Ms. Lee was stocking shelves at a grocery store on the north side of the city, when she slipped on a wet floor.",
+            "2012-04-05",
+        ),
+        (
+            "On June 1, 2015, Dr. Brown's patient, a carpenter, was framing a wall at a new house for his employer, when he twisted his back.",
+            "2015-06-01",
+        ),
+    ],
+)
+def test_injury_story_with_a_title_before_the_name(nlp, text, value):
+    assert nlp(text)._.iro_case["injury_date"] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Doe v. Roe\nCommonwealth Court of Somestate\nArgued March 2, 2011\nThe claimant appeals.",
+        "DECISION AND ORDER\nThe Hearing Officer reviewed the MRI Dated 3/4/2011 and the records.",
+        "The carrier filed a request for hearing on March 3, 2010, and the claimant appeals.",
+    ],
+)
+def test_argued_dated_or_filed_in_prose_is_no_decision_date(nlp, text):
+    assert nlp(text)._.iro_case["review_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Opinion\nNo. S-12-0345.\n05-06-2013\nRepresenting Appellant: a lawyer.", "2013-05-06"),
+        ("Opinion\nNo. WC09-118\nJune 2, 2009\nThe employee appeals.", "2009-06-02"),
+        ("Opinion\nCase AB-2011-77\n2/3/2012\nThe claimant appeals the denial.", "2012-02-03"),
+        (
+            "WORKERS' COMPENSATION COURT OF APPEALS MAY 9, 2008 No. WC07-001 The employee appeals.",
+            "2008-05-09",
+        ),
+    ],
+)
+def test_decision_date_right_after_a_docket_number_or_court(nlp, text, value):
+    assert nlp(text)._.iro_case["review_date"] == value
+
+
+def test_commission_in_prose_before_a_date_is_no_court_header(nlp):
+    text = (
+        "The Texas Workers' Compensation Commission (TWCC) therefore denied reimbursement on July 11, 2002."
+    )
+    assert nlp(text)._.iro_case["review_date"] is None

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 """Exam signs: sign, status, side and the details analysts check (grade, muscle, dermatome, degrees)."""
 
 import pytest
@@ -102,3 +103,123 @@ def test_exam_rows_keep_details(nlp):
     assert json.loads(slr["details"])["position"] == "seated"
     ehl = next(r for r in rows if r["value"] == "strength")
     assert json.loads(ehl["details"])["muscle"] == "extensor hallucis longus"
+
+
+# -- families from issue 13 (paraphrases written for the tests) ---------------------------
+
+FAMILIES = [
+    # a short form in parentheses after the sign
+    ("Straight leg raise (SLR) was positive on the left.", [("straight_leg_raise", "positive", "left")]),
+    (
+        "Straight leg raising (SLR) testing is negative bilaterally.",
+        [("straight_leg_raise", "negative", "bilateral")],
+    ),
+    ("Deep tendon reflexes (DTRs) were 2+ and symmetric.", [("reflexes", "normal", None)]),
+    ("Range of motion (ROM) of the lumbar spine was reduced.", [("range_of_motion", "decreased", None)]),
+    # one status closing a list of signs
+    (
+        "Sensation and motor were intact bilaterally.",
+        [("sensation", "normal", "bilateral"), ("strength", "normal", "bilateral")],
+    ),
+    (
+        "Sensation, strength and reflexes were normal.",
+        [("sensation", "normal", None), ("strength", "normal", None), ("reflexes", "normal", None)],
+    ),
+    (
+        "Strength and sensation are grossly intact.",
+        [("strength", "normal", None), ("sensation", "normal", None)],
+    ),
+    # gait with posture / station
+    ("Her gait and posture were normal.", [("gait", "normal", None)]),
+    ("Station and gait are normal.", [("gait", "normal", None)]),
+    ("His gait and balance were steady.", [("gait", "normal", None)]),
+    # range of motion compared between sides
+    (
+        "Range of motion was greater in the right knee than the left.",
+        [("range_of_motion", "decreased", "bilateral")],
+    ),
+    (
+        "Range of motion is better on the left shoulder than the right.",
+        [("range_of_motion", "decreased", "bilateral")],
+    ),
+    ("She had less range of motion in the left hip.", [("range_of_motion", "decreased", "left")]),
+    # strength too low
+    ("He was not strong enough for full duty.", [("strength", "decreased", None)]),
+    ("At discharge she was not yet strong enough to lift boxes.", [("strength", "decreased", None)]),
+    ('Quadriceps strength was "fair" on the left.', [("strength", "decreased", "left")]),
+    # weakness the patient has, not an exam sign
+    ("She began developing increased low back pain and right leg weakness/tingling.", []),
+    ("The reports allege that he was experiencing bilateral weakness in the legs.", []),
+    ("He described a feeling of weakness after the injury.", []),
+    # a bare weakness / spasm listed with symptoms or in a sentence of complaints
+    ("She reported low back pain radiating into the left leg with weakness.", []),
+    ("The claimant has ongoing pain, numbness and weakness in the right arm.", []),
+    ("He testified that his knee gives way and he has weakness in the right leg.", []),
+    ("Her symptoms include weakness and spasms.", []),
+    ("Surgery is indicated for patients with progressive weakness.", []),
+    ("He had weakness and tingling in both hands.", []),
+    # ... unless the words between say it was found
+    (
+        "With reported low back pain and evidence of weakness of the right ankle evertors, surgery was planned.",
+        [("strength", "decreased", "right")],
+    ),
+    ("On exam there was weakness of the left ankle dorsiflexors.", [("strength", "decreased", "left")]),
+    (
+        "Examination revealed spasm and tenderness of the paraspinals.",
+        [("spasm", "present", None), ("tenderness", "present", None)],
+    ),
+    # apostrophes in plurals, minus grades, gait described
+    ("On exam the claimant’s DTR’s were 2+ bilaterally.", [("reflexes", "normal", "bilateral")]),
+    ("Her DTR's are 1+ at the ankles.", [("reflexes", "decreased", None)]),
+    ("His exam showed 5-/5 strength in the left hip flexors.", [("strength", "decreased", "left")]),
+    ("The claimant’s gait was slow and guarded.", [("gait", "present", None)]),
+    ("He walked with a stiff gait.", [("gait", "present", None)]),
+    # a second finding of the same sign inside a first rule's overlong match
+    (
+        "Achilles reflexes were absent bilaterally and patellar reflexes were 2+.",
+        [("reflexes", "absent", "bilateral"), ("reflexes", "normal", "bilateral")],
+    ),
+    (
+        "Biceps reflexes were absent and triceps reflexes were normal.",
+        [("reflexes", "absent", None), ("reflexes", "normal", None)],
+    ),
+    (
+        "Ankle jerks are absent while knee reflexes are 2+ and symmetric.",
+        [("reflexes", "absent", None), ("reflexes", "normal", None)],
+    ),
+    # a list closed by one status after a few words of place
+    (
+        "Sensation and reflexes in the lower extremities were normal.",
+        [("sensation", "normal", None), ("reflexes", "normal", None)],
+    ),
+    (
+        "Strength and sensation of both upper extremities are intact.",
+        [("strength", "normal", "bilateral"), ("sensation", "normal", "bilateral")],
+    ),
+    (
+        "Motor strength and reflexes throughout were normal.",
+        [("strength", "normal", None), ("reflexes", "normal", None)],
+    ),
+    # a gait described
+    ("His gait was described as mildly unsteady.", [("gait", "present", None)]),
+    ("Her gait was noted to be slightly antalgic.", [("gait", "present", None)]),
+    ("The gait was observed to be markedly wide-based.", [("gait", "present", None)]),
+    # the contrast after a longer aside
+    (
+        "The SLR was positive on the right at 35 degrees, reproducing pain below the knee, and negative on the left.",
+        [("straight_leg_raise", "positive", "right"), ("straight_leg_raise", "negative", "left")],
+    ),
+    (
+        "Straight leg raise was positive on the left at 40 degrees with pain radiating to the foot, but negative on the right.",
+        [("straight_leg_raise", "positive", "left"), ("straight_leg_raise", "negative", "right")],
+    ),
+    (
+        "Spurling's test was positive on the right, reproducing pain into the thumb and index finger, and negative on the left.",
+        [("spurling", "positive", "right"), ("spurling", "negative", "left")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", FAMILIES)
+def test_exam_families(nlp, text, expected):
+    test_exam_signs(nlp, text, expected)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 import pytest
 from iro_evidence.components.levels import expand
 
@@ -82,3 +83,20 @@ def test_level_kinds(nlp, text, kinds):
 def test_list_after_level_is_no_size(nlp):
     doc = nlp("bulges at C5-6 and 6-7 mm in size")
     assert [s._.iro["value"] for s in doc.spans["levels"]] == ["C5-C6"]
+
+
+# New York external appeals spell each vertebra out in parentheses (paraphrases written here)
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("fusion at L5 (fifth lumbar spine vertebra)-S1 (first sacral vertebra) was denied", ["L5-S1"]),
+        ("a disc herniation at C5 (fifth cervical vertebra) - C6 (sixth cervical vertebra)", ["C5-C6"]),
+        ("from L3 (third lumbar vertebra) through L5 (fifth lumbar vertebra)", ["L3-L4", "L4-L5"]),
+        (
+            "the L4 (fourth lumbar) nerve root and L4 (fourth lumbar vertebra)-L5 (fifth lumbar vertebra) disc",
+            ["L4", "L4-L5"],
+        ),
+    ],
+)
+def test_levels_with_spelled_out_vertebrae(nlp, text, expected):
+    test_levels_canonical(nlp, text, expected)

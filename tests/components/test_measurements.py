@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 import pytest
 
 
@@ -117,3 +118,65 @@ def test_level_list_gives_one_measurement_per_level(nlp):
 )
 def test_guideline_thresholds_are_no_findings(nlp, text, expected):
     assert [lo for lo, _hi, _lv, _f in sizes(nlp, text)] == expected
+
+
+# -- sizes in words (issue 13; paraphrases written for the tests) -------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Exam found a one centimeter difference in leg length.", [(10.0, None, None, None)]),
+        ("Films showed only a five millimeter leg length discrepancy.", [(5.0, None, None, None)]),
+        ("The left leg was three millimeters shorter on the scanogram.", [(3.0, None, None, None)]),
+        (
+            "The MRI showed bulges of between two and three millimeters at L3-4 and L4-5.",
+            [(2.0, 3.0, "L3-L4|L4-L5", "bulge")],
+        ),
+        ("a four to five millimeter protrusion at C5-6", [(4.0, 5.0, "C5-C6", "protrusion")]),
+        ("A two centimeter incision was closed.", []),
+    ],
+)
+def test_sizes_in_words(nlp, text, expected):
+    assert sizes(nlp, text) == expected
+
+
+def record(nlp, text):
+    from iro_evidence.rows import doc_rows
+    from iro_evidence.table import case_record
+
+    doc = nlp(text)
+    return sorted((m["value_mm"], m["level"]) for m in case_record("t", doc_rows(doc, "t"))["measurements"])
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "X-rays showed a 2 mm anterolisthesis of L4 on L5. The repeat MRI was unchanged, with the same 2 mm anterolisthesis.",
+            [(2.0, "L4-L5")],
+        ),
+        (
+            "The MRI showed a 3 mm protrusion at C5-6. The later CT again showed the 3 mm protrusion.",
+            [(3.0, "C5-C6")],
+        ),
+        (
+            "A 6 mm synovial cyst arose from the left L4-5 facet. On follow-up the 6 mm cyst persisted.",
+            [(6.0, "L4-L5")],
+        ),
+    ],
+)
+def test_a_size_repeated_without_its_level_is_the_one_stated_at_a_level(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two-point discrimination was 6 mm in the right index finger.",
+        "2-point discrimination measured 8 mm at the thumb.",
+        "Two point discrimination at the thumb was 9 mm.",
+    ],
+)
+def test_two_point_discrimination_is_no_finding_size(nlp, text):
+    assert sizes(nlp, text) == []

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 """Studies: type, region, contrast, done/not done and the dates that belong to each."""
 
 import pytest
@@ -132,4 +133,71 @@ def test_case_record_one_study_per_date(nlp):
     ],
 )
 def test_wrapped_and_same_date_study_dates(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+# -- families from issue 13 (paraphrases written for the tests) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("On March 3, 2008, he underwent a cervical MRI that showed a bulge.", [("MRI", "2008-03-03")]),
+        ("On 06/11/2012, the claimant had an EMG of both legs.", [("EMG_NCV", "2012-06-11")]),
+        ("On May 9, 2010, the date of the CT scan, her pain was worse.", [("CT", "2010-05-09")]),
+        ("The center billed for the June 4, 2003, discharge FCE and the program.", [("FCE", "2003-06-04")]),
+        (
+            "He has had two MRIs of the cervical spine since the accident: May 2, 2010 and June 3, 2012.",
+            [("MRI", "2010-05-02"), ("MRI", "2012-06-03")],
+        ),
+        ("X-rays of the claimant's left knee were taken on 02/02/2002.", [("XRAY", "2002-02-02")]),
+        ("An MRI of the patient's neck was done on April 4, 2004, after the fall.", [("MRI", "2004-04-04")]),
+        (
+            "A bone scan of the thoracic spine in 2011, ordered for back pain, was negative.",
+            [("BONE_SCAN", "2011")],
+        ),
+    ],
+)
+def test_narrative_study_dates(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+def test_date_before_a_request_is_not_a_study_date(nlp):
+    assert record(nlp, "On March 3, 2008, he requested a cervical MRI.") == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "He was hurt on March 2, 2004. On March 9 Dr. K sent him for an MRI. That scan was done on March 15, and showed a bulge.",
+            [("MRI", "2004-03-15")],
+        ),
+        (
+            "The claimant fell on June 30, 2011. A lumbar CT was performed on July 2 at the hospital.",
+            [("CT", "2011-07-02")],
+        ),
+        (
+            "She was seen on 01/05/2009. Her doctor ordered an EMG, and the study was completed on January 20.",
+            [("EMG_NCV", "2009-01-20")],
+        ),
+    ],
+)
+def test_month_and_day_take_the_year_of_the_narrative(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+def test_month_and_day_with_no_year_before_give_no_study_date(nlp):
+    assert record(nlp, "A lumbar CT was performed on July 2 at the hospital.") == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The SPECT/CT bone scan of 10/3/2017 showed uptake at L5-S1.", [("BONE_SCAN", "2017-10-03")]),
+        ("A SPECT-CT bone scan dated 4/4/2016 was negative.", [("BONE_SCAN", "2016-04-04")]),
+        ("He had a SPECT CT bone scan on June 1, 2015.", [("BONE_SCAN", "2015-06-01")]),
+    ],
+)
+def test_spect_ct_bone_scan_is_one_bone_scan(nlp, text, expected):
     assert record(nlp, text) == expected

@@ -67,6 +67,9 @@ class ConceptMatcher(RuleComponent):
         ]
         # stems of six letters at least: "comp" would stand for "compensable" too
         self.term_words = tuple(phrase_triggers(list(self.term_concept), min_len=6))
+        self.truncated_min = int(self.rules.get("truncated_min_chars", 0))
+        self.resolved_after = re.compile(self.rules.get("resolved_after", r"(?!x)x"), re.I)
+        self.single_terms = {t: c for t, (c, neg) in self.term_concept.items() if " " not in t and not neg}
         # "modifier head" terms for coordination: (modifier, head) -> concept
         stop = set(self.rules.get("coordination_stopwords", []))
         self.pair_concept: dict[tuple[str, str], str] = {}
@@ -116,6 +119,9 @@ class ConceptMatcher(RuleComponent):
             found.append((m.start(), m.end(), concept, self_neg))
         for concept, pat, words in self.patterns:
             found.extend((m.start(), m.end(), concept, True) for m in hits.finditer(pat, words))
+        cut = self.truncated(text)
+        if cut:
+            found.append(cut)
         if self.coord_re is not None:
             wide = Hits(hits.text, hits.found, self.coord_reach, self.coord_reach)
             windows = wide.windows(self.head_words)
@@ -128,6 +134,23 @@ class ConceptMatcher(RuleComponent):
                     found.append((m.start(), m.end(), concept, False))
         return found
 
+    def truncated(self, text: str) -> tuple[int, int, str, bool] | None:
+        """The concept begun by a last word that the end of the excerpt cut ("... without
+        herniat"): a prefix of one concept's one-word terms, no term itself."""
+        if not self.truncated_min:
+            return None
+        m = re.search(r"(?<![\w-])([A-Za-z]+)\s*\Z", text[-60:])
+        if m is None or len(m.group(1)) < self.truncated_min:
+            return None
+        stem = m.group(1).lower()
+        if stem in self.term_concept:
+            return None
+        concepts = {c for t, c in self.single_terms.items() if t.startswith(stem)}
+        if len(concepts) != 1:
+            return None
+        start = len(text) - len(text[-60:]) + m.start(1)
+        return start, start + len(m.group(1)), concepts.pop(), False
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         spans, seen = [], set()
@@ -136,6 +159,8 @@ class ConceptMatcher(RuleComponent):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue
+            if not self_neg and self.resolved_after.match(text, end):
+                continue  # "the deficits returned to normal": a resolved deficit, not an absent one
             seen.add((span.start, span.end, concept))
             set_iro(span, {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg})
             spans.append(span)

@@ -244,6 +244,9 @@ class DateMatcher(RuleComponent):
             (role, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))
             for role, p, *rest in r.get("roles", [])
         ]
+        self.roles_after = [
+            (role, re.compile(p, re.I), gate_words(rest)) for role, p, *rest in r.get("roles_after", [])
+        ]
         self.window = r.get("window", 90)
         self.range_re = re.compile(r.get("range", r"^\s*(?:-|to|through)\s*$"), re.I)
         self.documents = [
@@ -301,15 +304,22 @@ class DateMatcher(RuleComponent):
                     found.append(Found(s, e, value, fid))
         return sorted(found)
 
-    def role(self, text: str, start: int, sent_start: int) -> str:
+    def role(self, text: str, start: int, sent_start: int, end: int | None = None) -> str:
         """The role named by the keyword nearest before the date; on a "Label: date" line
-        the label speaks first, the text before it only when the label names no role."""
+        the label speaks first; then words right after the date that name what it dates
+        ("the 2/17/09 work injury": ``roles_after``), then the text before it."""
         floor = max(sent_start, start - self.window)
         line_start = text.rfind("\n", 0, start) + 1
         if line_start > floor and ":" in text[line_start:start]:
             role = self._nearest(text[line_start:start])
             if role != "other":
                 return role
+        if end is not None and self.roles_after:
+            right = text[end : end + self.window]
+            low = right.lower()
+            for name, pat, words in self.roles_after:
+                if _gate_open(words, low) and pat.match(right):
+                    return name
         return self._nearest(text[floor:start])
 
     def _nearest(self, left: str) -> str:
@@ -449,7 +459,7 @@ class DateMatcher(RuleComponent):
             lead = text[sent_starts[k] : f.start]
             heading_value = len(lead) < 3 or LABEL_ONLY.fullmatch(lead)
             s0 = sent_starts[max(0, k - 1)] if heading_value else sent_starts[k]
-            cue = f.role or self.role(text, f.start, s0)
+            cue = f.role or self.role(text, f.start, s0, f.end)
             info[(f.start, f.end)] = {"value": f.value, "format": f.format, "role": cue, "cue": cue}
         # ranges: "from 4/20/15 through 7/24/15", "12/05/2016 to 01/27/2017"
         for a, b in zip(found, found[1:]):

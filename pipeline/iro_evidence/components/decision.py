@@ -43,6 +43,7 @@ from .extensions import set_iro
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
 )
+DATE_LINE = re.compile(r"[\s.,:*\d]*|[\s\S]{0,40}:\s*")  # what else a date line may hold
 # a year standing alone (a paragraph of its own) or right after an external appeal's case
 # number ("202105-137927 2021 ..."), at the top of the letter
 YEAR_LINE = re.compile(
@@ -312,7 +313,12 @@ class DecisionFacts(RuleComponent):
                     "hearing",
                     "injury",
                 ):
-                    return iro["value"], d
+                    # the decision's date line, not a date inside a sentence of the opening
+                    ls = text.rfind("\n", 0, d.start_char) + 1
+                    le = text.find("\n", d.end_char)
+                    line = text[ls : le if le >= 0 else len(text)]
+                    if DATE_LINE.fullmatch(line.replace(d.text, "", 1)):
+                        return iro["value"], d
             return None, None
         m = YEAR_LINE.search(text[:400])
         if m:
@@ -347,7 +353,7 @@ class DecisionFacts(RuleComponent):
             # the date and the mechanism within one clause of each other
             pos = d.start_char - s0
             gap = st[min(pos, m.start()) : max(pos, m.end())]
-            if len(gap) < 120 and not re.search(r"[.;]\s", gap):
+            if len(gap) < 150 and not re.search(r"(?<!\b(?:Mr|Ms|Dr))(?<!\bMrs)[.;]\s", gap):
                 return d
         return None
 

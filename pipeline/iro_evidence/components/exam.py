@@ -55,6 +55,12 @@ class ExamMatcher(RuleComponent):
         self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
         self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
+        self.symptom_after = re.compile(r.get("symptom_after", r"(?!x)x"), re.I)
+        self.gloss = re.compile(r["gloss"]) if r.get("gloss") else None
+        self.symptom_signs = set(r.get("symptom_signs", ()))
+        self.symptom_sentence = re.compile(r.get("symptom_sentence", r"(?!x)x"), re.I)
+        self.symptom_after_bare = re.compile(r.get("symptom_after_bare", r"(?!x)x"), re.I)
+        self.exam_cue = re.compile(r.get("exam_cue", r"(?!x)x"), re.I)
         self.clause_break = FirstCharRegex(re.compile(r.get("clause_break", r"[.;\n]\s"), re.I))
         contrast = r.get("contrast", {})
         self.contrast_re = re.compile(contrast["pattern"], re.I) if contrast else None
@@ -73,15 +79,24 @@ class ExamMatcher(RuleComponent):
         looked for around the trigger words ``hits`` (default: scan ``text``)."""
         if hits is None:
             hits = self.triggers.scan(text)
+        if self.gloss is not None and "(" in text:
+            # "Straight leg raise (SLR) was positive": the short form reads as spaces (the
+            # offsets stay those of the text)
+            masked = self.gloss.sub(lambda m: " " * len(m.group()), text)
+            if masked != text:
+                text = masked
+                hits = Hits(text, hits.found, hits.before, hits.after)
         taken: list[tuple[int, int]] = []
         out = []
         for sign, status, pat, stated, words in self.exam_rules:
-            for m in hits.finditer(pat, words):
+            for m in self._matches(hits, pat, words, taken):
                 s, e = m.span()
                 if any(s < b and e > a for a, b in taken):
                     continue
-                if self.symptom_re.search(text[max(0, s - 40) : s]):
-                    continue  # "complains of weakness" is a symptom, not an exam sign
+                if self.symptom_re.search(text[max(0, s - 40) : s]) or self.symptom_after.match(text, e):
+                    continue  # "complains of weakness", "weakness/tingling": symptoms, not exam signs
+                if not stated and sign in self.symptom_signs and self.symptom(text, s, e):
+                    continue
                 taken.append((s, e))
                 fact = {"start": s, "end": e, "sign": sign, "status": status, "stated": stated}
                 fact["side"], more = self._side_details(text, s, e, sign)
@@ -92,6 +107,37 @@ class ExamMatcher(RuleComponent):
                     taken.append((extra["start"], extra["end"]))
                     out.append(extra)
         return self.merge(text, sorted(out, key=lambda f: f["start"]))
+
+    @staticmethod
+    def _matches(hits: Hits, pat, words, taken: list[tuple[int, int]]):
+        """``hits.finditer(pat, words)``, except that a match overlapping a finding already
+        taken is tried again from that finding's end: "Achilles reflexes were absent and
+        patellar reflexes were 2+" holds a second finding inside the first's overlong match."""
+        text = hits.text
+        for lo, hi in hits.windows(words):
+            pos = lo
+            while pos < hi:
+                m = pat.search(text, pos, hi)
+                if m is None:
+                    break
+                yield m
+                s, e = m.span()
+                nxt = e if e > s else s + 1
+                if (s, e) not in taken:
+                    ends = [b for a, b in taken if s < b < e and a < e]
+                    if ends:
+                        nxt = max(ends)
+                pos = nxt
+
+    def symptom(self, text: str, s: int, e: int) -> bool:
+        """A bare sign word that the sentence gives as a symptom ("reported back pain with
+        weakness", "pain, numbness and weakness", "weakness and tingling")."""
+        if self.symptom_after_bare.match(text, e):
+            return True
+        before = text[max(0, s - 150) : s]
+        cut = max(before.rfind(". "), before.rfind(".\n"), before.rfind(";"), before.rfind("\n\n"))
+        ends = [m.end() for m in self.symptom_sentence.finditer(before, cut + 1)]
+        return bool(ends) and not self.exam_cue.search(before, ends[-1])
 
     def merge(self, text: str, facts: list[dict]) -> list[dict]:
         """One finding per phrase: "weakness of the right EHL graded 4/5" is one strength fact."""
@@ -189,7 +235,7 @@ class ExamMatcher(RuleComponent):
         words = self.contrast_signs.get(fact["sign"])
         if not words or self.contrast_re is None:
             return None
-        m = self.contrast_re.match(text, fact["end"], fact["end"] + 90)
+        m = self.contrast_re.match(text, fact["end"], fact["end"] + 130)
         if not m:
             return None
         status = words.get(m.group("word").lower())

@@ -56,6 +56,7 @@ class LevelMatcher(RuleComponent):
         self.sacral_joint = re.compile(r["sacral_joint_trap"], re.I)
         self.root_re = re.compile(r["root_context"], re.I)
         self.max_v = r["max_vertebra"]
+        self.gloss = re.compile(r["gloss"], re.I) if r.get("gloss") else None
 
     def _vertebra(self, letter: str, num: str) -> str | None:
         letter = letter.upper()
@@ -71,7 +72,27 @@ class LevelMatcher(RuleComponent):
         return self._vertebra(letter_b or a[0], bn)
 
     def find(self, text: str) -> list[dict]:
-        """Level mentions as dicts: start, end, kind (disc, span, vertebra, root), levels."""
+        """Level mentions as dicts: start, end, kind (disc, span, vertebra, root), levels.
+        Long forms in parentheses after a vertebra ('gloss') are read as absent; the
+        offsets are mapped back to ``text``."""
+        if self.gloss is None or "(" not in text:
+            return self._find(text)
+        cuts = [m.span() for m in self.gloss.finditer(text)]
+        if not cuts:
+            return self._find(text)
+        parts, keep, prev = [], [], 0  # keep[i]: where character i of the short text is
+        for a, b in cuts:
+            parts.append(text[prev:a])
+            keep.extend(range(prev, a))
+            prev = b
+        parts.append(text[prev:])
+        keep.extend(range(prev, len(text)))
+        found = self._find("".join(parts))
+        for f in found:
+            f["start"], f["end"] = keep[f["start"]], keep[f["end"] - 1] + 1
+        return found
+
+    def _find(self, text: str) -> list[dict]:
         out: list[dict] = []
         pos = 0
         while True:

@@ -1,4 +1,5 @@
-"""Sizes in millimetres: ``3mm``, ``3-4 mm``, ``0.4 cm``, ``a 2.5-mm``, ``5 x 7 mm``, ``4 millimeters``.
+"""Sizes in millimetres: ``3mm``, ``3-4 mm``, ``0.4 cm``, ``a 2.5-mm``, ``5 x 7 mm``, ``4 millimeters``,
+and in words: ``a five millimeter difference``, ``between two and three millimeters``.
 
 Each dimension of a size becomes one span in ``doc.spans["measurements"]`` with
 ``value_mm`` (cm times 10) and, for a range, ``value_max_mm``. Pressures (mmHg), rates
@@ -38,6 +39,8 @@ class MeasurementMatcher(RuleComponent):
         self.number_run = re.compile(f"{r.get('number_chars', '(?!)')}*", re.I)
         self.unit_chars = int(r.get("unit_chars", 16))
         self.folds = "".join(CASE_FOLDS.get(c, "") for c in set("".join(self.unit_words)))
+        self.size_words = re.compile(r.get("size_words", r"(?!)"), re.I)
+        self.number_words = {k.lower(): float(v) for k, v in r.get("number_words", {}).items()}
 
     def windows(self, text: str) -> list[tuple[int, int]]:
         """Where 'size' matches can be: from the start of the run of number characters
@@ -73,6 +76,16 @@ class MeasurementMatcher(RuleComponent):
             windows = self.windows(text)
         return [m for lo, hi in windows for m in self.size_re.finditer(text, lo, hi)]
 
+    def word_matches(self, text: str, windows: list[tuple[int, int]]) -> list[re.Match]:
+        """'size_words' matches ("five millimeter"): they end at a unit word, so they are
+        looked for from 40 characters before each window's unit to its end."""
+        out, last = [], -1
+        for lo, hi in windows:
+            for m in self.size_words.finditer(text, max(0, lo - 40, last), hi):
+                out.append(m)
+                last = m.end()
+        return out
+
     def is_threshold(self, text: str, s: int, e: int) -> bool:
         """A guideline's cut-off ("more than 4.5 mm of translation" that the ODG accepts
         as instability) is a criterion, not a finding of this patient."""
@@ -85,7 +98,8 @@ class MeasurementMatcher(RuleComponent):
 
     def find(self, text: str) -> list[dict]:
         out = []
-        for m in self.matches(text):
+        windows = self.windows(text)
+        for m in self.matches(text, windows) + self.word_matches(text, windows):
             if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
@@ -93,7 +107,11 @@ class MeasurementMatcher(RuleComponent):
             if self.is_threshold(text, m.start(), m.end()):
                 continue
             factor = self.cm_factor if m["unit"].lower().startswith("c") else 1.0
-            dims = DIMENSION_SPLIT.split(m["nums"])
+            if "w1" in m.re.groupindex:  # in words: one size, or a range of two
+                nums = [self.number_words[w.lower()] for w in (m["w1"], m["w2"]) if w]
+                dims = [" to ".join(f"{x:g}" for x in nums)]
+            else:
+                dims = DIMENSION_SPLIT.split(m["nums"])
             for d_i, dim in enumerate(dims):
                 parts = [float(x) for x in NUM.findall(dim)]
                 if not parts:

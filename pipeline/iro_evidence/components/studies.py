@@ -39,6 +39,7 @@ from .base import (
 from .casefold import Folded, can_fold
 from .dates import MONTH_NAMES
 from .extensions import set_iro
+from .first_char import FirstCharRegex
 from .levels import region_of
 
 # where the words after a study stop, and the clause/sentence/statement breaks before it
@@ -105,6 +106,13 @@ class StudyMatcher(RuleComponent):
         self.date_after_max = r.get("date_after_max", 70)
         self.date_tight = re.compile(r["date_tight"], re.I)
         self.gap_block = re.compile(r["gap_block"], re.I)
+        self.date_done = re.compile(r["date_done"], re.I)
+        self.anaphor = re.compile(r["anaphor"], re.I)
+        self.anaphor_window = r.get("anaphor_window", 300)
+        self.year_follows = re.compile(r["year_follows"])
+        # the same month-and-day, looked for over a whole letter: from a word start, skipping
+        # to the letters a month name starts with
+        self.yearless_scan = FirstCharRegex(re.compile(rf"\b(?:{r['yearless']})", re.I))
         self.before_gap = re.compile(r["before_gap"], re.I)
         self.date_before = re.compile(r["date_before"], re.I)
         self.line_prefix = re.compile(r["line_prefix"])
@@ -266,12 +274,98 @@ class StudyMatcher(RuleComponent):
             }
             set_iro(span, info)
             spans.append(span)
+        spans += self._narrative(doc, text, spans, inferred)
         set_group(doc, "studies", spans)
         if inferred:
             known = {(d.start_char, d.end_char) for d in doc.spans.get("dates", [])}
             extra = [d for d in inferred if (d.start_char, d.end_char) not in known]
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
+
+    def _narrative(self, doc: Doc, text: str, spans: list, inferred: list) -> list:
+        """Studies dated by a month and day alone ("an MRI scan. That scan was performed on
+        October 23"): the year is the one the narrative has fixed, that of the last full
+        date written before. "That scan" / "the study" stands for the study named just
+        before it and is returned as a study of its own when it gets such a date."""
+        if not spans:
+            return []
+        # the month-and-day dates with no year: most letters have none, and then no more work
+        loose = [
+            m.start() for m in self.yearless_scan.finditer(text) if not self.year_follows.match(text, m.end())
+        ]
+        if not loose:
+            return []
+
+        def date_follows(e: int) -> bool:
+            k = bisect.bisect_right(loose, e)
+            return k < len(loose) and loose[k] - e <= self.date_after_max
+
+        candidates = [
+            (sp.start_char, sp.end_char, sp, None)
+            for sp in spans
+            if date_follows(sp.end_char) and not span_ext(sp).get("dates")
+        ]
+        for k, sp in enumerate(spans):  # an anaphor stands for the study named last before it
+            stop = sp.end_char + self.anaphor_window
+            if k + 1 < len(spans):
+                stop = min(stop, spans[k + 1].start_char)
+            if not any(sp.end_char < x < stop + self.date_after_max for x in loose):
+                continue
+            for m in self.anaphor.finditer(text, sp.end_char, stop):
+                if date_follows(m.end()):
+                    candidates.append((m.start(), m.end(), None, sp))
+        if not candidates:
+            return []
+        dates = [d for d in doc.spans.get("dates", []) if len((span_ext(d) or {}).get("value") or "") >= 7]
+        taken = [(d.start_char, d.end_char) for d in doc.spans.get("dates", [])]
+        out = []
+        for s, e, span, antecedent in candidates:
+            after = text[e : e + self.date_after_max]
+            m = self.yearless.search(after)
+            if m is None or self.year_follows.match(text, e + m.end()):
+                continue
+            ds, de = e + m.start(), e + m.end()
+            if any(a < de and ds < b for a, b in taken):
+                continue
+            gap = SOFT_WRAP.sub(" ", after[: m.start()])
+            if not self.date_after.match(gap) or not self.plain.done.search(gap):
+                continue
+            before = [d for d in dates if d.end_char <= s]
+            if not before:
+                continue
+            try:
+                value = dt.date(
+                    int(span_ext(before[-1])["value"][:4]),
+                    MONTH_NAMES.month(m["mon"].rstrip(".")),
+                    int(m["d"]),
+                ).isoformat()
+            except (KeyError, ValueError, TypeError):
+                continue
+            dspan = char_span(doc, ds, de, "DATE")
+            if dspan is None:
+                continue
+            if span is None:
+                span = char_span(doc, s, e, antecedent.label_)
+                if span is None:
+                    continue
+                info = {**span_ext(antecedent), "dates": [], "date_offsets": [], "done": True}
+                out.append(span)
+            else:
+                info = {**span_ext(span), "done": True}  # the gap says it was done
+            set_iro(
+                dspan,
+                {
+                    "value": value,
+                    "format": "month_d_year_from_narrative",
+                    "role": "study",
+                    "study": info["type"],
+                },
+            )
+            inferred.append(dspan)
+            taken.append((ds, de))
+            info.update(dates=[*info["dates"], value], date_offsets=[*info["date_offsets"], [ds, de]])
+            set_iro(span, info)
+        return out
 
     def _dates_for(
         self, text: str, s: int, e: int, dates: list, src: str | None = None, bounds: tuple | None = None
@@ -302,7 +396,10 @@ class StudyMatcher(RuleComponent):
             lead = rules.date_before.search(src[max(0, d.start_char - 12) : d.start_char])
             if rules.before_gap.match(gap) and (lead or self.line_prefix.match(line)):
                 return [d], ""
-        if after is not None and not rules.block.search(src[e : starts[after]]):
+        if after is not None and (
+            not rules.block.search(src[e : starts[after]])
+            or self.date_done.search(SOFT_WRAP.sub(" ", after_gap))
+        ):
             stripped = SOFT_WRAP.sub(" ", self.date_after_yearless.sub("", after_gap))
             if self.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
