@@ -1,0 +1,53 @@
+"""Reading letters and writing tables (one job per module):
+
+- ``readers``: finding letter files, case ids, text from .txt files (encodings, binary refused);
+- ``pdf``: the text layer of PDFs;
+- ``writers``: CSV/JSONL/Parquet tables under temporary names, renamed into place at the end;
+- ``journal``: finished letters, for ``--resume``.
+
+Every public name stays importable from ``iro_evidence.io``.
+"""
+
+from .errors import InputError
+from .journal import JOURNAL, Journal, iter_jsonl, journal_line, journal_rows, load_done
+from .pdf import dehyphenate, join_pages, pdf_text, strip_headers_footers
+from .readers import (
+    MAGIC,
+    MAX_BYTES,
+    SUFFIXES,
+    case_ids,
+    clean_text,
+    decode_text,
+    discover,
+    discover_labeled,
+    read_letter,
+)
+from .writers import CSV_RISKY, ROW_GROUP_BYTES, RowEncoder, TableWriter, csv_safe
+
+__all__ = [
+    "CSV_RISKY",
+    "JOURNAL",
+    "MAGIC",
+    "MAX_BYTES",
+    "ROW_GROUP_BYTES",
+    "SUFFIXES",
+    "InputError",
+    "Journal",
+    "RowEncoder",
+    "TableWriter",
+    "case_ids",
+    "clean_text",
+    "csv_safe",
+    "decode_text",
+    "dehyphenate",
+    "discover",
+    "discover_labeled",
+    "iter_jsonl",
+    "journal_line",
+    "journal_rows",
+    "join_pages",
+    "load_done",
+    "pdf_text",
+    "read_letter",
+    "strip_headers_footers",
+]

@@ -1,0 +1,116 @@
+"""The journal of finished letters, and what ``--resume`` reads back from it and from a
+previous run's outputs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+JOURNAL = ".iro-evidence.journal.jsonl"
+
+
+class Journal:
+    """One JSON line per finished letter, flushed as it is written, so ``--resume`` can
+    pick up after a Ctrl-C or a kill. Removed when the run completes."""
+
+    def __init__(self, outdir: Path, keep: bool = False):
+        self.path = Path(outdir) / JOURNAL
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+        if keep and self.path.exists():
+            _, good = _read_journal(self.path)
+            with open(self.path, "r+b") as f:  # drop a line cut short by a kill
+                f.truncate(good)
+            self.file = open(self.path, "a", encoding="utf-8")
+        else:
+            self.file = open(self.path, "w", encoding="utf-8")
+
+    def write(self, case_id: str, source: str, record: dict, rows: list[dict]) -> None:
+        self.write_line(journal_line(case_id, source, record, rows))
+
+    def write_line(self, line: str) -> None:
+        """Append one entry made by ``journal_line`` (workers make theirs)."""
+        self.file.write(line + "\n")
+        self.file.flush()
+
+    def close(self, remove: bool = False) -> None:
+        self.file.close()
+        if remove:
+            self.path.unlink(missing_ok=True)
+
+
+def journal_line(
+    case_id: str, source: str, record: dict, rows: list, columns: list[str] | None = None
+) -> str:
+    """One journal entry. Rows are stored as lists of values under their ``columns``
+    (half the JSON of dicts); ``columns`` may be given when ``rows`` are already value
+    tuples in that order (``RowEncoder.values``)."""
+    if columns is None:
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        rows = [[r.get(c) for c in columns] for r in rows]
+    return json.dumps(
+        {"case_id": case_id, "source": source, "record": record, "columns": columns, "rows": rows}
+    )
+
+
+def journal_rows(entry: dict) -> list[dict]:
+    """The rows of a journal entry, as dicts again."""
+    cols = entry.get("columns")
+    return entry["rows"] if cols is None else [dict(zip(cols, v)) for v in entry["rows"]]
+
+
+def _read_journal(path: Path) -> tuple[list[dict], int]:
+    """Complete entries of a journal and the byte length they fill."""
+    entries, good = [], 0
+    with open(path, "rb") as f:
+        for line in f:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                break
+            good += len(line)
+    return entries, good
+
+
+def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
+    """Letters already extracted into ``outdir``, for ``--resume``.
+
+    ``wanted`` maps case_id -> source of this run's letters; a letter counts as done when
+    a complete previous output or the journal of an interrupted run has it under the
+    same case_id and source. Returns case_id -> JSON text of {record, rows} (JSON text
+    keeps memory small on large runs).
+    """
+    outdir = Path(outdir)
+    done: dict[str, str] = {}
+    cases_path, evidence_path = outdir / "cases.jsonl", outdir / "evidence.parquet"
+    if cases_path.exists() and evidence_path.exists():
+        import pyarrow.parquet as pq
+
+        records = {}
+        for rec in iter_jsonl(cases_path):
+            cid = rec.get("case_id")
+            if cid in wanted and rec.get("source") == wanted[cid]:
+                records[cid] = rec
+        rows: dict[str, list[dict]] = {cid: [] for cid in records}
+        for batch in pq.ParquetFile(evidence_path).iter_batches(batch_size=20000):
+            for row in batch.to_pylist():
+                if row["case_id"] in rows:
+                    rows[row["case_id"]].append(row)
+        for cid, rec in records.items():
+            done[cid] = json.dumps({"record": rec, "rows": rows[cid]})
+    journal = outdir / JOURNAL
+    if journal.exists():
+        for e in _read_journal(journal)[0]:
+            cid = e.get("case_id")
+            if cid in wanted and e.get("source") == wanted[cid]:
+                done[cid] = json.dumps({"record": e["record"], "rows": journal_rows(e)})
+    return done
+
+
+def iter_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
