@@ -274,7 +274,9 @@ def test_abort_leaves_previous_outputs_untouched(tmp_path):
     w = TableWriter(tmp_path, "t", ["case_id", "text", "n"], SCHEMA, row_group=1)
     for i in range(10):
         w.write({"case_id": f"new{i}", "text": "y", "n": 2.0})
-    assert list(tmp_path.glob(".t.*.partial"))  # written under temporary names meanwhile
+    # written under temporary names in a private folder meanwhile
+    assert [p.name for p in w.tmpdir.iterdir()] == ["t.csv", "t.parquet"]
+    assert w.tmpdir.parent == tmp_path and (w.tmpdir.stat().st_mode & 0o077) == 0
     w.abort()
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
@@ -327,3 +329,29 @@ def test_encrypted_pdf(user_password, readable):
         with pytest.raises(InputError) as e:
             pdf_text(buf.getvalue())
         assert e.value.reason == "encrypted PDF (needs a password)"
+
+
+def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path):
+    """Fixed row-group sizes: rows written one by one, in uneven batches or as Arrow
+    batches give the same Parquet bytes."""
+    from iro_evidence.io import RowEncoder
+
+    rows = [{"case_id": f"c{i // 7}", "text": "x" * (i % 13), "n": float(i)} for i in range(2500)]
+    enc = RowEncoder(["case_id", "text", "n"], SCHEMA)
+    out = {}
+    for how in ("one", "uneven", "arrow"):
+        w = TableWriter(tmp_path / how, "t", ["case_id", "text", "n"], SCHEMA, row_group=1000)
+        if how == "one":
+            for r in rows:
+                w.write(r)
+        else:
+            i, k = 0, 1
+            while i < len(rows):
+                part = rows[i : i + k]
+                w.write_many(part, batch=enc.batch(part) if how == "arrow" else None)
+                i, k = i + k, k * 3 % 1100 + 1
+        w.commit()
+        out[how] = (tmp_path / how / "t.parquet").read_bytes()
+        meta = pq.ParquetFile(tmp_path / how / "t.parquet").metadata
+        assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [1000, 1000, 500]
+    assert out["one"] == out["uneven"] == out["arrow"]

@@ -72,7 +72,7 @@ def build_corpus(root: Path) -> tuple[dict, dict]:
     for rel, data in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
-    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # not a letter suffix: ignored
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # not a letter suffix: a "skipped" row
     return {k: v[0] for k, v in good.items()}, {k: v[1] for k, v in bad.items()}
 
 
@@ -99,7 +99,9 @@ LIMIT = 100_000  # the "absurdly large" limit, small so the test writes 300 KB, 
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """Every file of a run's folder but run.json (it has the run's timing) and the lock."""
+    skip = ("run.json", ".iro-evidence.lock")
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name not in skip}
 
 
 def _csv_cells(path: Path):
@@ -112,11 +114,16 @@ def test_hostile_corpus(nlp, corpus, tmp_path):
     root, good, bad = corpus
     out = tmp_path / "out"
     s = run_extract(nlp, [root], out, max_bytes=LIMIT)
-    assert (s.letters, s.errors) == (len(good), len(bad))
+    assert (s.letters, s.errors, s.skipped) == (len(good), len(bad), 1)
 
     # every bad file: one row, with its stage and a reason a person understands
     with open(out / "errors.csv", newline="", encoding="utf-8") as f:
         errors = list(csv.DictReader(f))
+    skipped = [e for e in errors if e["stage"] == "skipped"]
+    assert [(Path(e["source"]).name, e["reason"]) for e in skipped] == [
+        ("notes.docx", "not a .txt or .pdf file")
+    ]
+    errors = [e for e in errors if e["stage"] != "skipped"]
     by_file = {str(Path(e["source"]).relative_to(root)): e for e in errors}
     assert len(errors) == len(by_file) == len(bad)
     for rel, reason in bad.items():
@@ -157,7 +164,8 @@ def test_hostile_corpus(nlp, corpus, tmp_path):
 
     # nothing half-written or temporary is left
     assert sorted(p.name for p in out.iterdir()) == [
-        "cases.csv", "cases.jsonl", "cases.parquet", "errors.csv", "evidence.csv", "evidence.parquet",
+        ".iro-evidence.lock", "cases.csv", "cases.jsonl", "cases.parquet", "errors.csv",
+        "evidence.csv", "evidence.parquet", "manifest.json", "run.json",
     ]  # fmt: skip
 
     # byte-identical on a second run; Parquet carries no timestamp

@@ -139,7 +139,7 @@ def predict_letters(letters_dir: Path, nlp=None) -> dict[str, dict]:
             items.append((cid, str(f), read_letter(f)))
         except InputError:
             continue
-    return {cid: rec for cid, _src, _rows, rec in process_texts(nlp, items)}
+    return {res.case_id: res.record for res in process_texts(nlp, items)}
 
 
 def table(counts: dict[str, Counts]) -> list[dict]:

@@ -78,9 +78,9 @@ def process_batches(
                 out.append({"_kind": KIND_ERROR, "error": err})
                 continue
             items.append((cid, src, text))
-        for _cid, _src, rows, rec in process_texts(nlp, items, batch_size=batch_size):
-            out.append({"_kind": KIND_CASE, "case": rec})
-            out.extend({"_kind": KIND_FACT, "fact": r} for r in rows)
+        for res in process_texts(nlp, items, batch_size=batch_size):
+            out.append({"_kind": KIND_CASE, "case": res.record})
+            out.extend({"_kind": KIND_FACT, "fact": r} for r in res.rows)
         if out:
             yield pa.RecordBatch.from_pylist(out, schema=OUTPUT)
 

@@ -3,13 +3,15 @@
 - ``readers``: finding letter files, case ids, text from .txt files (encodings, binary refused);
 - ``pdf``: the text layer of PDFs;
 - ``writers``: CSV/JSONL/Parquet tables under temporary names, renamed into place at the end;
-- ``journal``: finished letters, for ``--resume``.
+- ``journal``: finished letters, for ``--resume``;
+- ``manifest``: every table's checksum, written last, checked by readers.
 
 Every public name stays importable from ``iro_evidence.io``.
 """
 
 from .errors import InputError
 from .journal import JOURNAL, Journal, iter_jsonl, journal_line, journal_rows, load_done
+from .manifest import MANIFEST, OutputsMismatch, check_outputs, manifest_text
 from .pdf import dehyphenate, join_pages, pdf_text, strip_headers_footers
 from .readers import (
     MAGIC,
@@ -21,15 +23,22 @@ from .readers import (
     discover,
     discover_labeled,
     read_letter,
+    shown,
 )
-from .writers import CSV_RISKY, ROW_GROUP_BYTES, RowEncoder, TableWriter, csv_safe
+from .writers import CSV_RISKY, ROW_GROUP, TMP_PREFIX, RowEncoder, TableWriter, csv_safe, private_tmpdir
 
 __all__ = [
+    "MANIFEST",
+    "OutputsMismatch",
+    "check_outputs",
+    "manifest_text",
     "CSV_RISKY",
     "JOURNAL",
     "MAGIC",
     "MAX_BYTES",
-    "ROW_GROUP_BYTES",
+    "ROW_GROUP",
+    "TMP_PREFIX",
+    "private_tmpdir",
     "SUFFIXES",
     "InputError",
     "Journal",
@@ -49,5 +58,6 @@ __all__ = [
     "load_done",
     "pdf_text",
     "read_letter",
+    "shown",
     "strip_headers_footers",
 ]

@@ -4,6 +4,7 @@ previous run's outputs."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,13 +18,21 @@ class Journal:
     def __init__(self, outdir: Path, keep: bool = False):
         self.path = Path(outdir) / JOURNAL
         Path(outdir).mkdir(parents=True, exist_ok=True)
-        if keep and self.path.exists():
-            _, good = _read_journal(self.path)
-            with open(self.path, "r+b") as f:  # drop a line cut short by a kill
-                f.truncate(good)
-            self.file = open(self.path, "a", encoding="utf-8")
+        good = None
+        if keep:
+            try:
+                _, good = _read_journal(self.path)
+            except OSError:  # none, or not a plain file (a planted link is never followed)
+                good = None
+        if good is None:
+            _remove_link(self.path)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         else:
-            self.file = open(self.path, "w", encoding="utf-8")
+            flags = os.O_WRONLY | os.O_APPEND
+        fd = os.open(self.path, flags | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+        if good is not None:
+            os.ftruncate(fd, good)  # drop a line cut short by a kill
+        self.file = open(fd, "a", encoding="utf-8")
 
     def write(self, case_id: str, source: str, record: dict, rows: list[dict]) -> None:
         self.write_line(journal_line(case_id, source, record, rows))
@@ -59,10 +68,18 @@ def journal_rows(entry: dict) -> list[dict]:
     return entry["rows"] if cols is None else [dict(zip(cols, v)) for v in entry["rows"]]
 
 
+def _remove_link(path: Path) -> None:
+    """Remove a symbolic link planted at ``path`` (the file is then made afresh, here)."""
+    if path.is_symlink():
+        path.unlink()
+
+
 def _read_journal(path: Path) -> tuple[list[dict], int]:
-    """Complete entries of a journal and the byte length they fill."""
+    """Complete entries of a journal and the byte length they fill (OSError when it is
+    missing or a symbolic link: a link is never read, it could point at anything)."""
     entries, good = [], 0
-    with open(path, "rb") as f:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with open(fd, "rb") as f:
         for line in f:
             if not line.endswith(b"\n"):
                 break
@@ -85,7 +102,7 @@ def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
     outdir = Path(outdir)
     done: dict[str, str] = {}
     cases_path, evidence_path = outdir / "cases.jsonl", outdir / "evidence.parquet"
-    if cases_path.exists() and evidence_path.exists():
+    if cases_path.exists() and evidence_path.exists() and _complete(outdir):
         import pyarrow.parquet as pq
 
         records = {}
@@ -100,13 +117,28 @@ def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
                     rows[row["case_id"]].append(row)
         for cid, rec in records.items():
             done[cid] = json.dumps({"record": rec, "rows": rows[cid]})
-    journal = outdir / JOURNAL
-    if journal.exists():
-        for e in _read_journal(journal)[0]:
+    try:
+        entries = _read_journal(outdir / JOURNAL)[0]
+    except OSError:
+        entries = []
+    if entries:
+        for e in entries:
             cid = e.get("case_id")
             if cid in wanted and e.get("source") == wanted[cid]:
                 done[cid] = json.dumps({"record": e["record"], "rows": journal_rows(e)})
     return done
+
+
+def _complete(outdir: Path) -> bool:
+    """Previous outputs are reused only when the manifest vouches for them (a run killed
+    during its final renames, or two runs into one folder, leave a mixed set)."""
+    from .manifest import OutputsMismatch, check_outputs
+
+    try:
+        check_outputs(outdir, ("cases.jsonl", "evidence.parquet"))
+    except OutputsMismatch:
+        return False
+    return True
 
 
 def iter_jsonl(path: Path) -> Iterator[dict]:

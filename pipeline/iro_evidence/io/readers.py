@@ -15,12 +15,31 @@ SUFFIXES = {".txt", ".pdf"}
 MAX_BYTES = 50_000_000
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+def discover(paths: Iterable[str | Path], problems: list[dict] | None = None) -> list[Path]:
     """Letter files under the given files/folders (recursive), in a stable order."""
-    return [Path(f) for f, _ in discover_labeled(paths)]
+    return [Path(f) for f, _ in discover_labeled(paths, problems)]
 
 
-def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[str, tuple[str, ...]]]:
+# os.scandir, through a name the tests can replace (root reads every folder)
+_scandir = os.scandir
+
+
+def shown(path: str) -> str:
+    """A path as text that can always be written (bytes that are not UTF-8 as \\xNN)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def discover_labeled(
+    paths: Iterable[str | Path], problems: list[dict] | None = None
+) -> list[tuple[str, tuple[str, ...]]]:
     """Letter files (as path strings) with the path parts that name them, each file once,
     in a stable order.
 
@@ -28,34 +47,93 @@ def discover_labeled(paths: Iterable[str | Path]) -> list[tuple[str, tuple[str, 
     relative to that folder; a file given directly by its path as given. The names do not
     depend on the working directory, so case_ids are the same wherever the job runs.
     Strings, not ``Path`` objects: a run over 100,000 letters keeps this list all along.
+
+    Nothing is left out in silence: every entry of a folder that is not read as a letter
+    is appended to ``problems`` as ``{"source", "stage", "reason"}``, with stage
+    ``discover`` (a folder that cannot be listed, a name that is not UTF-8, a broken link,
+    a link that leaves the input folder: refused, so a planted ``/etc/shadow`` link is not
+    read) or ``skipped`` (another file type, a link to a folder, the same file twice).
+    Folders are walked without recursion, so any depth is fine.
     """
     found: list[tuple[str, tuple[str, ...]]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
+    problems = [] if problems is None else problems
+
+    def problem(path: str, stage: str, reason: str) -> None:
+        problems.append({"source": shown(path), "stage": stage, "reason": reason})
 
     def add(f: str, label: tuple[str, ...]) -> None:
         key = os.path.realpath(f)
-        if key not in seen:
-            seen.add(key)
-            found.append((f, label))
+        if key in seen:
+            problem(f, "skipped", f"the same file as {shown(seen[key])} (read once)")
+            return
+        seen[key] = f
+        found.append((f, label))
 
     for p in map(Path, paths):
         if p.is_dir():
             root = p.resolve().name or "root"
-            files = []
-            for folder, dirs, names in os.walk(p):
-                dirs.sort()
-                rel = os.path.relpath(folder, p)
-                parts = () if rel == "." else tuple(Path(rel).parts)
-                for name in names:
-                    full = os.path.join(folder, name)
-                    if os.path.splitext(name)[1].lower() in SUFFIXES and os.path.isfile(full):
-                        files.append(((*parts, name), full))
+            files = _walk(str(p), problem)
             files.sort()
             for rel_parts, full in files:
                 add(full, (root, *rel_parts))
         elif p.exists():
+            if shown(str(p)) != str(p):
+                problem(str(p), "discover", "the file name is not valid UTF-8; rename the file to read it")
+                continue
             add(str(p), tuple(x for x in p.parts if x not in (p.anchor, "..", ".")) or (p.name,))
+        elif p.is_symlink():
+            problem(str(p), "discover", "broken symbolic link (its target does not exist)")
     return found
+
+
+def _walk(top: str, problem) -> list[tuple[tuple[str, ...], str]]:
+    """(relative parts, path) of every letter file under ``top``; the rest goes to ``problem``."""
+    top_real = os.path.realpath(top)
+    out: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(top, ())]
+    while stack:
+        folder, parts = stack.pop()
+        try:
+            with _scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            problem(folder, "discover", f"cannot read folder: {e.strerror or e}")
+            continue
+        for e in entries:
+            full = e.path
+            if shown(e.name) != e.name:
+                what = "folder" if e.is_dir(follow_symlinks=False) else "file"
+                problem(full, "discover", f"the {what} name is not valid UTF-8; rename it to read it")
+                continue
+            try:
+                if e.is_symlink():
+                    target = os.path.realpath(full)
+                    if not os.path.exists(target):
+                        problem(full, "discover", "broken symbolic link (its target does not exist)")
+                        continue
+                    if not _inside(target, top_real):
+                        problem(full, "discover", "refused: a symbolic link to outside the input folder")
+                        continue
+                    if os.path.isdir(target):
+                        problem(full, "skipped", "a link to a folder inside the input (not followed)")
+                        continue
+                    is_file = os.path.isfile(target)
+                elif e.is_dir(follow_symlinks=False):
+                    stack.append((full, (*parts, e.name)))
+                    continue
+                else:
+                    is_file = e.is_file(follow_symlinks=False)
+            except OSError as err:
+                problem(full, "discover", f"cannot read: {err.strerror or err}")
+                continue
+            if not is_file:
+                problem(full, "skipped", "not a regular file (a pipe, socket or device)")
+            elif os.path.splitext(e.name)[1].lower() not in SUFFIXES:
+                problem(full, "skipped", "not a .txt or .pdf file")
+            else:
+                out.append(((*parts, e.name), full))
+    return out
 
 
 def case_ids(files: list[str | Path], labels: list[tuple[str, ...]] | None = None) -> list[str]:
@@ -90,13 +168,17 @@ def case_ids(files: list[str | Path], labels: list[tuple[str, ...]] | None = Non
         if len(set(tails)) < len(tails):  # same path but for the extension: a.txt and a.pdf
             for i in members:
                 out[i] = f"{out[i]}__{os.path.splitext(str(files[i]))[1].lstrip('.').lower()}"
-    seen: dict[str, int] = {}
+    # whatever the layout (``a__1.txt`` beside two ``a.txt``), no id is given twice
+    taken = set(out)
+    used: set[str] = set()
     for i, cid in enumerate(out):
-        if cid in seen:
-            seen[cid] += 1
-            out[i] = f"{cid}__{seen[cid]}"
-        else:
-            seen[cid] = 0
+        if cid in used:
+            n = 1
+            while f"{cid}__{n}" in taken:
+                n += 1
+            out[i] = f"{cid}__{n}"
+            taken.add(out[i])
+        used.add(out[i])
     return out
 
 

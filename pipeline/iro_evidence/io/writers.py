@@ -7,6 +7,8 @@ import csv
 import json
 import operator
 import os
+import shutil
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -26,9 +28,9 @@ def _cell(value):
     return value
 
 
-# a row group is written once its rows hold this much (or ``row_group`` rows), so memory
-# stays the same whatever the corpus size and however wide the rows
-ROW_GROUP_BYTES = 8 * 1024 * 1024
+# rows per Parquet row group: fixed, so a table's bytes never depend on how its rows arrived
+# (one process, several, or a resumed run); 20,000 evidence rows are about 10 MB of memory
+ROW_GROUP = 20000
 
 
 class RowEncoder:
@@ -109,7 +111,11 @@ class RowEncoder:
 class TableWriter:
     """Streams dict rows to CSV (and optionally JSONL and Parquet) under temporary names.
 
-    ``commit()`` renames everything into place; ``abort()`` removes the temporary files.
+    The temporary files live in a private folder inside ``outdir`` (``tmpdir``, made with
+    ``mkdtemp``: mode 0700, a fresh name), so a symbolic link planted in ``outdir`` can
+    never redirect a write. ``commit()`` renames everything into place; ``abort()``
+    removes the temporary files. Several writers may share one ``tmpdir`` (their owner
+    then removes it).
     """
 
     def __init__(
@@ -120,36 +126,41 @@ class TableWriter:
         schema=None,
         jsonl: bool = False,
         parquet: bool = True,
-        row_group: int = 20000,
+        row_group: int = ROW_GROUP,
+        tmpdir: Path | None = None,
     ):
         self.outdir, self.name, self.columns = Path(outdir), name, columns
         self.encoder = RowEncoder(columns, schema, jsonl)
         self.outdir.mkdir(parents=True, exist_ok=True)
+        self.own_tmp = tmpdir is None
+        self.tmpdir = Path(tmpdir) if tmpdir is not None else private_tmpdir(self.outdir)
         self.schema = schema
         self.row_group = row_group
         self.pending: list[dict] = []  # dict rows, turned into Arrow batches every 1,000
         self.batches: list = []
-        self.batched = self.batch_bytes = 0
-        self.files: list[Path] = []
-        self.csv_path = self._tmp(f"{name}.csv")
-        self.csv_file = open(self.csv_path, "w", newline="", encoding="utf-8")
-        self.csv = csv.writer(self.csv_file)
-        self.csv.writerow(columns)
-        self.jsonl = None
-        if jsonl:
-            self.jsonl_path = self._tmp(f"{name}.jsonl")
-            self.jsonl = open(self.jsonl_path, "w", encoding="utf-8")
-        self.parquet = None
-        if parquet:
-            import pyarrow.parquet as pq
+        self.batched = 0
+        self.files: list[tuple[Path, Path]] = []
+        self.csv_file = self.jsonl = self.parquet = None
+        try:
+            self.csv_path = self._tmp(f"{name}.csv")
+            self.csv_file = open(self.csv_path, "x", newline="", encoding="utf-8")
+            self.csv = csv.writer(self.csv_file)
+            self.csv.writerow(columns)
+            if jsonl:
+                self.jsonl_path = self._tmp(f"{name}.jsonl")
+                self.jsonl = open(self.jsonl_path, "x", encoding="utf-8")
+            if parquet:
+                import pyarrow.parquet as pq
 
-            self.parquet_path = self._tmp(f"{name}.parquet")
-            self.parquet = pq.ParquetWriter(self.parquet_path, schema)
+                self.parquet_path = self._tmp(f"{name}.parquet")
+                self.parquet = pq.ParquetWriter(self.parquet_path, schema)
+        except BaseException:
+            self.abort()
+            raise
 
     def _tmp(self, fname: str) -> Path:
-        final = self.outdir / fname
-        tmp = self.outdir / f".{fname}.partial"
-        self.files.append((tmp, final))
+        tmp = self.tmpdir / fname
+        self.files.append((tmp, self.outdir / fname))
         return tmp
 
     def write(self, row: dict) -> None:
@@ -174,24 +185,29 @@ class TableWriter:
             self._flush(final=False)
 
     def _add_batch(self, batch) -> None:
-        self.batches.append(batch)
-        self.batched += batch.num_rows
-        self.batch_bytes += batch.nbytes
+        if batch.num_rows:
+            self.batches.append(batch)
+            self.batched += batch.num_rows
 
     def _flush(self, final: bool = True, force: bool = False) -> None:
-        """Pending dict rows become a compact Arrow batch; a row group is written once the
-        batches reach ``row_group`` rows or ``ROW_GROUP_BYTES`` (or at the end). Row groups
-        stay large, as the writer keeps every row group's metadata until the file is closed."""
+        """Pending dict rows become a compact Arrow batch; every ``row_group`` rows make one
+        row group, cut at exactly that many rows (the rest waits), whatever the batches."""
         import pyarrow as pa
 
         if self.pending:
             self._add_batch(self.encoder.batch(self.pending, self.schema))
             self.pending = []
-        if force:
+        if force or not self.batches or (self.batched < self.row_group and not final):
             return
-        if self.batches and (final or self.batched >= self.row_group or self.batch_bytes >= ROW_GROUP_BYTES):
-            self.parquet.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
-            self.batches, self.batched, self.batch_bytes = [], 0, 0
+        table = pa.Table.from_batches(self.batches, schema=self.schema)
+        start = 0
+        while table.num_rows - start >= self.row_group or (final and start < table.num_rows):
+            part = table.slice(start, self.row_group).combine_chunks()
+            self.parquet.write_table(part, row_group_size=self.row_group)
+            start += part.num_rows
+        rest = table.slice(start)
+        self.batches = rest.combine_chunks().to_batches() if rest.num_rows else []
+        self.batched = rest.num_rows
 
     def commit(self) -> None:
         """Close, flush to disk and rename every temporary file to its final name."""
@@ -200,6 +216,8 @@ class TableWriter:
             _fsync(tmp)
             os.replace(tmp, final)
         _fsync(self.outdir)
+        if self.own_tmp:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def close(self) -> None:
         """Finish the temporary files without renaming them (``commit`` does both)."""
@@ -211,16 +229,33 @@ class TableWriter:
             self.jsonl.close()
 
     def abort(self) -> None:
+        """Close and remove the temporary files (never raises: it runs while failing)."""
         for f in (self.csv_file, self.jsonl):
             if f:
-                f.close()
+                try:
+                    f.close()
+                except OSError:  # a full disk fails the last flush too
+                    pass
         if self.parquet is not None:
             try:
                 self.parquet.close()
             except Exception:
                 pass
         for tmp, _ in self.files:
-            tmp.unlink(missing_ok=True)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        if self.own_tmp:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+TMP_PREFIX = ".iro-evidence-tmp-"
+
+
+def private_tmpdir(outdir: Path) -> Path:
+    """A new folder inside ``outdir`` that only this user can write (``mkdtemp``)."""
+    return Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=outdir))
 
 
 def _fsync(path: Path) -> None:
