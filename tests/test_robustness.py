@@ -318,3 +318,249 @@ def test_line_wrapped_letters_run_and_keep_their_dates(nlp):
             doc = nlp(rewrap(text, width))
             assert dates(doc) == want, (path.stem, width)
             assert doc._.iro_case is not None
+
+
+# -- a run is never lost to one file or one letter (issue 17) -----------------------------
+
+
+def _small_corpus(root: Path, n: int = 4) -> list[str]:
+    root.mkdir(parents=True, exist_ok=True)
+    names = []
+    for p in sorted((CORPUS / "letters").glob("*.txt"))[:n]:
+        (root / p.name).write_bytes(p.read_bytes())
+        names.append(p.stem)
+    return names
+
+
+def _errors(out: Path) -> list[dict]:
+    with open(out / "errors.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_input_problem_is_a_row_and_the_run_goes_on(nlp, tmp_path, monkeypatch):
+    from iro_evidence.io import readers
+
+    root = tmp_path / "in"
+    good = _small_corpus(root)
+    outside = tmp_path / "secret.txt"
+    outside.write_text((CORPUS / "letters" / "iro_w01.txt").read_text())
+    (root / "leak.txt").symlink_to(outside)  # a link that leaves the input: refused
+    (root / "gone.txt").symlink_to(tmp_path / "nothing.txt")  # broken link
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # another file type: skipped
+    (root / "linked").symlink_to(root)  # a linked folder: not followed, said so
+    (root / "locked").mkdir()
+    (root / "locked" / "a.txt").write_text("DATE OF REVIEW: 01/02/2013")
+    os.mkfifo(root / "pipe.txt")
+    bad_name = os.fsencode(str(root)) + b"/caf\xe9.txt"  # a Latin-1 name: not UTF-8
+    with open(bad_name, "wb") as f:
+        f.write((CORPUS / "letters" / "iro_w01.txt").read_bytes())
+    real = readers._scandir
+
+    def scandir(path):  # root reads every folder: simulate one that cannot be listed
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(readers, "_scandir", scandir)
+    out = tmp_path / "out"
+    s = run_extract(nlp, [root], out)
+    assert s.letters == len(good)
+    rows = {Path(e["source"]).name: (e["stage"], e["reason"]) for e in _errors(out)}
+    assert rows == {
+        "caf\\xe9.txt": ("discover", "the file name is not valid UTF-8; rename it to read it"),
+        "gone.txt": ("discover", "broken symbolic link (its target does not exist)"),
+        "leak.txt": ("discover", "refused: a symbolic link to outside the input folder"),
+        "linked": ("skipped", "a link to a folder inside the input (not followed)"),
+        "locked": ("discover", "cannot read folder: Permission denied"),
+        "notes.docx": ("skipped", "not a .txt or .pdf file"),
+        "pipe.txt": ("skipped", "not a regular file (a pipe, socket or device)"),
+    }
+    assert (s.errors, s.skipped) == (4, 3)
+    assert "secret" not in (out / "cases.jsonl").read_text()
+    info = json.loads((out / "run.json").read_text())
+    assert info["counts"]["errors"] == 4 and info["counts"]["skipped"] == 3
+    assert f"-> {out}" in s.line() and "3 skipped" in s.line()
+
+
+def test_folders_nested_a_thousand_deep(nlp, tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    deep = str(root)
+    for _ in range(1000):  # about 2,000 characters of path: within PATH_MAX
+        deep += "/d"
+        os.mkdir(deep)  # (os.makedirs itself recurses too deep)
+    deep = Path(deep)
+    (deep / "a.txt").write_bytes((CORPUS / "letters" / "iro_w01.txt").read_bytes())
+    try:
+        s = run_extract(nlp, [root], tmp_path / "out")
+        assert (s.letters, s.errors) == (1, 0)
+    finally:  # shutil.rmtree (pytest's cleanup) recurses too deep as well
+        (deep / "a.txt").unlink()
+        for _ in range(1000):
+            deep.rmdir()
+            deep = deep.parent
+
+
+def _boom_on(monkeypatch, what):
+    """Make process_doc misbehave on letters containing one of ``what``'s keys."""
+    import iro_evidence.extract as ex
+
+    real = ex.process_doc
+
+    def process_doc(doc, *a, **k):
+        for key, act in what.items():
+            if key in doc.text:
+                act()
+        return real(doc, *a, **k)
+
+    monkeypatch.setattr(ex, "process_doc", process_doc)
+
+
+def _corpus_with(root: Path, specials: dict[str, str]) -> list[str]:
+    names = _small_corpus(root, 6)
+    base = (CORPUS / "letters" / "iro_w01.txt").read_text()
+    for name, marker in specials.items():
+        (root / f"{name}.txt").write_text(base + f"\n{marker}\n")
+    return names
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_a_letter_that_kills_its_process_costs_only_itself(nlp, tmp_path, monkeypatch, n):
+    """A worker killed (here by its own letter, as the kernel's OOM killer would) becomes an
+    error row for the letter it was on; its queued letters go to a new worker."""
+    _boom_on(monkeypatch, {"KILLME": lambda: os.kill(os.getpid(), signal.SIGKILL)})
+    good = _corpus_with(tmp_path / "in", {"zz_killer": "KILLME"})
+    t0 = time.time()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=n)
+    assert time.time() - t0 < 60
+    assert s.letters == len(good) + 0 and s.errors == 1
+    [err] = _errors(tmp_path / "out")
+    assert err["case_id"] == "zz_killer" and "SIGKILL" in err["reason"]
+    # and a resume records it again instead of dying
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=n, resume=True)
+    assert (s.resumed, s.errors) == (len(good), 1)
+
+
+def test_time_and_memory_guards(nlp, tmp_path, monkeypatch):
+    from iro_evidence.extract import Guards, _rss_mb
+
+    hog = []
+    _boom_on(
+        monkeypatch,
+        {
+            "SLEEPY": lambda: time.sleep(30),
+            "HUNGRY": lambda: (hog.append(b"x" * (1500 * 10**6)), time.sleep(30)),
+        },
+    )
+    good = _corpus_with(tmp_path / "in", {"slow": "SLEEPY", "greedy": "HUNGRY"})
+    limit = _rss_mb(os.getpid()) + 700  # a worker starts as big as its parent
+    t0 = time.time()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=2, guards=Guards(3, limit))
+    assert time.time() - t0 < 40
+    assert s.letters == len(good)
+    reasons = {e["case_id"]: e["reason"] for e in _errors(tmp_path / "out")}
+    assert reasons["slow"] == "took longer than 3 s (the per-letter time limit)"
+    assert reasons["greedy"].startswith("needed more than")
+
+
+def test_a_worker_killed_from_outside_ends_the_run(nlp, tmp_path, monkeypatch):
+    import multiprocessing
+    import threading
+
+    _boom_on(monkeypatch, {"SLEEPY": lambda: time.sleep(20)})
+    good = _corpus_with(tmp_path / "in", {"slow": "SLEEPY"})
+
+    def kill_the_sleeper():
+        time.sleep(4)
+        for p in multiprocessing.active_children():
+            os.kill(p.pid, signal.SIGKILL)
+
+    threading.Thread(target=kill_the_sleeper, daemon=True).start()
+    t0 = time.time()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=2)
+    assert time.time() - t0 < 60
+    assert s.letters + s.errors == len(good) + 1
+    assert "slow" in {e["case_id"] for e in _errors(tmp_path / "out")}
+
+
+# -- an output folder belongs to one run ----------------------------------------------------
+
+
+def test_a_second_run_into_a_busy_folder_stops_and_the_first_outputs_stay(nlp, tmp_path):
+    import fcntl
+
+    from iro_evidence.io import check_outputs
+    from iro_evidence.run import LOCK, OutputBusy
+
+    _small_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    before = _outputs(out)
+    with open(out / LOCK, "a") as held:  # as a running extract holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(OutputBusy, match="in use by another iro-evidence run"):
+            run_extract(nlp, [tmp_path / "in"], out)
+        p = _cli("extract", tmp_path / "in", "-o", out)
+        stdout, stderr = p.communicate(timeout=120)
+    assert p.returncode == 2 and "in use by another iro-evidence run" in stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) <= 2
+    assert _outputs(out) == before
+    check_outputs(out)
+
+
+def test_planted_symlinks_never_write_outside_the_output_folder(nlp, tmp_path):
+    from iro_evidence.run import LOCK
+
+    _small_corpus(tmp_path / "in", 2)
+    out, victims = tmp_path / "out", tmp_path / "victims"
+    out.mkdir()
+    victims.mkdir()
+    names = [JOURNAL, LOCK, "cases.csv", "manifest.json", "run.json", ".cases.csv.partial"]
+    for name in names:
+        (out / name).symlink_to(victims / name)
+    (victims / "cases.csv").write_text("keep me")
+    s = run_extract(nlp, [tmp_path / "in"], out)
+    assert s.letters == 2
+    assert sorted(p.name for p in victims.iterdir()) == ["cases.csv"]
+    assert (victims / "cases.csv").read_text() == "keep me"
+    assert not (out / "cases.csv").is_symlink() and not (out / "manifest.json").is_symlink()
+    # a resume does not read a planted journal either
+    (out / JOURNAL).symlink_to(tmp_path / "in" / sorted(os.listdir(tmp_path / "in"))[0])
+    run_extract(nlp, [tmp_path / "in"], out, resume=True)
+    assert not (out / JOURNAL).exists()
+
+
+def test_a_full_disk_leaves_no_temporary_files(nlp, tmp_path, monkeypatch):
+    import errno
+
+    from iro_evidence.io import TableWriter
+
+    _small_corpus(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    before = _outputs(out)
+    real, calls = TableWriter.write_many, []
+
+    def write_many(self, *a, **k):
+        calls.append(1)
+        if len(calls) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(TableWriter, "write_many", write_many)
+    with pytest.raises(OSError):
+        run_extract(nlp, [tmp_path / "in"], out)
+    after = _outputs(out)
+    after.pop(JOURNAL, None)  # the finished letters, kept for --resume
+    assert after == before  # previous outputs intact, no temporary folder or file left
+
+
+def test_resume_redoes_a_letter_edited_since(nlp, tmp_path):
+    names = _small_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    edited = tmp_path / "in" / f"{names[1]}.txt"
+    time.sleep(0.05)
+    edited.write_text(edited.read_text().replace("DATE OF REVIEW", "DATE  OF  REVIEW", 1) + "\n")
+    s = run_extract(nlp, [tmp_path / "in"], out, resume=True)
+    assert (s.letters, s.resumed) == (1, 2)

@@ -60,9 +60,9 @@ def extract(
 
     from .extract import Guards, run_extract
     from .io import discover
-    from .run import OutputBusy
+    from .run import OutputBusy, check_free
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # one line per message, however long
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         console.print(f"[red]No such file or folder:[/red] {escape(', '.join(missing))}")
@@ -80,6 +80,11 @@ def extract(
             "must be positive numbers.[/red]"
         )
         raise typer.Exit(2)
+    try:
+        check_free(out)
+    except OutputBusy as e:
+        console.print(f"[red]{escape(str(e))}[/red]")
+        raise typer.Exit(2) from None
     total = len(discover(paths))
     if total == 0:
         console.print("[red]No .txt or .pdf letters found.[/red] (see the folder's contents)")

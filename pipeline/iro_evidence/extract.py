@@ -27,9 +27,11 @@ from .io import (
     TableWriter,
     case_ids,
     discover_labeled,
+    file_stamp,
     journal_line,
     load_done,
     read_letter,
+    stamped,
 )
 from .rows import EVIDENCE_COLUMNS, doc_rows
 from .run import OutputFolder, RunInfo
@@ -330,12 +332,12 @@ def _pooled(nlp, items: Iterable, n_process: int, guards: Guards, task_size: int
                 except (EOFError, OSError):
                     dead = True
                 if not dead and w.current is not None:
-                    if now - w.t0 > guards.seconds:
-                        w.killed_for = f"took longer than {guards.seconds:g} s (the per-letter time limit)"
-                    elif _rss_mb(w.proc.pid) > guards.memory_mb:
+                    if _rss_mb(w.proc.pid) > guards.memory_mb:
                         w.killed_for = (
-                            f"needed more than {guards.memory_mb:g} MB of memory (the per-letter limit)"
+                            f"needed more than {guards.memory_mb:g} MB of memory (per-letter limit)"
                         )
+                    elif now - w.t0 > guards.seconds:
+                        w.killed_for = f"took longer than {guards.seconds:g} s (the per-letter time limit)"
                     if w.killed_for:
                         w.proc.kill()
                         w.proc.join(5)
@@ -396,7 +398,8 @@ def run_extract(
         del labeled  # kept all run long, the per-file lists are what grows with the corpus
         order = {cid: i for i, cid in enumerate(ids)}
         info.found = len(ids)
-        done = load_done(outdir, {cid: str(f) for f, cid in zip(files, ids)}) if resume else {}
+        stamps = {cid: file_stamp(f) for f, cid in zip(files, ids)}
+        done = load_done(outdir, {cid: str(f) for f, cid in zip(files, ids)}, stamps) if resume else {}
         tmp = folder.tmpdir
         cases = TableWriter(outdir, "cases", CASE_COLUMNS, schema.CASES, jsonl=True, tmpdir=tmp)
         evidence = TableWriter(outdir, "evidence", EVIDENCE_COLUMNS, schema.EVIDENCE, tmpdir=tmp)
@@ -469,7 +472,7 @@ def run_extract(
         try:
             for res in processed():
                 carry_until(res.case_id)
-                journal.write_line(res.encoded["journal"])
+                journal.write_line(stamped(res.encoded["journal"], stamps[res.case_id]))
                 write(res)
                 summary.letters += 1
                 summary.facts += res.n_rows
@@ -486,7 +489,7 @@ def run_extract(
             for w in writers:
                 w.close()
             summary.seconds = time.perf_counter() - t0
-            folder.commit(writers, info.finish(summary))
+            folder.commit(writers, info.finish(summary), stamps)
         except BaseException:
             for w in writers:
                 w.abort()

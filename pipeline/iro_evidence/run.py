@@ -88,7 +88,7 @@ class OutputFolder:
         self._unlock()
         return False
 
-    def commit(self, writers, run_json: str) -> None:
+    def commit(self, writers, run_json: str, sources: dict | None = None) -> None:
         """Put the finished tables in place: the old manifest goes first (a kill during the
         renames leaves no manifest, so nobody takes a mixed set for a run's outputs),
         then every table, ``run.json``, and the new manifest last."""
@@ -97,7 +97,7 @@ class OutputFolder:
             for tmp, final in w.files:
                 files[final.name] = tmp
         manifest = self.tmpdir / MANIFEST
-        manifest.write_text(manifest_text(files), encoding="utf-8")
+        manifest.write_text(manifest_text(files, sources), encoding="utf-8")
         (self.tmpdir / RUN_JSON).write_text(run_json, encoding="utf-8")
         for tmp in (*files.values(), manifest, self.tmpdir / RUN_JSON):
             _fsync(tmp)
@@ -111,6 +111,15 @@ class OutputFolder:
         _fsync(self.outdir)
         os.replace(manifest, self.outdir / MANIFEST)
         _fsync(self.outdir)
+
+
+def check_free(outdir: Path) -> None:
+    """``OutputBusy`` now if another run holds ``outdir`` (before a slow pipeline load)."""
+    outdir = Path(outdir)
+    if (outdir / LOCK).is_file() and not (outdir / LOCK).is_symlink():
+        folder = OutputFolder(outdir)
+        folder._lock()
+        folder._unlock()
 
 
 def rules_hash(nlp) -> str:

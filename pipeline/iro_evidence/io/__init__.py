@@ -10,7 +10,7 @@ Every public name stays importable from ``iro_evidence.io``.
 """
 
 from .errors import InputError
-from .journal import JOURNAL, Journal, iter_jsonl, journal_line, journal_rows, load_done
+from .journal import JOURNAL, Journal, file_stamp, iter_jsonl, journal_line, journal_rows, load_done, stamped
 from .manifest import MANIFEST, OutputsMismatch, check_outputs, manifest_text
 from .pdf import dehyphenate, join_pages, pdf_text, strip_headers_footers
 from .readers import (
@@ -52,6 +52,8 @@ __all__ = [
     "discover",
     "discover_labeled",
     "iter_jsonl",
+    "file_stamp",
+    "stamped",
     "journal_line",
     "journal_rows",
     "join_pages",

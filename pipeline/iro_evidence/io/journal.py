@@ -91,24 +91,31 @@ def _read_journal(path: Path) -> tuple[list[dict], int]:
     return entries, good
 
 
-def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
+def load_done(outdir: Path, wanted: dict[str, str], stamps: dict[str, str] | None = None) -> dict[str, str]:
     """Letters already extracted into ``outdir``, for ``--resume``.
 
     ``wanted`` maps case_id -> source of this run's letters; a letter counts as done when
-    a complete previous output or the journal of an interrupted run has it under the
-    same case_id and source. Returns case_id -> JSON text of {record, rows} (JSON text
-    keeps memory small on large runs).
+    a complete previous output (vouched for by its manifest) or the journal of an
+    interrupted run has it under the same case_id and source and, when ``stamps`` (case_id
+    -> ``file_stamp``) are given, the same size and modification time: a letter edited
+    since is done again. Returns case_id -> JSON text of {record, rows} (JSON text keeps
+    memory small on large runs).
     """
     outdir = Path(outdir)
     done: dict[str, str] = {}
+
+    def same(cid: str, source, stamp) -> bool:
+        return cid in wanted and source == wanted[cid] and (stamps is None or stamp == stamps.get(cid))
+
     cases_path, evidence_path = outdir / "cases.jsonl", outdir / "evidence.parquet"
-    if cases_path.exists() and evidence_path.exists() and _complete(outdir):
+    sources = _complete(outdir) if cases_path.exists() and evidence_path.exists() else None
+    if sources is not None:
         import pyarrow.parquet as pq
 
         records = {}
         for rec in iter_jsonl(cases_path):
             cid = rec.get("case_id")
-            if cid in wanted and rec.get("source") == wanted[cid]:
+            if same(cid, rec.get("source"), sources.get(cid)):
                 records[cid] = rec
         rows: dict[str, list[dict]] = {cid: [] for cid in records}
         for batch in pq.ParquetFile(evidence_path).iter_batches(batch_size=20000):
@@ -121,24 +128,39 @@ def load_done(outdir: Path, wanted: dict[str, str]) -> dict[str, str]:
         entries = _read_journal(outdir / JOURNAL)[0]
     except OSError:
         entries = []
-    if entries:
-        for e in entries:
-            cid = e.get("case_id")
-            if cid in wanted and e.get("source") == wanted[cid]:
-                done[cid] = json.dumps({"record": e["record"], "rows": journal_rows(e)})
+    for e in entries:
+        cid = e.get("case_id")
+        if same(cid, e.get("source"), e.get("stamp")):
+            done[cid] = json.dumps({"record": e["record"], "rows": journal_rows(e)})
     return done
 
 
-def _complete(outdir: Path) -> bool:
-    """Previous outputs are reused only when the manifest vouches for them (a run killed
-    during its final renames, or two runs into one folder, leave a mixed set)."""
-    from .manifest import OutputsMismatch, check_outputs
+def file_stamp(path) -> str | None:
+    """Size and modification time of a letter file: what ``--resume`` compares."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def stamped(line: str, stamp: str | None) -> str:
+    """A journal entry (``journal_line``) with the letter's ``file_stamp`` added."""
+    return line[:-1] + ', "stamp": ' + json.dumps(stamp) + "}"
+
+
+def _complete(outdir: Path) -> dict | None:
+    """The letters' stamps of the previous outputs, or None: previous outputs are reused
+    only when the manifest vouches for them (a run killed during its final renames, or two
+    runs into one folder, leave a mixed set)."""
+    from .manifest import MANIFEST, OutputsMismatch, check_outputs
 
     try:
         check_outputs(outdir, ("cases.jsonl", "evidence.parquet"))
-    except OutputsMismatch:
-        return False
-    return True
+        with open(outdir / MANIFEST, encoding="utf-8") as f:
+            return json.load(f).get("sources") or {}
+    except (OutputsMismatch, OSError, ValueError):
+        return None
 
 
 def iter_jsonl(path: Path) -> Iterator[dict]:

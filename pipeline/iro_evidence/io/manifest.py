@@ -25,13 +25,16 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
-def manifest_text(files: dict[str, Path]) -> str:
-    """The manifest of ``files`` (final name -> the file now holding its bytes)."""
+def manifest_text(files: dict[str, Path], sources: dict[str, str | None] | None = None) -> str:
+    """The manifest of ``files`` (final name -> the file now holding its bytes); ``sources``
+    (case_id -> size:mtime of its letter) let ``--resume`` notice an edited letter."""
     entries = {}
     for name, path in sorted(files.items()):
         size, digest = file_digest(path)
         entries[name] = {"bytes": size, "sha256": digest}
-    return json.dumps({"format": 1, "files": entries}, indent=1, sort_keys=True) + "\n"
+    head = json.dumps({"format": 1, "files": entries}, indent=1, sort_keys=True)
+    # one line for the letters' stamps, however many
+    return head[:-2] + ',\n "sources": ' + json.dumps(sources or {}, sort_keys=True) + "\n}\n"
 
 
 def check_outputs(outdir: Path, needed: tuple[str, ...] = ()) -> None:
