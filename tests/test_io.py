@@ -313,14 +313,15 @@ def test_journal_rows_round_trip_as_value_lists(tmp_path):
     assert json.loads(load_done(tmp_path, {"b": "in/b.txt"})["b"])["rows"] == rows
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
 @pytest.mark.parametrize("user_password, readable", [("secret", False), ("", True)])
-def test_encrypted_pdf(user_password, readable):
+def test_encrypted_pdf(user_password, readable, algorithm):
     import io
 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf([["DATE OF REVIEW: 03/04/2013"]]))))
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
     buf = io.BytesIO()
     writer.write(buf)
     if readable:  # only an owner password: opens like any PDF

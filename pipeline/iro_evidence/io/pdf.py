@@ -19,6 +19,7 @@ def pdf_text(data: bytes) -> str:
     import warnings
 
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     if not _is_pdf(data):
         raise InputError("pdf", "not a PDF file (no %PDF header)")
@@ -32,6 +33,8 @@ def pdf_text(data: bytes) -> str:
             if reader.is_encrypted:
                 try:
                     ok = reader.decrypt("")
+                except DependencyError:
+                    raise
                 except Exception:
                     ok = 0
                 if not ok:
@@ -39,6 +42,10 @@ def pdf_text(data: bytes) -> str:
             pages = [p.extract_text() or "" for p in reader.pages]
         except InputError:
             raise
+        except DependencyError:  # AES needs the cryptography package (a dependency)
+            raise InputError(
+                "pdf", "encrypted PDF (AES): install the 'cryptography' package to read it"
+            ) from None
         except Exception as e:  # pypdf raises many kinds on broken files
             raise InputError("pdf", f"broken PDF, cannot be parsed ({type(e).__name__})") from None
     if not pages:
