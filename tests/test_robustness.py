@@ -564,3 +564,53 @@ def test_resume_redoes_a_letter_edited_since(nlp, tmp_path):
     edited.write_text(edited.read_text().replace("DATE OF REVIEW", "DATE  OF  REVIEW", 1) + "\n")
     s = run_extract(nlp, [tmp_path / "in"], out, resume=True)
     assert (s.letters, s.resumed) == (1, 2)
+
+
+# -- no text step is super-linear in the letter's length ------------------------------------
+
+
+def test_a_long_run_of_blank_lines_is_linear():
+    """The heading pattern of chunking.split_text used to backtrack over a whole run of
+    blank lines at each of its newlines: 80,000 blank lines took minutes."""
+    from iro_evidence import chunking
+
+    letter = (CORPUS / "letters" / "hd_w01.txt").read_text()
+    half = letter * (600_000 // len(letter))
+    for run in ("\n" * 80_000, " \n" * 80_000, "\n \t\n" * 40_000):
+        text = half + run + "the end of it.\n" + half
+        t0 = time.perf_counter()
+        pieces = chunking.split_text(text, 1_000_000)
+        assert time.perf_counter() - t0 < 2
+        assert "".join(pieces) == text and all(len(p) <= 1_000_000 for p in pieces)
+
+
+def test_a_letter_of_a_million_characters_with_80000_blank_lines(nlp, tmp_path):
+    letter = (CORPUS / "letters" / "hd_w01.txt").read_text()
+    half = letter * (600_000 // len(letter))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "long.txt").write_text(half + "\n" * 80_000 + "the end.\n" + half)
+    t0 = time.perf_counter()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out")
+    assert time.perf_counter() - t0 < 60
+    assert s.letters == 1 and s.chars > 1_000_000 and s.facts > 1000
+
+
+def test_long_lines_and_a_45_mb_line_in_bounded_time(nlp, tmp_path):
+    """One 300,000-character line runs; a 45 MB one-line file (within --max-mb) is refused
+    at once by the character limit instead of taking minutes and gigabytes."""
+    import resource
+
+    letter = (CORPUS / "letters" / "iro_w01.txt").read_text().replace("\n", " ")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "line.txt").write_text((letter * (300_000 // len(letter) + 1))[:300_000])
+    with open(tmp_path / "in" / "huge.txt", "w") as f:
+        for _ in range(45_000_000 // len(letter)):
+            f.write(letter)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out")
+    assert time.perf_counter() - t0 < 30
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 400_000  # KB
+    assert (s.letters, s.errors) == (1, 1)
+    [err] = _errors(tmp_path / "out")
+    assert err["case_id"] == "huge" and err["reason"].startswith("text too long (44,9")

@@ -36,6 +36,9 @@ def extract(
     max_mb: float = typer.Option(
         50.0, "--max-mb", help="Files larger than this (MB) are reported, not read."
     ),
+    max_chars: int = typer.Option(
+        5_000_000, "--max-chars", help="Letters with more characters than this are reported, not processed."
+    ),
     letter_seconds: float = typer.Option(
         300.0, "--letter-timeout", help="Seconds one letter may take before it is reported as an error."
     ),
@@ -74,9 +77,9 @@ def extract(
         console.print(f"[red]No pipeline folder at --model[/red] {escape(str(model))}")
         raise typer.Exit(2)
     numbers = (max_mb, letter_seconds, letter_memory)
-    if n_process < 1 or not all(math.isfinite(x) and x > 0 for x in numbers):
+    if n_process < 1 or max_chars < 1 or not all(math.isfinite(x) and x > 0 for x in numbers):
         console.print(
-            "[red]--n-process, --max-mb, --letter-timeout and --letter-memory-mb "
+            "[red]--n-process, --max-mb, --max-chars, --letter-timeout and --letter-memory-mb "
             "must be positive numbers.[/red]"
         )
         raise typer.Exit(2)
@@ -103,6 +106,7 @@ def extract(
                 max_bytes=int(max_mb * 1_000_000),
                 debug=debug,
                 guards=Guards(letter_seconds, letter_memory),
+                max_chars=max_chars,
             )
     except OutputBusy as e:
         console.print(f"[red]{escape(str(e))}[/red]")

@@ -21,6 +21,7 @@ from pathlib import Path
 from . import chunking
 from .io import (
     MAX_BYTES,
+    MAX_CHARS,
     InputError,
     Journal,
     RowEncoder,
@@ -370,6 +371,7 @@ def run_extract(
     max_bytes: int = MAX_BYTES,
     debug: bool = False,
     guards: Guards | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> Summary:
     """Extract every letter under ``paths`` into tables in ``outdir``.
 
@@ -421,7 +423,7 @@ def run_extract(
                 if cid in done:
                     continue
                 try:
-                    text = read_letter(path, max_bytes=max_bytes)
+                    text = read_letter(path, max_bytes=max_bytes, max_chars=max_chars)
                 except InputError as e:
                     fail(cid, path, e.stage, e.reason)
                     continue

@@ -16,6 +16,7 @@ from .pdf import dehyphenate, join_pages, pdf_text, strip_headers_footers
 from .readers import (
     MAGIC,
     MAX_BYTES,
+    MAX_CHARS,
     SUFFIXES,
     case_ids,
     clean_text,
@@ -36,6 +37,7 @@ __all__ = [
     "JOURNAL",
     "MAGIC",
     "MAX_BYTES",
+    "MAX_CHARS",
     "ROW_GROUP",
     "TMP_PREFIX",
     "private_tmpdir",
