@@ -1,8 +1,10 @@
 import json
+import os
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from conftest import CORPUS, ROOT
 
 
@@ -157,7 +159,15 @@ def test_stdout_to_dev_full(tmp_path):
     assert (tmp_path / "o" / "manifest.json").exists()  # the outputs themselves are complete
 
 
-def test_sigterm_with_two_processes_stops_cleanly(tmp_path):
+@pytest.mark.parametrize(
+    "sig, code, n",
+    [
+        ("SIGTERM", 143, "2"),
+        pytest.param("SIGINT", 130, "2", marks=pytest.mark.slow),
+        pytest.param("SIGHUP", 129, "1", marks=pytest.mark.slow),
+    ],
+)
+def test_sigterm_and_sighup_stop_cleanly(tmp_path, sig, code, n):
     import signal
     import time
 
@@ -168,8 +178,8 @@ def test_sigterm_with_two_processes_stops_cleanly(tmp_path):
         (src / f"{i:03d}.txt").write_bytes(letters[i % len(letters)].read_bytes())
     out = tmp_path / "out"
     p = subprocess.Popen(
-        [sys.executable, "-m", "iro_evidence.cli", "extract", str(src), "-o", str(out), "-n", "2"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "iro_evidence.cli", "extract", str(src), "-o", str(out), "-n", n],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     journal = out / ".iro-evidence.journal.jsonl"
     deadline = time.time() + 120
@@ -178,10 +188,10 @@ def test_sigterm_with_two_processes_stops_cleanly(tmp_path):
             break
         time.sleep(0.05)
     assert p.poll() is None, "finished before the signal"
-    p.send_signal(signal.SIGTERM)
+    os.killpg(p.pid, getattr(signal, sig))  # to the workers too, as a terminal's Ctrl-C does
     stdout, stderr = p.communicate(timeout=60)
-    assert p.returncode == 143, stderr
+    assert p.returncode == code, stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
-    assert "Stopped (SIGTERM)" in stderr
+    assert ("Interrupted" if sig == "SIGINT" else f"Stopped ({sig})") in stderr
     left = sorted(x.name for x in out.iterdir())
     assert left == [".iro-evidence.journal.jsonl", ".iro-evidence.lock"]  # no temp files, no tables
