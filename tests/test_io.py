@@ -356,3 +356,22 @@ def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path):
         meta = pq.ParquetFile(tmp_path / how / "t.parquet").metadata
         assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [1000, 1000, 500]
     assert out["one"] == out["uneven"] == out["arrow"]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        ["in/sub__a.txt", "in/sub/a.txt", "in/a.txt"],  # a stem equal to another's path tail
+        ["in/sub__a.txt", "in/sub__a__1.txt", "in/sub/a.txt", "in/a.txt"],  # ... and to its "__1"
+        ["in/a__1.txt", "in/a.txt", "in/x/a.txt", "in/x/a.pdf"],  # a stem equal to a suffix
+        ["in/a.txt", "in/a.pdf", "in/a__pdf.txt", "in/a__txt.pdf"],
+        ["in/p/q/a.txt", "in/q/a.txt", "in/p__q__a.txt", "in/q__a.txt"],
+    ],
+)
+def test_case_ids_are_unique_in_every_layout(tmp_path, layout):
+    for rel in layout:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    labeled = discover_labeled([tmp_path / "in"])
+    ids = case_ids([f for f, _ in labeled], [lab for _, lab in labeled])
+    assert len(ids) == len(layout) and len(set(ids)) == len(ids), ids
