@@ -290,7 +290,8 @@ def spark(
         typer.echo(f"Spark did not start ({type(e).__name__}: {msg}); is Java working?", err=True)
         raise typer.Exit(2) from None
     try:
-        cases, evidence, errors = extract_files(session, paths, model=model)
+        problems: list[dict] = []
+        cases, evidence, errors = extract_files(session, paths, model=model, problems=problems)
         out.mkdir(parents=True, exist_ok=True)
         cases.write.mode("overwrite").parquet(str(out / "cases"))
         evidence.write.mode("overwrite").parquet(str(out / "evidence"))
@@ -298,6 +299,7 @@ def spark(
         with open(out / "errors.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(errors.columns)
+            w.writerows([[""] + [p[c] for c in errors.columns[1:]] for p in problems])
             w.writerows([list(r) for r in bad])
         n = session.read.parquet(str(out / "cases")).count()
     finally:

@@ -189,7 +189,7 @@ _FORK_NLP = None
 _FORK_RAW = False  # workers send plain rows, not their encoded text
 
 
-def _worker_main(conn) -> None:
+def _worker_main(tasks, conn) -> None:
     """A worker: letters in, one ``start`` message before and one result after each letter.
     It never prints: Ctrl-C is the parent's business, and any failure ends it quietly."""
     try:
@@ -199,7 +199,7 @@ def _worker_main(conn) -> None:
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
         while True:
             try:
-                task = conn.recv()
+                task = tasks.recv()
             except EOFError:
                 break
             if task is None:
@@ -230,10 +230,13 @@ def _rss_mb(pid: int) -> float:
 
 class _Worker:
     def __init__(self, ctx):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        # two one-way pipes (os.pipe): a two-way Pipe is a socket pair, and no socket is opened
+        task_in, self.tasks = ctx.Pipe(duplex=False)
+        self.conn, result_out = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker_main, args=(task_in, result_out), daemon=True)
         self.proc.start()
-        child.close()
+        task_in.close()
+        result_out.close()
         self.assigned: deque = deque()  # (idx, item) sent and not finished
         self.current: int | None = None
         self.t0 = 0.0
@@ -246,6 +249,7 @@ class _Worker:
             pass
         self.proc.join(5)
         self.conn.close()
+        self.tasks.close()
 
 
 def _pooled(nlp, items: Iterable, n_process: int, guards: Guards, task_size: int = 8, raw: bool = False):
@@ -257,6 +261,10 @@ def _pooled(nlp, items: Iterable, n_process: int, guards: Guards, task_size: int
 
     global _FORK_NLP, _FORK_RAW
     _FORK_NLP, _FORK_RAW = nlp, raw  # inherited by the forked workers, never pickled
+    try:  # what components load on first use is loaded once, here, not in every worker
+        process_doc(nlp("DATE OF REVIEW: 01/02/2013. No weakness at L4-5."), "warm-up")
+    except Exception:
+        pass
     ctx = multiprocessing.get_context("fork")
     source = iter(items)
     retry: deque = deque()
@@ -320,7 +328,10 @@ def _pooled(nlp, items: Iterable, n_process: int, guards: Guards, task_size: int
                         task = take(task_size)
                         if task:
                             w.assigned.extend(task)
-                            w.conn.send(task)
+                            try:
+                                w.tasks.send(task)
+                            except OSError:  # it died: buried below, its letters given again
+                                pass
             if exhausted and not retry and not any(w.assigned for w in workers) and not results:
                 break
             wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], timeout=0.25)
