@@ -616,3 +616,37 @@ def test_long_lines_and_a_45_mb_line_in_bounded_time(nlp, tmp_path):
     assert (s.letters, s.errors) == (1, 1)
     [err] = _errors(tmp_path / "out")
     assert err["case_id"] == "huge" and err["reason"].startswith("text too long (44,9")
+
+
+def test_a_kill_during_the_final_renames_leaves_no_manifest(nlp, tmp_path, monkeypatch):
+    """The old manifest goes before the tables are renamed and the new one comes last: a
+    run stopped in between leaves new cases beside old evidence, and no manifest, so
+    readers (check_outputs, --resume, evaluate --pred) do not take it for a run's outputs."""
+    import iro_evidence.run as run_mod
+    from iro_evidence.io import OutputsMismatch, check_outputs, load_done
+
+    names = _small_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    (tmp_path / "in" / f"{names[0]}.txt").unlink()  # the next run writes other tables
+    real, renamed = os.replace, []
+
+    def replace(src, dst):
+        renamed.append(Path(dst).name)
+        if len(renamed) == 2:  # stopped after cases.csv, before the rest
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(run_mod.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        run_extract(nlp, [tmp_path / "in"], out)
+    monkeypatch.setattr(run_mod.os, "replace", real)
+    assert not (out / "manifest.json").exists()
+    with pytest.raises(OutputsMismatch):
+        check_outputs(out)
+    wanted = {n: str(tmp_path / "in" / f"{n}.txt") for n in names[1:]}
+    assert load_done(out, wanted) == {}  # the mixed set is not reused
+    pred = str(out / "cases.jsonl")
+    cmd = [sys.executable, "-m", "iro_evidence.cli", "evaluate", str(tmp_path), "--pred", pred]
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "incomplete or mixed" in r.stderr
