@@ -130,12 +130,13 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:
 
 
 def load_pred(path: Path) -> dict[str, dict]:
-    """Case records of a cases.jsonl; when the folder has extract's manifest.json, the
-    tables must match it (not a mixed or half-replaced set of outputs)."""
+    """Case records of a cases.jsonl; in a folder written by extract, the tables must match
+    its manifest.json (not a mixed or half-replaced set of outputs)."""
     from .io import MANIFEST, OutputsMismatch, check_outputs, iter_jsonl
 
     path = Path(path)
-    if (path.parent / MANIFEST).exists():
+    # a folder extract wrote (its manifest, run.json or lock) must hold a complete set
+    if any((path.parent / n).exists() for n in (MANIFEST, "run.json", ".iro-evidence.lock")):
         try:
             check_outputs(path.parent, (path.name,))
         except OutputsMismatch as e:
