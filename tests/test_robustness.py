@@ -489,8 +489,6 @@ def test_a_worker_killed_from_outside_ends_the_run(nlp, tmp_path, monkeypatch):
 
 
 def test_a_second_run_into_a_busy_folder_stops_and_the_first_outputs_stay(nlp, tmp_path):
-    import fcntl
-
     from iro_evidence.io import check_outputs
     from iro_evidence.run import LOCK, OutputBusy
 
@@ -498,12 +496,22 @@ def test_a_second_run_into_a_busy_folder_stops_and_the_first_outputs_stay(nlp, t
     out = tmp_path / "out"
     run_extract(nlp, [tmp_path / "in"], out)
     before = _outputs(out)
-    with open(out / LOCK, "a") as held:  # as a running extract holds it
-        fcntl.flock(held, fcntl.LOCK_EX)
+    hold = (  # another process holds the lock, as a running extract does
+        "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.lockf(f, fcntl.LOCK_EX); "
+        "print('held', flush=True); time.sleep(120)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(out / LOCK)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(OutputBusy, match="in use by another iro-evidence run"):
             run_extract(nlp, [tmp_path / "in"], out)
         p = _cli("extract", tmp_path / "in", "-o", out)
         stdout, stderr = p.communicate(timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
     assert p.returncode == 2 and "in use by another iro-evidence run" in stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) <= 2
     assert _outputs(out) == before

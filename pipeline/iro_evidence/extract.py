@@ -189,16 +189,32 @@ _FORK_NLP = None
 _FORK_RAW = False  # workers send plain rows, not their encoded text
 
 
-def _worker_main(tasks, conn) -> None:
-    """A worker: letters in, one ``start`` message before and one result after each letter.
-    It never prints: Ctrl-C is the parent's business, and any failure ends it quietly."""
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent dies (a kill -9 of the run)."""
     try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _worker_main(tasks, conn, parent_end, parent: int) -> None:
+    """A worker: letters in, one ``start`` message before and one result after each letter.
+    It never prints: Ctrl-C is the parent's business, and any failure ends it quietly; it
+    ends with its parent."""
+    try:
+        _die_with_parent()
+        parent_end.close()  # the parent's end of our task pipe: EOF when the parent goes
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
         while True:
             try:
+                while not tasks.poll(1.0):
+                    if os.getppid() != parent:
+                        return
                 task = tasks.recv()
             except EOFError:
                 break
@@ -233,7 +249,9 @@ class _Worker:
         # two one-way pipes (os.pipe): a two-way Pipe is a socket pair, and no socket is opened
         task_in, self.tasks = ctx.Pipe(duplex=False)
         self.conn, result_out = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker_main, args=(task_in, result_out), daemon=True)
+        self.proc = ctx.Process(
+            target=_worker_main, args=(task_in, result_out, self.tasks, os.getpid()), daemon=True
+        )
         self.proc.start()
         task_in.close()
         result_out.close()

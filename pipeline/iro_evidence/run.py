@@ -64,7 +64,9 @@ class OutputFolder:
         except ImportError:  # no flock (Windows): no lock
             return
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # a POSIX record lock, not flock: it belongs to this process alone, so forked
+            # workers never hold it, and it goes when the process dies (kill -9 too)
+            fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             holder = os.read(self.fd, 64).decode("ascii", "replace").strip()
             os.close(self.fd)
