@@ -660,3 +660,16 @@ def test_a_kill_during_the_final_renames_leaves_no_manifest(nlp, tmp_path, monke
     cmd = [sys.executable, "-m", "iro_evidence.cli", "evaluate", str(tmp_path), "--pred", pred]
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "incomplete or mixed" in r.stderr
+
+
+def test_a_worker_that_grew_on_a_big_letter_is_renewed(nlp, tmp_path, monkeypatch):
+    """Memory a letter took is not given back to the system: the worker steps down after
+    it, so the next letters are not blamed (killed) for their predecessor's memory."""
+    from iro_evidence.extract import Guards, _rss_mb
+
+    hog = []
+    _boom_on(monkeypatch, {"BIG": lambda: hog.append(b"x" * (400 * 10**6))})
+    good = _corpus_with(tmp_path / "in", {"a_big": "BIG", "b_big": "BIG"})
+    limit = _rss_mb(os.getpid()) + 700  # one big letter fits, two in one worker do not
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=1, guards=Guards(60, limit))
+    assert (s.letters, s.errors) == (len(good) + 2, 0)

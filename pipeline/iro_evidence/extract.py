@@ -187,6 +187,7 @@ def _can_fork() -> bool:
 
 _FORK_NLP = None
 _FORK_RAW = False  # workers send plain rows, not their encoded text
+_FORK_MEMORY_MB = float(LETTER_MEMORY_MB)
 
 
 def _die_with_parent() -> None:
@@ -206,6 +207,7 @@ def _worker_main(tasks, conn, parent_end, parent: int) -> None:
     try:
         _die_with_parent()
         parent_end.close()  # the parent's end of our task pipe: EOF when the parent goes
+        base = _rss_mb(os.getpid())
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if hasattr(signal, "SIGHUP"):
@@ -230,6 +232,10 @@ def _worker_main(tasks, conn, parent_end, parent: int) -> None:
                     conn.send(("done", idx, res))
                 except Exception as e:
                     conn.send(("fail", idx, f"the pipeline failed on this letter ({_brief(e)})"))
+                if _rss_mb(os.getpid()) - base > (_FORK_MEMORY_MB - base) / 2:
+                    # memory a big letter took is not given back: a fresh worker takes the
+                    # letters queued here, so none is blamed for its predecessor's memory
+                    return
     except BaseException:
         pass
     finally:
@@ -277,8 +283,9 @@ def _pooled(nlp, items: Iterable, n_process: int, guards: Guards, task_size: int
     on, the letters queued behind it are given to a new worker, and the run goes on."""
     from multiprocessing.connection import wait
 
-    global _FORK_NLP, _FORK_RAW
+    global _FORK_NLP, _FORK_RAW, _FORK_MEMORY_MB
     _FORK_NLP, _FORK_RAW = nlp, raw  # inherited by the forked workers, never pickled
+    _FORK_MEMORY_MB = guards.memory_mb
     try:  # what components load on first use is loaded once, here, not in every worker
         process_doc(nlp("DATE OF REVIEW: 01/02/2013. No weakness at L4-5."), "warm-up")
     except Exception:
