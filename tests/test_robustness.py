@@ -673,3 +673,42 @@ def test_a_worker_that_grew_on_a_big_letter_is_renewed(nlp, tmp_path, monkeypatc
     limit = _rss_mb(os.getpid()) + 700  # one big letter fits, two in one worker do not
     s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=1, guards=Guards(60, limit))
     assert (s.letters, s.errors) == (len(good) + 2, 0)
+
+
+KILLER_RUN = """
+import os, signal, sys
+import spacy
+from spacy.language import Language
+import iro_evidence.extract as ex
+from iro_evidence import factories  # noqa: F401  (the doc extensions)
+
+@Language.component("iro_test_killer")
+def killer(doc):
+    if "KILLME" in doc.text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return doc
+
+nlp = spacy.blank("en")
+nlp.add_pipe("iro_test_killer")
+ex._can_fork = lambda: False  # letters run in this process (as with no fork, or --debug)
+s = ex.run_extract(nlp, [sys.argv[1]], sys.argv[2], resume=True)
+print(s.letters, s.resumed, s.errors)
+"""
+
+
+def test_without_workers_a_letter_that_kills_the_process_does_not_kill_every_resume(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in (("a", "fine letter"), ("b", "KILLME letter"), ("c", "another fine one")):
+        (src / f"{name}.txt").write_text(text)
+    runs = []
+    for _ in range(3):
+        r = subprocess.run(
+            [sys.executable, "-c", KILLER_RUN, str(src), str(tmp_path / "out")],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        runs.append((r.returncode, r.stdout.strip()))
+    # two runs die on b (a is kept in the journal); the third reports b and goes on
+    assert runs == [(-9, ""), (-9, ""), (0, "1 1 1")]
+    [err] = _errors(tmp_path / "out")
+    assert err["case_id"] == "b" and "two runs ended while processing this letter" in err["reason"]

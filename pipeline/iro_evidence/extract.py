@@ -27,12 +27,14 @@ from .io import (
     RowEncoder,
     TableWriter,
     case_ids,
+    crashed,
     discover_labeled,
     file_stamp,
     journal_line,
     load_done,
     read_letter,
     stamped,
+    started_line,
 )
 from .rows import EVIDENCE_COLUMNS, doc_rows
 from .run import OutputFolder, RunInfo
@@ -438,6 +440,7 @@ def run_extract(
         info.found = len(ids)
         stamps = {cid: file_stamp(f) for f, cid in zip(files, ids)}
         done = load_done(outdir, {cid: str(f) for f, cid in zip(files, ids)}, stamps) if resume else {}
+        ended_runs = crashed(outdir) if resume else set()
         tmp = folder.tmpdir
         cases = TableWriter(outdir, "cases", CASE_COLUMNS, schema.CASES, jsonl=True, tmpdir=tmp)
         evidence = TableWriter(outdir, "evidence", EVIDENCE_COLUMNS, schema.EVIDENCE, tmpdir=tmp)
@@ -457,6 +460,10 @@ def run_extract(
         def readable() -> Iterator[tuple[str, str, str]]:
             for path, cid in zip(files, ids):
                 if cid in done:
+                    continue
+                if cid in ended_runs:
+                    why = "two runs ended while processing this letter (a crash?); not tried again"
+                    fail(cid, path, "nlp", why)
                     continue
                 try:
                     text = read_letter(path, max_bytes=max_bytes, max_chars=max_chars)
@@ -480,6 +487,7 @@ def run_extract(
                         yield r
                 return
             for item in readable():  # here, one by one: a letter that fails costs only itself
+                journal.write_line(started_line(item[0]))
                 try:
                     yield from list(process_texts(nlp, [item], encode=True))
                 except Exception as e:

@@ -10,7 +10,18 @@ Every public name stays importable from ``iro_evidence.io``.
 """
 
 from .errors import InputError
-from .journal import JOURNAL, Journal, file_stamp, iter_jsonl, journal_line, journal_rows, load_done, stamped
+from .journal import (
+    JOURNAL,
+    Journal,
+    crashed,
+    file_stamp,
+    iter_jsonl,
+    journal_line,
+    journal_rows,
+    load_done,
+    stamped,
+    started_line,
+)
 from .manifest import MANIFEST, OutputsMismatch, check_outputs, manifest_text
 from .pdf import dehyphenate, join_pages, pdf_text, strip_headers_footers
 from .readers import (
@@ -55,6 +66,8 @@ __all__ = [
     "discover_labeled",
     "iter_jsonl",
     "file_stamp",
+    "crashed",
+    "started_line",
     "stamped",
     "journal_line",
     "journal_rows",

@@ -135,6 +135,29 @@ def load_done(outdir: Path, wanted: dict[str, str], stamps: dict[str, str] | Non
     return done
 
 
+def started_line(case_id: str) -> str:
+    """A journal entry written before a letter is processed in the run's own process (no
+    worker to die in its place): one never finished tells ``--resume`` that it was on it."""
+    return json.dumps({"started": case_id})
+
+
+def crashed(outdir: Path, times: int = 2) -> set[str]:
+    """Letters that ``times`` runs started in their own process and never finished: each
+    such run ended on it (a crash, the OOM killer), so a resume reports it, not retries it."""
+    try:
+        entries = _read_journal(Path(outdir) / JOURNAL)[0]
+    except OSError:
+        return set()
+    started: dict[str, int] = {}
+    finished = set()
+    for e in entries:
+        if "started" in e:
+            started[e["started"]] = started.get(e["started"], 0) + 1
+        elif "case_id" in e:
+            finished.add(e["case_id"])
+    return {cid for cid, n in started.items() if n >= times and cid not in finished}
+
+
 def file_stamp(path) -> str | None:
     """Size and modification time of a letter file: what ``--resume`` compares."""
     try:
