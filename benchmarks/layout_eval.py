@@ -28,7 +28,7 @@ DEFAULT = [ROOT / "corpus" / "letters"] + [SHARED / s / "letters" for s in ("see
 
 def records(nlp, named: list[tuple[str, str]]) -> dict[str, dict]:
     items = [(name, name, text) for name, text in named]
-    return {cid: {f: rec.get(f) for f in CASE_FIELDS} for cid, _s, _r, rec in process_texts(nlp, items)}
+    return {r.case_id: {f: r.record.get(f) for f in CASE_FIELDS} for r in process_texts(nlp, items)}
 
 
 def main() -> None:

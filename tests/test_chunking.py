@@ -80,7 +80,8 @@ def test_extract_path_processes_a_long_letter_whole(nlp):
     old = nlp.max_length
     nlp.max_length = 1500
     try:
-        [(cid, _src, rows, rec)] = list(process_texts(nlp, [("hd", "hd_w01.txt", text)]))
+        [res] = list(process_texts(nlp, [("hd", "hd_w01.txt", text)]))
+        cid, rows, rec = res.case_id, res.rows, res.record
     finally:
         nlp.max_length = old
     assert cid == "hd" and rec["n_facts"] == len(rows)

@@ -274,7 +274,9 @@ def test_abort_leaves_previous_outputs_untouched(tmp_path):
     w = TableWriter(tmp_path, "t", ["case_id", "text", "n"], SCHEMA, row_group=1)
     for i in range(10):
         w.write({"case_id": f"new{i}", "text": "y", "n": 2.0})
-    assert list(tmp_path.glob(".t.*.partial"))  # written under temporary names meanwhile
+    # written under temporary names in a private folder meanwhile
+    assert [p.name for p in w.tmpdir.iterdir()] == ["t.csv", "t.parquet"]
+    assert w.tmpdir.parent == tmp_path and (w.tmpdir.stat().st_mode & 0o077) == 0
     w.abort()
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
@@ -311,14 +313,15 @@ def test_journal_rows_round_trip_as_value_lists(tmp_path):
     assert json.loads(load_done(tmp_path, {"b": "in/b.txt"})["b"])["rows"] == rows
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
 @pytest.mark.parametrize("user_password, readable", [("secret", False), ("", True)])
-def test_encrypted_pdf(user_password, readable):
+def test_encrypted_pdf(user_password, readable, algorithm):
     import io
 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf([["DATE OF REVIEW: 03/04/2013"]]))))
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
     buf = io.BytesIO()
     writer.write(buf)
     if readable:  # only an owner password: opens like any PDF
@@ -327,3 +330,48 @@ def test_encrypted_pdf(user_password, readable):
         with pytest.raises(InputError) as e:
             pdf_text(buf.getvalue())
         assert e.value.reason == "encrypted PDF (needs a password)"
+
+
+def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path):
+    """Fixed row-group sizes: rows written one by one, in uneven batches or as Arrow
+    batches give the same Parquet bytes."""
+    from iro_evidence.io import RowEncoder
+
+    rows = [{"case_id": f"c{i // 7}", "text": "x" * (i % 13), "n": float(i)} for i in range(2500)]
+    enc = RowEncoder(["case_id", "text", "n"], SCHEMA)
+    out = {}
+    for how in ("one", "uneven", "arrow"):
+        w = TableWriter(tmp_path / how, "t", ["case_id", "text", "n"], SCHEMA, row_group=1000)
+        if how == "one":
+            for r in rows:
+                w.write(r)
+        else:
+            i, k = 0, 1
+            while i < len(rows):
+                part = rows[i : i + k]
+                w.write_many(part, batch=enc.batch(part) if how == "arrow" else None)
+                i, k = i + k, k * 3 % 1100 + 1
+        w.commit()
+        out[how] = (tmp_path / how / "t.parquet").read_bytes()
+        meta = pq.ParquetFile(tmp_path / how / "t.parquet").metadata
+        assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [1000, 1000, 500]
+    assert out["one"] == out["uneven"] == out["arrow"]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        ["in/sub__a.txt", "in/sub/a.txt", "in/a.txt"],  # a stem equal to another's path tail
+        ["in/sub__a.txt", "in/sub__a__1.txt", "in/sub/a.txt", "in/a.txt"],  # ... and to its "__1"
+        ["in/a__1.txt", "in/a.txt", "in/x/a.txt", "in/x/a.pdf"],  # a stem equal to a suffix
+        ["in/a.txt", "in/a.pdf", "in/a__pdf.txt", "in/a__txt.pdf"],
+        ["in/p/q/a.txt", "in/q/a.txt", "in/p__q__a.txt", "in/q__a.txt"],
+    ],
+)
+def test_case_ids_are_unique_in_every_layout(tmp_path, layout):
+    for rel in layout:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    labeled = discover_labeled([tmp_path / "in"])
+    ids = case_ids([f for f, _ in labeled], [lab for _, lab in labeled])
+    assert len(ids) == len(layout) and len(set(ids)) == len(ids), ids

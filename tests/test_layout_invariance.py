@@ -30,7 +30,7 @@ def letters():
 
 def _records(nlp, named):
     items = [(name, name, text) for name, text in named]
-    return {cid: {f: rec.get(f) for f in CASE_FIELDS} for cid, _s, _r, rec in process_texts(nlp, items)}
+    return {r.case_id: {f: r.record.get(f) for f in CASE_FIELDS} for r in process_texts(nlp, items)}
 
 
 @pytest.fixture(scope="module")

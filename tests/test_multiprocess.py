@@ -69,32 +69,57 @@ def test_extract_rows_are_the_same_with_two_processes(nlp):
     finally:
         faulthandler.cancel_dump_traceback_later()
     single = list(process_texts(nlp, items))
-    assert [m[0] for m in multi] == [p.stem for p in LETTERS]
+    assert [m.case_id for m in multi] == [p.stem for p in LETTERS]
     assert multi == single
 
 
-def test_extract_outputs_are_byte_identical_with_two_processes(nlp, tmp_path):
+def test_extract_outputs_are_byte_identical_whatever_processes_and_resume(nlp, tmp_path):
     """With --n-process, workers encode their letters' rows (CSV/JSONL text, Arrow
-    batches, journal lines); the files must be the very bytes one process writes."""
+    batches, journal lines), and a resumed run carries rows read back from the journal:
+    on 300+ letters (several Parquet row groups) every table must be the very bytes one
+    uninterrupted process writes."""
+    import pyarrow.parquet as pq
     from iro_evidence.extract import run_extract
 
     src = tmp_path / "letters"
     src.mkdir()
-    for p in sorted((ROOT / "corpus" / "letters").glob("*.txt"))[:10]:
-        (src / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    letters = sorted((ROOT / "corpus" / "letters").glob("*.txt"))
+    for i in range(300):
+        p = letters[i % len(letters)]
+        (src / f"{i:03d}_{p.name}").write_bytes(p.read_bytes())
     (src / "empty.txt").write_text("")  # an error row too
+
+    def tables(out):
+        return {
+            f.name: f.read_bytes()
+            for f in sorted(out.iterdir())
+            if f.name not in ("run.json", ".iro-evidence.lock")
+        }
+
     outs = {}
     for n in (1, 2):
         out = tmp_path / f"out{n}"
         summary = run_extract(nlp, [src], out, n_process=n)
-        assert summary.letters == 10 and summary.errors == 1 and summary.facts > 300
-        outs[n] = {f.name: f.read_bytes() for f in sorted(out.iterdir())}
+        assert summary.letters == 300 and summary.errors == 1 and summary.facts > 9000
+        outs[n] = tables(out)
     assert set(outs[1]) == {
-        "cases.csv",
-        "cases.jsonl",
-        "cases.parquet",
-        "evidence.csv",
-        "evidence.parquet",
-        "errors.csv",
-    }
+        "cases.csv", "cases.jsonl", "cases.parquet", "evidence.csv", "evidence.parquet",
+        "errors.csv", "manifest.json",
+    }  # fmt: skip
+    assert pq.ParquetFile(tmp_path / "out1" / "evidence.parquet").metadata.num_row_groups > 1
     assert outs[1] == outs[2]
+
+    # interrupted after 120 letters, resumed with the other process count
+    out = tmp_path / "resumed"
+    seen = []
+
+    def stop(n):
+        seen.append(n)
+        if len(seen) == 120:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_extract(nlp, [src], out, n_process=2, progress=stop)
+    summary = run_extract(nlp, [src], out, n_process=1, resume=True)
+    assert summary.resumed >= 100 and summary.letters + summary.resumed == 300
+    assert tables(out) == outs[1]

@@ -72,7 +72,7 @@ def build_corpus(root: Path) -> tuple[dict, dict]:
     for rel, data in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
-    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # not a letter suffix: ignored
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # not a letter suffix: a "skipped" row
     return {k: v[0] for k, v in good.items()}, {k: v[1] for k, v in bad.items()}
 
 
@@ -99,7 +99,9 @@ LIMIT = 100_000  # the "absurdly large" limit, small so the test writes 300 KB, 
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """Every file of a run's folder but run.json (it has the run's timing) and the lock."""
+    skip = ("run.json", ".iro-evidence.lock")
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name not in skip}
 
 
 def _csv_cells(path: Path):
@@ -112,11 +114,16 @@ def test_hostile_corpus(nlp, corpus, tmp_path):
     root, good, bad = corpus
     out = tmp_path / "out"
     s = run_extract(nlp, [root], out, max_bytes=LIMIT)
-    assert (s.letters, s.errors) == (len(good), len(bad))
+    assert (s.letters, s.errors, s.skipped) == (len(good), len(bad), 1)
 
     # every bad file: one row, with its stage and a reason a person understands
     with open(out / "errors.csv", newline="", encoding="utf-8") as f:
         errors = list(csv.DictReader(f))
+    skipped = [e for e in errors if e["stage"] == "skipped"]
+    assert [(Path(e["source"]).name, e["reason"]) for e in skipped] == [
+        ("notes.docx", "not a .txt or .pdf file")
+    ]
+    errors = [e for e in errors if e["stage"] != "skipped"]
     by_file = {str(Path(e["source"]).relative_to(root)): e for e in errors}
     assert len(errors) == len(by_file) == len(bad)
     for rel, reason in bad.items():
@@ -157,7 +164,8 @@ def test_hostile_corpus(nlp, corpus, tmp_path):
 
     # nothing half-written or temporary is left
     assert sorted(p.name for p in out.iterdir()) == [
-        "cases.csv", "cases.jsonl", "cases.parquet", "errors.csv", "evidence.csv", "evidence.parquet",
+        ".iro-evidence.lock", "cases.csv", "cases.jsonl", "cases.parquet", "errors.csv",
+        "evidence.csv", "evidence.parquet", "manifest.json", "run.json",
     ]  # fmt: skip
 
     # byte-identical on a second run; Parquet carries no timestamp
@@ -310,3 +318,397 @@ def test_line_wrapped_letters_run_and_keep_their_dates(nlp):
             doc = nlp(rewrap(text, width))
             assert dates(doc) == want, (path.stem, width)
             assert doc._.iro_case is not None
+
+
+# -- a run is never lost to one file or one letter (issue 17) -----------------------------
+
+
+def _small_corpus(root: Path, n: int = 4) -> list[str]:
+    root.mkdir(parents=True, exist_ok=True)
+    names = []
+    for p in sorted((CORPUS / "letters").glob("*.txt"))[:n]:
+        (root / p.name).write_bytes(p.read_bytes())
+        names.append(p.stem)
+    return names
+
+
+def _errors(out: Path) -> list[dict]:
+    with open(out / "errors.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_input_problem_is_a_row_and_the_run_goes_on(nlp, tmp_path, monkeypatch):
+    from iro_evidence.io import readers
+
+    root = tmp_path / "in"
+    good = _small_corpus(root)
+    outside = tmp_path / "secret.txt"
+    outside.write_text((CORPUS / "letters" / "iro_w01.txt").read_text())
+    (root / "leak.txt").symlink_to(outside)  # a link that leaves the input: refused
+    (root / "gone.txt").symlink_to(tmp_path / "nothing.txt")  # broken link
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")  # another file type: skipped
+    (root / "linked").symlink_to(root)  # a linked folder: not followed, said so
+    (root / "locked").mkdir()
+    (root / "locked" / "a.txt").write_text("DATE OF REVIEW: 01/02/2013")
+    os.mkfifo(root / "pipe.txt")
+    bad_name = os.fsencode(str(root)) + b"/caf\xe9.txt"  # a Latin-1 name: not UTF-8
+    with open(bad_name, "wb") as f:
+        f.write((CORPUS / "letters" / "iro_w01.txt").read_bytes())
+    real = readers._scandir
+
+    def scandir(path):  # root reads every folder: simulate one that cannot be listed
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(readers, "_scandir", scandir)
+    out = tmp_path / "out"
+    s = run_extract(nlp, [root], out)
+    assert s.letters == len(good)
+    rows = {Path(e["source"]).name: (e["stage"], e["reason"]) for e in _errors(out)}
+    assert rows == {
+        "caf\\xe9.txt": ("discover", "the file name is not valid UTF-8; rename it to read it"),
+        "gone.txt": ("discover", "broken symbolic link (its target does not exist)"),
+        "leak.txt": ("discover", "refused: a symbolic link to outside the input folder"),
+        "linked": ("skipped", "a link to a folder inside the input (not followed)"),
+        "locked": ("discover", "cannot read folder: Permission denied"),
+        "notes.docx": ("skipped", "not a .txt or .pdf file"),
+        "pipe.txt": ("skipped", "not a regular file (a pipe, socket or device)"),
+    }
+    assert (s.errors, s.skipped) == (4, 3)
+    assert "secret" not in (out / "cases.jsonl").read_text()
+    info = json.loads((out / "run.json").read_text())
+    assert info["counts"]["errors"] == 4 and info["counts"]["skipped"] == 3
+    assert f"-> {out}" in s.line() and "3 skipped" in s.line()
+
+
+def test_folders_nested_a_thousand_deep(nlp, tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    deep = str(root)
+    for _ in range(1000):  # about 2,000 characters of path: within PATH_MAX
+        deep += "/d"
+        os.mkdir(deep)  # (os.makedirs itself recurses too deep)
+    deep = Path(deep)
+    (deep / "a.txt").write_bytes((CORPUS / "letters" / "iro_w01.txt").read_bytes())
+    try:
+        s = run_extract(nlp, [root], tmp_path / "out")
+        assert (s.letters, s.errors) == (1, 0)
+    finally:  # shutil.rmtree (pytest's cleanup) recurses too deep as well
+        (deep / "a.txt").unlink()
+        for _ in range(1000):
+            deep.rmdir()
+            deep = deep.parent
+
+
+def _boom_on(monkeypatch, what):
+    """Make process_doc misbehave on letters containing one of ``what``'s keys."""
+    import iro_evidence.extract as ex
+
+    real = ex.process_doc
+
+    def process_doc(doc, *a, **k):
+        for key, act in what.items():
+            if key in doc.text:
+                act()
+        return real(doc, *a, **k)
+
+    monkeypatch.setattr(ex, "process_doc", process_doc)
+
+
+def _corpus_with(root: Path, specials: dict[str, str]) -> list[str]:
+    names = _small_corpus(root, 6)
+    base = (CORPUS / "letters" / "iro_w01.txt").read_text()
+    for name, marker in specials.items():
+        (root / f"{name}.txt").write_text(base + f"\n{marker}\n")
+    return names
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_a_letter_that_kills_its_process_costs_only_itself(nlp, tmp_path, monkeypatch, n):
+    """A worker killed (here by its own letter, as the kernel's OOM killer would) becomes an
+    error row for the letter it was on; its queued letters go to a new worker."""
+    _boom_on(monkeypatch, {"KILLME": lambda: os.kill(os.getpid(), signal.SIGKILL)})
+    good = _corpus_with(tmp_path / "in", {"zz_killer": "KILLME"})
+    t0 = time.time()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=n)
+    assert time.time() - t0 < 60
+    assert s.letters == len(good) + 0 and s.errors == 1
+    [err] = _errors(tmp_path / "out")
+    assert err["case_id"] == "zz_killer" and "SIGKILL" in err["reason"]
+    # and a resume records it again instead of dying
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=n, resume=True)
+    assert (s.resumed, s.errors) == (len(good), 1)
+
+
+def test_time_and_memory_guards(nlp, tmp_path, monkeypatch):
+    from iro_evidence.extract import Guards, _rss_mb
+
+    hog = []
+    _boom_on(
+        monkeypatch,
+        {
+            "SLEEPY": lambda: time.sleep(30),
+            "HUNGRY": lambda: (hog.append(b"x" * (1500 * 10**6)), time.sleep(30)),
+        },
+    )
+    good = _corpus_with(tmp_path / "in", {"slow": "SLEEPY", "greedy": "HUNGRY"})
+    limit = _rss_mb(os.getpid()) + 700  # a worker starts as big as its parent
+    t0 = time.time()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=2, guards=Guards(5, limit))
+    assert time.time() - t0 < 40
+    assert s.letters == len(good)
+    reasons = {e["case_id"]: e["reason"] for e in _errors(tmp_path / "out")}
+    assert reasons["slow"] == "took longer than 5 s (the per-letter time limit)"
+    assert reasons["greedy"].startswith("needed more than")
+
+
+def test_a_worker_killed_from_outside_ends_the_run(nlp, tmp_path, monkeypatch):
+    import multiprocessing
+    import threading
+
+    started = tmp_path / "started"
+    _boom_on(monkeypatch, {"SLEEPY": lambda: (started.touch(), time.sleep(30))})
+    good = _corpus_with(tmp_path / "in", {"slow": "SLEEPY"})
+
+    def kill_the_sleeper():
+        while not started.exists():
+            time.sleep(0.05)
+        for p in multiprocessing.active_children():
+            os.kill(p.pid, signal.SIGKILL)
+
+    threading.Thread(target=kill_the_sleeper, daemon=True).start()
+    t0 = time.time()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=2)
+    assert time.time() - t0 < 60
+    assert s.letters + s.errors == len(good) + 1
+    assert "slow" in {e["case_id"] for e in _errors(tmp_path / "out")}
+
+
+# -- an output folder belongs to one run ----------------------------------------------------
+
+
+def test_a_second_run_into_a_busy_folder_stops_and_the_first_outputs_stay(nlp, tmp_path):
+    from iro_evidence.io import check_outputs
+    from iro_evidence.run import LOCK, OutputBusy
+
+    _small_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    before = _outputs(out)
+    hold = (  # another process holds the lock, as a running extract does
+        "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.lockf(f, fcntl.LOCK_EX); "
+        "print('held', flush=True); time.sleep(120)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(out / LOCK)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(OutputBusy, match="in use by another iro-evidence run"):
+            run_extract(nlp, [tmp_path / "in"], out)
+        p = _cli("extract", tmp_path / "in", "-o", out)
+        stdout, stderr = p.communicate(timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert p.returncode == 2 and "in use by another iro-evidence run" in stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) <= 2
+    assert _outputs(out) == before
+    check_outputs(out)
+
+
+def test_planted_symlinks_never_write_outside_the_output_folder(nlp, tmp_path):
+    from iro_evidence.run import LOCK
+
+    _small_corpus(tmp_path / "in", 2)
+    out, victims = tmp_path / "out", tmp_path / "victims"
+    out.mkdir()
+    victims.mkdir()
+    names = [JOURNAL, LOCK, "cases.csv", "manifest.json", "run.json", ".cases.csv.partial"]
+    for name in names:
+        (out / name).symlink_to(victims / name)
+    (victims / "cases.csv").write_text("keep me")
+    s = run_extract(nlp, [tmp_path / "in"], out)
+    assert s.letters == 2
+    assert sorted(p.name for p in victims.iterdir()) == ["cases.csv"]
+    assert (victims / "cases.csv").read_text() == "keep me"
+    assert not (out / "cases.csv").is_symlink() and not (out / "manifest.json").is_symlink()
+    # a resume does not read a planted journal either
+    (out / JOURNAL).symlink_to(tmp_path / "in" / sorted(os.listdir(tmp_path / "in"))[0])
+    run_extract(nlp, [tmp_path / "in"], out, resume=True)
+    assert not (out / JOURNAL).exists()
+
+
+def test_a_full_disk_leaves_no_temporary_files(nlp, tmp_path, monkeypatch):
+    import errno
+
+    from iro_evidence.io import TableWriter
+
+    _small_corpus(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    before = _outputs(out)
+    real, calls = TableWriter.write_many, []
+
+    def write_many(self, *a, **k):
+        calls.append(1)
+        if len(calls) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(TableWriter, "write_many", write_many)
+    with pytest.raises(OSError):
+        run_extract(nlp, [tmp_path / "in"], out)
+    after = _outputs(out)
+    after.pop(JOURNAL, None)  # the finished letters, kept for --resume
+    assert after == before  # previous outputs intact, no temporary folder or file left
+
+
+def test_resume_redoes_a_letter_edited_since(nlp, tmp_path):
+    names = _small_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    edited = tmp_path / "in" / f"{names[1]}.txt"
+    time.sleep(0.05)
+    edited.write_text(edited.read_text().replace("DATE OF REVIEW", "DATE  OF  REVIEW", 1) + "\n")
+    s = run_extract(nlp, [tmp_path / "in"], out, resume=True)
+    assert (s.letters, s.resumed) == (1, 2)
+
+
+# -- no text step is super-linear in the letter's length ------------------------------------
+
+
+def test_a_long_run_of_blank_lines_is_linear():
+    """The heading pattern of chunking.split_text used to backtrack over a whole run of
+    blank lines at each of its newlines: 80,000 blank lines took minutes."""
+    from iro_evidence import chunking
+
+    letter = (CORPUS / "letters" / "hd_w01.txt").read_text()
+    half = letter * (600_000 // len(letter))
+    for run in ("\n" * 80_000, " \n" * 80_000, "\n \t\n" * 40_000):
+        text = half + run + "the end of it.\n" + half
+        t0 = time.perf_counter()
+        pieces = chunking.split_text(text, 1_000_000)
+        assert time.perf_counter() - t0 < 2
+        assert "".join(pieces) == text and all(len(p) <= 1_000_000 for p in pieces)
+
+
+def test_a_letter_of_a_million_characters_with_80000_blank_lines(nlp, tmp_path):
+    letter = (CORPUS / "letters" / "hd_w01.txt").read_text()
+    half = letter * (600_000 // len(letter))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "long.txt").write_text(half + "\n" * 80_000 + "the end.\n" + half)
+    t0 = time.perf_counter()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out")
+    assert time.perf_counter() - t0 < 60
+    assert s.letters == 1 and s.chars > 1_000_000 and s.facts > 1000
+
+
+def test_long_lines_and_a_45_mb_line_in_bounded_time(nlp, tmp_path):
+    """One 300,000-character line runs; a 45 MB one-line file (within --max-mb) is refused
+    at once by the character limit instead of taking minutes and gigabytes."""
+    import resource
+
+    letter = (CORPUS / "letters" / "iro_w01.txt").read_text().replace("\n", " ")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "line.txt").write_text((letter * (300_000 // len(letter) + 1))[:300_000])
+    with open(tmp_path / "in" / "huge.txt", "w") as f:
+        for _ in range(45_000_000 // len(letter)):
+            f.write(letter)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out")
+    assert time.perf_counter() - t0 < 30
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 400_000  # KB
+    assert (s.letters, s.errors) == (1, 1)
+    [err] = _errors(tmp_path / "out")
+    assert err["case_id"] == "huge" and err["reason"].startswith("text too long (44,9")
+
+
+def test_a_kill_during_the_final_renames_leaves_no_manifest(nlp, tmp_path, monkeypatch):
+    """The old manifest goes before the tables are renamed and the new one comes last: a
+    run stopped in between leaves new cases beside old evidence, and no manifest, so
+    readers (check_outputs, --resume, evaluate --pred) do not take it for a run's outputs."""
+    import iro_evidence.run as run_mod
+    from iro_evidence.io import OutputsMismatch, check_outputs, load_done
+
+    names = _small_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run_extract(nlp, [tmp_path / "in"], out)
+    (tmp_path / "in" / f"{names[0]}.txt").unlink()  # the next run writes other tables
+    real, renamed = os.replace, []
+
+    def replace(src, dst):
+        renamed.append(Path(dst).name)
+        if len(renamed) == 2:  # stopped after cases.csv, before the rest
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(run_mod.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        run_extract(nlp, [tmp_path / "in"], out)
+    monkeypatch.setattr(run_mod.os, "replace", real)
+    assert not (out / "manifest.json").exists()
+    with pytest.raises(OutputsMismatch):
+        check_outputs(out)
+    wanted = {n: str(tmp_path / "in" / f"{n}.txt") for n in names[1:]}
+    assert set(load_done(out, wanted)) == set(wanted)  # from the journal of the stopped run
+    (out / JOURNAL).unlink()
+    assert load_done(out, wanted) == {}  # never from the mixed set of tables
+    pred = str(out / "cases.jsonl")
+    cmd = [sys.executable, "-m", "iro_evidence.cli", "evaluate", str(tmp_path), "--pred", pred]
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "incomplete or mixed" in r.stderr
+
+
+def test_a_worker_that_grew_on_a_big_letter_is_renewed(nlp, tmp_path, monkeypatch):
+    """Memory a letter took is not given back to the system: the worker steps down after
+    it, so the next letters are not blamed (killed) for their predecessor's memory."""
+    from iro_evidence.extract import Guards, _rss_mb
+
+    hog = []
+    _boom_on(monkeypatch, {"BIG": lambda: hog.append(b"x" * (400 * 10**6))})
+    good = _corpus_with(tmp_path / "in", {"a_big": "BIG", "b_big": "BIG"})
+    limit = _rss_mb(os.getpid()) + 700  # one big letter fits, two in one worker do not
+    s = run_extract(nlp, [tmp_path / "in"], tmp_path / "out", n_process=1, guards=Guards(60, limit))
+    assert (s.letters, s.errors) == (len(good) + 2, 0)
+
+
+KILLER_RUN = """
+import os, signal, sys
+import spacy
+from spacy.language import Language
+import iro_evidence.extract as ex
+from iro_evidence import factories  # noqa: F401  (the doc extensions)
+
+@Language.component("iro_test_killer")
+def killer(doc):
+    if "KILLME" in doc.text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return doc
+
+nlp = spacy.blank("en")
+nlp.add_pipe("iro_test_killer")
+ex._can_fork = lambda: False  # letters run in this process (as with no fork, or --debug)
+s = ex.run_extract(nlp, [sys.argv[1]], sys.argv[2], resume=True)
+print(s.letters, s.resumed, s.errors)
+"""
+
+
+def test_without_workers_a_letter_that_kills_the_process_does_not_kill_every_resume(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in (("a", "fine letter"), ("b", "KILLME letter"), ("c", "another fine one")):
+        (src / f"{name}.txt").write_text(text)
+    runs = []
+    for _ in range(3):
+        r = subprocess.run(
+            [sys.executable, "-c", KILLER_RUN, str(src), str(tmp_path / "out")],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        runs.append((r.returncode, r.stdout.strip()))
+    # two runs die on b (a is kept in the journal); the third reports b and goes on
+    assert runs == [(-9, ""), (-9, ""), (0, "1 1 1")]
+    [err] = _errors(tmp_path / "out")
+    assert err["case_id"] == "b" and "two runs ended while processing this letter" in err["reason"]

@@ -65,7 +65,8 @@ def test_spark_extract_equals_single_process(spark, nlp):
 
     letters = _letters()
     expected_cases, expected_rows = [], []
-    for _cid, _src, rows, rec in process_texts(nlp, letters):
+    for res in process_texts(nlp, letters):
+        rows, rec = res.rows, res.record
         expected_cases.append(rec)
         expected_rows.extend(rows)
     # normalize the single-process output through the same Arrow schemas as Parquet
@@ -93,7 +94,8 @@ def test_spark_files_reads_on_executors_and_reports_bad_files(spark, nlp, tmp_pa
     (tmp_path / "empty.txt").write_bytes(b"")
     cases, evidence, errors = extract_files(spark, [tmp_path])
     [case] = cases.collect()
-    [(_, _, rows, rec)] = list(process_texts(nlp, [(src.stem, "", read_letter(src))]))
+    [res] = list(process_texts(nlp, [(src.stem, "", read_letter(src))]))
+    rows, rec = res.rows, res.record
     assert case["case_id"] == src.stem and case["outcome"] == rec["outcome"]
     assert evidence.count() == len(rows)
     [err] = errors.collect()

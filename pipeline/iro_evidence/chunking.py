@@ -20,8 +20,13 @@ from spacy.tokens import Doc
 
 from .layout import OFFSETS_KEY, SOURCE_KEY, Offsets, canonicalize
 
-# boundaries in order of preference; each match position is where a new piece may start
-_HEADING = re.compile(r"\n\s*\n(?=[ \t]*(?:[A-Z][A-Z0-9 ,&/()'-]{3,}:?|[A-Z][A-Za-z /&'-]{2,60}:)[ \t]*\n)")
+# boundaries in order of preference; each match position is where a new piece may start.
+# Every pattern is linear in the text: the heading one is tried only at the start of a blank
+# line (``\n\s*\n`` backtracked over a whole run of blank lines at each of its newlines,
+# quadratic in the run) and its repeats are possessive, so a long line cannot backtrack.
+_HEADING = re.compile(
+    r"(?<=\n)[^\S\n]*+\n(?=[ \t]*+(?:[A-Z][A-Z0-9 ,&/()'-]{3,}+:?|[A-Z][A-Za-z /&'-]{2,60}:)[ \t]*+\n)"
+)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile(r"\n")
 _SENTENCE = re.compile(r"[.?!;][ \t]+")

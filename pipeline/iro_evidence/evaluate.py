@@ -115,14 +115,38 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict[str, Counts]:
     return out
 
 
+class EvaluationError(Exception):
+    """Gold or predictions that cannot be read (one line for the user)."""
+
+
 def load_gold(gold_dir: Path) -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
+    out = {}
+    for p in sorted(Path(gold_dir).glob("*.json")):
+        try:
+            out[p.stem] = json.loads(p.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise EvaluationError(f"cannot read gold record {p}: {type(e).__name__}: {e}") from None
+    return out
 
 
 def load_pred(path: Path) -> dict[str, dict]:
-    from .io import iter_jsonl
+    """Case records of a cases.jsonl; in a folder written by extract, the tables must match
+    its manifest.json (not a mixed or half-replaced set of outputs)."""
+    from .io import MANIFEST, OutputsMismatch, check_outputs, iter_jsonl
 
-    return {r["case_id"]: r for r in iter_jsonl(path)}
+    path = Path(path)
+    # a folder extract wrote (its manifest, run.json or lock) must hold a complete set
+    if any((path.parent / n).exists() for n in (MANIFEST, "run.json", ".iro-evidence.lock")):
+        try:
+            check_outputs(path.parent, (path.name,))
+        except OutputsMismatch as e:
+            raise EvaluationError(f"the outputs in {path.parent} are incomplete or mixed: {e}") from None
+    try:
+        return {r["case_id"]: r for r in iter_jsonl(path)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise EvaluationError(
+            f"{path} is not a cases.jsonl written by extract ({type(e).__name__})"
+        ) from None
 
 
 def predict_letters(letters_dir: Path, nlp=None) -> dict[str, dict]:
@@ -139,7 +163,7 @@ def predict_letters(letters_dir: Path, nlp=None) -> dict[str, dict]:
             items.append((cid, str(f), read_letter(f)))
         except InputError:
             continue
-    return {cid: rec for cid, _src, _rows, rec in process_texts(nlp, items)}
+    return {res.case_id: res.record for res in process_texts(nlp, items)}
 
 
 def table(counts: dict[str, Counts]) -> list[dict]:

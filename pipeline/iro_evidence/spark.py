@@ -78,9 +78,9 @@ def process_batches(
                 out.append({"_kind": KIND_ERROR, "error": err})
                 continue
             items.append((cid, src, text))
-        for _cid, _src, rows, rec in process_texts(nlp, items, batch_size=batch_size):
-            out.append({"_kind": KIND_CASE, "case": rec})
-            out.extend({"_kind": KIND_FACT, "fact": r} for r in rows)
+        for res in process_texts(nlp, items, batch_size=batch_size):
+            out.append({"_kind": KIND_CASE, "case": res.record})
+            out.extend({"_kind": KIND_FACT, "fact": r} for r in res.rows)
         if out:
             yield pa.RecordBatch.from_pylist(out, schema=OUTPUT)
 
@@ -122,16 +122,23 @@ def extract(
     return cases, evidence
 
 
-def extract_files(spark, paths: list[str | Path], model: str | Path | None = None, batch_size: int = 16):
+def extract_files(
+    spark,
+    paths: list[str | Path],
+    model: str | Path | None = None,
+    batch_size: int = 16,
+    problems: list[dict] | None = None,
+):
     """``(cases, evidence, errors)`` DataFrames for .txt/.pdf files and folders.
 
     The driver lists the files and assigns case ids as ``iro-evidence extract`` does; the
     executors read the files, so the paths must be visible to them (local mode, a shared
-    file system).
+    file system). Entries of the folders that are not read (see ``io.discover_labeled``)
+    are appended to ``problems``.
     """
     from .io import case_ids, discover
 
-    files = discover(paths)
+    files = discover(paths, problems)
     ids = case_ids(files)
     rows = [(cid, str(f.resolve())) for cid, f in zip(ids, files)]
     n = max(1, min(len(rows), spark.sparkContext.defaultParallelism * 4))
