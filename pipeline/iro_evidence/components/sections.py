@@ -177,7 +177,7 @@ class _Tokens:
         if not words or not all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
             return False
         nxt = self.text(end + 1) if self.space[end] and end + 1 < len(self.space) else self.text(end)
-        return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'(["
+        return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'([-=_*"  # (or an underline)
 
 
 class HeadingSectionizer(Sectionizer):
