@@ -45,7 +45,7 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question")
+RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone")
 NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
@@ -94,6 +94,8 @@ class OutcomeDetector(RuleComponent):
         # a row of 2-4 boxes with nothing between them (the labels follow, in the same order)
         self.box_row = re.compile(rf"(?:(?:{box}|{empty})\s*){{2,4}}")
         self.box_re = re.compile(box)
+        # every box starts with one of these characters: rows are tried only from them
+        self.box_start = re.compile(r["box_starts"])
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = re.compile(r["service_line"], re.I)
         self.any_box = re.compile(rf"{box}|{empty}")
@@ -157,7 +159,8 @@ class OutcomeDetector(RuleComponent):
         ]
         # a row of boxes, then a row of labels (a table whose lines the canonical text joined):
         # the k-th box marks the k-th label
-        for row in self.box_row.finditer(text):
+        rows = self.box_row.finditer(text) if hits.found is None else self._box_rows(text)
+        for row in rows:
             boxes = [
                 bool(self.box_re.fullmatch(b.group().strip())) for b in self.any_box.finditer(row.group())
             ]
@@ -174,6 +177,21 @@ class OutcomeDetector(RuleComponent):
                 if marked:
                     cues.append(Cue(row.end() + s, row.end() + e, v, "box_row"))
         return cues
+
+    def _box_rows(self, text: str):
+        """``box_row.finditer(text)``, trying the row only where a box can start (a scan
+        for the boxes' first characters is cheap; the row's repeated group is not)."""
+        pos = 0
+        while True:
+            b = self.box_start.search(text, pos)
+            if b is None:
+                return
+            m = self.box_row.match(text, b.start())
+            if m:
+                yield m
+                pos = m.end()
+            else:
+                pos = b.start() + 1
 
     def _printed_option(self, text: str, section: tuple[int, int]) -> list[Cue]:
         s, e = section
@@ -431,7 +449,7 @@ class OutcomeDetector(RuleComponent):
         cues += self.model(text, questions, low, mhits)
         alone = {
             _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
-            for m in self.alone.finditer(text)
+            for m in near("alone").finditer(self.alone, words["alone"])
         }
         if len(alone) == 1:  # one option printed alone on its line (a menu of options prints them all)
             ((v, m),) = alone.items()
