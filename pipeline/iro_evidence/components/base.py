@@ -238,6 +238,17 @@ class Hits:
         self._cache[key] = out
         return out
 
+    def sized(self, before: int, after: int) -> Hits:
+        """The same trigger positions with other window sizes (for a rule whose matches
+        reach less far, or further, than the component's); kept for the next call."""
+        if self.found is None or (before, after) == (self.before, self.after):
+            return self
+        cache = self._cache.setdefault(("sized",), {})
+        got = cache.get((before, after))
+        if got is None:
+            got = cache[(before, after)] = Hits(self.text, self.found, before, after)
+        return got
+
     def any(self, words: list[str] | tuple | None = None) -> bool:
         return bool(self.windows(words))
 

@@ -116,26 +116,33 @@ class OutcomeDetector(RuleComponent):
         m = r["model"]
         # (rule, words one of which every match contains): run folded (casefold), and only
         # when one of the words is in the letter
+        # each model rule's window ([before, after] around its words) holds its matches
         self.preponderance = [
-            (Folded(re.compile(p, re.I)), tuple(w))
-            for p, w in zip(m["preponderance"], m["preponderance_words"])
+            (Folded(re.compile(p, re.I)), tuple(w), tuple(win))
+            for p, w, win in zip(m["preponderance"], m["preponderance_words"], m["preponderance_windows"])
         ]
         self.iro_content = re.compile(m["iro_content"], re.I)
         self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
-        self.relative = [(d, Folded(re.compile(p, re.I)), tuple(w)) for d, p, w in m["relative"]]
-        self.ruling = (Folded(re.compile(m["ruling"], re.I)), tuple(m["ruling_words"]))
+        self.relative = [
+            (d, Folded(re.compile(p, re.I)), tuple(w), tuple(win)) for d, p, w, win in m["relative"]
+        ]
+        self.ruling = (
+            Folded(re.compile(m["ruling"], re.I)),
+            tuple(m["ruling_words"]),
+            tuple(m["ruling_window"]),
+        )
         self.deny = re.compile(m["deny"], re.I)
         self.grant = re.compile(m["grant"], re.I)
-        self.iro_direction = [(d, Folded(re.compile(p, re.I))) for d, p in m["iro"]]
+        self.iro_direction = [(d, Folded(re.compile(p, re.I)), tuple(win)) for d, p, win in m["iro"]]
         self.iro_words = tuple(m["iro_words"])
         words = [*self.iro_words, *m["ruling_words"]]
         words += [w for ws in m["preponderance_words"] for w in ws]
-        words += [w for *_, ws in m["relative"] + m["plan"] for w in ws]
+        words += [w for e in m["relative"] + m["plan"] for w in e[2]]
         self.model_triggers = Triggers({"words": sorted(set(words)), **m["window"]})
         self.lower = re.compile(m["lower"], re.I)
         self.lower_deny = re.compile(m["lower_deny"], re.I)
         self.lower_grant = re.compile(m["lower_grant"], re.I)
-        self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w)) for v, p, w in m["plan"]]
+        self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w), tuple(win)) for v, p, w, win in m["plan"]]
         self.alone = re.compile(m["alone"], re.I)
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
@@ -240,9 +247,9 @@ class OutcomeDetector(RuleComponent):
         hits = self.model_triggers.scan(text, low) if hits is None else hits
         ok = can_fold(text, low)
         found = []
-        for d, rule in self.iro_direction:
+        for d, rule, win in self.iro_direction:
             pat, where = rule.pick(text, low, ok)
-            for lo, hi in hits.windows(self.iro_words):
+            for lo, hi in hits.sized(*win).windows(self.iro_words):
                 m = pat.search(where, lo, hi)
                 if m:
                     found.append((m.start(), m.end(), d))
@@ -278,10 +285,10 @@ class OutcomeDetector(RuleComponent):
         ok = can_fold(text, low)
         hits = self.model_triggers.scan(text, low) if hits is None else hits
 
-        def matches(rule: Folded, words: tuple):
+        def matches(rule: Folded, words: tuple, window: tuple[int, int]):
             """The rule's matches (offsets are ``text``'s) in the windows around its words."""
             pat, where = rule.pick(text, low, ok)
-            for lo, hi in hits.windows(words):
+            for lo, hi in hits.sized(*window).windows(words):
                 yield from pat.finditer(where, lo, hi)
 
         cues: list[Cue] = []
@@ -299,7 +306,7 @@ class OutcomeDetector(RuleComponent):
             value = "upheld" if direction == ref else "overturned"
             return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
 
-        for m in (m for rule, words in self.preponderance for m in matches(rule, words)):
+        for m in (m for rule, words, win in self.preponderance for m in matches(rule, words, win)):
             if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 40), m.start()):
                 continue
             said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
@@ -316,8 +323,8 @@ class OutcomeDetector(RuleComponent):
             cues.append(Cue(m.start(), end, "overturned" if contrary else "upheld", "ruling", None, info))
             taken.append((m.start(), end))
         lower = None
-        for d, rule, words in self.relative:
-            for m in matches(rule, words):
+        for d, rule, words, win in self.relative:
+            for m in matches(rule, words, win):
                 if inside(*m.span()):
                     continue
                 said = m.group()
@@ -366,8 +373,8 @@ class OutcomeDetector(RuleComponent):
         # a hearing tells how the denial fared before it ("the denial was upheld"): its own
         # ruling is read above, so the plan rules are for external appeals
         plan = () if is_hearing(text, low) else self.plan
-        for v, rule, words in plan:
-            for m in matches(rule, words):
+        for v, rule, words, win in plan:
+            for m in matches(rule, words, win):
                 if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
                     continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
                 g = m.groupdict()
