@@ -238,6 +238,15 @@ class Hits:
         self._cache[key] = out
         return out
 
+    def positions(self, words: list[str] | tuple) -> list[int]:
+        """Where any of ``words`` occurs, in order, each position once (cached)."""
+        key = ("positions", *words)
+        got = self._cache.get(key)
+        if got is None:
+            found = self.found or {}
+            got = self._cache[key] = sorted({i for w in words for i in found.get(w.lower(), ())})
+        return got
+
     def sized(self, before: int, after: int) -> Hits:
         """The same trigger positions with other window sizes (for a rule whose matches
         reach less far, or further, than the component's); kept for the next call."""

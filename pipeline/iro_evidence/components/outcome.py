@@ -77,6 +77,27 @@ def _norm_option(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip().lower())
 
 
+def _anchored(pattern: re.Pattern, where: str, positions: list[int]):
+    """``pattern.finditer(where)`` for a pattern whose every match starts at one of
+    ``positions`` (in order): tried only there, with ``match`` (the same attempt finditer
+    makes at that position)."""
+    end = 0
+    for p in positions:
+        if p < end:
+            continue
+        m = pattern.match(where, p)
+        if m:
+            yield m
+            end = m.end()
+
+
+def _where(spec) -> tuple[str, tuple]:
+    """A model rule's ``("window", (before, after))`` or ``("starts", words)``."""
+    if isinstance(spec, dict):
+        return "starts", tuple(spec["starts"])
+    return "window", tuple(spec)
+
+
 def _folded_finditer(pat: Folded, hits: Hits, words: tuple, text: str, low: str, ok: bool):
     """``hits.finditer`` of a folded rule: over ``low`` when ``ok`` (offsets are the same)."""
     regex, where = pat.pick(text, low, ok)
@@ -118,31 +139,34 @@ class OutcomeDetector(RuleComponent):
         # when one of the words is in the letter
         # each model rule's window ([before, after] around its words) holds its matches
         self.preponderance = [
-            (Folded(re.compile(p, re.I)), tuple(w), tuple(win))
+            (Folded(re.compile(p, re.I)), tuple(w), _where(win))
             for p, w, win in zip(m["preponderance"], m["preponderance_words"], m["preponderance_windows"])
         ]
         self.iro_content = re.compile(m["iro_content"], re.I)
         self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
         self.relative = [
-            (d, Folded(re.compile(p, re.I)), tuple(w), tuple(win)) for d, p, w, win in m["relative"]
+            (d, Folded(re.compile(p, re.I)), tuple(w), _where(win)) for d, p, w, win in m["relative"]
         ]
         self.ruling = (
             Folded(re.compile(m["ruling"], re.I)),
             tuple(m["ruling_words"]),
-            tuple(m["ruling_window"]),
+            _where(m["ruling_window"]),
         )
         self.deny = re.compile(m["deny"], re.I)
         self.grant = re.compile(m["grant"], re.I)
-        self.iro_direction = [(d, Folded(re.compile(p, re.I)), tuple(win)) for d, p, win in m["iro"]]
+        self.iro_direction = [(d, Folded(re.compile(p, re.I)), _where(win)) for d, p, win in m["iro"]]
         self.iro_words = tuple(m["iro_words"])
         words = [*self.iro_words, *m["ruling_words"]]
         words += [w for ws in m["preponderance_words"] for w in ws]
         words += [w for e in m["relative"] + m["plan"] for w in e[2]]
+        # the words model rules start at are found in the same pass
+        starts = [e[-1] for e in m["relative"] + m["plan"] + m["iro"]] + [m["ruling_window"]]
+        words += [w for s in starts + m["preponderance_windows"] if isinstance(s, dict) for w in s["starts"]]
         self.model_triggers = Triggers({"words": sorted(set(words)), **m["window"]})
         self.lower = re.compile(m["lower"], re.I)
         self.lower_deny = re.compile(m["lower_deny"], re.I)
         self.lower_grant = re.compile(m["lower_grant"], re.I)
-        self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w), tuple(win)) for v, p, w, win in m["plan"]]
+        self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w), _where(win)) for v, p, w, win in m["plan"]]
         self.alone = re.compile(m["alone"], re.I)
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
@@ -247,9 +271,15 @@ class OutcomeDetector(RuleComponent):
         hits = self.model_triggers.scan(text, low) if hits is None else hits
         ok = can_fold(text, low)
         found = []
-        for d, rule, win in self.iro_direction:
+        for d, rule, (kind, arg) in self.iro_direction:
             pat, where = rule.pick(text, low, ok)
-            for lo, hi in hits.sized(*win).windows(self.iro_words):
+            if kind == "starts" and hits.found is not None:  # the leftmost match, tried where it can start
+                m = next(_anchored(pat, where, hits.positions(arg)), None)
+                if m:
+                    found.append((m.start(), m.end(), d))
+                continue
+            near = hits.sized(*arg) if kind == "window" else hits
+            for lo, hi in near.windows(self.iro_words):
                 m = pat.search(where, lo, hi)
                 if m:
                     found.append((m.start(), m.end(), d))
@@ -285,10 +315,16 @@ class OutcomeDetector(RuleComponent):
         ok = can_fold(text, low)
         hits = self.model_triggers.scan(text, low) if hits is None else hits
 
-        def matches(rule: Folded, words: tuple, window: tuple[int, int]):
-            """The rule's matches (offsets are ``text``'s) in the windows around its words."""
+        def matches(rule: Folded, words: tuple, spec: tuple[str, tuple]):
+            """The rule's matches (offsets are ``text``'s) in the windows around its words,
+            or tried where its start words are."""
             pat, where = rule.pick(text, low, ok)
-            for lo, hi in hits.sized(*window).windows(words):
+            kind, arg = spec
+            if kind == "starts" and hits.found is not None:
+                yield from _anchored(pat, where, hits.positions(arg))
+                return
+            near = hits.sized(*arg) if kind == "window" else hits
+            for lo, hi in near.windows(words):
                 yield from pat.finditer(where, lo, hi)
 
         cues: list[Cue] = []
