@@ -92,10 +92,29 @@ def _anchored(pattern: re.Pattern, where: str, positions: list[int]):
 
 
 def _where(spec) -> tuple[str, tuple]:
-    """A model rule's ``("window", (before, after))`` or ``("starts", words)``."""
+    """A model rule's ``("window", (before, after))`` or ``("starts", (words, within))``."""
     if isinstance(spec, dict):
-        return "starts", tuple(spec["starts"])
+        return "starts", (tuple(spec["starts"]), spec.get("within"))
     return "window", tuple(spec)
+
+
+def _starts(hits: Hits, low: str, spec: tuple, words: tuple) -> list[int]:
+    """Where a rule's match can start: at one of its start words, and with ``within``, no
+    further than that before one of its trigger ``words`` (every match holds one; the
+    start words are then looked for there only, so common ones cost nothing)."""
+    starts, within = spec
+    if within is None:
+        return hits.positions(starts)
+    keep: set[int] = set()
+    for h in hits.positions(words):  # the start words beginning in [h - within, h]
+        lo = h - within if h > within else 0
+        for w in starts:
+            end = h + len(w)
+            i = low.find(w, lo, end)
+            while i >= 0:
+                keep.add(i)
+                i = low.find(w, i + 1, end)
+    return sorted(keep)
 
 
 def _folded_finditer(pat: Folded, hits: Hits, words: tuple, text: str, low: str, ok: bool):
@@ -159,9 +178,11 @@ class OutcomeDetector(RuleComponent):
         words = [*self.iro_words, *m["ruling_words"]]
         words += [w for ws in m["preponderance_words"] for w in ws]
         words += [w for e in m["relative"] + m["plan"] for w in e[2]]
-        # the words model rules start at are found in the same pass
+        # the words model rules start at are found in the same pass (those looked for near
+        # the rule's words only, with 'within', are not)
         starts = [e[-1] for e in m["relative"] + m["plan"] + m["iro"]] + [m["ruling_window"]]
-        words += [w for s in starts + m["preponderance_windows"] if isinstance(s, dict) for w in s["starts"]]
+        starts += m["preponderance_windows"]
+        words += [w for s in starts if isinstance(s, dict) and "within" not in s for w in s["starts"]]
         self.model_triggers = Triggers({"words": sorted(set(words)), **m["window"]})
         self.lower = re.compile(m["lower"], re.I)
         self.lower_deny = re.compile(m["lower_deny"], re.I)
@@ -274,7 +295,7 @@ class OutcomeDetector(RuleComponent):
         for d, rule, (kind, arg) in self.iro_direction:
             pat, where = rule.pick(text, low, ok)
             if kind == "starts" and hits.found is not None:  # the leftmost match, tried where it can start
-                m = next(_anchored(pat, where, hits.positions(arg)), None)
+                m = next(_anchored(pat, where, _starts(hits, low, arg, self.iro_words)), None)
                 if m:
                     found.append((m.start(), m.end(), d))
                 continue
@@ -321,7 +342,7 @@ class OutcomeDetector(RuleComponent):
             pat, where = rule.pick(text, low, ok)
             kind, arg = spec
             if kind == "starts" and hits.found is not None:
-                yield from _anchored(pat, where, hits.positions(arg))
+                yield from _anchored(pat, where, _starts(hits, low, arg, words))
                 return
             near = hits.sized(*arg) if kind == "window" else hits
             for lo, hi in near.windows(words):
