@@ -147,6 +147,7 @@ class OutcomeDetector(RuleComponent):
                 Folded(re.compile(e[1], re.I)),
                 e[2] if len(e) > 2 else "prose",
                 tuple(e[3]) if len(e) > 3 else (),
+                tuple(e[4]) if len(e) > 4 else None,  # its window, if not the default
             )
             for e in r["prose"]
         ]
@@ -192,10 +193,10 @@ class OutcomeDetector(RuleComponent):
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
         self.words = {k: tuple(spec.get(k) or ()) for k in RULE_NAMES}
-        rule_words = [*self.words.values(), *(w for *_, w in self.prose)]
+        rule_words = [*self.words.values(), *(e[3] for e in self.prose)]
         self.triggers = Triggers(spec, rule_words)
-        wide = spec.get("wide") or {}
-        self.wide = (int(wide.get("before", 300)), int(wide.get("after", 700)), set(wide.get("rules", ())))
+        # the rules whose matches reach further (or less far) than before/after: their own
+        self.sizes = {k: tuple(v) for k, v in (spec.get("sizes") or {}).items()}
         if not all(rule_words):
             self.triggers = Triggers(None)
 
@@ -462,12 +463,11 @@ class OutcomeDetector(RuleComponent):
         if hits is None:
             hits = self.triggers.scan(text, low)
         words = self.words
-        before, after, wide_rules = self.wide
-        # the same trigger positions, with the wider windows of rules that reach further
-        wide = Hits(hits.text, hits.found, before, after)
 
         def near(name: str) -> Hits:
-            return wide if name in wide_rules else hits
+            """The same trigger positions, with the rule's own window size."""
+            size = self.sizes.get(name)
+            return hits.sized(*size) if size else hits
 
         cues = self._boxes(text, hits, low, ok)
         if outcome_section is not None:
@@ -482,8 +482,8 @@ class OutcomeDetector(RuleComponent):
         for m in near("determined").finditer(self.determined, words["determined"]):
             v = "upheld" if m["neg"] else "overturned"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
-        for v, pat, how, ws in self.prose:
-            for m in _folded_finditer(pat, hits, ws, text, low, ok):
+        for v, pat, how, ws, size in self.prose:
+            for m in _folded_finditer(pat, hits.sized(*size) if size else hits, ws, text, low, ok):
                 if not in_question(m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
         # the model's rules look around their own words (the whole text when ``hits`` does)
