@@ -105,16 +105,38 @@ def _starts(hits: Hits, low: str, spec: tuple, words: tuple) -> list[int]:
     starts, within = spec
     if within is None:
         return hits.positions(starts)
-    keep: set[int] = set()
-    for h in hits.positions(words):  # the start words beginning in [h - within, h]
+    key = ("starts", starts, within, words)
+    got = hits._cache.get(key)
+    if got is not None:
+        return got
+    spans: list[list[int]] = []  # [h - within, h] around each hit, overlapping ones merged
+    for h in hits.positions(words):
         lo = h - within if h > within else 0
-        for w in starts:
-            end = h + len(w)
-            i = low.find(w, lo, end)
-            while i >= 0:
-                keep.add(i)
-                i = low.find(w, i + 1, end)
-    return sorted(keep)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = h
+        else:
+            spans.append([lo, h])
+    keep: list[int] = []
+    search, longest = _any_word(starts)
+    for lo, hi in spans:  # where a start word begins in [lo, hi]; each span is past the last
+        m = search(low, lo, hi + longest)
+        while m is not None and m.start() <= hi:
+            keep.append(m.start())
+            m = search(low, m.start() + 1, hi + longest)
+    got = hits._cache[key] = keep
+    return got
+
+
+_ANY_WORD: dict[tuple, tuple] = {}
+
+
+def _any_word(words: tuple) -> tuple:
+    """(``search`` of a regex for any of ``words``, the longest word's length)."""
+    got = _ANY_WORD.get(words)
+    if got is None:
+        regex = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        got = _ANY_WORD[words] = (regex.search, max(map(len, words)))
+    return got
 
 
 def _folded_finditer(pat: Folded, hits: Hits, words: tuple, text: str, low: str, ok: bool):
@@ -337,12 +359,16 @@ class OutcomeDetector(RuleComponent):
         ok = can_fold(text, low)
         hits = self.model_triggers.scan(text, low) if hits is None else hits
 
+        found = hits.found
+
         def matches(rule: Folded, words: tuple, spec: tuple[str, tuple]):
             """The rule's matches (offsets are ``text``'s) in the windows around its words,
             or tried where its start words are."""
+            if found is not None and not any(w in found for w in words):
+                return  # none of its words (lower-case) in the letter
             pat, where = rule.pick(text, low, ok)
             kind, arg = spec
-            if kind == "starts" and hits.found is not None:
+            if kind == "starts" and found is not None:
                 yield from _anchored(pat, where, _starts(hits, low, arg, words))
                 return
             near = hits.sized(*arg) if kind == "window" else hits
