@@ -159,9 +159,9 @@ class OutcomeDetector(RuleComponent):
         # every box starts with one of these characters: rows are tried only from them
         self.box_start = re.compile(r["box_starts"])
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
-        self.service_line = re.compile(r["service_line"], re.I)
+        self.service_line = Folded(re.compile(r["service_line"], re.I))
         self.any_box = re.compile(rf"{box}|{empty}")
-        self.service_clause = re.compile(r["service_clause"], re.I)
+        self.service_clause = Folded(re.compile(r["service_clause"], re.I))
         self.determined = re.compile(r["determined"], re.I)
         self.prose = [
             (
@@ -227,10 +227,12 @@ class OutcomeDetector(RuleComponent):
         wordscan.register(self.model_triggers)
 
     def _boxes(self, text: str, hits: Hits, low: str, ok: bool) -> list[Cue]:
+        size = self.sizes.get("checked")
+        near = hits.sized(*size) if size else hits
         cues = [
             Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")  # lower-cased anyway
             for pat in self.checked
-            for m in _folded_finditer(pat, hits, self.words["checked"], text, low, ok)
+            for m in _folded_finditer(pat, near, self.words["checked"], text, low, ok)
         ]
         # a row of boxes, then a row of labels (a table whose lines the canonical text joined):
         # the k-th box marks the k-th label
@@ -278,17 +280,22 @@ class OutcomeDetector(RuleComponent):
         m = self.option_words[v].search(body)
         return [Cue(s + m.start(), s + m.end(), v, "printed_option")]
 
-    def _service_lines(self, text: str, section: tuple[int, int]) -> list[Cue]:
+    def _service_lines(self, text: str, section: tuple[int, int], low: str | None = None) -> list[Cue]:
         s, e = section
+        low = text.lower() if low is None else low
+        ok = can_fold(text, low)  # the rules run folded: what they matched is read from ``text``
         cues = []
-        lines = [(m, "service_line") for m in self.service_line.finditer(text, s, e)]
+        pat, where = self.service_line.pick(text, low, ok)
+        lines = [(m, "service_line") for m in pat.finditer(where, s, e)]
         if not lines:  # "Lyrica is overturned; hydrocodone and Soma are upheld."
-            lines = [(m, "service_clause") for m in self.service_clause.finditer(text, s, e)]
+            pat, where = self.service_clause.pick(text, low, ok)
+            lines = [(m, "service_clause") for m in pat.finditer(where, s, e)]
         for m, how in lines:
-            svc = m["svc"].strip(" .:-\t")
+            svc = text[m.start("svc") : m.end("svc")].strip(" .:-\t")
             if NOT_A_SERVICE.search(svc) or self.box_re.search(svc):
                 continue
-            cues.append(Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(m["opt"]), how, svc))
+            opt = text[m.start("opt") : m.end("opt")]
+            cues.append(Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(opt), how, svc))
         return cues
 
     # -- the model: who decides, which way, about what -------------------------------
@@ -499,8 +506,12 @@ class OutcomeDetector(RuleComponent):
         if outcome_section is not None:
             if not cues:
                 cues += self._printed_option(text, outcome_section)
-            cues += self._service_lines(text, outcome_section)
-        questions = [m.span() for m in near("question").finditer(self.question, words["question"])]
+            cues += self._service_lines(text, outcome_section, low)
+        if hits.found is not None:  # an issue question starts at "Is" not far before its word
+            at = _starts(hits, low, (("is",), self.sizes.get("question", (100,))[0]), words["question"])
+            questions = [m.span() for m in _anchored(self.question, text, at)]
+        else:
+            questions = [m.span() for m in hits.finditer(self.question, words["question"])]
 
         def in_question(pos: int) -> bool:
             return any(a <= pos < b for a, b in questions)
