@@ -132,3 +132,18 @@ def test_canonical_text_is_a_fixed_point_and_offsets_stay_in_bounds(text):
         for i in range(len(out)):
             assert 0 <= offsets.start(i) < len(text)
             assert offsets.start(i) <= offsets.end(i + 1) <= len(text)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "\n\nLone Star Review Associates, Inc.        Case No. LSR-15-0913        Page 1 of 3\n\n"
+        "Lone Star Review Associates, Inc.\n3500 Oak Lawn Avenue, Suite 380\nTel 214-555-0181 | Fax 214-555-0182\n\n",
+        "\n\nAcme IRO LLC | Case 2211 | Page 2 of 5\n\n",
+        "\n\nMedical Review Institute    IRO Case #: 1233    Page 3/4\n\n",
+    ],
+)
+def test_a_footer_in_columns_and_the_next_pages_letterhead_go(footer):
+    head = "Lone Star Review Associates, Inc.\n3500 Oak Lawn Avenue, Suite 380\n\n"
+    text = f"{head}At L5-S1 there was{footer}a 2 mm central protrusion."
+    assert canon(text).endswith("At L5-S1 there was a 2 mm central protrusion.")

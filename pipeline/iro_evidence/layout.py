@@ -66,6 +66,14 @@ _PAGE_LINE = re.compile(
     r"[ ]*(?:-[ ]*)?$",
     re.I,
 )
+# a footer in columns: "Lone Star Review, Inc.     Case No. 123     Page 1 of 3"
+_FOOTER_LINE = re.compile(
+    r"^[^\n]{0,100}?\S(?:[ ]{2,}|[ ]*\|[ ]*)page[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d{1,4}[ ]*$"
+    r"|^[ ]*[A-Z][^\n]{0,100}?\S[ ](?-i:Page)[ ]\d{1,4}[ ]of[ ]\d{1,4}[ ]*$",
+    re.I,
+)
+_LETTERHEAD = re.compile(r"\b(?:tel|phone|fax|facsimile)\b[.:]?\s*\(?\d{3}|\S+@\S+\.\w+", re.I)
+_PROSE = re.compile(r"[a-z]{3,}[.!?] [A-Z][a-z]")  # a sentence ends and another starts
 # a header/footer line: a case or reference number, a company name, a phone, fax or email
 _CHROME_HINT = re.compile(
     r"^(?:IRO\s+|MDR\s+|DWC\s+)?(?:case|ref(?:erence)?|tracking|file|claim|docket|certificate|cert|control|mdr|iro)"
@@ -203,7 +211,7 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
         s = lines[i].strip()
         if not short(i) or s[0].islower() or s[-1] in ",;":
             return False
-        return counts[s] > 1 or bool(_CHROME_HINT.search(s)) or bool(_PAGE_LINE.match(s))
+        return counts[s] > 1 or bool(_CHROME_HINT.search(s) or _PAGE_LINE.match(s) or _FOOTER_LINE.match(s))
 
     def heading_like(i: int) -> bool:
         """A short line of capitalized words or numbers (a letterhead), not a cut sentence."""
@@ -214,9 +222,36 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
         caps = sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for"))
         return chrome(i) or caps >= 0.75 * len(words)
 
+    def chrome_paragraph(start: int, step: int) -> int | None:
+        """The far end of a paragraph of chrome lines (a letterhead repeated on each page)
+        that starts at the first non-blank line from ``start`` in direction ``step``."""
+        j = start
+        while 0 <= j < len(lines) and not lines[j].strip():
+            j += step
+        k = j
+        while 0 <= k < len(lines) and lines[k].strip():
+            if abs(k - j) > MAX_CHROME:
+                return None
+            k += step
+        if k == j:
+            return None
+        block = [lines[x].strip() for x in range(min(j, k - step), max(j, k - step) + 1)]
+        if all(chrome(x) for x in range(min(j, k - step), max(j, k - step) + 1)):
+            return k - step
+        # a letterhead whose lines were re-wrapped: an address with a phone, fax or email
+        para = " ".join(block)
+        if (
+            len(para) <= 300
+            and not para[0].islower()
+            and _LETTERHEAD.search(para)
+            and not _PROSE.search(para)
+        ):
+            return k - step
+        return None
+
     blocks = []
     for i, line in enumerate(lines):
-        if not _PAGE_LINE.match(line):
+        if not (_PAGE_LINE.match(line) or _FOOTER_LINE.match(line)):
             continue
         # the paragraph the page line sits in
         lo = hi = i
@@ -231,6 +266,11 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
                 lo -= 1
             while hi + 1 < len(lines) and hi - i < MAX_CHROME and chrome(hi + 1):
                 hi += 1
+        # a letterhead paragraph right after a footer (or right before a header) goes too
+        far = chrome_paragraph(hi + 1, 1)
+        hi = far if far is not None else hi
+        far = chrome_paragraph(lo - 1, -1)
+        lo = far if far is not None else lo
         if blocks and lo <= blocks[-1][1] + 1:
             blocks[-1] = (blocks[-1][0], hi)
         else:
@@ -239,7 +279,9 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
 
 
 _CHROME_CANDIDATE = re.compile(
-    r"^[ ]*(?:-[ ]*)?(?:page[ ]*\d|\d{1,4}[ ]*(?:of|/)[ ]*\d|-[ ]*\d{1,4}[ ]*-)", re.I | re.M
+    r"^[ ]*(?:-[ ]*)?(?:page[ ]*\d|\d{1,4}[ ]*(?:of|/)[ ]*\d|-[ ]*\d{1,4}[ ]*-)"
+    r"|page[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d",
+    re.I | re.M,
 )
 
 

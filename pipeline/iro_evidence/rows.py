@@ -146,6 +146,32 @@ def _to_source(rows: list[dict], offsets, source: str) -> None:
         for col in ID_COLUMNS:
             if row[col] and ":" in row[col]:
                 row[col] = _ID.sub(remap, row[col])
+        details = row["details"]
+        if details and any(k in details for k in DETAIL_OFFSETS):
+            row["details"] = json.dumps(_remap_details(json.loads(details), offsets))
+
+
+# offsets kept in ``details`` (an abbreviation's long form, the sentence an outcome rests on)
+DETAIL_OFFSETS = ("long_start", "long_end", "reference_at", "date_offsets")
+
+
+def _remap_details(details: dict, offsets) -> dict:
+    def pair(v):
+        return [offsets.start(v[0]), offsets.end(v[1])] if len(v) == 2 and isinstance(v[0], int) else v
+
+    for key in DETAIL_OFFSETS:
+        v = details.get(key)
+        if v is None:
+            continue
+        if key == "long_start":
+            details[key] = offsets.start(v)
+        elif key == "long_end":
+            details[key] = offsets.end(v)
+        elif isinstance(v, list) and v and isinstance(v[0], list):
+            details[key] = [pair(x) for x in v]
+        elif isinstance(v, list):
+            details[key] = pair(v)
+    return details
 
 
 def _fmt_mm(lo, hi) -> str | None:

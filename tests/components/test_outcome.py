@@ -743,3 +743,39 @@ def test_negated_agreement(nlp, text, expected):
 def test_soah_order_section(nlp, order, expected):
     text = SOAH_HEAD + "The Provider appealed the IRO decision denying reimbursement.\n\nORDER\n\n" + order
     assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Review Outcome:\nUpheld (Agree) [ ]\nOverturned (Disagree) [X]\nPartially Overturned [ ]\n",
+            "overturned",
+        ),
+        ("Review Outcome: Upheld [X]   Overturned [ ]   Partially Overturned [ ]", "upheld"),
+        ("REVIEW OUTCOME\nUpheld ( )\nOverturned ( )\nPartially Overturned ( X )\n", "partially_overturned"),
+        # boxes before their labels are still read as such
+        ("Review Outcome: [ ] Upheld [X] Overturned [ ] Partially Overturned", "overturned"),
+    ],
+)
+def test_boxes_after_their_labels(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Upon independent review, the reviewer disagrees with the adverse determination for the MRI.",
+            "overturned",
+        ),
+        ("The reviewer agrees with the adverse determination; the injections are not necessary.", "upheld"),
+        ("After reviewing the records the reviewer agrees with the initial adverse determination.", "upheld"),
+        (
+            "Upon independent review the reviewer disagrees with the prior adverse determinations.",
+            "overturned",
+        ),
+    ],
+)
+def test_the_reviewer_on_the_adverse_determination(nlp, text, expected):
+    assert nlp(text)._.iro_case["outcome"] == expected

@@ -161,6 +161,12 @@ class OutcomeDetector(RuleComponent):
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = Folded(re.compile(r["service_line"], re.I))
         self.any_box = re.compile(rf"{box}|{empty}")
+        option = r"(?P<opt>Partially\s+Overturned|Overturned|Upheld)"
+        label_box = rf"{option}(?:\s*\([^)]{{0,60}}\))?\s*(?P<box>{box}|{empty})"  # "Upheld (Agree) [ ]"
+        self.label_box = re.compile(label_box, re.I)
+        self.label_box_row = re.compile(
+            rf"(?:{label_box.replace('?P<opt>', '').replace('?P<box>', '')}\s*){{2,3}}", re.I
+        )
         self.service_clause = Folded(re.compile(r["service_clause"], re.I))
         self.determined = re.compile(r["determined"], re.I)
         self.prose = [
@@ -234,6 +240,18 @@ class OutcomeDetector(RuleComponent):
             for pat in self.checked
             for m in _folded_finditer(pat, near, self.words["checked"], text, low, ok)
         ]
+        # boxes after their labels ("Upheld (Agree) [ ] Overturned (Disagree) [X]"): each box
+        # is its label's, never the next label's
+        for row in self.label_box_row.finditer(text):
+            if self.any_box.search(text[max(0, row.start() - 8) : row.start()]):
+                continue  # the boxes come before their labels ("[ ] Upheld [X] Overturned")
+            pairs = list(self.label_box.finditer(row.group()))
+            inside = [(row.start() + p.start("box"), row.start() + p.end("box")) for p in pairs]
+            cues = [c for c in cues if not any(a <= c.start - 1 and c.start <= b + 8 for a, b in inside)]
+            for p in pairs:
+                if self.box_re.fullmatch(p["box"].strip()):
+                    s, e = row.start() + p.start("opt"), row.start() + p.end("opt")
+                    cues.append(Cue(s, e, _norm_option(p["opt"]), "checkbox"))
         # a row of boxes, then a row of labels (a table whose lines the canonical text joined):
         # the k-th box marks the k-th label
         rows = self.box_row.finditer(text) if hits.found is None else self._box_rows(text)
