@@ -49,6 +49,7 @@ RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone
 NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
+OPTION_WORDS = ("partially", "overturned", "upheld")
 LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
 GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
 
@@ -127,6 +128,17 @@ def _starts(hits: Hits, low: str, spec: tuple, words: tuple) -> list[int]:
     return got
 
 
+def _word_positions(low: str, words: tuple) -> list[int]:
+    """Every position where one of ``words`` (lower-case) begins in ``low``, in order."""
+    search, _ = _any_word(words)
+    out = []
+    m = search(low)
+    while m is not None:
+        out.append(m.start())
+        m = search(low, m.start() + 1)
+    return out
+
+
 _ANY_WORD: dict[tuple, tuple] = {}
 
 
@@ -161,7 +173,7 @@ class OutcomeDetector(RuleComponent):
         self.option_words = {k: re.compile(p, re.I) for k, p in r["option_words"].items()}
         self.service_line = Folded(re.compile(r["service_line"], re.I))
         self.any_box = re.compile(rf"{box}|{empty}")
-        option = r"(?P<opt>Partially\s+Overturned|Overturned|Upheld)"
+        option = r"(?P<opt>Partially\s+Overturned|Overturned|Upheld)"  # starts with an OPTION_WORDS word
         label_box = rf"{option}(?:\s*\([^)]{{0,60}}\))?\s*(?P<box>{box}|{empty})"  # "Upheld (Agree) [ ]"
         self.label_box = re.compile(label_box, re.I)
         self.label_box_row = re.compile(
@@ -242,7 +254,11 @@ class OutcomeDetector(RuleComponent):
         ]
         # boxes after their labels ("Upheld (Agree) [ ] Overturned (Disagree) [X]"): each box
         # is its label's, never the next label's
-        for row in self.label_box_row.finditer(text):
+        if hits.found is not None and ok:  # a row starts with an option word: tried only there
+            rows = _anchored(self.label_box_row, text, _word_positions(low, OPTION_WORDS))
+        else:
+            rows = self.label_box_row.finditer(text)
+        for row in rows:
             if self.any_box.search(text[max(0, row.start() - 8) : row.start()]):
                 continue  # the boxes come before their labels ("[ ] Upheld [X] Overturned")
             pairs = list(self.label_box.finditer(row.group()))
