@@ -130,13 +130,13 @@ def _starts(hits: Hits, low: str, spec: tuple, words: tuple) -> list[int]:
 
 def _word_positions(low: str, words: tuple) -> list[int]:
     """Every position where one of ``words`` (lower-case) begins in ``low``, in order."""
-    search, _ = _any_word(words)
-    out = []
-    m = search(low)
-    while m is not None:
-        out.append(m.start())
-        m = search(low, m.start() + 1)
-    return out
+    out = set()
+    for w in words:  # str.find skips ahead faster than a regex of the words
+        i = low.find(w)
+        while i >= 0:
+            out.add(i)
+            i = low.find(w, i + 1)
+    return sorted(out)
 
 
 _ANY_WORD: dict[tuple, tuple] = {}
