@@ -69,7 +69,7 @@ _PAGE_LINE = re.compile(
 # a footer in columns: "Lone Star Review, Inc.     Case No. 123     Page 1 of 3"
 _FOOTER_LINE = re.compile(
     r"^[^\n]{0,100}?\S(?:[ ]{2,}|[ ]*\|[ ]*)page[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d{1,4}[ ]*$"
-    r"|^[ ]*[A-Z][^\n]{0,100}?\S[ ](?-i:Page)[ ]\d{1,4}[ ]of[ ]\d{1,4}[ ]*$",
+    r"|^[ ]*(?-i:[A-Z])[^\n]{0,100}?\S[ ](?-i:Page)[ ]\d{1,4}[ ]of[ ]\d{1,4}[ ]*$",
     re.I,
 )
 _LETTERHEAD = re.compile(r"\b(?:tel|phone|fax|facsimile)\b[.:]?\s*\(?\d{3}|\S+@\S+\.\w+", re.I)
@@ -249,8 +249,29 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
             return k - step
         return None
 
+    # a short paragraph that, its lines joined, is a page line or a footer (as the canonical
+    # text will join them: so the canonical text is a fixed point)
+    paragraph_blocks = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and lines[j + 1].strip():
+            j += 1
+        joined = " ".join(lines[k].strip() for k in range(i, j + 1))
+        if j > i and j - i <= MAX_CHROME and (_PAGE_LINE.match(joined) or _FOOTER_LINE.match(joined)):
+            paragraph_blocks.append((i, j))
+        i = j + 1
+
     blocks = []
     for i, line in enumerate(lines):
+        whole = next(((a, b) for a, b in paragraph_blocks if a <= i <= b), None)
+        if whole is not None and i == whole[0]:
+            line = " ".join(lines[k].strip() for k in range(whole[0], whole[1] + 1))
+        elif whole is not None:
+            continue
         if not (_PAGE_LINE.match(line) or _FOOTER_LINE.match(line)):
             continue
         # the paragraph the page line sits in
@@ -259,7 +280,9 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
             lo -= 1
         while hi + 1 < len(lines) and lines[hi + 1].strip():
             hi += 1
-        if hi - lo > MAX_CHROME or not all(j == i or heading_like(j) for j in range(lo, hi + 1)):
+        if whole is not None:
+            lo, hi = whole
+        elif hi - lo > MAX_CHROME or not all(j == i or heading_like(j) for j in range(lo, hi + 1)):
             # inside running text: only the chrome-looking lines right next to it
             lo = hi = i
             while lo > 0 and i - lo < MAX_CHROME and chrome(lo - 1):
