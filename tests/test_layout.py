@@ -138,7 +138,8 @@ def test_canonical_text_is_a_fixed_point_and_offsets_stay_in_bounds(text):
     "footer",
     [
         "\n\nLone Star Review Associates, Inc.        Case No. LSR-15-0913        Page 1 of 3\n\n"
-        "Lone Star Review Associates, Inc.\n3500 Oak Lawn Avenue, Suite 380\nTel 214-555-0181 | Fax 214-555-0182\n\n",
+        "Lone Star Review Associates, Inc.\n3500 Oak Lawn Avenue, Suite 380\n"
+        "Tel 214-555-0181 | Fax 214-555-0182\n\n",
         "\n\nAcme IRO LLC | Case 2211 | Page 2 of 5\n\n",
         "\n\nMedical Review Institute    IRO Case #: 1233    Page 3/4\n\n",
     ],
