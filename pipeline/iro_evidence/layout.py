@@ -55,7 +55,9 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 # a lost apostrophe: "claimant?s", "IRO=s", "don?t", "provider?s"
-_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[?=](?=(?i:s|t|d|ll|re|ve|m)\b)|(?<=[A-Za-z][sS])=(?=\s)")
+_APOSTROPHE = re.compile(  # (it starts with its characters: re finds those fast)
+    r"[?=](?:(?<=[A-Za-z][?=])(?=(?i:s|t|d|ll|re|ve|m)\b)|(?<=[A-Za-z][sS]=)(?=\s))"
+)
 _CR = re.compile(r"\r\n?")
 _DROPS = re.compile(f"[{_DROP}]+")
 
@@ -89,8 +91,6 @@ CHROME_WIDTH = 80
 CHROME_LINE = 60  # every line of a block that is only chrome is at most this long
 
 # whitespace
-_PARAGRAPH_BREAK = re.compile(r"[ ]*\n[ ]*\n[ \n]*")  # a blank line (or more), with the spaces around
-_LINE_BREAK = re.compile(r"[ ]*(?<!\n)\n(?!\n)[ ]*")  # a single line break, with the spaces around
 _SPACE_RUN = re.compile(r" {2,}")
 _HYPHEN_END = re.compile(r"(?<=[A-Za-z0-9])-$")
 
@@ -301,10 +301,9 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
     return blocks
 
 
+# where chrome may be (a cheap first look: every page line holds one of these)
 _CHROME_CANDIDATE = re.compile(
-    r"^[ ]*(?:-[ ]*)?(?:page[ ]*\d|\d{1,4}[ ]*(?:of|/)[ ]*\d|-[ ]*\d{1,4}[ ]*-)"
-    r"|page[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d",
-    re.I | re.M,
+    r"\A[ ]*-?[ ]*\d|[Pp][Aa][Gg][Ee]|\n[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d|\n[ ]*-[ ]*\d"
 )
 
 
@@ -335,7 +334,7 @@ def _remove_chrome(b: _Builder) -> None:
     b.splice(edits)
 
 
-_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z0-9])-[ ]*\n[ ]*(?=[A-Za-z0-9])|(?<=[a-z])- (?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"-(?:(?<=[A-Za-z0-9]-)[ ]*\n[ ]*(?=[A-Za-z0-9])|(?<=[a-z]-) (?=[a-z]))")
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9]+$")
 _WORD_AFTER = re.compile(r"[A-Za-z0-9]+")
 
@@ -373,22 +372,46 @@ def _join_hyphen(b: _Builder) -> None:
     b.sub(_HYPHEN_BREAK, repl)
 
 
+_NEWLINE_RUN = re.compile(r"\n[ \n]*")  # starts with its literal: re finds it fast
+
+
+def _breaks(b: _Builder) -> None:
+    """A blank line (or more) is a paragraph break, "\\n\\n"; a single line break, with the
+    spaces around it, is one space (the lines of a paragraph are joined). Runs of spaces
+    are single already, so at most one space stands before a break."""
+    text = b.text
+    edits = []
+    for m in _NEWLINE_RUN.finditer(text):
+        start, end = m.span()
+        if start and text[start - 1] == " ":
+            start -= 1
+        gap = text[start:end]
+        new = "\n\n" if gap.count("\n") > 1 else " "
+        if gap != new:
+            edits.append((start, end, new))
+    b.splice(edits)
+
+
 def canonicalize(text: str) -> tuple[str, Offsets | None]:
     """The canonical text of ``text`` and its offsets back (None when nothing changed)."""
     b = _Builder(text)
     if "\r" in text:
         b.sub(_CR, "\n")
-    b.text = b.text.translate(_SAME_LENGTH)  # same length: the origins stay
-    if _DROPS.search(b.text):
-        b.sub(_DROPS, "")
+    if b.text.isascii():  # same length: the origins stay
+        for c in "\t\v\f":
+            if c in b.text:
+                b.text = b.text.replace(c, "\n" if c != "\t" else " ")
+    else:
+        b.text = b.text.translate(_SAME_LENGTH)
+        if _DROPS.search(b.text):
+            b.sub(_DROPS, "")
     if "?" in b.text or "=" in b.text:
         b.sub(_APOSTROPHE, "'")
     _remove_chrome(b)
     b.sub(_SPACE_RUN, " ")
     if "-\n" in b.text or "- " in b.text:
         _join_hyphen(b)
-    b.sub(_PARAGRAPH_BREAK, "\n\n")  # paragraphs stay
-    b.sub(_LINE_BREAK, " ")  # the lines of a paragraph are joined
+    _breaks(b)
     b.sub(_SPACE_RUN, " ")
     if b.text == text:
         return text, None
