@@ -227,7 +227,7 @@ def _worker_main(tasks, conn, parent_end, parent: int) -> None:
             for idx, item in task:
                 conn.send(("start", idx))
                 try:
-                    [res] = process_texts(_FORK_NLP, [item], batch_size=1)
+                    res = _one_letter(_FORK_NLP, item)
                     if not _FORK_RAW:  # the rows travel as their encoded text and Arrow batch
                         res.encoded = encode_letter(res, arrow=True)
                         res.rows = None
@@ -242,6 +242,17 @@ def _worker_main(tasks, conn, parent_end, parent: int) -> None:
         pass
     finally:
         os._exit(0)
+
+
+def _one_letter(nlp, item: tuple[str, str, str]) -> LetterResult:
+    """One letter as ``process_texts`` makes it, without setting up a pipe for it (a
+    worker takes its letters one at a time, to know which one a failure belongs to)."""
+    cid, src, text = item
+    if len(text) > nlp.max_length:  # split and joined back
+        [res] = process_texts(nlp, [item], batch_size=1)
+        return res
+    rows, rec = process_doc(nlp(text), cid, src)
+    return LetterResult(cid, src, rows, rec)
 
 
 def _rss_mb(pid: int) -> float:
