@@ -117,9 +117,9 @@ def test_profile_setting_of_the_component():
 
 @pytest.mark.skipif(not (ROOT.parent / "shared" / "corpus" / "seed").exists(), reason="../shared is absent")
 def test_seed_letter_protrusion_the_mri_documents_is_documented(nlp):
-    """'... did not document any significant nerve root impingement at C5-6 as the claimant
-    was noted to have a 2.2 mm broad based central protrusion': the impingement is not
-    documented, the protrusion and its size are (the causal clause ends the scope)."""
+    """The seed letter says no impingement was documented "as" the claimant had a 2.2 mm
+    protrusion: the impingement is not documented, the protrusion and its size are (the
+    causal clause ends the scope)."""
     seed = ROOT.parent / "shared" / "corpus" / "seed" / "letters"
     for path in sorted(seed.glob("*.txt")):
         doc = nlp(path.read_text("utf-8"))

@@ -300,7 +300,5 @@ def test_decision_date_right_after_a_docket_number_or_court(nlp, text, value):
 
 
 def test_commission_in_prose_before_a_date_is_no_court_header(nlp):
-    text = (
-        "The Texas Workers' Compensation Commission (TWCC) therefore denied reimbursement on July 11, 2002."
-    )
+    text = "Reimbursement was denied by the Texas Workers' Compensation Commission (TWCC) on July 11, 2002."
     assert nlp(text)._.iro_case["review_date"] is None

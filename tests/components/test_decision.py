@@ -308,7 +308,7 @@ def test_reviewer_in_hearing_decisions_role_nouns_as_written(nlp, text, specialt
 @pytest.mark.parametrize(
     "text",
     [
-        "The IRO states that the reviewer is of the opinion that without a second opinion from a neurosurgeon the surgery is premature.",
+        "The IRO wrote that its reviewer is of the opinion that a neurosurgeon should see him before any surgery.",
         "The IRO reviewer noted that an orthopedic surgeon had recommended the fusion.",
         "The IRO reviewer explained the decision because a neurologist had found no deficit.",
     ],
@@ -336,7 +336,7 @@ def test_a_specialist_the_iro_reviewer_talks_about_is_not_the_reviewer(nlp, text
         ("Jones AB, et al. reported similar results in 2012.", ["PEER_REVIEWED"]),
         ("The criteria used in published literature to date were not met.", ["PEER_REVIEWED"]),
         ("A review of the medical literature does not support the device.", ["PEER_REVIEWED"]),
-        ("The referenced article from the Bone and Joint Open Journal reports less pain.", ["PEER_REVIEWED"]),
+        ("An article in the Spine Surgery Open Journal reports less pain.", ["PEER_REVIEWED"]),
         ("A study in the Journal of Neurosurgery found no benefit.", ["PEER_REVIEWED"]),
     ],
 )
@@ -351,7 +351,7 @@ def test_guideline_families_of_hearing_and_external_decisions(nlp, text, expecte
         "She takes buprenorphine 75 mcg daily.",
         "First, Dr. Hayes pointed out that no pain generator had been identified.",
         "The carrier's expert, Hayes, M.D., testified by telephone.",
-        "The Petitioner appealed a decision by the Texas Medical Foundation, an independent review organization (IRO), which denied the MRI.",
+        "The Petitioner contests the Texas Medical Foundation, an independent review organization (IRO), and its denial of the MRI.",
         "The Texas Medical Foundation (TMF), an IRO, reviewed the request.",
     ],
 )

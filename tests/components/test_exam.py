@@ -135,7 +135,7 @@ FAMILIES = [
     ("His gait and balance were steady.", [("gait", "normal", None)]),
     # range of motion compared between sides
     (
-        "Range of motion was greater in the right knee than the left.",
+        "Range of motion was greater in the left elbow than in the right.",
         [("range_of_motion", "decreased", "bilateral")],
     ),
     (

@@ -225,7 +225,7 @@ def test_rulings_on_the_treatment_read_against_the_iro(nlp, text, expected):
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("The IRO denied the MRI. This decision agrees with the IRO and denies the request.", "upheld"),
+        ("The IRO denied the MRI. This decision agrees with the IRO, and the request is denied.", "upheld"),
         (
             "The IRO denied the MRI. Accordingly, it upholds the IRO=s decision and denies the appeal.",
             "upheld",
@@ -240,8 +240,8 @@ def test_rulings_on_the_iro_decision(nlp, text, expected):
 
 
 HEARING_OPENING = (
-    "DECISION AND ORDER\n\nThis case is decided pursuant to Chapter 410 of the Texas Workers' Compensation "
-    "Act. For the reasons discussed herein, the Hearing Officer determines that: {ruling}\n\nISSUES\n\n"
+    "DECISION AND ORDER\n\nThis matter was heard under Chapter 410 of the Texas Labor Code. For the "
+    "reasons given below, the Hearing Officer determines that: {ruling}\n\nISSUES\n\n"
     "Is the preponderance of the evidence contrary to the decision of the IRO that Claimant is not entitled "
     "to a cervical MRI for the compensable injury of (Date of Injury)?\n"
 )
@@ -307,7 +307,7 @@ def test_the_issue_is_no_ruling(nlp, issue):
         ),
         (
             "The claimant appeals the order of the board affirming the denial of her request for surgery. "
-            "Upon consideration, the Court finds no substantial question of law and no prejudicial error.",
+            "On review, the Court finds no prejudicial error and no substantial question of law.",
             "upheld",
         ),
         (
@@ -321,7 +321,7 @@ def test_the_issue_is_no_ruling(nlp, issue):
             "overturned",
         ),
         (
-            "The respondents appeal. The administrative law judge found that the claimant proved a fusion was "
+            "The respondents appeal. The judge below found the claimant had shown that a fusion was "
             "reasonably necessary.\n\nDecision of Administrative Law Judge: Reversed.\n",
             "upheld",
         ),
@@ -331,7 +331,7 @@ def test_the_issue_is_no_ruling(nlp, issue):
             "overturned",
         ),
         (
-            "The Full Commission finds that the claimant did not prove that the requested surgery was "
+            "The Full Commission finds that this claimant did not prove that the requested surgery was "
             "reasonably necessary.",
             "upheld",
         ),
@@ -347,7 +347,7 @@ def test_other_states_appeals_rule_on_the_insurers_denial(nlp, text, expected):
 
 def test_appeals_panel_affirming_a_hearing_officer_who_overturned_the_iro(nlp):
     text = (
-        "A contested case hearing was held. The hearing officer resolved the disputed issue by deciding that "
+        "A contested case hearing took place. On the disputed issue, the hearing officer decided that "
         "the claimant's request for a lumbar fusion is medically necessary and is approved. The carrier "
         "appealed.\nDECISION\nAffirmed.\nThe IRO reviewer agrees with the determination of the insurance "
         "carrier that the fusion is not medically necessary."
@@ -372,7 +372,7 @@ NY_HEAD = "202103-123456\n2021\nSome Health Plan\nHMO\nOrthopedic/ Musculoskelet
             "upheld",
         ),
         ("", "The insurer's denial of the admission was overturned in part.", "partially_overturned"),
-        ("", "The reviewer has overturned in whole the health plan determination.", "overturned"),
+        ("", "Our reviewer has overturned in whole the plan's determination.", "overturned"),
         ("", "The insurer denied the visits.\nThe denial was upheld.\n", "upheld"),
         ("", "The health plan's determination is not upheld.", "overturned"),
     ],
@@ -678,7 +678,7 @@ def test_the_iro_decision_upheld_or_its_presumption_overcome(nlp, text, expected
     "text,expected",
     [
         (
-            "The claimant seeks review of an order of Administrative Law Judge Lee (ALJ) that denied her request for surgery. We affirm.",
+            "The claimant asks us to review the order of Administrative Law Judge Lee (ALJ) denying her surgery. We affirm.",
             "upheld",
         ),
         (

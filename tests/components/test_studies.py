@@ -41,8 +41,8 @@ def record(nlp, text):
             [("MRI", "lumbar", ["2010-09-30", "2011-06-20"], True)],
         ),
         (
-            "He had MRIs in August, 2006, and subsequent studies on June 10 and December 5, 2008.",
-            [("MRI", None, ["2006-08", "2008-06-10", "2008-12-05"], True)],
+            "She had MRIs in March, 2005, and later studies on May 3 and October 9, 2007.",
+            [("MRI", None, ["2005-03", "2007-05-03", "2007-10-09"], True)],
         ),
         ("Dr. F ordered an MRI that was performed on June 8, 2009.", [("MRI", None, ["2009-06-08"], True)]),
         ("Dr. W requested another myelogram in February, 2009.", [("MYELOGRAM", None, ["2009-02"], False)]),

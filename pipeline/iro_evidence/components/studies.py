@@ -5,7 +5,7 @@ Terms per study type live in ``patterns/studies.json`` (``MRI of the cervical sp
 All-capital abbreviations match case-sensitively (so "Mr." is no MRI) and never right
 after a title ("Dr. MR" is a person). A study takes the dates written right after it
 (``dated 10/04/11 and 01/02/12``, ``done 7/9/09``, ``that was performed on June 8,
-2009``, ``in August, 2006, and subsequent studies on June 10 and December 5, 2008``) or
+2009``, ``in March, 2005, and later studies on May 3 and October 9, 2007``) or
 right before it (``the December 2008 MRI``, ``On 03/20/17 the NCS``); those dates get the
 role ``study``. A month and day without a year in such a list takes the year of the date
 after it and is added to ``doc.spans["dates"]``. A study that is requested, ordered or
@@ -283,8 +283,8 @@ class StudyMatcher(RuleComponent):
         return doc
 
     def _narrative(self, doc: Doc, text: str, spans: list, inferred: list) -> list:
-        """Studies dated by a month and day alone ("an MRI scan. That scan was performed on
-        October 23"): the year is the one the narrative has fixed, that of the last full
+        """Studies dated by a month and day alone ("a CT. The study was done on
+        May 4"): the year is the one the narrative has fixed, that of the last full
         date written before. "That scan" / "the study" stands for the study named just
         before it and is returned as a study of its own when it gets such a date."""
         if not spans:
