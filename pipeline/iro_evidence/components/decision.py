@@ -72,39 +72,6 @@ SENTENCE_END = re.compile(r"[.;!?]\s+[A-Z]|[.;!?]\s*$")
 # anchors of the reviewer's specialty in a sentence, folded (casefold)
 ANCHOR_RULES = (Folded(IRO_ANCHOR), Folded(re.compile(r"\bthe reviewer\b", re.I)), Folded(ANCHOR_STOP))
 
-HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
-
-
-class Offsets:
-    """For each character of an unwrapped text, its offset in the original (``[i]``)."""
-
-    def __init__(self, cuts: list[int], shifts: list[int]):
-        self.cuts, self.shifts = cuts, shifts  # from unwrapped offset cuts[k] on, add shifts[k]
-
-    def __getitem__(self, i: int) -> int:
-        k = bisect.bisect_right(self.cuts, i) - 1
-        return i + (self.shifts[k] if k >= 0 else 0)
-
-
-def unwrap(text: str) -> tuple[str, Offsets | None]:
-    """The text with words hyphenated across lines joined ("Neuro-\\nlogical"), and for
-    each of its characters the offset in the original, so matches map back (None: the
-    text has no such break and offsets are its own)."""
-    if "-\n" not in text and "-\r" not in text and not re.search(r"-[ \t]+\r?\n", text):
-        return text, None
-    parts, cuts, shifts, last, removed = [], [], [], 0, 0
-    for m in HYPHEN_BREAK.finditer(text):
-        parts.append(text[last : m.start()])
-        removed += m.end() - m.start()
-        cuts.append(m.end() - removed)
-        shifts.append(removed)
-        last = m.end()
-    if not parts:
-        return text, None
-    parts.append(text[last:])
-    return "".join(parts), Offsets(cuts, shifts)
-
-
 HEARING_WORDS = (
     "decision and order",
     "contested case hearing",
@@ -198,7 +165,6 @@ class DecisionFacts(RuleComponent):
 
     def specialties_in(self, text: str, base: int = 0) -> list[tuple[int, int, str]]:
         out, seen = [], set()
-        text, offsets = unwrap(text)
         for m in self.spec_re.finditer(text):
             if self.exclude_after.search(text[max(0, m.start() - 40) : m.start()] + " "):
                 break
@@ -209,8 +175,7 @@ class DecisionFacts(RuleComponent):
             spec = self.spec_of[phrase_key(m.group())]
             if spec not in seen:
                 seen.add(spec)
-                s, e = (offsets[m.start()], offsets[m.end() - 1] + 1) if offsets else m.span()
-                out.append((base + s, base + e, spec))
+                out.append((base + m.start(), base + m.end(), spec))
         return out
 
     def reviewer(self, doc: Doc, sections: list | None = None) -> list[tuple[int, int, str]]:
@@ -432,11 +397,11 @@ class DecisionFacts(RuleComponent):
         self, original: str, hits: Hits | None = None, low: str | None = None
     ) -> list[tuple[int, int, str]]:
         """The guideline rules run folded over the lower-cased text where they can (casefold)."""
-        found = []
-        text, offsets = unwrap(original)
-        low = text.lower() if low is None or offsets is not None else low
-        if hits is None or (offsets is not None and hits.found is not None):
-            hits = self.triggers.scan(text, low)  # trigger words joined across a line break count
+        # the text is canonical: a word broken at a line end is whole again (layout.py)
+        text = original
+        low = text.lower() if low is None else low
+        if hits is None:
+            hits = self.triggers.scan(text, low)
         ok = can_fold(text, low)
         rules = self.guidelines
         if hits.found is not None:  # only the patterns one of whose words occurs
@@ -458,10 +423,7 @@ class DecisionFacts(RuleComponent):
                 ):
                     continue  # a society guideline cited as part of the literature
                 names.append((m.start(), m.end(), code))
-        for s, e, code in self._checked_only(text, sorted(set(names))):
-            s, e = (offsets[s], offsets[e - 1] + 1) if offsets else (s, e)
-            found.append((s, e, code))
-        found.sort()
+        found = sorted(self._checked_only(text, sorted(set(names))))
         out, last = [], -1
         for h in found:
             if h[0] >= last:
