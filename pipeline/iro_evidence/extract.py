@@ -491,7 +491,9 @@ def run_extract(
 
         def processed() -> Iterator[LetterResult]:
             if _can_fork() and not debug:
-                for r in _pooled(nlp, readable(), n_process, guards):
+                # one worker: it sends plain rows and this process, idle otherwise, encodes
+                # them (a second core at work); several: each encodes its own
+                for r in _pooled(nlp, readable(), n_process, guards, raw=n_process == 1):
                     if isinstance(r, LetterError):
                         fail(r.case_id, r.source, r.stage, r.reason)
                     else:
@@ -529,6 +531,8 @@ def run_extract(
         try:
             for res in processed():
                 carry_until(res.case_id)
+                if res.encoded is None:
+                    res.encoded = encode_letter(res)
                 journal.write_line(stamped(res.encoded["journal"], stamps[res.case_id]))
                 write(res)
                 summary.letters += 1
