@@ -188,81 +188,111 @@ def _ids(kind: str, offsets) -> str | None:
     return "|".join(fact_id(kind, s, e) for s, e in pairs)
 
 
-def _fill(row: dict, kind: str, info: dict) -> None:
-    """Kind-specific columns from the span's normalized attributes."""
-    if kind == "date":
-        row["value"], row["role"] = info.get("value"), info.get("role")
-        details = {"format": info.get("format"), "study": info.get("study")}
-        if info.get("range"):
-            details.update(range=info["range"], range_id=fact_id("date", *info["range_offsets"]))
-        if info.get("document"):
-            details.update(document=info["document"], document_type=info.get("document_type"))
-            if info.get("listed"):
-                details["document_id"] = fact_id("document", *info["document_offsets"])
-        row["details"] = json.dumps(details)
-    elif kind == "level":
-        row["value"] = info.get("value")
-        row["level"] = info.get("value")
-        row["details"] = json.dumps({"kind": info.get("kind")})
-    elif kind == "study":
-        row["value"] = info.get("type")
-        row["study_type"] = info.get("type")
-        row["region"] = info.get("region")
-        dates = info.get("dates") or []
-        row["date"] = "|".join(dates) or None
-        offs = info.get("date_offsets") or []
-        row["date_id"] = "|".join(fact_id("date", s, e) for s, e in offs) or None
-        row["status"] = "done" if info.get("done", True) else "not_done"
-        row["details"] = json.dumps({"contrast": info.get("contrast")})
-    elif kind in ("measurement", "finding"):
-        row["level"] = info.get("level")
-        row["study_type"] = info.get("study")
-        row["date"] = info.get("study_date")
-        row["level_id"] = _ids("level", info.get("level_offsets"))
-        row["study_id"] = _ids("study", info.get("study_offsets"))
-        if kind == "measurement":
-            row["label"] = info.get("finding") or "other"
-            row["finding_id"] = _ids("finding", info.get("finding_offsets"))
-            row["details"] = json.dumps(
-                {"unit": info.get("unit"), "dimensions": len(info.get("dims") or [1])}
-            )
-        else:
-            row["value"] = info.get("finding")
-            row["value_num"], row["value_max"] = info.get("size_mm"), info.get("size_max_mm")
-            row["details"] = json.dumps(
-                {
-                    "position": info.get("position"),
-                    "subtype": info.get("subtype"),
-                    "grade": info.get("grade"),
-                    "size_id": _ids("measurement", info.get("size_offsets")),
-                }
-            )
-    elif kind == "exam":
-        row["value"] = info.get("sign")
-        row["status"], row["side"] = info.get("status"), info.get("side")
-        row["value_num"] = info.get("degrees")
-        keys = ("grade", "reflex", "muscle", "myotome", "dermatome", "degrees", "position", "circumference")
-        row["details"] = json.dumps(
-            {"stated": info.get("stated"), **{k: info.get(k) for k in keys if info.get(k)}}
-        )
-    elif kind == "concept":
-        row["value"] = info.get("concept")
-        row["details"] = json.dumps({"self_negating": info.get("self_negating")})
-    elif kind == "document":
-        row["value"] = info.get("value")
-        row["date"] = "|".join(info.get("dates") or []) or None
-        row["date_id"] = "|".join(fact_id("date", s, e) for s, e in info.get("date_offsets") or []) or None
-        row["details"] = json.dumps({"document": info.get("document")})
-    elif kind == "service":
-        row["value"] = "|".join(info.get("types") or []) or None
+def _fill_date(row: dict, info: dict) -> None:
+    row["value"], row["role"] = info.get("value"), info.get("role")
+    details = {"format": info.get("format"), "study": info.get("study")}
+    if info.get("range"):
+        details.update(range=info["range"], range_id=fact_id("date", *info["range_offsets"]))
+    if info.get("document"):
+        details.update(document=info["document"], document_type=info.get("document_type"))
+        if info.get("listed"):
+            details["document_id"] = fact_id("document", *info["document_offsets"])
+    row["details"] = json.dumps(details)
+
+
+def _fill_level(row: dict, info: dict) -> None:
+    row["value"] = row["level"] = info.get("value")
+    row["details"] = json.dumps({"kind": info.get("kind")})
+
+
+def _fill_study(row: dict, info: dict) -> None:
+    row["value"] = row["study_type"] = info.get("type")
+    row["region"] = info.get("region")
+    row["date"] = "|".join(info.get("dates") or []) or None
+    row["date_id"] = _ids("date", info.get("date_offsets") or None)
+    row["status"] = "done" if info.get("done", True) else "not_done"
+    row["details"] = json.dumps({"contrast": info.get("contrast")})
+
+
+def _fill_linked(row: dict, info: dict) -> None:
+    """What a finding and a measurement share: the level and study they belong to."""
+    row["level"] = info.get("level")
+    row["study_type"] = info.get("study")
+    row["date"] = info.get("study_date")
+    row["level_id"] = _ids("level", info.get("level_offsets"))
+    row["study_id"] = _ids("study", info.get("study_offsets"))
+
+
+def _fill_measurement(row: dict, info: dict) -> None:
+    _fill_linked(row, info)
+    row["label"] = info.get("finding") or "other"
+    row["finding_id"] = _ids("finding", info.get("finding_offsets"))
+    row["details"] = json.dumps({"unit": info.get("unit"), "dimensions": len(info.get("dims") or [1])})
+
+
+def _fill_finding(row: dict, info: dict) -> None:
+    _fill_linked(row, info)
+    row["value"] = info.get("finding")
+    row["value_num"], row["value_max"] = info.get("size_mm"), info.get("size_max_mm")
+    size_id = _ids("measurement", info.get("size_offsets"))
+    keys = ("position", "subtype", "grade")
+    row["details"] = json.dumps({**{k: info.get(k) for k in keys}, "size_id": size_id})
+
+
+EXAM_DETAILS = ("grade", "reflex", "muscle", "myotome", "dermatome", "degrees", "position", "circumference")
+
+
+def _fill_exam(row: dict, info: dict) -> None:
+    row["value"] = info.get("sign")
+    row["status"], row["side"] = info.get("status"), info.get("side")
+    row["value_num"] = info.get("degrees")
+    details = {k: info.get(k) for k in EXAM_DETAILS if info.get(k)}
+    row["details"] = json.dumps({"stated": info.get("stated"), **details})
+
+
+def _fill_concept(row: dict, info: dict) -> None:
+    row["value"] = info.get("concept")
+    row["details"] = json.dumps({"self_negating": info.get("self_negating")})
+
+
+def _fill_document(row: dict, info: dict) -> None:
+    row["value"] = info.get("value")
+    row["date"] = "|".join(info.get("dates") or []) or None
+    row["date_id"] = _ids("date", info.get("date_offsets") or None)
+    row["details"] = json.dumps({"document": info.get("document")})
+
+
+def _fill_service(row: dict, info: dict) -> None:
+    row["value"] = "|".join(info.get("types") or []) or None
+    row["level"] = "|".join(info.get("levels") or []) or None
+    row["side"] = info.get("side")
+    row["details"] = json.dumps({"count": info.get("count"), "cpt": info.get("cpt")})
+
+
+def _fill_other(row: dict, info: dict) -> None:
+    """Outcomes, decisions and the rest: the value, and every other attribute as details."""
+    row["value"] = info.get("value")
+    if row["kind"] == "outcome" and info.get("service"):
         row["level"] = "|".join(info.get("levels") or []) or None
         row["side"] = info.get("side")
-        row["details"] = json.dumps({"count": info.get("count"), "cpt": info.get("cpt")})
-    else:
-        row["value"] = info.get("value")
-        if kind == "outcome" and info.get("service"):
-            row["level"] = "|".join(info.get("levels") or []) or None
-            row["side"] = info.get("side")
-        details = {k: v for k, v in info.items() if k not in ("value", "levels", "side")}
-        if details:
-            row["details"] = json.dumps(details)
+    details = {k: v for k, v in info.items() if k not in ("value", "levels", "side")}
+    if details:
+        row["details"] = json.dumps(details)
+
+
+FILL = {
+    "date": _fill_date,
+    "level": _fill_level,
+    "study": _fill_study,
+    "measurement": _fill_measurement,
+    "finding": _fill_finding,
+    "exam": _fill_exam,
+    "concept": _fill_concept,
+    "document": _fill_document,
+    "service": _fill_service,
+}
+
+
+def _fill(row: dict, kind: str, info: dict) -> None:
+    """Kind-specific columns from the span's normalized attributes."""
+    FILL.get(kind, _fill_other)(row, info)
