@@ -1,0 +1,237 @@
+"""Where rules can match: trigger words, found once per Doc for every component.
+
+Most of a letter holds nothing a given rule looks for; running every regex over all of it
+is what made extraction slow. Every match of a rule contains one of its trigger words
+(lower-case strings: given in the rules file, or derived from the pattern by
+``regex.required_words``), so the rule runs only on ``[hit - before, hit + after]`` around
+each hit, overlapping windows merged. ``tests/test_triggers.py`` checks on every letter
+that windowed and whole-text results are identical.
+
+The index: the trigger words of every component built in this process form one set; the
+first component to ask about a Doc finds all of them in one pass (a regex shaped as a
+trie: the engine follows the letters of the text instead of trying every word) and the
+positions stay with the Doc for the components after it. A component reads only its own
+words, so what other components registered never changes its results. The pass reads
+the lower-cased text with every whitespace character as a space (same offsets), so a
+trigger "dr " also finds "Dr.\\nSmith".
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+
+from spacy.tokens import Doc
+
+LOWER_KEY = ("iro_evidence", "lower")
+TEXT_KEY = ("iro_evidence", "text")
+# characters re.IGNORECASE matches to i, s or k although lower() keeps them: a text with
+# one is read whole (no windows), as the lower-cased text would miss those matches
+CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+SPACES = re.compile(r"[^\S ]")  # every whitespace character but the space
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token again on each read)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:  # a Doc's text never changes (retokenizing keeps it)
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def doc_lower(doc: Doc) -> str:
+    """``doc_text(doc).lower()``, built once per Doc."""
+    low = doc.user_data.get(LOWER_KEY)
+    if low is None:
+        low = doc.user_data[LOWER_KEY] = doc_text(doc).lower()
+    return low
+
+
+def blank_spaces(text: str) -> str:
+    """``text`` with every character that regex ``\\s`` matches replaced by a space."""
+    return SPACES.sub(" ", text)
+
+
+class Hits:
+    """Trigger positions in one text; ``windows(words)`` for a rule with these triggers."""
+
+    def __init__(self, text: str, found: dict[str, list[int]] | None, before: int, after: int):
+        self.text = text
+        self.found = found  # None: no shortcut, the whole text everywhere
+        self.before, self.after = before, after
+        self._cache: dict = {}
+
+    def windows(self, words: list[str] | tuple | None = None) -> list[tuple[int, int]]:
+        """The merged windows around the hits of ``words`` (None: every word), cached."""
+        n = len(self.text)
+        if self.found is None:
+            return [(0, n)] if n else []
+        key = tuple(words) if words else None
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = self._merge(self.positions(words) if words else self._every())
+        return got
+
+    def _every(self) -> list[int]:
+        lists = [pos for pos in self.found.values() if pos]
+        return lists[0] if len(lists) == 1 else sorted(i for pos in lists for i in pos)
+
+    def _merge(self, hits: list[int]) -> list[tuple[int, int]]:
+        """One pass: with hits in order, a window only grows to the right."""
+        out: list[tuple[int, int]] = []
+        if not hits:
+            return out
+        n, before, after = len(self.text), self.before, self.after
+        lo, hi = hits[0] - before, hits[0] + after
+        for h in hits:
+            if h - before > hi:
+                out.append((max(lo, 0), min(hi, n)))
+                lo = h - before
+            hi = h + after
+        out.append((max(lo, 0), min(hi, n)))
+        return out
+
+    def positions(self, words: list[str] | tuple) -> list[int]:
+        """Where any of ``words`` occurs, in order, each position once (cached)."""
+        key = ("positions", *words)
+        got = self._cache.get(key)
+        if got is None:
+            found = self.found or {}
+            got = self._cache[key] = sorted({i for w in words for i in found.get(w.lower(), ())})
+        return got
+
+    def sized(self, before: int, after: int) -> Hits:
+        """The same trigger positions with other window sizes (for a rule whose matches
+        reach less far, or further, than the component's); kept for the next call."""
+        if self.found is None or (before, after) == (self.before, self.after):
+            return self
+        cache = self._cache.setdefault(("sized",), {})
+        got = cache.get((before, after))
+        if got is None:
+            got = cache[(before, after)] = Hits(self.text, self.found, before, after)
+        return got
+
+    def any(self, words: list[str] | tuple | None = None) -> bool:
+        return bool(self.windows(words))
+
+    def finditer(self, pattern: re.Pattern, words: list[str] | tuple | None = None):
+        """``pattern.finditer`` over each window in turn (offsets are the text's)."""
+        for lo, hi in self.windows(words):
+            yield from pattern.finditer(self.text, lo, hi)
+
+
+class Triggers:
+    """A component's trigger words and window sizes (``{"words", "before", "after"}`` in
+    its rules file, plus its rules' own word lists); ``hits(doc)`` reads the shared index.
+    No words: the whole text."""
+
+    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
+        spec = spec or {}
+        words = {w.lower() for w in spec.get("words", [])}
+        for ws in extra:
+            words |= {w.lower() for w in ws}
+        self.words = sorted(words)
+        self.before = int(spec.get("before", 200))
+        self.after = int(spec.get("after", 300))
+        register(self.words)
+
+    def hits(self, doc: Doc) -> Hits:
+        """Where this component's words occur in the Doc, from the shared index."""
+        text = doc_text(doc)
+        if not self.words:
+            return self.whole(text)
+        found = index(doc, self.words)
+        if found is None:
+            return self.whole(text)
+        return Hits(text, {w: found[w] for w in self.words if w in found}, self.before, self.after)
+
+    def scan(self, text: str, lower: str | None = None) -> Hits:
+        """The same for a plain string (one ``str.find`` pass per word)."""
+        low = text.lower() if lower is None else lower
+        if not self.words or len(low) != len(text) or CASE_FOLDS.search(low):
+            return self.whole(text)
+        low = blank_spaces(low)
+        found: dict[str, list[int]] = {}
+        for w in self.words:
+            i = low.find(w)
+            while i >= 0:
+                found.setdefault(w, []).append(i)
+                i = low.find(w, i + 1)
+        return Hits(text, found, self.before, self.after)
+
+    def whole(self, text: str) -> Hits:
+        """No shortcut: every window is the whole text (the reference for tests)."""
+        return Hits(text, None, self.before, self.after)
+
+    def windows(self, text: str, lower: str | None = None) -> list[tuple[int, int]]:
+        return self.scan(text, lower).windows()
+
+
+# -- the shared index ---------------------------------------------------------------------
+
+_WORDS: set[str] = set()  # every registered trigger word
+_COMPILED: dict = {}  # "regex": the trie of _WORDS; "prefixes": word -> shorter words it starts with
+_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Doc -> (regex, {word: positions})
+
+
+def register(words) -> None:
+    """Add trigger words to the shared pass (a component does when it compiles its rules,
+    and again on its first Doc in a process it was unpickled in)."""
+    if not _WORDS.issuperset(words):
+        _WORDS.update(words)
+        _COMPILED.clear()
+
+
+def index(doc: Doc, words: list[str]) -> dict[str, list[int]] | None:
+    """{word: positions} of every registered word in the Doc (None: read the text whole)."""
+    register(words)
+    regex, prefixes = _compiled()
+    entry = _FOUND.get(doc)
+    if entry is None or entry[0] is not regex:
+        text, low = doc_text(doc), doc_lower(doc)
+        whole = len(low) != len(text) or CASE_FOLDS.search(low)
+        entry = _FOUND[doc] = (regex, None if whole else _all_positions(blank_spaces(low), regex, prefixes))
+    return entry[1]
+
+
+def _compiled() -> tuple[re.Pattern, dict[str, list[str]]]:
+    """The trie of every registered word, and each word's registered prefixes."""
+    if not _COMPILED:
+        words = sorted(_WORDS)
+        _COMPILED["regex"] = re.compile(_trie(words))
+        _COMPILED["prefixes"] = {w: [p for p in words if p != w and w.startswith(p)] for w in words}
+    return _COMPILED["regex"], _COMPILED["prefixes"]
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie; at a position it matches the
+    longest word that starts there."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if "" in node:  # a word ends here: the longer ones optional (greedy: tried first)
+            return "(?:" + "|".join(alts) + ")?"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
+def _all_positions(low: str, regex: re.Pattern, prefixes: dict) -> dict[str, list[int]]:
+    """Every position of every registered word in ``low`` (overlaps included)."""
+    found: dict[str, list[int]] = {}
+    m = regex.search(low)
+    while m:
+        i = m.start()
+        found.setdefault(m.group(), []).append(i)
+        for p in prefixes[m.group()]:  # shorter words that start at the same place
+            found.setdefault(p, []).append(i)
+        m = regex.search(low, i + 1)
+    return found
