@@ -111,38 +111,54 @@ class DateTriggers(Triggers):
                 self.patterns[name] = re.compile(p)
         if self.words:  # the words derived triggers are read from are scanned too
             self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
+        self._plan()
+
+    def _plan(self) -> None:
+        """What each word costs: a pattern's pass, a ``str.find`` loop, or (a two-character
+        word with a one-character half) a look at the hits of that half."""
         self.singles = {w for w in self.words if len(w) == 1}
+        plain = [w for w in self.words if w not in self.patterns and w not in self.derived]
+        self.pairs = [w for w in plain if len(w) == 2 and (w[0] in self.singles or w[1] in self.singles)]
+        self.scanned = [
+            (w, self.patterns.get(w)) for w in self.words if w not in self.derived and w not in self.pairs
+        ]
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
+        """Where each trigger occurs: words and patterns, then the pairs read off their
+        one-character halves, then the derived triggers (the whole text when a character
+        changes length when lower-cased: offsets would shift)."""
         if not self.words:
             return self.whole(text)
         low = text.lower() if lower is None else lower
         if len(low) != len(text):
             return self.whole(text)
+        found = self._word_hits(low)
+        self._pair_hits(low, found)
+        self._derived_hits(low, found)
+        return Hits(text, found, self.before, self.after)
+
+    def _word_hits(self, low: str) -> dict[str, list[int]]:
+        """Every start of each pattern and plain word (``str.find`` is one C scan)."""
         found: dict[str, list[int]] = {}
-        pairs = []
-        for w in self.words:
-            pat = self.patterns.get(w)
+        for w, pat in self.scanned:
             if pat is not None:
                 pos = [m.start() for m in pat.finditer(low)]
-                if pos:
-                    found[w] = pos
-                continue
-            if w in self.derived:
-                continue
-            if len(w) == 2 and (w[0] in self.singles or w[1] in self.singles):
-                pairs.append(w)  # read off the hits of its one-character word
-                continue
-            i = low.find(w)
-            if i >= 0:
+            else:
                 pos = []
+                i = low.find(w)
                 while i >= 0:
                     pos.append(i)
                     i = low.find(w, i + 1)
+            if pos:
                 found[w] = pos
-        # pairs ending in a single: one pass over that single's hits for all of them
+        return found
+
+    def _pair_hits(self, low: str, found: dict[str, list[int]]) -> None:
+        """Two-character words from the hits of a one-character half: the character after
+        each hit of the first, or, when the second is a single, one pass over that
+        single's hits for all pairs that end in it."""
         ends: dict[str, dict[str, list[int]]] = {}
-        for a, b in pairs:
+        for a, b in self.pairs:
             if b in self.singles:
                 ends.setdefault(b, {})[a] = []
             else:
@@ -157,6 +173,9 @@ class DateTriggers(Triggers):
             for a, pos in firsts.items():
                 if pos:
                     found[a + b] = pos
+
+    def _derived_hits(self, low: str, found: dict[str, list[int]]) -> None:
+        """A derived trigger: the hits of its words where its regex matches."""
         for name, (ws, pat) in self.derived.items():
             match = pat.match
             if len(ws) == 1:
@@ -165,7 +184,6 @@ class DateTriggers(Triggers):
                 pos = sorted(i for w in ws for i in found.get(w, ()) if match(low, i))
             if pos:
                 found[name] = pos
-        return Hits(text, found, self.before, self.after)
 
 
 class Found(NamedTuple):
