@@ -299,7 +299,9 @@ class _PageLines:
         return (far if far is not None else lo), hi
 
     def blocks(self) -> list[tuple[int, int]]:
-        """(first, last) line index of each page-chrome block, overlapping blocks merged."""
+        """(first, last) line index of each page-chrome block: a page-number line and the
+        short header/footer lines next to it (repeated on other pages, or a name, number or
+        phone), blocks that touch merged."""
         paragraphs = self.paragraph_blocks()
         blocks: list[tuple[int, int]] = []
         for i, line in enumerate(self.lines):
@@ -318,12 +320,6 @@ class _PageLines:
         return blocks
 
 
-def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, last) line index of each page-chrome block: a page-number line and the short
-    header/footer lines next to it (repeated on other pages, or a name, number or phone)."""
-    return _PageLines(lines).blocks()
-
-
 # where chrome may be (a cheap first look: every page line holds one of these)
 _CHROME_CANDIDATE = re.compile(
     r"\A[ ]*-?[ ]*\d|[Pp][Aa][Gg][Ee]|\n[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d|\n[ ]*-[ ]*\d"
@@ -335,7 +331,7 @@ def _remove_chrome(b: _Builder) -> None:
     if not _CHROME_CANDIDATE.search(text):
         return
     lines = text.split("\n")
-    blocks = _chrome_blocks(lines)
+    blocks = _PageLines(lines).blocks()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
