@@ -17,16 +17,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from spacy.tokens import Doc
 
 from .base import char_span, set_group
 from .extensions import ext_key
 from .first_char import FirstCharRegex, max_non_space
-
-if TYPE_CHECKING:  # the dates this module reads; ``dates`` imports this module
-    from .dates import Found as Dated
 
 BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
 CONNECTOR = re.compile(r"^[\s,;:&]*(?:and|&|,|-|\u2013|to|through|thru)?[\s,;:&]*$", re.I)
@@ -42,6 +39,14 @@ GUIDELINE_TAIL = re.compile(
 )
 EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 TRAILING_LINK = re.compile(r"\s*(?:\b(?:dated|and|through|to|from|on|of)\b\s*)+$")
+
+
+class Dated(Protocol):
+    """A date as ``dates.Found`` holds it (``dates`` imports this module, not the reverse)."""
+
+    start: int
+    end: int
+    value: str
 
 
 def gate_words(rest: list) -> tuple[str, ...]:
