@@ -242,20 +242,20 @@ class DateMatcher(RuleComponent):
             hits = self.triggers.scan(text)
         starts: list[int] = []  # the dates taken so far: sorted, never overlapping
         ends: list[int] = []
-        found = []
+        found: list[Found] = []
 
-        def take(s: int, e: int) -> bool:
+        def take(s: int, e: int, value: str | None, fmt: str, role: str | None = None) -> None:
+            """Keep a real date (``value``) unless it overlaps one taken before."""
             k = bisect.bisect_right(starts, s)
-            if (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
-                return False  # overlaps the date before or the one after
+            if not value or (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
+                return
             starts.insert(k, s)
             ends.insert(k, e)
-            return True
+            found.append(Found(s, e, value, fmt, role))
 
         for pat, role, words in self.redactions:
             for m in hits.finditer(pat, words):
-                if take(m.start(), m.end()):
-                    found.append(Found(m.start(), m.end(), "redacted", "redacted", role))
+                take(m.start(), m.end(), "redacted", "redacted", role)
         both: dict[tuple, list[tuple[int, int]]] = {}
         for fid, pat, words, also in self.formats:
             windows = hits.windows(words)
@@ -264,14 +264,7 @@ class DateMatcher(RuleComponent):
                     both[(words, also)] = intersect(windows, hits.windows(also))
                 windows = both[(words, also)]
             for m in (m for lo, hi in windows for m in pat.finditer(text, lo, hi)):
-                s, e = m.span()
-                k = bisect.bisect_right(starts, s)
-                if (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
-                    continue
-                value = normalize(m.groupdict())
-                if value:
-                    take(s, e)
-                    found.append(Found(s, e, value, fid))
+                take(m.start(), m.end(), normalize(m.groupdict()), fid)
         return sorted(found)
 
     def role(self, text: str, start: int, sent_start: int, end: int | None = None) -> str:
