@@ -68,7 +68,7 @@ def test_clause_start_is_the_regex_it_stands_for():
     import random
     import re
 
-    from iro_evidence.components.dates import clause_start
+    from iro_evidence.components.records import clause_start
 
     rnd = random.Random(5)
     texts = ["", "\n", "a.\n", "x(y) z\n\n", "no stops", "a;b:c(d)e\nf"]

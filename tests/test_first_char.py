@@ -87,7 +87,7 @@ DATE_FUZZ = _fuzz("0123456789/-., JanMarDecjanmay xX*#_()[]\n", size=2000) + _fu
 def test_dates_regexes_skip_to_first_characters_and_find_the_same(nlp):
     comp = nlp.get_pipe("iro_dates")
     regexes = [rx for _f, rx, *_ in comp.formats] + [rx for rx, *_ in comp.redactions]
-    regexes += [rx for _r, rx, _w in comp.roles] + [rx for _t, rx, _w in comp.documents]
+    regexes += [rx for _r, rx, _w in comp.roles] + [rx for _t, rx, _w in comp.records.documents]
     assert sum(rx.scan is not None for rx in regexes) >= len(regexes) - 2
     texts = [t for _, t in LETTERS]
     for rx in regexes:

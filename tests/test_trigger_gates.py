@@ -47,8 +47,8 @@ def _ungated_dates():
 
     comp = spacy.blank("en").add_pipe("iro_dates")
     comp.roles = [(role, pat, ()) for role, pat, _ in comp.roles]
-    comp.documents = [(typ, pat, ()) for typ, pat, _ in comp.documents]
-    comp.document_link_chars = None
+    comp.records.documents = [(typ, pat, ()) for typ, pat, _ in comp.records.documents]
+    comp.records.document_link_chars = None
     return comp
 
 
@@ -56,20 +56,22 @@ def test_date_roles_and_documents_gated_by_their_words(nlp):
     """The text before every number of every letter, read as a date's context and as the
     record it dates; every line, read as a record."""
     comp, ref = nlp.get_pipe("iro_dates"), _ungated_dates()
-    assert all(words for _, _, words in comp.roles + comp.documents)
-    assert comp.document_link_chars
+    assert all(words for _, _, words in comp.roles + comp.records.documents)
+    assert comp.records.document_link_chars
     for letter, text in LETTERS:
         for m in re.finditer(r"\d\d", text):
             left = text[max(0, m.start() - comp.window) : m.start()]
             assert comp._nearest(left) == ref._nearest(left), (letter, left)
             date = Found(m.start(), m.end(), "", "")
             floor = max(0, m.start() - 200)
-            assert comp._phrase_before(text, date, floor) == ref._phrase_before(text, date, floor), (
+            assert comp.records.phrase_before(text, date, floor) == ref.records.phrase_before(
+                text, date, floor
+            ), (
                 letter,
                 text[floor : m.end()],
             )
         for line in set(text.split("\n")):
-            assert comp.document_type(line) == ref.document_type(line), (letter, line)
+            assert comp.records.document_type(line) == ref.records.document_type(line), (letter, line)
 
 
 def test_sentence_bounds_are_the_sentences(nlp):

@@ -92,7 +92,6 @@ CHROME_LINE = 60  # every line of a block that is only chrome is at most this lo
 
 # whitespace
 _SPACE_RUN = re.compile(r" {2,}")
-_HYPHEN_END = re.compile(r"(?<=[A-Za-z0-9])-$")
 
 
 class Offsets:
@@ -194,37 +193,43 @@ class _Builder:
         return Offsets([int(c) for c in starts], [int(origin[c]) for c in starts], length)
 
 
-def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, last) line index of each page-chrome block: a page-number line and the short
-    header/footer lines next to it (repeated on other pages, or a name, number or phone)."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        s = line.strip()
-        if s:
-            counts[s] = counts.get(s, 0) + 1
+def _is_page_line(line: str) -> bool:
+    """A page number line ("Page 2 of 4", "- 2 -") or a footer that ends in one."""
+    return bool(_PAGE_LINE.match(line) or _FOOTER_LINE.match(line))
 
-    def short(i: int) -> bool:
-        s = lines[i].strip()
-        return bool(s) and len(s) <= CHROME_WIDTH
 
-    def chrome(i: int) -> bool:
-        s = lines[i].strip()
-        if not short(i) or s[0].islower() or s[-1] in ",;":
+class _PageLines:
+    """The lines of a text read for page chrome: which lines look like a header or footer,
+    and how far a block of chrome around a page line reaches."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.counts: dict[str, int] = {}  # a line repeated on other pages is chrome
+        for line in lines:
+            s = line.strip()
+            if s:
+                self.counts[s] = self.counts.get(s, 0) + 1
+
+    def chrome(self, i: int) -> bool:
+        """A short line that is repeated, or a page line, or a name, number or phone."""
+        s = self.lines[i].strip()
+        if not s or len(s) > CHROME_WIDTH or s[0].islower() or s[-1] in ",;":
             return False
-        return counts[s] > 1 or bool(_CHROME_HINT.search(s) or _PAGE_LINE.match(s) or _FOOTER_LINE.match(s))
+        return self.counts[s] > 1 or bool(_CHROME_HINT.search(s) or _is_page_line(s))
 
-    def heading_like(i: int) -> bool:
+    def heading_like(self, i: int) -> bool:
         """A short line of capitalized words or numbers (a letterhead), not a cut sentence."""
-        s = lines[i].strip()
+        s = self.lines[i].strip()
         if not s or len(s) > CHROME_LINE or s[0].islower() or s[-1] in ",;:":
             return False
         words = re.findall(r"[A-Za-z]+", s)
         caps = sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for"))
-        return chrome(i) or caps >= 0.75 * len(words)
+        return self.chrome(i) or caps >= 0.75 * len(words)
 
-    def chrome_paragraph(start: int, step: int) -> int | None:
+    def chrome_paragraph(self, start: int, step: int) -> int | None:
         """The far end of a paragraph of chrome lines (a letterhead repeated on each page)
         that starts at the first non-blank line from ``start`` in direction ``step``."""
+        lines = self.lines
         j = start
         while 0 <= j < len(lines) and not lines[j].strip():
             j += step
@@ -235,11 +240,11 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
             k += step
         if k == j:
             return None
-        block = [lines[x].strip() for x in range(min(j, k - step), max(j, k - step) + 1)]
-        if all(chrome(x) for x in range(min(j, k - step), max(j, k - step) + 1)):
+        first, last = min(j, k - step), max(j, k - step)
+        if all(self.chrome(x) for x in range(first, last + 1)):
             return k - step
         # a letterhead whose lines were re-wrapped: an address with a phone, fax or email
-        para = " ".join(block)
+        para = " ".join(lines[x].strip() for x in range(first, last + 1))
         if (
             len(para) <= 300
             and not para[0].islower()
@@ -249,56 +254,70 @@ def _chrome_blocks(lines: list[str]) -> list[tuple[int, int]]:
             return k - step
         return None
 
-    # a short paragraph that, its lines joined, is a page line or a footer (as the canonical
-    # text will join them: so the canonical text is a fixed point)
-    paragraph_blocks = []
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(lines) and lines[j + 1].strip():
-            j += 1
-        joined = " ".join(lines[k].strip() for k in range(i, j + 1))
-        if j > i and j - i <= MAX_CHROME and (_PAGE_LINE.match(joined) or _FOOTER_LINE.match(joined)):
-            paragraph_blocks.append((i, j))
-        i = j + 1
+    def joined(self, lo: int, hi: int) -> str:
+        return " ".join(self.lines[k].strip() for k in range(lo, hi + 1))
 
-    blocks = []
-    for i, line in enumerate(lines):
-        whole = next(((a, b) for a, b in paragraph_blocks if a <= i <= b), None)
-        if whole is not None and i == whole[0]:
-            line = " ".join(lines[k].strip() for k in range(whole[0], whole[1] + 1))
-        elif whole is not None:
-            continue
-        if not (_PAGE_LINE.match(line) or _FOOTER_LINE.match(line)):
-            continue
-        # the paragraph the page line sits in
+    def paragraph_blocks(self) -> list[tuple[int, int]]:
+        """Short paragraphs that, their lines joined, are a page line or a footer (as the
+        canonical text will join them: so the canonical text is a fixed point)."""
+        lines, out, i = self.lines, [], 0
+        while i < len(lines):
+            if not lines[i].strip():
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(lines) and lines[j + 1].strip():
+                j += 1
+            if j > i and j - i <= MAX_CHROME and _is_page_line(self.joined(i, j)):
+                out.append((i, j))
+            i = j + 1
+        return out
+
+    def around(self, i: int) -> tuple[int, int]:
+        """The chrome around page line ``i``: its whole paragraph when that is short and
+        reads as a letterhead; inside running text, only the chrome-looking lines next to it."""
+        lines = self.lines
         lo = hi = i
         while lo > 0 and lines[lo - 1].strip():
             lo -= 1
         while hi + 1 < len(lines) and lines[hi + 1].strip():
             hi += 1
-        if whole is not None:
-            lo, hi = whole
-        elif hi - lo > MAX_CHROME or not all(j == i or heading_like(j) for j in range(lo, hi + 1)):
-            # inside running text: only the chrome-looking lines right next to it
-            lo = hi = i
-            while lo > 0 and i - lo < MAX_CHROME and chrome(lo - 1):
-                lo -= 1
-            while hi + 1 < len(lines) and hi - i < MAX_CHROME and chrome(hi + 1):
-                hi += 1
-        # a letterhead paragraph right after a footer (or right before a header) goes too
-        far = chrome_paragraph(hi + 1, 1)
+        if hi - lo <= MAX_CHROME and all(j == i or self.heading_like(j) for j in range(lo, hi + 1)):
+            return lo, hi
+        lo = hi = i
+        while lo > 0 and i - lo < MAX_CHROME and self.chrome(lo - 1):
+            lo -= 1
+        while hi + 1 < len(lines) and hi - i < MAX_CHROME and self.chrome(hi + 1):
+            hi += 1
+        return lo, hi
+
+    def with_letterheads(self, lo: int, hi: int) -> tuple[int, int]:
+        """A letterhead paragraph right after a footer (or right before a header) goes too."""
+        far = self.chrome_paragraph(hi + 1, 1)
         hi = far if far is not None else hi
-        far = chrome_paragraph(lo - 1, -1)
-        lo = far if far is not None else lo
-        if blocks and lo <= blocks[-1][1] + 1:
-            blocks[-1] = (blocks[-1][0], hi)
-        else:
-            blocks.append((lo, hi))
-    return blocks
+        far = self.chrome_paragraph(lo - 1, -1)
+        return (far if far is not None else lo), hi
+
+    def blocks(self) -> list[tuple[int, int]]:
+        """(first, last) line index of each page-chrome block: a page-number line and the
+        short header/footer lines next to it (repeated on other pages, or a name, number or
+        phone), blocks that touch merged."""
+        paragraphs = self.paragraph_blocks()
+        blocks: list[tuple[int, int]] = []
+        for i, line in enumerate(self.lines):
+            whole = next(((a, b) for a, b in paragraphs if a <= i <= b), None)
+            if whole is not None:
+                if i != whole[0]:
+                    continue
+                line = self.joined(*whole)
+            if not _is_page_line(line):
+                continue
+            lo, hi = self.with_letterheads(*(whole or self.around(i)))
+            if blocks and lo <= blocks[-1][1] + 1:
+                blocks[-1] = (blocks[-1][0], hi)
+            else:
+                blocks.append((lo, hi))
+        return blocks
 
 
 # where chrome may be (a cheap first look: every page line holds one of these)
@@ -312,7 +331,7 @@ def _remove_chrome(b: _Builder) -> None:
     if not _CHROME_CANDIDATE.search(text):
         return
     lines = text.split("\n")
-    blocks = _chrome_blocks(lines)
+    blocks = _PageLines(lines).blocks()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
