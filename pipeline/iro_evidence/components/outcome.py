@@ -36,8 +36,8 @@ from spacy.tokens import Doc
 from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
-from .decision import is_hearing
 from .extensions import set_iro
+from .genre import is_hearing
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "service_clause", "determined")
