@@ -397,117 +397,8 @@ class OutcomeDetector(RuleComponent):
         """Rulings read as (decider, direction, about) and turned into the outcome
         relative to the reference decision (the IRO's, or the insurer's denial)."""
         low = text.lower() if low is None else low
-        ok = can_fold(text, low)
         hits = self.model_triggers.scan(text, low) if hits is None else hits
-
-        found = hits.found
-
-        def matches(rule: Folded, words: tuple, spec: tuple[str, tuple]):
-            """The rule's matches (offsets are ``text``'s) in the windows around its words,
-            or tried where its start words are."""
-            if found is not None and not any(w in found for w in words):
-                return  # none of its words (lower-case) in the letter
-            pat, where = rule.pick(text, low, ok)
-            kind, arg = spec
-            if kind == "starts" and found is not None:
-                yield from _anchored(pat, where, _starts(hits, low, arg, words))
-                return
-            near = hits.sized(*arg) if kind == "window" else hits
-            for lo, hi in near.windows(words):
-                yield from pat.finditer(where, lo, hi)
-
-        cues: list[Cue] = []
-        taken: list[tuple[int, int]] = []
-
-        def inside(a: int, b: int) -> bool:
-            return any(a < y and x < b for x, y in taken) or any(x <= a < y for x, y in questions)
-
-        ref, ref_at = None, None
-
-        def against(direction: str) -> tuple[str, dict]:
-            nonlocal ref, ref_at
-            if ref is None:
-                ref, ref_at = self.reference(text, low, hits)
-            value = "upheld" if direction == ref else "overturned"
-            return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
-
-        for m in (m for rule, words, win in self.preponderance for m in matches(rule, words, win)):
-            if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 40), m.start()):
-                continue
-            said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
-            # "is not contrary", "does not, by a preponderance, go against"
-            contrary = not NEGATION.search(said)
-            if m["fail"]:
-                contrary = not contrary
-            info = {
-                "decider": "hearing",
-                "direction": "contrary" if contrary else "not contrary",
-                "about": "IRO decision",
-            }
-            end = _clause_end(text, m.end())  # the row covers the ruling up to its clause's end
-            cues.append(Cue(m.start(), end, "overturned" if contrary else "upheld", "ruling", None, info))
-            taken.append((m.start(), end))
-        lower = None
-        for d, rule, words, win in self.relative:
-            for m in matches(rule, words, win):
-                if inside(*m.span()):
-                    continue
-                said = m.group()
-                about_iro = bool(
-                    re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", said, re.I)
-                )
-                info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
-                if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
-                    value, ref_info = against(d)
-                    info.update(about="treatment", **ref_info)
-                elif about_iro:
-                    value = "upheld" if d == "agree" else "overturned"
-                else:
-                    if lower is None:
-                        lower = self.lower_decision(text)
-                    below, at = lower
-                    if below is None:  # the decision under appeal is the IRO's (or the insurer's denial)
-                        if ref is None:
-                            ref, ref_at = self.reference(text, low, hits)
-                        below = ref
-                    else:
-                        info["lower_at"] = list(at)
-                    treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
-                    value, ref_info = against(treat)
-                    info.update(lower=below, **ref_info)
-                end = _clause_end(text, m.end())
-                cues.append(Cue(m.start(), end, value, "ruling", None, info))
-                taken.append((m.start(), end))
-        for m in matches(*self.ruling):
-            if inside(*m.span()):
-                continue
-            head = text[m.start() : m.start("clause")]
-            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
-                continue  # "asked that the ALJ find ...": a wish, not a ruling
-            clause = m["clause"]
-            iro = self.iro_content.search(clause)  # what follows says what the IRO decided
-            d = self.direction(clause[: iro.start()] if iro else clause)
-            if d is None:
-                continue
-            value, info = against(d)
-            end = m.start("clause") + len(m["clause"].rstrip())
-            cues.append(
-                Cue(m.start(), end, value, "ruling", None, {"direction": d, "about": "treatment", **info})
-            )
-            taken.append((m.start(), end))
-        # a hearing tells how the denial fared before it ("the denial was upheld"): its own
-        # ruling is read above, so the plan rules are for external appeals
-        plan = () if is_hearing(text, low) else self.plan
-        for v, rule, words, win in plan:
-            for m in matches(rule, words, win):
-                if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
-                    continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
-                g = m.groupdict()
-                value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
-                if (g.get("part") or "").lower() == "part":
-                    value = "partially_overturned"
-                cues.append(Cue(m.start(), m.end(), value, "prose", None, {"about": "health plan decision"}))
-        return cues
+        return Rulings(self, text, questions, low, hits).read()
 
     # -- everything ------------------------------------------------------------------
     def find(self, text: str, hits: Hits | None = None) -> list[Cue]:
@@ -672,3 +563,153 @@ class OutcomeDetector(RuleComponent):
         case["outcome"] = self.decide(cues)  # == the value of the cues in ``basis``
         doc._.iro_case = case
         return doc
+
+
+class Rulings:
+    """One letter read by the model (``OutcomeDetector.model``): each kind of ruling in
+    turn, a span taken by one ruling never read again, the reference read once if needed."""
+
+    def __init__(
+        self, det: OutcomeDetector, text: str, questions: list[tuple[int, int]], low: str, hits: Hits
+    ):
+        self.det, self.text, self.low, self.hits, self.questions = det, text, low, hits, questions
+        self.ok = can_fold(text, low)
+        self.cues: list[Cue] = []
+        self.taken: list[tuple[int, int]] = []
+        self.ref: str | None = None
+        self.ref_at: tuple[int, int] | None = None
+        self.lower: tuple | None = None
+
+    def read(self) -> list[Cue]:
+        self.preponderance()
+        self.relative()
+        self.on_treatment()
+        # a hearing tells how the denial fared before it ("the denial was upheld"): its own
+        # ruling is read above, so the plan rules are for external appeals
+        if not is_hearing(self.text, self.low):
+            self.plan()
+        return self.cues
+
+    def matches(self, rule: Folded, words: tuple, spec: tuple[str, tuple]):
+        """The rule's matches (offsets are ``text``'s) in the windows around its words,
+        or tried where its start words are."""
+        hits, found = self.hits, self.hits.found
+        if found is not None and not any(w in found for w in words):
+            return  # none of its words (lower-case) in the letter
+        pat, where = rule.pick(self.text, self.low, self.ok)
+        kind, arg = spec
+        if kind == "starts" and found is not None:
+            yield from _anchored(pat, where, _starts(hits, self.low, arg, words))
+            return
+        near = hits.sized(*arg) if kind == "window" else hits
+        for lo, hi in near.windows(words):
+            yield from pat.finditer(where, lo, hi)
+
+    def inside(self, a: int, b: int) -> bool:
+        return any(a < y and x < b for x, y in self.taken) or any(x <= a < y for x, y in self.questions)
+
+    def reference(self) -> str:
+        if self.ref is None:
+            self.ref, self.ref_at = self.det.reference(self.text, self.low, self.hits)
+        return self.ref
+
+    def against(self, direction: str) -> tuple[str, dict]:
+        """The outcome of a ruling on the treatment, read against the reference."""
+        ref = self.reference()
+        value = "upheld" if direction == ref else "overturned"
+        return value, {"reference": ref, **({"reference_at": list(self.ref_at)} if self.ref_at else {})}
+
+    def add(self, start: int, end: int, value: str, info: dict) -> None:
+        self.cues.append(Cue(start, end, value, "ruling", None, info))
+        self.taken.append((start, end))
+
+    def preponderance(self) -> None:
+        """ "The preponderance of the evidence is (not) contrary to the IRO decision"."""
+        text = self.text
+        for m in (m for rule, words, win in self.det.preponderance for m in self.matches(rule, words, win)):
+            if self.inside(*m.span()) or self.det.not_before.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
+            # "is not contrary", "does not, by a preponderance, go against"
+            contrary = not NEGATION.search(said)
+            if m["fail"]:
+                contrary = not contrary
+            info = {
+                "decider": "hearing",
+                "direction": "contrary" if contrary else "not contrary",
+                "about": "IRO decision",
+            }
+            # the row covers the ruling up to its clause's end
+            self.add(m.start(), _clause_end(text, m.end()), "overturned" if contrary else "upheld", info)
+
+    def relative(self) -> None:
+        """Agreeing or disagreeing with the IRO's decision or a lower one, or granting or
+        denying the request."""
+        for d, rule, words, win in self.det.relative:
+            for m in self.matches(rule, words, win):
+                if self.inside(*m.span()):
+                    continue
+                about_iro = bool(
+                    re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", m.group(), re.I)
+                )
+                info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
+                if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
+                    value, ref_info = self.against(d)
+                    info.update(about="treatment", **ref_info)
+                elif about_iro:
+                    value = "upheld" if d == "agree" else "overturned"
+                else:
+                    value = self.on_lower(d, info)
+                self.add(m.start(), _clause_end(self.text, m.end()), value, info)
+
+    def on_lower(self, d: str, info: dict) -> str:
+        """A ruling on the decision under appeal, read through what that decision did (the
+        IRO's, or the insurer's denial, when the letter does not say)."""
+        if self.lower is None:
+            self.lower = self.det.lower_decision(self.text)
+        below, at = self.lower
+        if below is None:
+            below = self.reference()
+        else:
+            info["lower_at"] = list(at)
+        treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
+        value, ref_info = self.against(treat)
+        info.update(lower=below, **ref_info)
+        return value
+
+    def on_treatment(self) -> None:
+        """ "The hearing officer finds that X is (not) medically necessary"."""
+        text = self.text
+        for m in self.matches(*self.det.ruling):
+            if self.inside(*m.span()):
+                continue
+            head = text[m.start() : m.start("clause")]
+            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
+                continue  # "asked that the ALJ find ...": a wish, not a ruling
+            clause = m["clause"]
+            iro = self.det.iro_content.search(clause)  # what follows says what the IRO decided
+            d = self.det.direction(clause[: iro.start()] if iro else clause)
+            if d is None:
+                continue
+            value, info = self.against(d)
+            self.add(
+                m.start(),
+                m.start("clause") + len(clause.rstrip()),
+                value,
+                {"direction": d, "about": "treatment", **info},
+            )
+
+    def plan(self) -> None:
+        """How an external appeal says the health plan's denial fared."""
+        text = self.text
+        for v, rule, words, win in self.det.plan:
+            for m in self.matches(rule, words, win):
+                if self.inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
+                g = m.groupdict()
+                value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
+                if (g.get("part") or "").lower() == "part":
+                    value = "partially_overturned"
+                self.cues.append(
+                    Cue(m.start(), m.end(), value, "prose", None, {"about": "health plan decision"})
+                )
