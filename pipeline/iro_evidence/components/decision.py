@@ -1,13 +1,13 @@
-"""Decision facts of a letter (the ``iro_decision`` component): review and injury dates
-here, and through its parts the IRO reviewer's specialty (``reviewer.py``), guidelines
-cited (``guidelines.py``) and the service in dispute (``service.py``); one component,
-because all of them read ``patterns/decision.json`` and write ``doc._.iro_case``.
+"""Decision facts of a letter (the ``iro_decision`` component): the review and injury
+dates here; the reviewer's specialty, guidelines and service in ``reviewer.py``,
+``guidelines.py`` and ``service.py``. One component still, because all of them read
+``patterns/decision.json`` and fill the same ``doc._.iro_case`` (span groups
+``reviewer``, ``guidelines``, ``service``).
 
 The review date is the date under DATE OF REVIEW (or "Date notice sent to all parties");
-a hearing decision's is its own date at the top; an external appeal that gives only a
-year gives the year. The injury date is a date called so, else the date of the history
-sentence that tells how the injury happened. Results: ``doc._.iro_case`` and span groups
-``guidelines``, ``reviewer`` and ``service``.
+a hearing decision's is its own date line at the top; an external appeal that gives only
+a year gives the year. The injury date is a date called so, else the date of the history
+sentence that tells how the injury happened.
 """
 
 from __future__ import annotations

@@ -49,16 +49,12 @@ class Reviewer:
         self.spec_of = {phrase_key(w): spec for spec, words in r["specialties"].items() for w in words}
         self.spec_re = compile_alternation(list(self.spec_of))
         self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
-        self.external_reviewer = re.compile(r["external_reviewer"], re.I)
-        self.not_external = re.compile(r["not_external"], re.I)
         self.board = re.compile(r["board_certified"], re.I)
         self.reviewer_for_iro = [re.compile(p, re.I) for p in r.get("reviewer_for_iro", [])]
         # whole-text patterns looked for only near the words their matches contain
         gates = r.get("gates", {})
-        self.gates = {
-            name: (getattr(self, name), Triggers(gates.get(name)))
-            for name in ("not_external", "external_reviewer")
-        }
+        names = ("not_external", "external_reviewer")
+        self.gates = {name: (re.compile(r[name], re.I), Triggers(gates.get(name))) for name in names}
         for _, gate in self.gates.values():
             wordscan.register(gate)
 
