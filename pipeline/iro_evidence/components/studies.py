@@ -374,13 +374,13 @@ class StudyMatcher(RuleComponent):
         return (ds, de, value) if value else None
 
     def _dates_for(
-        self, text: str, s: int, e: int, dates: list, src: str | None = None, bounds: tuple | None = None
+        self, text: str, s: int, e: int, dates: list, src: str | None, bounds: tuple
     ) -> tuple[list, str]:
         """The dates of one study and the text between the study and its first date
         (``src``: the lower-cased text for the folded rules; ``bounds``: the dates'
         start and end offsets, read once per Doc)."""
         rules, src = self._rules(text, src)
-        starts, ends = bounds or ([d.start_char for d in dates], [d.end_char for d in dates])
+        starts, ends = bounds
         after = before = None
         after_gap = ""
         i = bisect.bisect_left(starts, e)  # the first date starting after the study
