@@ -74,6 +74,10 @@ def _clause_end(text: str, pos: int, limit: int = 400) -> int:
     return m.start() if m else pos
 
 
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
 def _norm_option(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip().lower())
 
@@ -420,68 +424,79 @@ class OutcomeDetector(RuleComponent):
         ok = can_fold(text, low)
         if hits is None:
             hits = self.triggers.scan(text, low)
-        words = self.words
-
-        def near(name: str) -> Hits:
-            """The same trigger positions, with the rule's own window size."""
-            size = self.sizes.get(name)
-            return hits.sized(*size) if size else hits
-
         cues = self._boxes(text, hits, low, ok)
         if outcome_section is not None:
             if not cues:
                 cues += self._printed_option(text, outcome_section)
             cues += self._service_lines(text, outcome_section, low)
-        if hits.found is not None:  # an issue question starts at "Is" not far before its word
-            at = _starts(hits, low, (("is",), self.sizes.get("question", (100,))[0]), words["question"])
-            questions = [m.span() for m in _anchored(self.question, text, at)]
-        else:
-            questions = [m.span() for m in hits.finditer(self.question, words["question"])]
-
-        def in_question(pos: int) -> bool:
-            return any(a <= pos < b for a, b in questions)
-
-        for m in near("determined").finditer(self.determined, words["determined"]):
+        questions = self._questions(text, low, hits)
+        for m in self._near(hits, "determined").finditer(self.determined, self.words["determined"]):
             v = "upheld" if m["neg"] else "overturned"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
         for v, pat, how, ws, size in self.prose:
             for m in _folded_finditer(pat, hits.sized(*size) if size else hits, ws, text, low, ok):
-                if not in_question(m.start()):
+                if not _within(questions, m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
         # the model's rules look around their own words (the whole text when ``hits`` does)
-        mhits = model_hits
-        if mhits is None:
-            mhits = (
-                self.model_triggers.whole(text) if hits.found is None else self.model_triggers.scan(text, low)
-            )
+        if model_hits is None:
+            whole = hits.found is None
+            model_hits = self.model_triggers.whole(text) if whole else self.model_triggers.scan(text, low)
+        cues += self._entitled_or_ordered(text, low, hits, model_hits, questions)
+        cues += self.model(text, questions, low, model_hits)
+        cues += self._alone(hits)
+        return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
+
+    def _near(self, hits: Hits, name: str) -> Hits:
+        """The same trigger positions, with the rule's own window size."""
+        size = self.sizes.get(name)
+        return hits.sized(*size) if size else hits
+
+    def _questions(self, text: str, low: str, hits: Hits) -> list[tuple[int, int]]:
+        """Where the issue questions are ("Is the preponderance ... ?"): no ruling there."""
+        words = self.words["question"]
+        if hits.found is None:
+            return [m.span() for m in hits.finditer(self.question, words)]
+        # an issue question starts at "Is" not far before its word
+        at = _starts(hits, low, (("is",), self.sizes.get("question", (100,))[0]), words)
+        return [m.span() for m in _anchored(self.question, text, at)]
+
+    def _entitled_or_ordered(
+        self, text: str, low: str, hits: Hits, model_hits: Hits, questions: list[tuple[int, int]]
+    ) -> list[Cue]:
+        """ "Claimant is (not) entitled to X", "X is granted/denied", read against what the
+        IRO decided (read once, when one of them needs it)."""
+        cues: list[Cue] = []
         iro_said: list[str] = []
 
-        def iro_denied() -> bool:  # what the IRO decided, read once when a ruling needs it
+        def iro_denied() -> bool:
             if not iro_said:
-                iro_said.append(self.reference(text, low, mhits)[0])
+                iro_said.append(self.reference(text, low, model_hits)[0])
             return iro_said[0] == "deny"
 
-        for m in near("entitled").finditer(self.entitled, words["entitled"]):
-            if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
+        for m in self._near(hits, "entitled").finditer(self.entitled, self.words["entitled"]):
+            if _within(questions, m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == iro_denied() else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
             cues.append(Cue(s, e, v, "entitled", m["svc"]))
-        for m in near("ordered").finditer(self.ordered, words["ordered"]):
+        for m in self._near(hits, "ordered").finditer(self.ordered, self.words["ordered"]):
             claimant_wins = "granted" in m["neg"]
             v = "overturned" if claimant_wins == iro_denied() else "upheld"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
-        cues += self.model(text, questions, low, mhits)
+        return cues
+
+    def _alone(self, hits: Hits) -> list[Cue]:
+        """One option printed alone on its line (a menu of options prints them all)."""
         alone = {
             _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
-            for m in near("alone").finditer(self.alone, words["alone"])
+            for m in self._near(hits, "alone").finditer(self.alone, self.words["alone"])
         }
-        if len(alone) == 1:  # one option printed alone on its line (a menu of options prints them all)
-            ((v, m),) = alone.items()
-            v = "partially_overturned" if v == "upheld_in_part" else v
-            cues.append(Cue(m.start("opt"), m.end("opt"), v, "printed_line"))
-        return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
+        if len(alone) != 1:
+            return []
+        ((v, m),) = alone.items()
+        v = "partially_overturned" if v == "upheld_in_part" else v
+        return [Cue(m.start("opt"), m.end("opt"), v, "printed_line")]
 
     @staticmethod
     def _one(values: set[str]) -> str:
