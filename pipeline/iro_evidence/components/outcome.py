@@ -256,9 +256,14 @@ class OutcomeDetector(RuleComponent):
             for pat in self.checked
             for m in _folded_finditer(pat, near, self.words["checked"], text, low, ok)
         ]
-        # boxes after their labels ("Upheld (Agree) [ ] Overturned (Disagree) [X]"): each box
-        # is its label's, never the next label's
-        if hits.found is not None and ok:  # a row starts with an option word: tried only there
+        cues = self._labels_then_boxes(text, low, cues, anchored=hits.found is not None and ok)
+        return cues + self._box_row_then_labels(text, hits)
+
+    def _labels_then_boxes(self, text: str, low: str, cues: list[Cue], anchored: bool) -> list[Cue]:
+        """Boxes after their labels ("Upheld (Agree) [ ] Overturned (Disagree) [X]"): each
+        box is its label's, never the next label's (the checked-box cues such a row gave
+        are replaced)."""
+        if anchored:  # a row starts with an option word: tried only there
             rows = _anchored(self.label_box_row, text, _word_positions(low, OPTION_WORDS))
         else:
             rows = self.label_box_row.finditer(text)
@@ -272,10 +277,13 @@ class OutcomeDetector(RuleComponent):
                 if self.box_re.fullmatch(p["box"].strip()):
                     s, e = row.start() + p.start("opt"), row.start() + p.end("opt")
                     cues.append(Cue(s, e, _norm_option(p["opt"]), "checkbox"))
-        # a row of boxes, then a row of labels (a table whose lines the canonical text joined):
-        # the k-th box marks the k-th label
-        rows = self.box_row.finditer(text) if hits.found is None else self._box_rows(text)
-        for row in rows:
+        return cues
+
+    def _box_row_then_labels(self, text: str, hits: Hits) -> list[Cue]:
+        """A row of boxes, then a row of labels (a table whose lines the canonical text
+        joined): the k-th box marks the k-th label."""
+        cues = []
+        for row in self.box_row.finditer(text) if hits.found is None else self._box_rows(text):
             boxes = [
                 bool(self.box_re.fullmatch(b.group().strip())) for b in self.any_box.finditer(row.group())
             ]
@@ -288,9 +296,9 @@ class OutcomeDetector(RuleComponent):
             labels = [lab for i, lab in enumerate(labels) if not i or lab[0] >= labels[i - 1][1]]
             if len(labels) != len(boxes) or after[: labels[0][0]].strip():
                 continue
-            for (s, e, v), marked in zip(labels, boxes):
-                if marked:
-                    cues.append(Cue(row.end() + s, row.end() + e, v, "box_row"))
+            cues += [
+                Cue(row.end() + s, row.end() + e, v, "box_row") for (s, e, v), on in zip(labels, boxes) if on
+            ]
         return cues
 
     def _box_rows(self, text: str):
