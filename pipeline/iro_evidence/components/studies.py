@@ -232,8 +232,7 @@ class StudyMatcher(RuleComponent):
             if "dates" in doc.spans
             else []
         )
-        levels = None  # read only for a study whose words name no region
-        sentences = None  # the same
+        near = _Near(doc)  # levels and sentences, read only for a study whose words name no region
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
         low = doc_lower(doc)
@@ -245,28 +244,11 @@ class StudyMatcher(RuleComponent):
                 continue
             linked, gap = self._dates_for(text, f["start"], f["end"], dates, src, bounds)
             region = self.region(text, f["start"], f["end"], src)
-            if region is None:
-                if levels is None:
-                    levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-                if levels:
-                    sentences = sentences or SentenceLookup(doc)
-                    region = _region_from_levels(span, levels, sentences)
-            out = []
-            for d in linked:
-                if isinstance(d, tuple):  # a yearless date completed from the list
-                    s, e, value = d
-                    dspan = char_span(doc, s, e, "DATE")
-                    if dspan is None:
-                        continue
-                    set_iro(dspan, {"value": value, "format": "month_d_year_from_list", "role": "study"})
-                    inferred.append(dspan)
-                    d = dspan
-                set_iro(d, {**span_ext(d), "role": "study", "study": f["type"]})
-                out.append(d)
+            out = self._link(doc, f["type"], linked, inferred)
             info = {
                 **(span_ext(span) or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
-                "region": region,
+                "region": region if region is not None else near.region(span),
                 "contrast": self.contrast_of(text, f["start"], f["end"], src),
                 "done": self.done(text, f["start"], gap, src),
                 "dates": [span_ext(d)["value"] for d in out],
@@ -281,6 +263,23 @@ class StudyMatcher(RuleComponent):
             extra = [d for d in inferred if (d.start_char, d.end_char) not in known]
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
+
+    @staticmethod
+    def _link(doc: Doc, study: str, linked: list, inferred: list) -> list:
+        """The date spans of one study, given the role ``study``; a yearless date completed
+        from its list becomes a date span of its own (added to ``inferred``)."""
+        out = []
+        for d in linked:
+            if isinstance(d, tuple):  # a yearless date completed from the list
+                s, e, value = d
+                d = char_span(doc, s, e, "DATE")
+                if d is None:
+                    continue
+                set_iro(d, {"value": value, "format": "month_d_year_from_list", "role": "study"})
+                inferred.append(d)
+            set_iro(d, {**span_ext(d), "role": "study", "study": study})
+            out.append(d)
+        return out
 
     def _narrative(self, doc: Doc, text: str, spans: list, inferred: list) -> list:
         """Studies dated by a month and day alone ("a CT. The study was done on
@@ -455,3 +454,21 @@ def _month_day(year: str, m: re.Match) -> str | None:
         return dt.date(int(year), MONTH_NAMES.month(m["mon"].rstrip(".")), int(m["d"])).isoformat()
     except (KeyError, ValueError, TypeError):
         return None
+
+
+class _Near:
+    """A study's region from the levels in its sentence, the Doc's levels and sentences
+    read once, and only when a study's own words name no region."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.levels: list | None = None
+        self.sentences: SentenceLookup | None = None
+
+    def region(self, span) -> str | None:
+        if self.levels is None:
+            self.levels = list(self.doc.spans["levels"]) if "levels" in self.doc.spans else []
+        if not self.levels:
+            return None
+        self.sentences = self.sentences or SentenceLookup(self.doc)
+        return _region_from_levels(span, self.levels, self.sentences)
