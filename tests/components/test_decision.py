@@ -482,3 +482,38 @@ def test_checklist_layouts(nlp, checklist, expected):
 )
 def test_reviewer_described_in_the_letters_own_words(nlp, text, expected):
     assert case(nlp, text)["reviewer_specialty"] == expected
+
+
+def test_parts_work_from_the_rules_alone():
+    """The guideline and service parts of iro_decision run on plain text, from the rules
+    data, with no pipeline (a rule can be tried on a sentence in isolation)."""
+    from iro_evidence.components.base import load_packaged
+    from iro_evidence.components.guidelines import Guidelines
+    from iro_evidence.components.service import Services
+
+    rules = load_packaged("decision.json")
+    guides = Guidelines(rules)
+    codes = lambda text: sorted({c for *_, c in guides.find(text)})  # noqa: E731
+    assert codes("Criteria used: [X] ODG guidelines [ ] ACOEM Guidelines [ ] Milliman") == ["ODG"]
+    assert codes("Criteria used: ODG [ ] ACOEM Guidelines [X] Milliman [ ]") == ["ACOEM"]
+    assert codes("The reviewer relied on the ODG and the ACOEM guidelines.") == ["ACOEM", "ODG"]
+    services = Services(rules)
+    listed = "a. Work hardening 80 hours b. Repeat FCE c. Lumbar ESI at L4-5"
+    items = services.service_items(listed, 0, len(listed))
+    assert [listed[s:e] for s, e in items] == ["Work hardening 80 hours", "Repeat FCE", "Lumbar ESI at L4-5"]
+    assert (
+        services.service_name("Lumbar MRI is not medically necessary and the denial is upheld")
+        == "Lumbar MRI"
+    )
+
+
+def test_is_hearing_importable_where_it_always_was():
+    from iro_evidence.components import decision, genre
+
+    assert decision.is_hearing is genre.is_hearing
+    for text, hearing in [
+        ("DECISION AND ORDER\n\nA contested case hearing was held.", True),
+        ("The Administrative Law Judge heard the appeal.", True),
+        ("Notice of IRO decision: the denial is upheld.", False),
+    ]:
+        assert genre.is_hearing(text, text.lower()) is hearing

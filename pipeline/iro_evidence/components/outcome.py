@@ -36,8 +36,8 @@ from spacy.tokens import Doc
 from . import wordscan
 from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
 from .casefold import Folded, can_fold
-from .decision import is_hearing
 from .extensions import set_iro
+from .genre import is_hearing
 
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "service_clause", "determined")
@@ -72,6 +72,10 @@ def _clause_end(text: str, pos: int, limit: int = 400) -> int:
         return pos  # the match is a sentence or line of its own ("Affirmed.")
     m = CLAUSE_END.search(text, pos, pos + limit)
     return m.start() if m else pos
+
+
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
 
 
 def _norm_option(text: str) -> str:
@@ -252,9 +256,14 @@ class OutcomeDetector(RuleComponent):
             for pat in self.checked
             for m in _folded_finditer(pat, near, self.words["checked"], text, low, ok)
         ]
-        # boxes after their labels ("Upheld (Agree) [ ] Overturned (Disagree) [X]"): each box
-        # is its label's, never the next label's
-        if hits.found is not None and ok:  # a row starts with an option word: tried only there
+        cues = self._labels_then_boxes(text, low, cues, anchored=hits.found is not None and ok)
+        return cues + self._box_row_then_labels(text, hits)
+
+    def _labels_then_boxes(self, text: str, low: str, cues: list[Cue], anchored: bool) -> list[Cue]:
+        """Boxes after their labels ("Upheld (Agree) [ ] Overturned (Disagree) [X]"): each
+        box is its label's, never the next label's (the checked-box cues such a row gave
+        are replaced)."""
+        if anchored:  # a row starts with an option word: tried only there
             rows = _anchored(self.label_box_row, text, _word_positions(low, OPTION_WORDS))
         else:
             rows = self.label_box_row.finditer(text)
@@ -268,10 +277,13 @@ class OutcomeDetector(RuleComponent):
                 if self.box_re.fullmatch(p["box"].strip()):
                     s, e = row.start() + p.start("opt"), row.start() + p.end("opt")
                     cues.append(Cue(s, e, _norm_option(p["opt"]), "checkbox"))
-        # a row of boxes, then a row of labels (a table whose lines the canonical text joined):
-        # the k-th box marks the k-th label
-        rows = self.box_row.finditer(text) if hits.found is None else self._box_rows(text)
-        for row in rows:
+        return cues
+
+    def _box_row_then_labels(self, text: str, hits: Hits) -> list[Cue]:
+        """A row of boxes, then a row of labels (a table whose lines the canonical text
+        joined): the k-th box marks the k-th label."""
+        cues = []
+        for row in self.box_row.finditer(text) if hits.found is None else self._box_rows(text):
             boxes = [
                 bool(self.box_re.fullmatch(b.group().strip())) for b in self.any_box.finditer(row.group())
             ]
@@ -284,9 +296,9 @@ class OutcomeDetector(RuleComponent):
             labels = [lab for i, lab in enumerate(labels) if not i or lab[0] >= labels[i - 1][1]]
             if len(labels) != len(boxes) or after[: labels[0][0]].strip():
                 continue
-            for (s, e, v), marked in zip(labels, boxes):
-                if marked:
-                    cues.append(Cue(row.end() + s, row.end() + e, v, "box_row"))
+            cues += [
+                Cue(row.end() + s, row.end() + e, v, "box_row") for (s, e, v), on in zip(labels, boxes) if on
+            ]
         return cues
 
     def _box_rows(self, text: str):
@@ -397,117 +409,8 @@ class OutcomeDetector(RuleComponent):
         """Rulings read as (decider, direction, about) and turned into the outcome
         relative to the reference decision (the IRO's, or the insurer's denial)."""
         low = text.lower() if low is None else low
-        ok = can_fold(text, low)
         hits = self.model_triggers.scan(text, low) if hits is None else hits
-
-        found = hits.found
-
-        def matches(rule: Folded, words: tuple, spec: tuple[str, tuple]):
-            """The rule's matches (offsets are ``text``'s) in the windows around its words,
-            or tried where its start words are."""
-            if found is not None and not any(w in found for w in words):
-                return  # none of its words (lower-case) in the letter
-            pat, where = rule.pick(text, low, ok)
-            kind, arg = spec
-            if kind == "starts" and found is not None:
-                yield from _anchored(pat, where, _starts(hits, low, arg, words))
-                return
-            near = hits.sized(*arg) if kind == "window" else hits
-            for lo, hi in near.windows(words):
-                yield from pat.finditer(where, lo, hi)
-
-        cues: list[Cue] = []
-        taken: list[tuple[int, int]] = []
-
-        def inside(a: int, b: int) -> bool:
-            return any(a < y and x < b for x, y in taken) or any(x <= a < y for x, y in questions)
-
-        ref, ref_at = None, None
-
-        def against(direction: str) -> tuple[str, dict]:
-            nonlocal ref, ref_at
-            if ref is None:
-                ref, ref_at = self.reference(text, low, hits)
-            value = "upheld" if direction == ref else "overturned"
-            return value, {"reference": ref, **({"reference_at": list(ref_at)} if ref_at else {})}
-
-        for m in (m for rule, words, win in self.preponderance for m in matches(rule, words, win)):
-            if inside(*m.span()) or self.not_before.search(text, max(0, m.start() - 40), m.start()):
-                continue
-            said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
-            # "is not contrary", "does not, by a preponderance, go against"
-            contrary = not NEGATION.search(said)
-            if m["fail"]:
-                contrary = not contrary
-            info = {
-                "decider": "hearing",
-                "direction": "contrary" if contrary else "not contrary",
-                "about": "IRO decision",
-            }
-            end = _clause_end(text, m.end())  # the row covers the ruling up to its clause's end
-            cues.append(Cue(m.start(), end, "overturned" if contrary else "upheld", "ruling", None, info))
-            taken.append((m.start(), end))
-        lower = None
-        for d, rule, words, win in self.relative:
-            for m in matches(rule, words, win):
-                if inside(*m.span()):
-                    continue
-                said = m.group()
-                about_iro = bool(
-                    re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", said, re.I)
-                )
-                info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
-                if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
-                    value, ref_info = against(d)
-                    info.update(about="treatment", **ref_info)
-                elif about_iro:
-                    value = "upheld" if d == "agree" else "overturned"
-                else:
-                    if lower is None:
-                        lower = self.lower_decision(text)
-                    below, at = lower
-                    if below is None:  # the decision under appeal is the IRO's (or the insurer's denial)
-                        if ref is None:
-                            ref, ref_at = self.reference(text, low, hits)
-                        below = ref
-                    else:
-                        info["lower_at"] = list(at)
-                    treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
-                    value, ref_info = against(treat)
-                    info.update(lower=below, **ref_info)
-                end = _clause_end(text, m.end())
-                cues.append(Cue(m.start(), end, value, "ruling", None, info))
-                taken.append((m.start(), end))
-        for m in matches(*self.ruling):
-            if inside(*m.span()):
-                continue
-            head = text[m.start() : m.start("clause")]
-            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
-                continue  # "asked that the ALJ find ...": a wish, not a ruling
-            clause = m["clause"]
-            iro = self.iro_content.search(clause)  # what follows says what the IRO decided
-            d = self.direction(clause[: iro.start()] if iro else clause)
-            if d is None:
-                continue
-            value, info = against(d)
-            end = m.start("clause") + len(m["clause"].rstrip())
-            cues.append(
-                Cue(m.start(), end, value, "ruling", None, {"direction": d, "about": "treatment", **info})
-            )
-            taken.append((m.start(), end))
-        # a hearing tells how the denial fared before it ("the denial was upheld"): its own
-        # ruling is read above, so the plan rules are for external appeals
-        plan = () if is_hearing(text, low) else self.plan
-        for v, rule, words, win in plan:
-            for m in matches(rule, words, win):
-                if inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
-                    continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
-                g = m.groupdict()
-                value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
-                if (g.get("part") or "").lower() == "part":
-                    value = "partially_overturned"
-                cues.append(Cue(m.start(), m.end(), value, "prose", None, {"about": "health plan decision"}))
-        return cues
+        return Rulings(self, text, questions, low, hits).read()
 
     # -- everything ------------------------------------------------------------------
     def find(self, text: str, hits: Hits | None = None) -> list[Cue]:
@@ -529,68 +432,79 @@ class OutcomeDetector(RuleComponent):
         ok = can_fold(text, low)
         if hits is None:
             hits = self.triggers.scan(text, low)
-        words = self.words
-
-        def near(name: str) -> Hits:
-            """The same trigger positions, with the rule's own window size."""
-            size = self.sizes.get(name)
-            return hits.sized(*size) if size else hits
-
         cues = self._boxes(text, hits, low, ok)
         if outcome_section is not None:
             if not cues:
                 cues += self._printed_option(text, outcome_section)
             cues += self._service_lines(text, outcome_section, low)
-        if hits.found is not None:  # an issue question starts at "Is" not far before its word
-            at = _starts(hits, low, (("is",), self.sizes.get("question", (100,))[0]), words["question"])
-            questions = [m.span() for m in _anchored(self.question, text, at)]
-        else:
-            questions = [m.span() for m in hits.finditer(self.question, words["question"])]
-
-        def in_question(pos: int) -> bool:
-            return any(a <= pos < b for a, b in questions)
-
-        for m in near("determined").finditer(self.determined, words["determined"]):
+        questions = self._questions(text, low, hits)
+        for m in self._near(hits, "determined").finditer(self.determined, self.words["determined"]):
             v = "upheld" if m["neg"] else "overturned"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
         for v, pat, how, ws, size in self.prose:
             for m in _folded_finditer(pat, hits.sized(*size) if size else hits, ws, text, low, ok):
-                if not in_question(m.start()):
+                if not _within(questions, m.start()):
                     cues.append(Cue(m.start(), m.end(), v, how))
         # the model's rules look around their own words (the whole text when ``hits`` does)
-        mhits = model_hits
-        if mhits is None:
-            mhits = (
-                self.model_triggers.whole(text) if hits.found is None else self.model_triggers.scan(text, low)
-            )
+        if model_hits is None:
+            whole = hits.found is None
+            model_hits = self.model_triggers.whole(text) if whole else self.model_triggers.scan(text, low)
+        cues += self._entitled_or_ordered(text, low, hits, model_hits, questions)
+        cues += self.model(text, questions, low, model_hits)
+        cues += self._alone(hits)
+        return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
+
+    def _near(self, hits: Hits, name: str) -> Hits:
+        """The same trigger positions, with the rule's own window size."""
+        size = self.sizes.get(name)
+        return hits.sized(*size) if size else hits
+
+    def _questions(self, text: str, low: str, hits: Hits) -> list[tuple[int, int]]:
+        """Where the issue questions are ("Is the preponderance ... ?"): no ruling there."""
+        words = self.words["question"]
+        if hits.found is None:
+            return [m.span() for m in hits.finditer(self.question, words)]
+        # an issue question starts at "Is" not far before its word
+        at = _starts(hits, low, (("is",), self.sizes.get("question", (100,))[0]), words)
+        return [m.span() for m in _anchored(self.question, text, at)]
+
+    def _entitled_or_ordered(
+        self, text: str, low: str, hits: Hits, model_hits: Hits, questions: list[tuple[int, int]]
+    ) -> list[Cue]:
+        """ "Claimant is (not) entitled to X", "X is granted/denied", read against what the
+        IRO decided (read once, when one of them needs it)."""
+        cues: list[Cue] = []
         iro_said: list[str] = []
 
-        def iro_denied() -> bool:  # what the IRO decided, read once when a ruling needs it
+        def iro_denied() -> bool:
             if not iro_said:
-                iro_said.append(self.reference(text, low, mhits)[0])
+                iro_said.append(self.reference(text, low, model_hits)[0])
             return iro_said[0] == "deny"
 
-        for m in near("entitled").finditer(self.entitled, words["entitled"]):
-            if in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
+        for m in self._near(hits, "entitled").finditer(self.entitled, self.words["entitled"]):
+            if _within(questions, m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == iro_denied() else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
             cues.append(Cue(s, e, v, "entitled", m["svc"]))
-        for m in near("ordered").finditer(self.ordered, words["ordered"]):
+        for m in self._near(hits, "ordered").finditer(self.ordered, self.words["ordered"]):
             claimant_wins = "granted" in m["neg"]
             v = "overturned" if claimant_wins == iro_denied() else "upheld"
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
-        cues += self.model(text, questions, low, mhits)
+        return cues
+
+    def _alone(self, hits: Hits) -> list[Cue]:
+        """One option printed alone on its line (a menu of options prints them all)."""
         alone = {
             _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
-            for m in near("alone").finditer(self.alone, words["alone"])
+            for m in self._near(hits, "alone").finditer(self.alone, self.words["alone"])
         }
-        if len(alone) == 1:  # one option printed alone on its line (a menu of options prints them all)
-            ((v, m),) = alone.items()
-            v = "partially_overturned" if v == "upheld_in_part" else v
-            cues.append(Cue(m.start("opt"), m.end("opt"), v, "printed_line"))
-        return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
+        if len(alone) != 1:
+            return []
+        ((v, m),) = alone.items()
+        v = "partially_overturned" if v == "upheld_in_part" else v
+        return [Cue(m.start("opt"), m.end("opt"), v, "printed_line")]
 
     @staticmethod
     def _one(values: set[str]) -> str:
@@ -672,3 +586,153 @@ class OutcomeDetector(RuleComponent):
         case["outcome"] = self.decide(cues)  # == the value of the cues in ``basis``
         doc._.iro_case = case
         return doc
+
+
+class Rulings:
+    """One letter read by the model (``OutcomeDetector.model``): each kind of ruling in
+    turn, a span taken by one ruling never read again, the reference read once if needed."""
+
+    def __init__(
+        self, det: OutcomeDetector, text: str, questions: list[tuple[int, int]], low: str, hits: Hits
+    ):
+        self.det, self.text, self.low, self.hits, self.questions = det, text, low, hits, questions
+        self.ok = can_fold(text, low)
+        self.cues: list[Cue] = []
+        self.taken: list[tuple[int, int]] = []
+        self.ref: str | None = None
+        self.ref_at: tuple[int, int] | None = None
+        self.lower: tuple | None = None
+
+    def read(self) -> list[Cue]:
+        self.preponderance()
+        self.relative()
+        self.on_treatment()
+        # a hearing tells how the denial fared before it ("the denial was upheld"): its own
+        # ruling is read above, so the plan rules are for external appeals
+        if not is_hearing(self.text, self.low):
+            self.plan()
+        return self.cues
+
+    def matches(self, rule: Folded, words: tuple, spec: tuple[str, tuple]):
+        """The rule's matches (offsets are ``text``'s) in the windows around its words,
+        or tried where its start words are."""
+        hits, found = self.hits, self.hits.found
+        if found is not None and not any(w in found for w in words):
+            return  # none of its words (lower-case) in the letter
+        pat, where = rule.pick(self.text, self.low, self.ok)
+        kind, arg = spec
+        if kind == "starts" and found is not None:
+            yield from _anchored(pat, where, _starts(hits, self.low, arg, words))
+            return
+        near = hits.sized(*arg) if kind == "window" else hits
+        for lo, hi in near.windows(words):
+            yield from pat.finditer(where, lo, hi)
+
+    def inside(self, a: int, b: int) -> bool:
+        return any(a < y and x < b for x, y in self.taken) or any(x <= a < y for x, y in self.questions)
+
+    def reference(self) -> str:
+        if self.ref is None:
+            self.ref, self.ref_at = self.det.reference(self.text, self.low, self.hits)
+        return self.ref
+
+    def against(self, direction: str) -> tuple[str, dict]:
+        """The outcome of a ruling on the treatment, read against the reference."""
+        ref = self.reference()
+        value = "upheld" if direction == ref else "overturned"
+        return value, {"reference": ref, **({"reference_at": list(self.ref_at)} if self.ref_at else {})}
+
+    def add(self, start: int, end: int, value: str, info: dict) -> None:
+        self.cues.append(Cue(start, end, value, "ruling", None, info))
+        self.taken.append((start, end))
+
+    def preponderance(self) -> None:
+        """ "The preponderance of the evidence is (not) contrary to the IRO decision"."""
+        text = self.text
+        for m in (m for rule, words, win in self.det.preponderance for m in self.matches(rule, words, win)):
+            if self.inside(*m.span()) or self.det.not_before.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
+            # "is not contrary", "does not, by a preponderance, go against"
+            contrary = not NEGATION.search(said)
+            if m["fail"]:
+                contrary = not contrary
+            info = {
+                "decider": "hearing",
+                "direction": "contrary" if contrary else "not contrary",
+                "about": "IRO decision",
+            }
+            # the row covers the ruling up to its clause's end
+            self.add(m.start(), _clause_end(text, m.end()), "overturned" if contrary else "upheld", info)
+
+    def relative(self) -> None:
+        """Agreeing or disagreeing with the IRO's decision or a lower one, or granting or
+        denying the request."""
+        for d, rule, words, win in self.det.relative:
+            for m in self.matches(rule, words, win):
+                if self.inside(*m.span()):
+                    continue
+                about_iro = bool(
+                    re.search(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", m.group(), re.I)
+                )
+                info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
+                if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
+                    value, ref_info = self.against(d)
+                    info.update(about="treatment", **ref_info)
+                elif about_iro:
+                    value = "upheld" if d == "agree" else "overturned"
+                else:
+                    value = self.on_lower(d, info)
+                self.add(m.start(), _clause_end(self.text, m.end()), value, info)
+
+    def on_lower(self, d: str, info: dict) -> str:
+        """A ruling on the decision under appeal, read through what that decision did (the
+        IRO's, or the insurer's denial, when the letter does not say)."""
+        if self.lower is None:
+            self.lower = self.det.lower_decision(self.text)
+        below, at = self.lower
+        if below is None:
+            below = self.reference()
+        else:
+            info["lower_at"] = list(at)
+        treat = below if d == "agree" else ("grant" if below == "deny" else "deny")
+        value, ref_info = self.against(treat)
+        info.update(lower=below, **ref_info)
+        return value
+
+    def on_treatment(self) -> None:
+        """ "The hearing officer finds that X is (not) medically necessary"."""
+        text = self.text
+        for m in self.matches(*self.det.ruling):
+            if self.inside(*m.span()):
+                continue
+            head = text[m.start() : m.start("clause")]
+            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
+                continue  # "asked that the ALJ find ...": a wish, not a ruling
+            clause = m["clause"]
+            iro = self.det.iro_content.search(clause)  # what follows says what the IRO decided
+            d = self.det.direction(clause[: iro.start()] if iro else clause)
+            if d is None:
+                continue
+            value, info = self.against(d)
+            self.add(
+                m.start(),
+                m.start("clause") + len(clause.rstrip()),
+                value,
+                {"direction": d, "about": "treatment", **info},
+            )
+
+    def plan(self) -> None:
+        """How an external appeal says the health plan's denial fared."""
+        text = self.text
+        for v, rule, words, win in self.det.plan:
+            for m in self.matches(rule, words, win):
+                if self.inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
+                g = m.groupdict()
+                value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
+                if (g.get("part") or "").lower() == "part":
+                    value = "partially_overturned"
+                self.cues.append(
+                    Cue(m.start(), m.end(), value, "prose", None, {"about": "health plan decision"})
+                )

@@ -232,8 +232,7 @@ class StudyMatcher(RuleComponent):
             if "dates" in doc.spans
             else []
         )
-        levels = None  # read only for a study whose words name no region
-        sentences = None  # the same
+        near = _Near(doc)  # levels and sentences, read only for a study whose words name no region
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
         low = doc_lower(doc)
@@ -245,28 +244,11 @@ class StudyMatcher(RuleComponent):
                 continue
             linked, gap = self._dates_for(text, f["start"], f["end"], dates, src, bounds)
             region = self.region(text, f["start"], f["end"], src)
-            if region is None:
-                if levels is None:
-                    levels = list(doc.spans["levels"]) if "levels" in doc.spans else []
-                if levels:
-                    sentences = sentences or SentenceLookup(doc)
-                    region = _region_from_levels(span, levels, sentences)
-            out = []
-            for d in linked:
-                if isinstance(d, tuple):  # a yearless date completed from the list
-                    s, e, value = d
-                    dspan = char_span(doc, s, e, "DATE")
-                    if dspan is None:
-                        continue
-                    set_iro(dspan, {"value": value, "format": "month_d_year_from_list", "role": "study"})
-                    inferred.append(dspan)
-                    d = dspan
-                set_iro(d, {**span_ext(d), "role": "study", "study": f["type"]})
-                out.append(d)
+            out = self._link(doc, f["type"], linked, inferred)
             info = {
                 **(span_ext(span) or {}),  # a date may share these offsets ("2000?MR"): keep its keys
                 "type": f["type"],
-                "region": region,
+                "region": region if region is not None else near.region(span),
                 "contrast": self.contrast_of(text, f["start"], f["end"], src),
                 "done": self.done(text, f["start"], gap, src),
                 "dates": [span_ext(d)["value"] for d in out],
@@ -282,19 +264,74 @@ class StudyMatcher(RuleComponent):
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
 
+    @staticmethod
+    def _link(doc: Doc, study: str, linked: list, inferred: list) -> list:
+        """The date spans of one study, given the role ``study``; a yearless date completed
+        from its list becomes a date span of its own (added to ``inferred``)."""
+        out = []
+        for d in linked:
+            if isinstance(d, tuple):  # a yearless date completed from the list
+                s, e, value = d
+                d = char_span(doc, s, e, "DATE")
+                if d is None:
+                    continue
+                set_iro(d, {"value": value, "format": "month_d_year_from_list", "role": "study"})
+                inferred.append(d)
+            set_iro(d, {**span_ext(d), "role": "study", "study": study})
+            out.append(d)
+        return out
+
     def _narrative(self, doc: Doc, text: str, spans: list, inferred: list) -> list:
         """Studies dated by a month and day alone ("a CT. The study was done on
         May 4"): the year is the one the narrative has fixed, that of the last full
         date written before. "That scan" / "the study" stands for the study named just
         before it and is returned as a study of its own when it gets such a date."""
-        if not spans:
-            return []
         # the month-and-day dates with no year: most letters have none, and then no more work
-        loose = [
+        loose = self._loose_dates(text) if spans else []
+        candidates = self._narrative_candidates(text, spans, loose) if loose else []
+        if not candidates:
+            return []
+        dates = [d for d in doc.spans.get("dates", []) if len((span_ext(d) or {}).get("value") or "") >= 7]
+        taken = [(d.start_char, d.end_char) for d in doc.spans.get("dates", [])]
+        out = []
+        for s, e, span, antecedent in candidates:
+            found = self._narrative_date(text, s, e, taken, dates)
+            dspan = char_span(doc, found[0], found[1], "DATE") if found else None
+            if dspan is None:
+                continue
+            if span is None:  # an anaphor: a study of its own, of its antecedent's kind
+                span = char_span(doc, s, e, antecedent.label_)
+                if span is None:
+                    continue
+                info = {**span_ext(antecedent), "dates": [], "date_offsets": [], "done": True}
+                out.append(span)
+            else:
+                info = {**span_ext(span), "done": True}  # the gap says it was done
+            ds, de, value = found
+            set_iro(
+                dspan,
+                {
+                    "value": value,
+                    "format": "month_d_year_from_narrative",
+                    "role": "study",
+                    "study": info["type"],
+                },
+            )
+            inferred.append(dspan)
+            taken.append((ds, de))
+            info.update(dates=[*info["dates"], value], date_offsets=[*info["date_offsets"], [ds, de]])
+            set_iro(span, info)
+        return out
+
+    def _loose_dates(self, text: str) -> list[int]:
+        """Where a month and day with no year after it starts."""
+        return [
             m.start() for m in self.yearless_scan.finditer(text) if not self.year_follows.match(text, m.end())
         ]
-        if not loose:
-            return []
+
+    def _narrative_candidates(self, text: str, spans: list, loose: list[int]) -> list[tuple]:
+        """(start, end, study span or None, antecedent or None) of the undated studies and
+        the anaphors ("that scan") a loose date follows closely."""
 
         def date_follows(e: int) -> bool:
             k = bisect.bisect_right(loose, e)
@@ -314,67 +351,35 @@ class StudyMatcher(RuleComponent):
             for m in self.anaphor.finditer(text, sp.end_char, stop):
                 if date_follows(m.end()):
                     candidates.append((m.start(), m.end(), None, sp))
-        if not candidates:
-            return []
-        dates = [d for d in doc.spans.get("dates", []) if len((span_ext(d) or {}).get("value") or "") >= 7]
-        taken = [(d.start_char, d.end_char) for d in doc.spans.get("dates", [])]
-        out = []
-        for s, e, span, antecedent in candidates:
-            after = text[e : e + self.date_after_max]
-            m = self.yearless.search(after)
-            if m is None or self.year_follows.match(text, e + m.end()):
-                continue
-            ds, de = e + m.start(), e + m.end()
-            if any(a < de and ds < b for a, b in taken):
-                continue
-            gap = SOFT_WRAP.sub(" ", after[: m.start()])
-            if not self.date_after.match(gap) or not self.plain.done.search(gap):
-                continue
-            before = [d for d in dates if d.end_char <= s]
-            if not before:
-                continue
-            try:
-                value = dt.date(
-                    int(span_ext(before[-1])["value"][:4]),
-                    MONTH_NAMES.month(m["mon"].rstrip(".")),
-                    int(m["d"]),
-                ).isoformat()
-            except (KeyError, ValueError, TypeError):
-                continue
-            dspan = char_span(doc, ds, de, "DATE")
-            if dspan is None:
-                continue
-            if span is None:
-                span = char_span(doc, s, e, antecedent.label_)
-                if span is None:
-                    continue
-                info = {**span_ext(antecedent), "dates": [], "date_offsets": [], "done": True}
-                out.append(span)
-            else:
-                info = {**span_ext(span), "done": True}  # the gap says it was done
-            set_iro(
-                dspan,
-                {
-                    "value": value,
-                    "format": "month_d_year_from_narrative",
-                    "role": "study",
-                    "study": info["type"],
-                },
-            )
-            inferred.append(dspan)
-            taken.append((ds, de))
-            info.update(dates=[*info["dates"], value], date_offsets=[*info["date_offsets"], [ds, de]])
-            set_iro(span, info)
-        return out
+        return candidates
+
+    def _narrative_date(
+        self, text: str, s: int, e: int, taken: list, dates: list
+    ) -> tuple[int, int, str] | None:
+        """(start, end, ISO value) of the month and day that dates the study at ``[s, e)``
+        ("... was done on May 4"), in the year of the last full date before the study."""
+        after = text[e : e + self.date_after_max]
+        m = self.yearless.search(after)
+        if m is None or self.year_follows.match(text, e + m.end()):
+            return None
+        ds, de = e + m.start(), e + m.end()
+        if any(a < de and ds < b for a, b in taken):
+            return None
+        gap = SOFT_WRAP.sub(" ", after[: m.start()])
+        if not self.date_after.match(gap) or not self.plain.done.search(gap):
+            return None
+        before = [d for d in dates if d.end_char <= s]
+        value = _month_day(span_ext(before[-1])["value"][:4], m) if before else None
+        return (ds, de, value) if value else None
 
     def _dates_for(
-        self, text: str, s: int, e: int, dates: list, src: str | None = None, bounds: tuple | None = None
+        self, text: str, s: int, e: int, dates: list, src: str | None, bounds: tuple
     ) -> tuple[list, str]:
         """The dates of one study and the text between the study and its first date
         (``src``: the lower-cased text for the folded rules; ``bounds``: the dates'
         start and end offsets, read once per Doc)."""
         rules, src = self._rules(text, src)
-        starts, ends = bounds or ([d.start_char for d in dates], [d.end_char for d in dates])
+        starts, ends = bounds
         after = before = None
         after_gap = ""
         i = bisect.bisect_left(starts, e)  # the first date starting after the study
@@ -429,14 +434,8 @@ class StudyMatcher(RuleComponent):
         year = (span_ext(nxt).get("value") or "")[:4]
         if not year.isdigit():
             return []
-        out = []
-        for m in self.yearless.finditer(chunk):
-            try:
-                value = dt.date(int(year), MONTH_NAMES.month(m["mon"].rstrip(".")), int(m["d"])).isoformat()
-            except (KeyError, ValueError):
-                continue
-            out.append((offset + m.start(), offset + m.end(), value))
-        return out
+        found = ((m, _month_day(year, m)) for m in self.yearless.finditer(chunk))
+        return [(offset + m.start(), offset + m.end(), value) for m, value in found if value]
 
 
 def _region_from_levels(span, levels, sentences) -> str | None:
@@ -446,3 +445,30 @@ def _region_from_levels(span, levels, sentences) -> str | None:
         if s0 <= lv.start_char < s1:
             return region_of(span_ext(lv)["value"])
     return None
+
+
+def _month_day(year: str, m: re.Match) -> str | None:
+    """The ISO date of a month-and-day match (groups ``mon``, ``d``) in ``year``; None
+    when it is no date (February 30) or the year is none."""
+    try:
+        return dt.date(int(year), MONTH_NAMES.month(m["mon"].rstrip(".")), int(m["d"])).isoformat()
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+class _Near:
+    """A study's region from the levels in its sentence, the Doc's levels and sentences
+    read once, and only when a study's own words name no region."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.levels: list | None = None
+        self.sentences: SentenceLookup | None = None
+
+    def region(self, span) -> str | None:
+        if self.levels is None:
+            self.levels = list(self.doc.spans["levels"]) if "levels" in self.doc.spans else []
+        if not self.levels:
+            return None
+        self.sentences = self.sentences or SentenceLookup(self.doc)
+        return _region_from_levels(span, self.levels, self.sentences)

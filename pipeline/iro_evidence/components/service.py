@@ -1,0 +1,202 @@
+"""The service in dispute and each service's outcome (part of ``iro_decision``), apart
+from the other decision facts because a service is read in steps of its own: where it is
+written (the service section, else a request or ruling), its list items, each normalized
+(types, levels, side, count, CPT codes) and cut where decision wording begins ("X is not
+medically necessary and the denial is upheld" gives X), then paired with its outcome."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from . import wordscan
+from .base import Triggers, doc_text, span_ext
+from .casefold import Folded, can_fold
+from .extensions import set_iro
+
+Group = list[tuple[int, int, str, dict]]  # (start, end, label, span._.iro) of span group items
+
+
+def _type_rules(r: dict) -> list[tuple[str, Folded, tuple[str, ...] | None]]:
+    """One regex per type (a service only asks whether one of them matches), tried only
+    when one of the type's trigger words is in the text (None: always tried)."""
+    out = []
+    for typ, pats in r["services"].items():
+        if not pats:
+            continue
+        pats = [p if isinstance(p, dict) else {"pattern": p} for p in pats]
+        alt = "|".join(f"(?:{p['pattern']})" for p in pats)
+        words = None
+        if all(p.get("triggers") for p in pats):
+            words = tuple(sorted({w.lower() for p in pats for w in p["triggers"]}))
+        out.append((typ, Folded(re.compile(alt, re.I if typ not in ("CT",) else 0)), words))
+    return out
+
+
+def _first_paragraph(body: str) -> tuple[int, re.Match | None]:
+    """(offset, match) of what a service section says after its heading."""
+    first_line = body.split("\n", 1)[0]
+    colon = first_line.find(":")
+    if 0 <= colon < 160:
+        off = colon + 1
+    elif first_line.strip().isupper():
+        off = len(first_line)
+    else:
+        off = 0
+    if 0 <= colon < 160 and first_line[colon + 1 :].strip():
+        # "Treatment: X" on one line: X and the lines that continue it
+        return off, re.search(r"\S[^\n]*(?:\n[ \t]*(?=[a-z(\d])[^\n]+)*", body[off:])
+    return off, re.search(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*", body[off:])
+
+
+class Services:
+    """The service rules of ``decision.json``."""
+
+    def __init__(self, r: dict):
+        self.types = _type_rules(r)
+        # every type's words, looked up once per service text
+        self.type_words = sorted({w for *_, words in self.types for w in words or ()})
+        self.fallback = re.compile(r["service_fallback"], re.I)
+        self.gates = {
+            "service_fallback": (self.fallback, Triggers(r.get("gates", {}).get("service_fallback")))
+        }
+        wordscan.register(self.gates["service_fallback"][1])
+        self.decision_words = re.compile(r["service_decision_words"], re.I)
+        counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
+        self.count_res = [Folded(re.compile(c, re.I)) for c in counts]
+        self.item = re.compile(r.get("service_item", r"(?!)"))
+        self.cpt_re = re.compile(r["cpt"])
+        self.side_res = {k: Folded(re.compile(p, re.I)) for k, p in r["side"].items()}
+
+    def annotate(self, doc: Doc, sections: list[tuple[str, int, int]]) -> tuple[dict | None, Group]:
+        """(the case's service, the ``service`` span group): the service described, with
+        its items when it lists several; the Doc's per-service outcome spans get the
+        normalized service too."""
+        svc = self.service_text(doc, sections)
+        described = Described(self, doc)
+        service = described(*svc) if svc else None
+        items = self.service_items(doc_text(doc), *svc) if svc else []
+        if len(items) > 1:
+            service["items"] = [described(s, e) for s, e in items]
+            for it in service["items"]:
+                service["types"] += [t for t in it["types"] if t not in service["types"]]
+        for span in doc.spans.get("outcome", []):
+            iro = span_ext(span)
+            if iro and iro.get("service"):
+                desc = described(span.start_char, span.end_char)
+                set_iro(span, {**iro, **{k: v for k, v in desc.items() if k != "text"}})
+        if len(items) > 1:
+            return service, [(s, e, "SERVICE", described(s, e)) for s, e in items]
+        return service, [(svc[0], svc[1], "SERVICE", service)] if svc else []
+
+    def service_text(self, doc: Doc, sections: list[tuple[str, int, int]]) -> tuple[int, int] | None:
+        """The first paragraph of the service section (after its heading), else the
+        service named in a request or ruling ("request for ...", "is not entitled to ...")."""
+        text = doc_text(doc)
+        for label, start, end in sections:
+            if label != "service":
+                continue
+            off, first = _first_paragraph(text[start:end])
+            if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
+                return start + off + first.start(), start + off + first.end()
+        m = next(wordscan.scan(doc, self.gates["service_fallback"][1]).finditer(self.fallback), None)
+        if m:
+            return m.start("svc"), m.end("svc")
+        return None
+
+    def service_items(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """A list of services ("a. Work hardening ... b. Repeat FCE ...") split into items."""
+        marks = list(self.item.finditer(text, start, end))
+        if len(marks) < 2:
+            return [(start, end)]
+        items = []
+        for m, nxt in zip(marks, marks[1:] + [None]):
+            e = nxt.start() if nxt else end
+            s0 = m.end()
+            while e > s0 and text[e - 1].isspace():
+                e -= 1
+            if e > s0:
+                items.append((s0, e))
+        return items
+
+    def service_types(self, text: str, gated: bool = True, low: str | None = None) -> list[str]:
+        """The procedure types named in a service description (``gated``: a type is tried
+        only when one of its trigger words is in the text; ``low``: ``text.lower()``, over
+        which the types' regexes run folded where they can)."""
+        low = text.lower() if low is None else low
+        ok = can_fold(text, low)
+        present = {w for w in self.type_words if w in low} if gated else None
+        types: list[str] = []
+        for typ, rule, words in self.types:
+            if present is not None and words is not None and present.isdisjoint(words):
+                continue
+            pat, where = rule.pick(text, low, ok)
+            if typ not in types and pat.search(where):
+                if typ in ("injection", "surgery") and types:
+                    continue
+                types.append(typ)
+        return types
+
+    def describe(self, doc: Doc, start: int, end: int, levels_at: list[tuple[int, str]]) -> dict:
+        """The service in ``[start, end)`` normalized: types, levels, side, count, CPT codes
+        (``levels_at``: (start, value) of the Doc's level spans, read once by the caller)."""
+        text = doc_text(doc)[start:end]
+        low = text.lower()
+        ok = can_fold(text, low)
+
+        def first(rule: Folded) -> re.Match | None:
+            pat, where = rule.pick(text, low, ok)
+            return pat.search(where)
+
+        levels = []
+        for v in (v for lv_start, value in levels_at if start <= lv_start < end for v in value.split("|")):
+            if v not in levels:
+                levels.append(v)
+        count = next((m for m in map(first, self.count_res) if m), None)
+        return {
+            "text": self.service_name(text),
+            "types": self.service_types(text, low=low),
+            "levels": levels,
+            "side": next((k for k, p in self.side_res.items() if first(p)), None),
+            "count": text[count.start() : count.end()] if count else None,  # as written
+            "cpt": [re.sub(r"\D", "", m.group()) for m in self.cpt_re.finditer(text)],
+        }
+
+    def service_name(self, text: str) -> str:
+        """A service as written, without the decision wording that may follow it."""
+        m = self.decision_words.search(text)
+        return re.sub(r"\s+", " ", text[: m.start()] if m and m.start() > 2 else text).strip(" .,;:")
+
+    def per_service(self, doc: Doc, service: dict | None, outcome: str | None) -> list[dict]:
+        """Each service with its own outcome: the per-service results the outcome rests on
+        (a split decision), else the listed services (or the one service) with the letter's
+        outcome, which is unknown per service when the decision is split."""
+        out, seen = [], set()
+        for span in doc.spans.get("outcome", []):
+            iro = span_ext(span) or {}
+            if iro.get("service") and iro.get("how") not in ("checkbox", "box_row"):
+                name = self.service_name(iro["service"])
+                if name and (name, iro["value"]) not in seen:
+                    seen.add((name, iro["value"]))
+                    out.append({"service": name, "outcome": iro["value"]})
+        if out or service is None:
+            return out
+        each = None if outcome == "partially_overturned" else outcome
+        items = service.get("items") or [service]
+        return [{"service": it["text"], "outcome": each} for it in items if it.get("text")]
+
+
+class Described:
+    """``Services.describe`` once per range of one Doc; each caller gets its own copy to change."""
+
+    def __init__(self, services: Services, doc: Doc):
+        self.services, self.doc = services, doc
+        self.levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
+        self.done: dict[tuple[int, int], dict] = {}
+
+    def __call__(self, s: int, e: int) -> dict:
+        d = self.done.get((s, e))
+        if d is None:
+            d = self.done[(s, e)] = self.services.describe(self.doc, s, e, self.levels_at)
+        return {k: list(v) if isinstance(v, list) else v for k, v in d.items()}
