@@ -108,7 +108,7 @@ def expand_defs(rules: Any, source: str = "rules") -> Any:
     def part(name: str, trail: tuple[str, ...]) -> str:
         if name in done:
             return done[name]
-        if not defs or name not in defs:
+        if not defs or name not in defs or name.startswith("_"):
             raise RuleError(f"{source}: (?&{name}) names no part of 'defs'")
         if name in trail:
             raise RuleError(f"{source}: 'defs' {name!r} refers to itself ({' -> '.join((*trail, name))})")
@@ -131,7 +131,8 @@ def expand_defs(rules: Any, source: str = "rules") -> Any:
         return x
 
     for name in defs or ():
-        part(name, ())  # every part is checked, used or not
+        if not name.startswith("_"):  # every part is checked, used or not ("_doc": a note)
+            part(name, ())
     if not defs and "(?&" not in json.dumps(rules):
         return rules
     return walk(rules)
