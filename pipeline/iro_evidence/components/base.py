@@ -79,7 +79,11 @@ def check_rules(rules: Any, rules_file: str, source: str) -> None:
 
 def _say(error) -> str:
     """One schema error in words: where, and which key (with the allowed keys near it)."""
-    where = "/" + "/".join(map(str, error.path))
+    if error.context:  # anyOf / oneOf: the branch that came closest
+        import jsonschema
+
+        return _say(jsonschema.exceptions.best_match(error.context))
+    where = "/" + "/".join(map(str, error.absolute_path))
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set(error.schema.get("properties", {}))
         pats = list(error.schema.get("patternProperties", {}))
