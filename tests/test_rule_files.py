@@ -75,6 +75,14 @@ def test_a_wrong_type_is_an_error():
         check_rules(rules, "levels.json", "levels.json")
 
 
+def test_an_empty_phrase_list_is_an_error(exam_nlp):
+    _, exam = exam_nlp
+    rules = copy.deepcopy(exam.rules)
+    rules["rules"][0]["pattern"] = []  # would match the empty string everywhere
+    with pytest.raises(RuleError, match=r"/rules/0/pattern: \[\] should be non-empty"):
+        exam.initialize(rules=rules)
+
+
 def test_bad_rules_on_disk_and_in_bytes_fail_with_their_source(tmp_path, exam_nlp):
     _, exam = exam_nlp
     exam.to_disk(tmp_path / "iro_exam")

@@ -82,7 +82,9 @@ def _say(error) -> str:
     if error.context:  # anyOf / oneOf: the branch that came closest
         import jsonschema
 
-        return _say(jsonschema.exceptions.best_match(error.context))
+        # a branch of the instance's own type says more than "is not of type"
+        said = [e for e in error.context if e.validator != "type"] or error.context
+        return _say(jsonschema.exceptions.best_match(said))
     where = "/" + "/".join(map(str, error.absolute_path))
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set(error.schema.get("properties", {}))
