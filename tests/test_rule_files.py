@@ -75,6 +75,13 @@ def test_a_wrong_type_is_an_error():
         check_rules(rules, "levels.json", "levels.json")
 
 
+def test_a_key_the_component_needs_is_required():
+    rules = json.loads(PATTERNS.joinpath("levels.json").read_text("utf-8"))
+    del rules["chain_dash"]  # levels.py reads it without a default
+    with pytest.raises(RuleError, match=r"levels\.json: /: 'chain_dash' is a required property"):
+        check_rules(rules, "levels.json", "levels.json")
+
+
 def test_an_empty_phrase_list_is_an_error(exam_nlp):
     _, exam = exam_nlp
     rules = copy.deepcopy(exam.rules)
