@@ -6,9 +6,11 @@ the reflex (biceps, Achilles, ...) and grade (``2+``, ``4/5``), the muscle or my
 the dermatome, SLR degrees and position (seated / supine), atrophy circumference.
 
 Rules are regexes per (sign, status) in ``patterns/exam.json``, tried in order so that
-"no atrophy" (absent) wins over "atrophy" (present). A rule is ``stated`` when its own
-words give the status ("reflexes are 2+", "negative SLR"): ConText negation around it
-then does not flip it. Bare signs ("tenderness", "weakness") take their status from
+"no atrophy" (absent) wins over "atrophy" (present). A rule's pattern is a list of short
+phrases built from named parts (``(?&copula)``, ``(?&reflexes)``: the file's ``defs``,
+expanded when the rules are compiled), so a new phrasing is one more list entry. A rule
+is ``stated`` when its own words give the status ("reflexes are 2+", "negative SLR"):
+ConText negation around it then does not flip it. Bare signs ("tenderness", "weakness") take their status from
 ConText ("no tenderness or spasm"). A ``contrast`` clause gives a second finding
 ("positive on the left and negative on the right"). Side comes from the clause around
 the sign; left and right together are bilateral.
@@ -41,6 +43,8 @@ class ExamMatcher(RuleComponent):
             else:  # the older list form [sign, status, pattern, stated]
                 sign, status, pat, stated = rule
                 words = ()
+            if isinstance(pat, list):  # phrases, any one of which matches
+                pat = "|".join(pat)
             # a sign starts at a word start: "spasm" in "bronchospasm" is none, and the regex
             # engine then skips the middle of words (about 3x faster); FirstCharRegex skips
             # to the letters a match can start with (about 2x faster again)
