@@ -69,6 +69,9 @@ def main() -> None:
         if k in hidden:
             continue
         a, b = old.get(k, {}), snap.get(k, {})
+        if not a or not b:
+            print(f"  {k}: {'new letter' if b else 'letter gone'}")
+            continue
         fields = [
             f
             for f in (a.get("record", {}).keys() | b.get("record", {}).keys())

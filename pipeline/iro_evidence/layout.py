@@ -74,6 +74,7 @@ _FOOTER_LINE = re.compile(
     r"|^[ ]*(?-i:[A-Z])[^\n]{0,100}?\S[ ](?-i:Page)[ ]\d{1,4}[ ]of[ ]\d{1,4}[ ]*$",
     re.I,
 )
+_PAGE_WORD = re.compile(r"\bpage\b", re.I)
 _LETTERHEAD = re.compile(r"\b(?:tel|phone|fax|facsimile)\b[.:]?\s*\(?\d{3}|\S+@\S+\.\w+", re.I)
 _PROSE = re.compile(r"[a-z]{3,}[.!?] [A-Z][a-z]")  # a sentence ends and another starts
 # a header/footer line: a case or reference number, a company name, a phone, fax or email
@@ -193,9 +194,20 @@ class _Builder:
         return Offsets([int(c) for c in starts], [int(origin[c]) for c in starts], length)
 
 
+FOOTER_WORDS = 12  # a footer's name and numbers before its page number, at most
+
+
 def _is_page_line(line: str) -> bool:
-    """A page number line ("Page 2 of 4", "- 2 -") or a footer that ends in one."""
-    return bool(_PAGE_LINE.match(line) or _FOOTER_LINE.match(line))
+    """A page number line ("Page 2 of 4", "- 2 -") or a footer that ends in one: a few
+    words with one page number (a longer line, or one naming two pages, is a paragraph
+    that happens to end in one, as lines joined into a paragraph can)."""
+    if _PAGE_LINE.match(line):
+        return True
+    m = _FOOTER_LINE.match(line)
+    if not m:
+        return False
+    words = line.split()
+    return len(words) <= FOOTER_WORDS + 4 and len(_PAGE_WORD.findall(line)) == 1
 
 
 class _PageLines:
