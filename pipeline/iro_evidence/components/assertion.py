@@ -51,7 +51,6 @@ from .base import (
     RuleComponent,
     doc_lower,
     doc_text,
-    ensure_sentences,
     expand_leading_in,
     sentence_starts,
 )
@@ -64,6 +63,7 @@ from .context_scope import (  # noqa: F401
     sieve,
 )
 from .extensions import ASSERTION_FLAGS, EXT_PREFIX, ext_key
+from .sentences import ensure_sentences
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
 FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]

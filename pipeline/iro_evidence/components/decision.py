@@ -31,7 +31,6 @@ from .base import (
     compile_alternation,
     doc_lower,
     doc_text,
-    ensure_sentences,
     phrase_key,
     sentence_starts,
     set_group,
@@ -39,6 +38,7 @@ from .base import (
 )
 from .casefold import Folded, can_fold
 from .extensions import set_iro
+from .sentences import ensure_sentences
 
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I

@@ -16,6 +16,7 @@ Python (``tests/test_fast_paths.py`` checks both give the same starts on every l
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy
@@ -59,6 +60,14 @@ JOINING = {
     "than",
     "into",
 }
+
+
+def ensure_sentences(doc: Doc) -> Doc:
+    """Components that read sentences work without a splitter before them: they split
+    with ``iro_sentences``' rules when the Doc has no sentence boundaries."""
+    if len(doc) and not doc.has_annotation("SENT_START"):
+        LineSentencizer(None)(doc)
+    return doc
 
 
 class LineSentencizer:
@@ -182,7 +191,6 @@ def _heading_lines(text: str):
         upper = sum(c.isupper() for c in letters) / len(letters)
         if (upper > 0.8 and len(letters) >= 4) or (line.endswith(":") and len(line) < 90):
             spans.append((m.start(), m.end()))
-    import bisect
 
     starts = [s for s, _ in spans]
 
