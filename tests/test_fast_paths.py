@@ -20,14 +20,34 @@ def section_list(doc):
     return [(s.start, s.end, s.label_) for s in doc.spans["sections"]]
 
 
-def test_sections_equal_medspacys_whole_doc_matcher(nlp):
+def medspacy_headings(nlp, comp):
+    """medspaCy's own Sectionizer given our heading rules (a rule's literal: its index)."""
+    from medspacy.section_detection import Sectionizer, SectionRule
+
+    sectionizer = Sectionizer(
+        nlp, name="reference_sectionizer", rules=None, span_attrs=None, input_span_type="group"
+    )
+    sectionizer.add([SectionRule(str(j), r.category, pattern=r.pattern) for j, r in enumerate(comp.headings)])
+
+    def headings(doc):
+        """(title start, title end, rule index) of each section medspaCy finds."""
+        sections = sectionizer(doc)._.sections
+        return [(s.title_start, s.title_end, int(s.rule.literal)) for s in sections if s.rule is not None]
+
+    return headings
+
+
+def test_sections_equal_medspacys_sectionizer(nlp):
     comp = nlp.get_pipe("iro_sections")
-    sectionizer = comp.sectionizer
+    finder = comp.finder
+    reference = medspacy_headings(nlp, comp)
     many = 0
     for letter, text in LETTERS:
         doc = nlp.make_doc(text)
         # the heading matches themselves, before sections are built from them
-        assert sectionizer.find_matches(doc) == sectionizer.whole_doc_matches(doc), letter
+        matches = finder.find_matches(doc)
+        assert matches == finder.whole_doc_matches(doc), letter
+        assert [(s, e, finder.rule_of[m]) for m, s, e in matches] == reference(nlp.make_doc(text)), letter
         fast = section_list(comp(nlp.make_doc(text)))
         assert fast == section_list(comp.reference(nlp.make_doc(text))), letter
         many += len(fast) >= 5
