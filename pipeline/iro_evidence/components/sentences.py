@@ -77,22 +77,19 @@ class LineSentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = _fast_starts(doc)
-        if starts is None:  # text numpy cannot hold (a lone surrogate): the token loop
-            return self.reference(doc)
         flags = numpy.full(len(doc), -1, dtype="int32")
         flags[0] = 1
-        flags[starts] = 1
+        flags[_fast_starts(doc)] = 1
         doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
 
     def reference(self, doc: Doc) -> Doc:
-        """The rules read token by token (what ``__call__`` must equal)."""
+        """The rules read token by token (what ``__call__`` must equal): the first
+        non-space token after a token that ends a sentence (``_ends_after``) starts one."""
         n = len(doc)
         if not n:
             return doc
-        text = doc_text(doc)
-        line_is_heading = _heading_lines(text)
+        is_heading = _heading_lines(doc_text(doc))
         starts = [False] * n
         starts[0] = True
         prev_end = False
@@ -100,47 +97,61 @@ class LineSentencizer:
             if i and prev_end and not tok.is_space:
                 starts[i] = True
                 prev_end = False
-            t = tok.text
-            if tok.is_space:
-                nl = t.count("\n")
-                if nl >= 2 or "\f" in t:
-                    prev_end = True
-                elif nl == 1:
-                    # a single newline ends a sentence when either line is a heading
-                    # or the next line opens a list item / checkbox
-                    nxt = doc[i + 1] if i + 1 < n else None
-                    here = tok.idx
-                    if (
-                        line_is_heading(here - 1)
-                        or (nxt is not None and line_is_heading(nxt.idx))
-                        or (nxt is not None and ITEM_START.match(nxt.text))
-                        or (nxt is not None and i and _list_line(text, here, doc[i - 1].text, nxt.text))
-                    ):
-                        prev_end = True
-                continue
-            if t in ENDERS:
-                nxt = doc[i + 1] if i + 1 < n else None
-                if nxt is None:
-                    continue
-                # "Dr. Smith", "e.g. x", "2.2": a period that sits inside a word is no end
-                if t == "." and nxt.idx == tok.idx + 1 and not nxt.is_space:
-                    continue
-                if t == "." and i and _abbrev(doc[i - 1].text, _next_solid(doc, i)):
-                    continue
-                # "1. Radiculopathy must be ...": the number of a list item opening a line
-                if t == "." and i and _list_number(doc, i - 1):
-                    continue
-                prev_end = True
-            elif tok.whitespace_ and "\n" in tok.whitespace_:
-                pass
-            elif t.endswith(":") or t == ":":
-                nxt = doc[i + 1] if i + 1 < n else None
-                if nxt is not None and nxt.is_space and "\n" in nxt.text:
-                    prev_end = True
+            prev_end = prev_end or _ends_after(doc, i, is_heading)
         # one array write: setting ``tok.is_sent_start`` per token rescans the Doc each time
         flags = numpy.array([1 if s else -1 for s in starts], dtype="int32").astype("uint64")
         doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
+
+
+def _ends_after(doc: Doc, i: int, is_heading) -> bool:
+    """Does token ``i`` end a sentence: a line break that ends one (``_break_ends``), a
+    sentence ender (``_ender_ends``), or a "Label:" at the end of its line?"""
+    tok = doc[i]
+    if tok.is_space:
+        return _break_ends(doc, i, is_heading)
+    t = tok.text
+    if t in ENDERS:
+        return _ender_ends(doc, i)
+    if tok.whitespace_ and "\n" in tok.whitespace_:
+        return False
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return t.endswith(":") and nxt is not None and nxt.is_space and "\n" in nxt.text
+
+
+def _break_ends(doc: Doc, i: int, is_heading) -> bool:
+    """A blank line or a page break ends a sentence; a single line break does when either
+    line is a heading, or the next line opens a list item or checkbox, or the line is a
+    short one standing alone (``_list_line``): a wrapped line does not."""
+    t = doc[i].text
+    nl = t.count("\n")
+    if nl >= 2 or "\f" in t:
+        return True
+    if nl != 1:
+        return False
+    here = doc[i].idx
+    if is_heading(here - 1):
+        return True
+    if i + 1 >= len(doc):
+        return False
+    nxt = doc[i + 1]
+    if is_heading(nxt.idx) or ITEM_START.match(nxt.text):
+        return True
+    return i > 0 and _list_line(doc_text(doc), here, doc[i - 1].text, nxt.text)
+
+
+def _ender_ends(doc: Doc, i: int) -> bool:
+    """A ``.``/``?``/``!``/``;`` ends a sentence unless it ends the Doc, or is a period
+    inside a word ("2.2", "e.g."), after an abbreviation ("Dr. Smith") or after the
+    number of a list item opening a line ("1. Radiculopathy must be ...")."""
+    if i + 1 >= len(doc):
+        return False
+    tok, nxt = doc[i], doc[i + 1]
+    if tok.text != ".":
+        return True
+    if nxt.idx == tok.idx + 1 and not nxt.is_space:
+        return False
+    return not (i and (_abbrev(doc[i - 1].text, _next_solid(doc, i)) or _list_number(doc, i - 1)))
 
 
 ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "e.g", "i.e", "approx", "jr", "sr"}
@@ -272,13 +283,11 @@ def _heading_offsets(cp: numpy.ndarray, breaks: numpy.ndarray, offsets: numpy.nd
     return ok & (offsets <= he[k]) if len(hs) else numpy.zeros(len(offsets), dtype=bool)
 
 
-def _fast_starts(doc: Doc) -> numpy.ndarray | None:
+def _fast_starts(doc: Doc) -> numpy.ndarray:
     """Token indices where ``reference`` starts a sentence, computed with arrays."""
     text = doc_text(doc)
-    try:
-        cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    except UnicodeEncodeError:
-        return None
+    # code points (a Doc holds no lone surrogate: spaCy's string store cannot encode one)
+    cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     arr = doc.to_array([ORTH, LOWER, IS_SPACE, IDX, LENGTH, IS_ALPHA])
     n = len(arr)
     orth, lower = arr[:, 0], arr[:, 1]  # string hashes (uint64)
