@@ -52,17 +52,24 @@ from .base import (
     sentence_starts,
 )
 from .context_scope import (  # noqa: F401
-    FLAG_ATTRS,
     SentenceContext,
     member,
     pattern_starts,
-    plain_extensions,
     sieve,
 )
 from .extensions import ASSERTION_FLAGS, EXT_PREFIX, ext_key
 from .sentences import ensure_sentences
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
+FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
+
+
+def plain_extensions() -> bool:
+    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
+    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
+    return all(e is not None and e[3] is None for e in exts)
+
+
 OWN_EXTENSIONS = frozenset([attr for _, attr in FLAG_ATTRS] + ["attribution"])  # the span values written here
 
 

@@ -18,15 +18,6 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .base import sentence_starts
-from .extensions import ASSERTION_FLAGS
-
-FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
-
-
-def plain_extensions() -> bool:
-    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
-    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
-    return all(e is not None and e[3] is None for e in exts)
 
 
 class Scan(NamedTuple):
@@ -549,7 +540,8 @@ def cut_scope(
     cues: list[tuple], lo: list[int], hi: list[int], i: int, j: int, same_category_cuts: bool
 ) -> None:
     """``ConTextModifier.limit_scope``: modifier ``j`` cuts modifier ``i``'s scope (in
-    ``lo``, ``hi``) where it overlaps it and may end it (a terminating cue, one it is terminated by, or one of its category)."""
+    ``lo``, ``hi``) where they overlap and ``j`` may end it: a terminating cue, one of a
+    category ``i`` is terminated by, or one of ``i``'s own category."""
     if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]):
         return
     ri, si, ei, di, cat_i, up_i = cues[i]

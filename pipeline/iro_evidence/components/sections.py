@@ -32,7 +32,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from .base import RuleComponent, doc_text, set_group
-from .context_scope import prune_matches
+from .context_scope import member, prune_matches
 
 SPACE = {"IS_SPACE": True, "OP": "*"}
 # perf: a plain IS_SPACE test here (a C flag); that the space holds a line break is checked
@@ -275,8 +275,8 @@ class HeadingFinder:
     def title_starts(self, lower: numpy.ndarray) -> numpy.ndarray:
         """Where a title can start (index among non-space tokens): a one-word title, or
         a longer title's first two words."""
-        hit = _member(lower, self.singles)
-        hit[:-1] |= _member(_pair_ids(lower[:-1], lower[1:]), self.pairs)
+        hit = member(lower, self.singles)
+        hit[:-1] |= member(_pair_ids(lower[:-1], lower[1:]), self.pairs)
         return numpy.flatnonzero(hit)
 
     def keys_at(self, ids: list[int], o: int) -> list[tuple]:
@@ -332,12 +332,3 @@ def _pair_ids(first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:
     """One number per pair of word ids (uint64 arithmetic wraps; a collision only adds a
     place to check)."""
     return first * numpy.uint64(1_000_003) + second
-
-
-def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
-    """``numpy.isin`` for sorted ``keys`` (one searchsorted is much cheaper)."""
-    if not len(keys):
-        return numpy.zeros(len(values), dtype=bool)
-    at = numpy.searchsorted(keys, values)
-    at[at == len(keys)] = 0
-    return keys[at] == values

@@ -30,36 +30,11 @@ from .base import doc_text
 ENDERS = {".", "?", "!", ";"}
 ITEM_START = re.compile(r"^(?:\[|☒|☐|\d{1,2}[.)]$|[IVX]{1,4}\.$|[-•*]$)")
 SHORT_LINE = 56  # characters; wrapped prose lines are longer than this
-JOINING = {
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "nor",
-    "but",
-    "of",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "with",
-    "from",
-    "as",
-    "that",
-    "which",
-    "who",
-    "is",
-    "was",
-    "were",
-    "are",
-    "be",
-    "been",
-    "than",
-    "into",
-}
+# words a wrapped line may end with
+JOINING = set(
+    "a an the and or nor but of to in on at by for with from as that which who is was were are be been "
+    "than into".split()
+)
 
 
 def ensure_sentences(doc: Doc) -> Doc:
