@@ -1,4 +1,4 @@
-"""Assertion and attribution of every fact, with medspaCy's ConText.
+"""Assertion and attribution of every fact, with ConText (medspaCy's rules and semantics).
 
 ConText runs once over the union of the fact span groups (concepts, exam signs,
 findings, studies, sizes, levels) with medspaCy's default rules plus ours
@@ -26,9 +26,11 @@ reporting constructions (``Attributor``, rules in ``context.json`` "attribution"
 nearest cue in the sentence, else a cue carried from earlier in the paragraph, else the
 section's role for the letter genre (IRO letter, hearing decision, UR letter).
 
-For speed, ConText runs only where it can change a fact (``SentenceContext``: the same
-matches and edges as medspaCy's ConText component on the whole Doc) and each attribution
-regex only near its trigger words; no medspaCy object is left on the Doc, so it pickles.
+For speed, ConText runs only where it can change a fact (``SentenceContext``, our own
+matching and graph steps: the same matches and edges as medspaCy's ConText classes on the
+whole Doc, which the tests compare) and each attribution regex only near its trigger words;
+medspaCy's ``ConText`` object only holds the rules and settings, and no medspaCy object is
+left on the Doc, so it pickles.
 """
 
 from __future__ import annotations
