@@ -11,6 +11,7 @@ sentences of the assertion test sets.
 from __future__ import annotations
 
 import pickle
+from types import SimpleNamespace
 
 import pytest
 from conftest import CORPUS, every_letter
@@ -134,8 +135,23 @@ def test_pattern_starts():
 
 def test_falls_back_to_context_for_what_it_does_not_cover(nlp):
     ctx = ConText(nlp, name="regex_context", rules=None, span_attrs=None)
-    ctx.add([ConTextRule("no", "NEGATED_EXISTENCE", pattern=r"\bno\b")])
-    assert not SentenceContext(nlp, ctx).exact
+    ctx.add(
+        [
+            ConTextRule("no", "NEGATED_EXISTENCE", pattern=r"\bno\b", direction="FORWARD"),
+            ConTextRule("ruled out", "NEGATED_EXISTENCE", direction="BACKWARD"),
+        ]
+    )
+    fast = SentenceContext(nlp, ctx)
+    assert not fast.exact
+    # the whole-Doc matcher runs then: the edges are still medspaCy's
+    doc = nlp("No fracture was seen. Infection is ruled out. He has pain.")
+    targets = [
+        doc.char_span(a, a + len(w)) for w in ("fracture", "Infection", "pain") for a in [doc.text.index(w)]
+    ]
+    comp = SimpleNamespace(fast=fast, context=ctx)
+    edges = fast.edges(doc, targets)
+    assert sorted(edges) == sorted(medspacy_edges(nlp, comp, doc, targets))
+    assert {doc[a:b].text for (a, b), _ in edges} == {"fracture", "Infection"}
 
 
 def test_docs_keep_no_medspacy_objects(nlp):
