@@ -110,6 +110,12 @@ class SentenceContext:
                         seq = (c, *rest)
                         keys.setdefault(tuple(a for a, _ in seq), set()).add(fold([v for _, v in seq]))
         self.keys = {sig: sorted_keys(hs) for sig, hs in keys.items()}
+        self.lookup_tables()
+
+    def lookup_tables(self) -> None:
+        """The sorted key arrays (and their sieves) that ``scan`` looks token values up in,
+        and the token attributes it reads."""
+        strings = self.vocab.strings
         used = {a for sig in self.keys for a in sig} | {a for a, _ in self.by_first} | {"LOWER", "IS_SPACE"}
         self.attrs = sorted(used - {"ANY"})
         self.lower_col = self.attrs.index("LOWER")
