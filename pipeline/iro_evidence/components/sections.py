@@ -18,7 +18,7 @@ Speed: trying every heading pattern at every token costs tokens x ~450 patterns.
 heading's words must all be there, one after the other (only spaces between), so
 ``HeadingFinder`` first finds where a title's words occur (one array of lower-case word ids
 per Doc), then runs only that title's patterns on a few tokens around each place; it finds
-the matches of the whole-Doc Matcher (``whole_doc_matches``, the reference), in the same order.
+the matches of every pattern tried at every token, in the same order (``tests/test_fast_paths.py``).
 """
 
 from __future__ import annotations
@@ -110,11 +110,6 @@ class SectionDetector(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         return self._spans(doc, self.finder.find_matches(doc))
-
-    def reference(self, doc: Doc) -> Doc:
-        """The same from the whole-Doc Matcher (every pattern at every token): what the
-        fast path must equal (tests)."""
-        return self._spans(doc, self.finder.whole_doc_matches(doc))
 
     def _spans(self, doc: Doc, matches: list[tuple[int, int, int]]) -> Doc:
         """Sections from the pruned heading matches: a heading's section runs to the next
@@ -228,7 +223,6 @@ class HeadingFinder:
         self.vocab = vocab
         strings = vocab.strings
         self.rule_of: dict[int, int] = {}  # match id -> index of its rule
-        self.whole = Matcher(vocab)  # every pattern at every token: the reference
         self.groups: dict[tuple, Matcher] = {}  # title words -> a Matcher of its patterns
         self.titles: dict[tuple, list[tuple[int, HeadingRule]]] = {}
         by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
@@ -237,7 +231,6 @@ class HeadingFinder:
             name = f"iro_heading_{j}"  # our own id per rule: its index
             match_id = strings.add(name)
             self.rule_of[match_id] = j
-            self.whole.add(name, [rule.pattern])
             key = tuple(strings.add(w) for w in rule.words)
             if key not in self.groups:
                 self.groups[key] = Matcher(vocab)
@@ -251,12 +244,9 @@ class HeadingFinder:
         self.pairs = numpy.sort(_pair_ids(pairs[:, 0], pairs[:, 1]))
         self.colon = strings.add(":")
 
-    def whole_doc_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Every pattern at every token, pruned (the reference for ``find_matches``)."""
-        return prune_matches(self.whole(doc))
-
     def find_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The pruned heading matches (match_id, start, end), as ``whole_doc_matches`` gives them."""
+        """The heading matches (match_id, start, end) that every pattern at every token
+        finds, pruned of overlaps (longest wins)."""
         n = len(doc)
         if not n or not self.groups:
             return []
