@@ -243,11 +243,6 @@ class AssertionDetector(RuleComponent):
 
         return keep
 
-    def reference_edges(self, doc: Doc, targets: list[Span], keep=None) -> list[tuple[tuple[int, int], str]]:
-        """((target start, end), modifier category) for every ConText edge, with
-        medspaCy's matcher on the whole Doc (``SentenceContext.edges``, ``whole_doc``)."""
-        return self.fast.edges(doc, targets, keep=keep, whole_doc=True)
-
 
 class Profile(NamedTuple):
     section_flags: dict  # section category -> flag
