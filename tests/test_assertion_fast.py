@@ -10,11 +10,12 @@ sentences of the assertion test sets.
 
 from __future__ import annotations
 
-import copy
 import pickle
+from types import SimpleNamespace
 
 import pytest
 from conftest import CORPUS, every_letter
+from context_reference import medspacy_edges, medspacy_matcher
 from iro_evidence.components.assertion import (
     SentenceContext,
     WordGrams,
@@ -24,7 +25,6 @@ from iro_evidence.components.assertion import (
     sieve,
 )
 from iro_evidence.components.extensions import ASSERTION_FLAGS
-from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConText, ConTextRule
 
 
@@ -51,8 +51,7 @@ def by_position(matches):
 def test_matches_are_medspacys(nlp, prepared):
     comp = nlp.get_pipe("iro_assertion")
     assert comp.fast.exact
-    reference = MedspacyMatcher(nlp, name="reference", prune=False)
-    reference.add(copy.deepcopy(comp.context.rules))  # same rules, same ids, same order
+    reference = medspacy_matcher(nlp, comp.fast)  # same rules, same order, our ids
     for name, doc, _ in prepared:
         assert by_position(comp.fast.matches(doc)) == by_position(reference(doc)), name
 
@@ -64,8 +63,7 @@ def test_matches_without_grouped_windows(nlp, prepared, monkeypatch):
     monkeypatch.setattr(context_scope, "MAX_MATCHERS", 0)
     comp = nlp.get_pipe("iro_assertion")
     fresh = SentenceContext(nlp, comp.context)
-    reference = MedspacyMatcher(nlp, name="reference", prune=False)
-    reference.add(copy.deepcopy(comp.context.rules))
+    reference = medspacy_matcher(nlp, fresh)
     for name, doc, _ in prepared[:20]:
         assert by_position(fresh.matches(doc)) == by_position(reference(doc)), name
     assert set(fresh.matchers) <= {key for key, _, _ in fresh.infos.values()}  # no group Matchers
@@ -85,6 +83,23 @@ def test_flags_and_attribution_are_contexts(nlp, prepared):
     assert n > 100  # the letters do exercise ConText
 
 
+def test_edges_are_medspacys_graph(nlp, prepared):
+    """The edges of the sentence-block path are those medspaCy's own matcher, modifier
+    and graph classes draw on the whole Doc (with the profile's filter of matches)."""
+    from iro_evidence.components.assertion import headings
+
+    comp = nlp.get_pipe("iro_assertion")
+    n = 0
+    for name, doc, targets in prepared:
+        ordered = sorted({(t.start, t.end): t for t in targets}.values(), key=lambda t: (t.start, t.end))
+        sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
+        keep = comp.keeper(headings(doc, sections), comp.profile_of(doc, sections))
+        fast = comp.fast.edges(doc, ordered, keep=keep)
+        assert sorted(fast) == sorted(medspacy_edges(nlp, comp, doc, ordered, keep)), name
+        n += len(fast)
+    assert n > 100
+
+
 def test_edges_cover_modifiers_across_sentences(nlp):
     """A modifier that starts in a sentence without targets and runs into the next one,
     and targets in sentences without modifiers: same edges as ConText on the whole Doc."""
@@ -97,9 +112,9 @@ def test_edges_cover_modifiers_across_sentences(nlp):
         doc.char_span(text.index(w), text.index(w) + len(w)) for w in ("fracture", "spinal stenosis", "MRI")
     ]
     assert all(spans)
-    assert comp.fast.edges(doc, sorted(spans)) and sorted(comp.fast.edges(doc, sorted(spans))) == sorted(
-        comp.reference_edges(doc, sorted(spans))
-    )
+    fast = sorted(comp.fast.edges(doc, sorted(spans)))
+    assert fast and fast == sorted(comp.fast.edges(doc, sorted(spans), whole_doc=True))
+    assert fast == sorted(medspacy_edges(nlp, comp, doc, sorted(spans)))
 
 
 def test_pattern_starts():
@@ -120,8 +135,23 @@ def test_pattern_starts():
 
 def test_falls_back_to_context_for_what_it_does_not_cover(nlp):
     ctx = ConText(nlp, name="regex_context", rules=None, span_attrs=None)
-    ctx.add([ConTextRule("no", "NEGATED_EXISTENCE", pattern=r"\bno\b")])
-    assert not SentenceContext(nlp, ctx).exact
+    ctx.add(
+        [
+            ConTextRule("no", "NEGATED_EXISTENCE", pattern=r"\bno\b", direction="FORWARD"),
+            ConTextRule("ruled out", "NEGATED_EXISTENCE", direction="BACKWARD"),
+        ]
+    )
+    fast = SentenceContext(nlp, ctx)
+    assert not fast.exact
+    # the whole-Doc matcher runs then: the edges are still medspaCy's
+    doc = nlp("No fracture was seen. Infection is ruled out. He has pain.")
+    targets = [
+        doc.char_span(a, a + len(w)) for w in ("fracture", "Infection", "pain") for a in [doc.text.index(w)]
+    ]
+    comp = SimpleNamespace(fast=fast, context=ctx)
+    edges = fast.edges(doc, targets)
+    assert sorted(edges) == sorted(medspacy_edges(nlp, comp, doc, targets))
+    assert {doc[a:b].text for (a, b), _ in edges} == {"fracture", "Infection"}
 
 
 def test_docs_keep_no_medspacy_objects(nlp):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import random
 
-from iro_evidence.components.context_scope import OwnScopeModifier, block_edges, carries_on
+from context_reference import OwnScopeModifier
+from iro_evidence.components.context_scope import block_edges, carries_on
 from medspacy.context import ConTextGraph, ConTextModifier, ConTextRule
 
 RULES = [

@@ -13,6 +13,7 @@ import pickle
 import pytest
 from iro_evidence.components.abbreviations import SCISPACY_KEYS
 from iro_evidence.components.sections import MEDSPACY_KEYS
+from sentence_reference import reference
 from test_triggers import LETTERS
 
 
@@ -20,17 +21,46 @@ def section_list(doc):
     return [(s.start, s.end, s.label_) for s in doc.spans["sections"]]
 
 
-def test_sections_equal_medspacys_whole_doc_matcher(nlp):
+def reference_headings(nlp, comp):
+    """Two references for ``HeadingFinder.find_matches`` (as (title start, title end, rule
+    index)): every heading pattern at every token, pruned; and medspaCy's own Sectionizer
+    given the same rules (a rule's literal: its index)."""
+    from iro_evidence.components.context_scope import prune_matches
+    from medspacy.section_detection import Sectionizer, SectionRule
+    from spacy.matcher import Matcher
+
+    whole = Matcher(nlp.vocab)
+    for match_id, j in sorted(comp.finder.rule_of.items(), key=lambda item: item[1]):
+        whole.add(match_id, [comp.headings[j].pattern])
+    sectionizer = Sectionizer(
+        nlp, name="reference_sectionizer", rules=None, span_attrs=None, input_span_type="group"
+    )
+    sectionizer.add([SectionRule(str(j), r.category, pattern=r.pattern) for j, r in enumerate(comp.headings)])
+
+    def whole_doc(doc):
+        return [(s, e, comp.finder.rule_of[m]) for m, s, e in prune_matches(whole(doc))]
+
+    def medspacy(doc):
+        sections = sectionizer(doc)._.sections
+        return [(s.title_start, s.title_end, int(s.rule.literal)) for s in sections if s.rule is not None]
+
+    return whole_doc, medspacy
+
+
+def found_headings(comp, doc):
+    return [(s, e, comp.finder.rule_of[m]) for m, s, e in comp.finder.find_matches(doc)]
+
+
+def test_sections_equal_medspacys_sectionizer(nlp):
     comp = nlp.get_pipe("iro_sections")
-    sectionizer = comp.sectionizer
+    whole_doc, medspacy = reference_headings(nlp, comp)
     many = 0
     for letter, text in LETTERS:
-        doc = nlp.make_doc(text)
-        # the heading matches themselves, before sections are built from them
-        assert sectionizer.find_matches(doc) == sectionizer.whole_doc_matches(doc), letter
-        fast = section_list(comp(nlp.make_doc(text)))
-        assert fast == section_list(comp.reference(nlp.make_doc(text))), letter
-        many += len(fast) >= 5
+        # the heading matches, from which sections are built (each to the next heading)
+        found = found_headings(comp, nlp.make_doc(text))
+        assert found == whole_doc(nlp.make_doc(text)), letter
+        assert found == medspacy(nlp.make_doc(text)), letter
+        many += len(comp(nlp.make_doc(text)).spans["sections"]) >= 5
     assert many >= 20  # the letters do have sections to compare
 
 
@@ -38,15 +68,16 @@ def test_section_words_inside_a_line_and_split_over_lines(nlp):
     """Matches that open on a line break with a numbering, titles split over lines, a
     title in running text (matched, then merged back) and a title at the Doc's end."""
     comp = nlp.get_pipe("iro_sections")
+    whole_doc, medspacy = reference_headings(nlp, comp)
     texts = [
         "Top\n\n 3 . REVIEW\n   OUTCOME :\nUpheld.\nThe review outcome was upheld. DECISION",
         "II.\tLEGAL STANDARDS\nText.\n\n(B) EVIDENCE\nMore text on the evidence:\nREVIEW OUTCOME",
         "DECISION\nDECISION DECISION:\n1.DECISION\n\nRECORDS REVIEWED RECORDS REVIEWED:",
     ]
     for text in texts:
-        doc = comp(nlp.make_doc(text))
-        assert section_list(doc) == section_list(comp.reference(nlp.make_doc(text))), text
-        assert len(doc.spans["sections"]) >= 2
+        found = found_headings(comp, nlp.make_doc(text))
+        assert found == whole_doc(nlp.make_doc(text)) == medspacy(nlp.make_doc(text)), text
+        assert len(comp(nlp.make_doc(text)).spans["sections"]) >= 2
 
 
 def abbreviation_list(doc):
@@ -98,7 +129,7 @@ def test_sentence_starts_equal_the_token_loop(nlp):
     total = 0
     for letter, text in LETTERS:
         fast = sentence_starts(comp(nlp.make_doc(text)))
-        assert fast == sentence_starts(comp.reference(nlp.make_doc(text))), letter
+        assert fast == sentence_starts(reference(nlp.make_doc(text))), letter
         total += len(fast)
     assert total > 1000
 
@@ -124,7 +155,7 @@ def test_sentence_starts_on_odd_text(nlp):
         texts.append("".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(k)))
     for text in texts:
         fast = sentence_starts(comp(nlp.make_doc(text)))
-        assert fast == sentence_starts(comp.reference(nlp.make_doc(text))), repr(text)
+        assert fast == sentence_starts(reference(nlp.make_doc(text))), repr(text)
 
 
 def test_tokenizer_keeps_spacys_tokens_and_the_text(nlp):

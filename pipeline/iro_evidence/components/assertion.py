@@ -1,4 +1,4 @@
-"""Assertion and attribution of every fact, with medspaCy's ConText.
+"""Assertion and attribution of every fact, with ConText (medspaCy's rules and semantics).
 
 ConText runs once over the union of the fact span groups (concepts, exam signs,
 findings, studies, sizes, levels) with medspaCy's default rules plus ours
@@ -26,22 +26,21 @@ reporting constructions (``Attributor``, rules in ``context.json`` "attribution"
 nearest cue in the sentence, else a cue carried from earlier in the paragraph, else the
 section's role for the letter genre (IRO letter, hearing decision, UR letter).
 
-For speed, ConText runs only where it can change a fact (``SentenceContext``: the same
-matches and edges as medspaCy's ConText component on the whole Doc) and each attribution
-regex only near its trigger words; no medspaCy object is left on the Doc, so it pickles.
+For speed, ConText runs only where it can change a fact (``SentenceContext``, our own
+matching and graph steps: the same matches and edges as medspaCy's ConText classes on the
+whole Doc, which the tests compare) and each attribution regex only near its trigger words;
+medspaCy's ``ConText`` object only holds the rules and settings, and no medspaCy object is
+left on the Doc, so it pickles.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
 import re
 from typing import NamedTuple
 
 import numpy
-from medspacy.common.medspacy_matcher import MedspacyMatcher
-from medspacy.common.util import prune_overlapping_matches
-from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from medspacy.context import ConText, ConTextRule
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
@@ -51,22 +50,28 @@ from .base import (
     RuleComponent,
     doc_lower,
     doc_text,
-    ensure_sentences,
     expand_leading_in,
     sentence_starts,
 )
 from .context_scope import (  # noqa: F401
-    OwnScopeModifier,
     SentenceContext,
     member,
     pattern_starts,
-    plain_extensions,
     sieve,
 )
 from .extensions import ASSERTION_FLAGS, EXT_PREFIX, ext_key
+from .sentences import ensure_sentences
 
 MEDSPACY_KEYS = ("modifiers", "context_graph")
 FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
+
+
+def plain_extensions() -> bool:
+    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
+    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
+    return all(e is not None and e[3] is None for e in exts)
+
+
 OWN_EXTENSIONS = frozenset([attr for _, attr in FLAG_ATTRS] + ["attribution"])  # the span values written here
 
 
@@ -118,18 +123,16 @@ class AssertionDetector(RuleComponent):
             else:
                 rules.append(ConTextRule.from_dict(d))
         self.context.add(rules)
-        self.fast = SentenceContext(self.nlp, self.context)
-        self.fast.same_category_cuts = bool(r.get("same_category_cuts", True))
+        self.fast = SentenceContext(self.nlp, self.context, bool(r.get("same_category_cuts", True)))
         # the match ids of the rules each profile leaves out (a rule's metadata "profile")
-        strings = self.nlp.vocab.strings
-        self.left_out = {name: set() for name in self.profiles}
-        for rule in self.context.rules:
-            only = (rule.metadata or {}).get("profile")
-            for name, out in self.left_out.items():
-                if only is not None and only != name:
-                    out.add(strings.add(rule._rule_id))
-        self.rule_map = {strings.add(rule._rule_id): rule for rule in self.context.rules}
-        self._reference_matcher = None
+        self.left_out = {
+            name: {
+                m
+                for m, rule in self.fast.rule_of.items()
+                if (rule.metadata or {}).get("profile") not in (None, name)
+            }
+            for name in self.profiles
+        }
 
     def profile_of(self, doc: Doc, sections: list[Span]) -> str:
         """The setting, or by genre: a review letter (one of its sections, or at least
@@ -162,83 +165,54 @@ class AssertionDetector(RuleComponent):
 
         ``profile``: "general" or "letter" (default: the component's setting, which by
         default reads the genre, ``profile_of``). ``reference=True`` runs medspaCy's
-        matcher and graph classes over the whole Doc instead of the sentence-block path
-        (``SentenceContext``); both give the same flags (tests/test_assertion_fast.py
-        checks it on every letter)."""
+        matcher over the whole Doc and finds attribution cues in the whole text instead
+        of the sentence-block path (``SentenceContext``) and trigger windows; both give
+        the same flags (tests/test_assertion_fast.py checks it on every letter)."""
         unique = {(s.start, s.end): s for s in targets}
         if not unique:  # nothing to flag or attribute
             return []
-        ordered = [unique[k] for k in sorted(unique)]  # by (start, end): the keys are distinct
         sent_toks, sent_chars = sentence_starts(doc)
         sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
-        if profile is None:
-            profile = self.profile_of(doc, sections)
-        elif profile not in self.profiles:
-            raise ValueError(f"profile must be one of {sorted(self.profiles)}, not {profile!r}")
-        chosen = self.profiles[profile]
+        name = self.chosen_profile(doc, sections, profile)
+        chosen = self.profiles[name]
         heads = headings(doc, sections)
-        keep = self.keeper(heads, profile)
-        by_heading = self.heading_regions(doc, heads, chosen.heading_flags)
-        if reference or not self.fast.exact:
-            edges = self.reference_edges(doc, ordered, keep)
-        else:
-            edges = self.fast.edges(doc, ordered, sent_toks, keep)
-        flags: dict[tuple[int, int], dict] = {k: dict.fromkeys(ASSERTION_FLAGS, False) for k in unique}
+        ordered = [unique[k] for k in sorted(unique)]  # by (start, end): the keys are distinct
+        edges = self.fast.edges(doc, ordered, sent_toks, self.keeper(heads, name), whole_doc=reference)
+        flags = {k: dict.fromkeys(ASSERTION_FLAGS, False) for k in unique}
         for key, category in edges:
             flag = self.category_flag.get(category)
             if flag:
                 flags[key][flag] = True
+        flagged = {key for key, _ in edges}  # perf: the others stay all False unless a section flags them
+        by_heading = self.heading_regions(doc, heads, chosen.heading_flags)
+        attribute = self.attribution(doc, sections, sent_chars, reference)
+        write = value_writer(doc)
         sec_starts = [s.start for s in sections]
-        sec_labels = [s.label_ for s in sections]
+        for key, span in unique.items():
+            k = bisect.bisect_right(sec_starts, key[0]) - 1
+            section = sections[k].label_ if k >= 0 else None
+            touched = settle(flags[key], key[0], section, by_heading, chosen, key in flagged)
+            who = attribute(
+                span.start_char, span.end_char, bisect.bisect_right(sent_toks, key[0]) - 1, section
+            )
+            write(span, flags[key], who, touched)
+        return [flags[(s.start, s.end)] for s in targets]
+
+    def chosen_profile(self, doc: Doc, sections: list[Span], profile: str | None) -> str:
+        """The profile asked for, or the component's (``profile_of``)."""
+        if profile is None:
+            return self.profile_of(doc, sections)
+        if profile not in self.profiles:
+            raise ValueError(f"profile must be one of {sorted(self.profiles)}, not {profile!r}")
+        return profile
+
+    def attribution(self, doc: Doc, sections: list[Span], sent_chars: list[int], reference: bool):
+        """``Attributor.for_doc`` on this Doc: cues found near their trigger words, or
+        (``reference``) in the whole text."""
         text = doc_text(doc)
         hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
         found = self.attributor.find(text, hits)
-        attribute = self.attributor.for_doc(text, sections, sent_chars, found, hits)
-        # perf: values go straight where span._ keeps them, doc.user_data[("._.", name,
-        # start_char, end_char)] (extensions.span_values reads them there), unless someone
-        # gave our extensions a setter
-        store = doc.user_data if plain_extensions() else None
-        # perf: a Doc holding none of these values yet (the usual case) only gets those that
-        # differ from the extensions' defaults (False, None); span._ and span_values' readers
-        # fill in the defaults, and a few hundred fewer keys are written and read back.
-        # A Doc qualified before gets every value, so none of its old ones survive.
-        sparse = store is not None and not any(
-            type(k) is tuple and len(k) == 4 and k[0] == EXT_PREFIX and k[1] in OWN_EXTENSIONS for k in store
-        )
-        flagged = {key for key, _ in edges}  # perf: the others stay all False unless a section flags them
-        section_flags, conflicts = chosen.section_flags, chosen.conflicts
-        for key, span in unique.items():
-            start, f = key[0], flags[key]
-            k = bisect.bisect_right(sec_starts, start) - 1
-            section = sec_labels[k] if k >= 0 else None
-            touched = True
-            if section in section_flags or by_heading:
-                if section in section_flags:
-                    f[section_flags[section]] = True
-                for a, b, flag in by_heading:
-                    if a <= start < b:
-                        f[flag] = True
-                resolve(f, conflicts)
-            elif key in flagged:
-                resolve(f, conflicts)
-            else:
-                touched = False  # all flags False
-            a, b = span.start_char, span.end_char
-            who = attribute(a, b, bisect.bisect_right(sent_toks, start) - 1, section)
-            if store is None:
-                ext = span._
-                for flag, attr in FLAG_ATTRS:
-                    setattr(ext, attr, f[flag])
-                ext.attribution = who
-            elif sparse:
-                if touched:
-                    store.update([(ext_key(attr, a, b), True) for flag, attr in FLAG_ATTRS if f[flag]])
-                if who is not None:
-                    store[ext_key("attribution", a, b)] = who
-            else:
-                store.update([(ext_key(attr, a, b), f[flag]) for flag, attr in FLAG_ATTRS])
-                store[ext_key("attribution", a, b)] = who
-        return [flags[(s.start, s.end)] for s in targets]
+        return self.attributor.for_doc(text, sections, sent_chars, found, hits)
 
     @staticmethod
     def heading_regions(doc: Doc, heads: list[tuple[int, int]], rules: list) -> list[tuple[int, int, str]]:
@@ -268,30 +242,6 @@ class AssertionDetector(RuleComponent):
             return out
 
         return keep
-
-    def reference_edges(self, doc: Doc, targets: list[Span], keep=None) -> list[tuple[tuple[int, int], str]]:
-        """((target start, end), modifier category) for every ConText edge, from medspaCy's
-        own classes on the whole Doc: its matcher (every rule at every token), its pruning
-        of overlapping matches, its modifiers and ``ConTextGraph`` (the same steps as
-        ``ConText.__call__``, with ``keep`` applied to the matches first)."""
-        if self._reference_matcher is None:
-            matcher = MedspacyMatcher(self.nlp, name=f"{self.name}_reference", prune=False)
-            matcher.add(copy.deepcopy(self.context.rules))  # same ids, same order
-            self._reference_matcher = matcher
-        matches = self._reference_matcher(doc)
-        if keep is not None:
-            matches = keep(matches)
-        if self.context.prune_on_modifier_overlap:
-            matches = prune_overlapping_matches(matches)
-        modifier = ConTextModifier if self.fast.same_category_cuts else OwnScopeModifier
-        mods = [
-            modifier(self.rule_map[m], s, e, doc, max_scope=self.context.max_scope) for m, s, e in matches
-        ]
-        graph = ConTextGraph(prune_on_modifier_overlap=self.context.prune_on_target_overlap)
-        graph.targets, graph.modifiers = list(targets), mods
-        graph.update_scopes()
-        graph.apply_modifiers()
-        return [((t.start, t.end), m.category) for t, m in graph.edges]
 
 
 class Profile(NamedTuple):
@@ -385,3 +335,54 @@ def resolve(f: dict, conflicts: list[dict] | None = None) -> dict:
             for flag in rule["clear"]:
                 f[flag] = False
     return f
+
+
+def settle(
+    f: dict, start: int, section: str | None, by_heading: list, profile: Profile, flagged: bool
+) -> bool:
+    """Add the flags of the span's section and heading region, then settle conflicts by
+    the profile's order; False when every flag stays False (nothing to settle)."""
+    if section in profile.section_flags or by_heading:
+        if section in profile.section_flags:
+            f[profile.section_flags[section]] = True
+        for a, b, flag in by_heading:
+            if a <= start < b:
+                f[flag] = True
+    elif not flagged:
+        return False
+    resolve(f, profile.conflicts)
+    return True
+
+
+def value_writer(doc: Doc):
+    """A function writing one span's flags and attribution.
+
+    perf: values go straight where span._ keeps them, doc.user_data[("._.", name,
+    start_char, end_char)] (extensions.span_values reads them there), unless someone gave
+    our extensions a setter. A Doc holding none of these values yet (the usual case) only
+    gets those that differ from the extensions' defaults (False, None); span._ and
+    span_values' readers fill in the defaults, and a few hundred fewer keys are written
+    and read back. A Doc qualified before gets every value, so none of its old ones survive.
+    """
+    store = doc.user_data if plain_extensions() else None
+    sparse = store is not None and not any(
+        type(k) is tuple and len(k) == 4 and k[0] == EXT_PREFIX and k[1] in OWN_EXTENSIONS for k in store
+    )
+
+    def write(span: Span, f: dict, who: str | None, touched: bool) -> None:
+        a, b = span.start_char, span.end_char
+        if store is None:
+            ext = span._
+            for flag, attr in FLAG_ATTRS:
+                setattr(ext, attr, f[flag])
+            ext.attribution = who
+        elif sparse:
+            if touched:
+                store.update([(ext_key(attr, a, b), True) for flag, attr in FLAG_ATTRS if f[flag]])
+            if who is not None:
+                store[ext_key("attribution", a, b)] = who
+        else:
+            store.update([(ext_key(attr, a, b), f[flag]) for flag, attr in FLAG_ATTRS])
+            store[ext_key("attribution", a, b)] = who
+
+    return write

@@ -485,16 +485,6 @@ def empty_like(rules):
     return rules
 
 
-def ensure_sentences(doc: Doc) -> Doc:
-    """Components that read sentences work without a splitter before them: they split
-    with ``iro_sentences``' rules when the Doc has no sentence boundaries."""
-    if len(doc) and not doc.has_annotation("SENT_START"):
-        from .sentences import LineSentencizer
-
-        LineSentencizer(None)(doc)
-    return doc
-
-
 def span_ext(span: Span, name: str = "iro", default: Any = None) -> Any:
     """``span._.<name>`` read straight from ``doc.user_data``, where spaCy keeps span
     extension values (key ``("._.", name, start_char, end_char)``); ``span._`` builds an

@@ -1,35 +1,40 @@
-"""medspaCy ConText run only where it can change a flag (``SentenceContext``), used by
-``iro_assertion``: modifiers matched in the sentences that hold targets, at the tokens a rule
-can start with; medspaCy's own modifier and graph classes per sentence block.
-``tests/test_assertion_fast.py`` checks it against ConText on the whole Doc."""
+"""ConText's algorithm run only where it can change a flag (``SentenceContext``), used by
+``iro_assertion``: medspaCy's rules and semantics, modifiers matched in the sentences that
+hold targets at the tokens a rule can start with, and the steps of medspaCy's graph on plain
+lists per sentence block (``block_edges``). ``tests/test_assertion_fast.py`` checks it against
+medspaCy's matcher, modifier and graph classes on the whole Doc."""
 
 from __future__ import annotations
 
 import bisect
+import copy
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy
-from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
-from medspacy.util import tuple_overlaps
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.context import ConText, ConTextRule
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .base import (
-    sentence_starts,
-)
-from .extensions import ASSERTION_FLAGS
-
-FLAG_ATTRS = [(flag, f"is_{flag}") for flag in ASSERTION_FLAGS]
+from .base import sentence_starts
 
 
-def plain_extensions() -> bool:
-    """Whether spaCy stores our span values in ``doc.user_data`` itself (no setter)."""
-    exts = [Span.get_extension(attr) for _, attr in [*FLAG_ATTRS, (None, "attribution")]]
-    return all(e is not None and e[3] is None for e in exts)
+class Scan(NamedTuple):
+    """One Doc's token columns for ``SentenceContext.matches``, read once."""
+
+    cols: numpy.ndarray  # the attributes' values, one more row of zeros (index n: no token)
+    lower: numpy.ndarray
+    solid: numpy.ndarray  # the non-space tokens, then n
+    at0: numpy.ndarray  # tokens a pattern's first token fits
+    multi: numpy.ndarray  # of those, the tokens whose next non-space tokens fit a pattern too
+    single: numpy.ndarray  # of those, the one-word patterns' tokens (and no other pattern's)
+    runs: dict  # repeated words -> their longest run in this Doc
+    reaches: dict  # patterns -> the most non-space tokens they reach in this Doc
 
 
 class SentenceContext:
-    """medspaCy's ConText, run only where it can change something.
+    """ConText's matches and edges, computed only where they can change something.
 
     ``ConText.__call__`` tries each of its ~500 rule patterns at every token of the Doc,
     then compares every modifier with every other modifier and every target of the Doc.
@@ -37,46 +42,62 @@ class SentenceContext:
     tokens it and its neighbours can be (mostly plain words), and a modifier's scope is
     the sentence it starts in, so it only meets the targets and modifiers of its sentence.
 
-    So the ConText component's own rules (with their ids) run in three steps: one array
-    pass finds the tokens where a pattern can start, given the token and the next two
-    non-space tokens; at each, a spaCy Matcher holding only the patterns that can start
-    there runs on a window just long enough for them; overlaps are settled as medspaCy's
-    ``prune_overlapping_matches`` does (``prune_matches``); the steps of medspaCy's
-    ``ConTextGraph`` (``block_edges``, on plain lists) then run per block of sentences
-    that holds a target (a sentence, or sentences joined by a match or target that
-    crosses between them). Only sentences of such blocks are matched. Matches,
-    their order and the edges are those of ``ConText.__call__`` on the whole Doc
-    (tests/test_assertion_fast.py checks it on every letter); ``exact`` is False, and the
-    caller uses ConText itself, for settings or rules this does not cover (regex rules,
-    window scopes, match callbacks).
+    So the ConText component's rules run in three steps: one array pass finds the tokens
+    where a pattern can start, given the token and the next two non-space tokens; at each,
+    a spaCy Matcher holding only the patterns that can start there runs on a window just
+    long enough for them; overlaps are settled as medspaCy's ``prune_overlapping_matches``
+    does (``prune_matches``); the steps of medspaCy's ``ConTextGraph`` (``block_edges``, on
+    plain lists) then run per block of sentences that holds a target (a sentence, or
+    sentences joined by a match or target that crosses between them). Only sentences of
+    such blocks are matched. Matches, their order and the edges are those of ConText on
+    the whole Doc (tests/test_assertion_fast.py checks it on every letter). Each rule has
+    our own id (its index), so nothing depends on how medspaCy names its rules. ``exact``
+    is False for rules the start index does not cover (regex rules, a pattern whose first
+    token may be anything): medspaCy's matcher then runs on the whole Doc.
     """
 
-    def __init__(self, nlp, context: ConText):
+    def __init__(self, nlp, context: ConText, same_category_cuts: bool = True):
+        self.nlp = nlp
         self.vocab = nlp.vocab
-        strings = self.vocab.strings
         self.context = context
         # medspaCy: a cue's scope ends where another cue of its category starts; False: only
-        # where that cue's own scope carries on (see ``OwnScopeModifier``)
-        self.same_category_cuts = True
-        rules = list(context.rules)  # the ConText matcher's order, with the ids it set
-        self.rule_of = {strings.add(r._rule_id): r for r in rules}
-        self.exact = context.max_scope is None and all(
-            not isinstance(r.pattern, str) and r.on_match is None for r in rules
-        )
-        # ``block_edges`` stands in for medspaCy's graph classes unless a rule has a callback
-        self.plain_graph = all(r.on_modifies is None for r in rules)
+        # where that cue's own scope carries on (``carries_on``)
+        self.same_category_cuts = same_category_cuts
+        rules = list(context.rules)  # the ConText matcher's order
+        self.names = [f"iro_context_{j}" for j in range(len(rules))]
+        self.match_ids = [self.vocab.strings.add(name) for name in self.names]
+        self.rule_of = dict(zip(self.match_ids, rules))
+        self.whole: tuple | None = None  # medspaCy's whole-Doc matcher and its ids, when used
+        self.index_patterns(rules)
+        self.index_starts()
+        self.exact = not self.first_any and all(not isinstance(r.pattern, str) for r in rules)
+
+    def index_patterns(self, rules: list[ConTextRule]) -> None:
+        """Literal rules go to one PhraseMatcher (lower case, as medspaCy's); token
+        patterns are kept for the Matchers of ``matcher``, with how far they reach."""
         self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
         self.patterns: list[tuple[str, list[dict]]] = []
-        for r in rules:
+        for name, r in zip(self.names, rules):
             if r.pattern is None:
-                self.phrases.add(r._rule_id, [nlp.make_doc(r.literal.lower())])
+                self.phrases.add(name, [self.nlp.make_doc(r.literal.lower())])
             elif isinstance(r.pattern, list):
-                self.patterns.append((r._rule_id, r.pattern))
-        self.ids = [strings.add(key) for key, _ in self.patterns]
-        self.by_first: dict[tuple[str, int], set[int]] = {}  # first-token constraint -> patterns
-        self.single: dict[int, list[int]] = {}  # word -> patterns of that one word alone
-        keys: dict[tuple[str, ...], set[int]] = {}  # signature -> hashes of token sequences
+                self.patterns.append((name, r.pattern))
+        self.ids = [self.vocab.strings.add(key) for key, _ in self.patterns]
         self.extent = [pattern_extent(p) for _, p in self.patterns]
+        self.matchers: dict[tuple[int, ...], Matcher] = {}
+        self.unions: dict[tuple, tuple[int, ...]] = {}  # the keys of a group of windows -> their union
+        self.infos: dict[tuple, tuple] = {}
+        self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
+
+    def index_starts(self) -> None:
+        """What each pattern's first tokens can be: ``by_first`` (a first token's
+        constraint -> patterns), ``single`` (a word -> the patterns of that word alone) and
+        ``keys`` (hashes of the first token and its next non-space tokens, by the
+        attributes they read), with the arrays ``scan`` looks them up in."""
+        strings = self.vocab.strings
+        self.by_first: dict[tuple[str, int], set[int]] = {}
+        self.single: dict[int, list[int]] = {}
+        keys: dict[tuple[str, ...], set[int]] = {}  # signature -> hashes of token sequences
         for j, (_, pattern) in enumerate(self.patterns):
             one_word = len(pattern) == 1 and set(pattern[0]) == {"LOWER"} and literal(pattern[0])
             for first, rests in pattern_starts(pattern, strings):
@@ -87,31 +108,43 @@ class SentenceContext:
                         continue
                     for rest in rests:
                         seq = (c, *rest)
-                        sig = tuple(attr for attr, _ in seq)
-                        keys.setdefault(sig, set()).add(fold([v for _, v in seq]))
+                        keys.setdefault(tuple(a for a, _ in seq), set()).add(fold([v for _, v in seq]))
         self.keys = {sig: sorted_keys(hs) for sig, hs in keys.items()}
+        self.lookup_tables()
+
+    def lookup_tables(self) -> None:
+        """The sorted key arrays (and their sieves) that ``scan`` looks token values up in,
+        and the token attributes it reads."""
+        strings = self.vocab.strings
         used = {a for sig in self.keys for a in sig} | {a for a, _ in self.by_first} | {"LOWER", "IS_SPACE"}
         self.attrs = sorted(used - {"ANY"})
+        self.lower_col = self.attrs.index("LOWER")
         self.single_keys = sorted_keys(self.single)
         repeated = {s for _, rs in self.extent for s in rs if s is not None}
         self.repeat_keys = {s: sorted_keys(strings.add(w) for w in s) for s in repeated}
-        self.matchers: dict[tuple[int, ...], Matcher] = {}
-        self.unions: dict[tuple, tuple[int, ...]] = {}  # the keys of a group of windows -> their union
-        self.infos: dict[tuple, tuple] = {}
-        self.infos_by_values: dict[tuple, tuple] = {}  # a candidate token's attribute values -> key_info
         firsts = [c for c in self.by_first if c[0] != "ANY"]
         self.first_any = ("ANY", 0) in self.by_first
-        # a pattern whose first word may be anything (an attribute other than LOWER, SHAPE or
-        # a flag) has no key to be looked up by: ConText itself runs then
-        self.exact = self.exact and not self.first_any
         self.first_keys = {a: sorted_keys(v for b, v in firsts if b == a) for a in {a for a, _ in firsts}}
         self.flag_attrs = {a for a, keys in self.first_keys.items() if keys.tolist() == [1]}
         self.flag_attrs &= set(FLAGS) | {"IS_SPACE"}
         self.all_keys = numpy.unique(numpy.concatenate(list(self.keys.values()) or [sorted_keys([])]))
-        self.lower_col = self.attrs.index("LOWER")
         # perf: most token values are in no key set; a table of low hash bits rules them out
         self.first_sieves = {a: sieve(k) for a, k in self.first_keys.items()}
         self.all_sieve, self.single_sieve = sieve(self.all_keys), sieve(self.single_keys)
+
+    def whole_doc_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """medspaCy's matcher over the whole Doc (every rule at every token, regex rules
+        too, no pruning), with our ids: the reference for ``matches`` and the path for
+        rules it does not cover. Its own ids are mapped to ours through its ``rule_map``
+        (its rules in the order they were added)."""
+        if self.whole is None:
+            matcher = MedspacyMatcher(self.nlp, name="iro_context_whole_doc", prune=False)
+            matcher.add(copy.deepcopy(list(self.rule_of.values())))  # leave ConText's rules as they are
+            strings = self.vocab.strings
+            ours = {strings.add(key): j for key, j in zip(matcher.rule_map, self.match_ids)}
+            self.whole = (matcher, ours)
+        matcher, ours = self.whole
+        return [(ours[m], s, e) for m, s, e in matcher(doc)]
 
     def matches(
         self,
@@ -120,33 +153,51 @@ class SentenceContext:
         starts: list[int] | None = None,
         spans_at: tuple | None = None,
     ) -> list[tuple[int, int, int]]:
-        """What ConText's MedspacyMatcher finds in ``doc`` before pruning, ties (a span
-        matched by several rules) in the same order. With ``targets``, only in the
-        sentences that hold a target and the sentences joined to them by a match
-        (elsewhere some matches may be missing); ``starts``: the sentences' first tokens;
-        ``spans_at``: the first and last sentence of each target, if known."""
-        n = len(doc)
-        found: list[tuple[int, int, int]] = []
+        """What ``whole_doc_matches`` finds in ``doc``, ties (a span matched by several
+        rules) in the same order. With ``targets``, only in the sentences that hold a
+        target and the sentences joined to them by a match (elsewhere some matches may be
+        missing); ``starts``: the sentences' first tokens; ``spans_at``: the first and
+        last sentence of each target, if known."""
         phrases = self.phrases(doc)
-        if not n:
+        if not len(doc):
             return phrases
-        # one more row of zeros: the value at "no such token" (index n)
+        scan = self.scan(doc)
+        later_starts: list[int] = []  # sentence starts after the first: bisect gives a token's sentence
+        wanted = None
+        if targets is not None:
+            later_starts = (sentence_starts(doc)[0] if starts is None else starts)[1:]
+            wanted = wanted_sentences(targets, later_starts, spans_at)
+        found, now, later = self.plan(scan, later_starts, wanted)
+        found += self.run_windows(doc, now)
+        if wanted is not None:
+            found += self.joined(doc, scan, found + phrases, later, later_starts, wanted)
+        return found + phrases
+
+    def scan(self, doc: Doc) -> Scan:
+        """The token columns, and the tokens where a match can start: those a pattern's
+        first token fits, and of them those whose next two non-space tokens fit a pattern
+        that starts with them (``multi``) or that are a one-word pattern (``single``)."""
+        n = len(doc)
         cols = numpy.zeros((n + 1, len(self.attrs)), dtype=numpy.uint64)
         cols[:n] = doc.to_array(self.attrs)
         col = {a: cols[:, k] for k, a in enumerate(self.attrs)}
         lower, space = col["LOWER"][:n], col["IS_SPACE"][:n].astype(bool)
-        # tokens that can be the first of some match, then those whose next two non-space
-        # tokens fit a pattern that starts with them
         first = numpy.ones(n, dtype=bool) if self.first_any else numpy.zeros(n, dtype=bool)
         for a, keys in self.first_keys.items():
-            first |= (
-                (col[a][:n] == 1) if a in self.flag_attrs else member(col[a][:n], keys, self.first_sieves[a])
-            )
+            values = col[a][:n]
+            first |= (values == 1) if a in self.flag_attrs else member(values, keys, self.first_sieves[a])
         at0 = numpy.flatnonzero(first)
         solid = numpy.append(numpy.flatnonzero(~space), n)  # non-space tokens, then "none"
         nx1 = solid[numpy.searchsorted(solid, at0, side="right").clip(max=len(solid) - 1)]
         nx2 = solid[numpy.searchsorted(solid, nx1, side="right").clip(max=len(solid) - 1)]
-        at = [at0, nx1, nx2]
+        multi = self.keys_fit(col, [at0, nx1, nx2])
+        single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
+        return Scan(cols, lower, solid, at0, multi, single, {}, {})
+
+    def keys_fit(self, col: dict, at: list[numpy.ndarray]) -> numpy.ndarray:
+        """Whether the tokens ``at[0]``, with the next non-space tokens ``at[1]``,
+        ``at[2]``, hash to one of ``keys`` for some signature (collisions only add
+        candidates, which the Matcher then rejects)."""
         folded: dict[tuple, numpy.ndarray] = {}  # signature prefix -> its hashes (shared by longer ones)
 
         def fold_at(sig: tuple) -> numpy.ndarray:
@@ -156,90 +207,85 @@ class SentenceContext:
             return folded[sig]
 
         sigs = [fold_at(sig) for sig in self.keys]
-        multi = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
-        multi = multi.reshape(len(sigs), len(at0)).any(axis=0)
-        single = member(lower[at0], self.single_keys, self.single_sieve) & ~multi
-        runs: dict[frozenset, int] = {}  # repeated words -> their longest run in this Doc
-        reaches: dict[tuple, int] = {}  # patterns -> the most non-space tokens they reach in this Doc
+        fits = member(numpy.concatenate(sigs), self.all_keys, self.all_sieve)
+        return fits.reshape(len(sigs), len(at[0])).any(axis=0)
 
-        def run_of(words: frozenset) -> int:
-            if words not in runs:
-                runs[words] = longest_run(member(lower, self.repeat_keys[words]))
-            return runs[words]
-
-        n_solid = len(solid) - 1
-        # the sentence of a token: how many sentence starts after the first are at or before it
-        later_starts = [] if targets is None else (sentence_starts(doc)[0] if starts is None else starts)[1:]
-
-        def sent_of(i: int) -> int:
-            return bisect.bisect_right(later_starts, i)
-
-        wanted = None
-        if targets is not None:
-            if spans_at is None:
-                bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
-                bounds = bounds.reshape(-1, 2)
-                spans_at = (numpy.searchsorted(later_starts, bounds[:, 0], side="right"),) + (
-                    numpy.searchsorted(later_starts, bounds[:, 1], side="right"),
-                )
-            a, b = (numpy.asarray(x) for x in spans_at)
-            wanted = set(a.tolist())
-            for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
-                wanted.update(range(x + 1, y + 1))
-        now: list[tuple[int, tuple, int]] = []  # (token, patterns, window end) to match
-        later: dict[int, list[tuple[int, tuple, int]]] = {}  # sentence -> the same, if joined
-        todo = numpy.flatnonzero(multi | single)
-        at_todo = at0[todo]
-        values = cols[at_todo].tolist()  # each candidate's attribute values
-        ranks = numpy.searchsorted(solid, at_todo).tolist()  # non-space tokens before each
+    def plan(self, scan: Scan, later_starts: list[int], wanted: set | None) -> tuple[list, list, dict]:
+        """At each candidate token: the matches of one-word patterns (no Matcher needed),
+        or a window (token, patterns, window end) for the Matcher. Both are kept for later,
+        by sentence, when the token's sentence is not ``wanted`` and the window stays in it
+        (``joined`` runs them if a match joins that sentence to a wanted one)."""
+        found: list[tuple[int, int, int]] = []
+        now: list[tuple[int, tuple, int]] = []
+        later: dict[int, list[tuple[int, tuple, int]]] = {}
+        n = len(scan.lower)
+        todo = numpy.flatnonzero(scan.multi | scan.single)
+        at_todo = scan.at0[todo]
+        values = scan.cols[at_todo].tolist()  # each candidate's attribute values
+        ranks = numpy.searchsorted(scan.solid, at_todo).tolist()  # non-space tokens before each
         sids = (
             numpy.searchsorted(later_starts, at_todo, side="right").tolist()
             if later_starts
             else [0] * len(todo)
         )
-        infos = self.infos_by_values
-        if len(infos) > 100_000:  # token values seen at candidates: bounded, but be safe
-            infos.clear()
-        for i, vals, one, r, si in zip(at_todo.tolist(), values, single[todo].tolist(), ranks, sids):
+        if len(self.infos_by_values) > 100_000:  # token values seen at candidates: bounded, but be safe
+            self.infos_by_values.clear()
+        for i, vals, one, rank, si in zip(at_todo.tolist(), values, scan.single[todo].tolist(), ranks, sids):
             if one:
                 if wanted is None or si in wanted:
                     found.extend((self.ids[j], i, i + 1) for j in self.single[vals[self.lower_col]])
                 else:
                     later.setdefault(si, []).append((i, (), i + 1))
                 continue
-            tv = tuple(vals)
-            info = infos.get(tv)
-            if info is None:
-                sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
-                info = infos[tv] = self.key_info(sig)
-            key, fixed, repeats = info
-            if repeats:
-                reach = reaches.get(key)
-                if reach is None:
-                    reach = reaches[key] = max([fixed] + [f + sum(run_of(s) for s in r) for f, r in repeats])
+            key, last = self.window(scan, vals, rank)
+            if wanted is None or si in wanted or bisect.bisect_right(later_starts, min(last, n - 1)) != si:
+                now.append((i, key, min(n, last + 1)))
             else:
-                reach = fixed
-            # a match ends before the (reach + 1)th non-space token; the Matcher also sees
-            # that token, as it does in the whole Doc
-            k = r + reach
-            last = int(solid[k]) if k < n_solid else n
-            end = min(n, last + 1)
-            if wanted is None or si in wanted or sent_of(min(last, n - 1)) != si:
-                now.append((i, key, end))
-            else:
-                later.setdefault(si, []).append((i, key, end))
-        found += self.run_windows(doc, now)
-        if wanted is not None:  # sentences that a match joins to a wanted one
-            joined = set()
-            for _, s, e in found + phrases:
-                a, b = sent_of(s), sent_of(e - 1)
-                if a != b:
-                    joined.update(range(a, b + 1))
-            again = [r for k in sorted(joined - wanted) for r in later.get(k, ())]
-            for i, _, _ in (r for r in again if not r[1]):
-                found.extend((self.ids[j], i, i + 1) for j in self.single[int(lower[i])])
-            found += self.run_windows(doc, [r for r in again if r[1]])
-        return found + phrases
+                later.setdefault(si, []).append((i, key, min(n, last + 1)))
+        return found, now, later
+
+    def window(self, scan: Scan, vals: list, rank: int) -> tuple[tuple[int, ...], int]:
+        """The patterns that can start at a candidate token with these attribute values
+        (``rank`` non-space tokens before it), and the last token a match of them can
+        reach: a match ends before the (reach + 1)th non-space token, which the Matcher
+        sees too, as it does in the whole Doc."""
+        tv = tuple(vals)
+        info = self.infos_by_values.get(tv)
+        if info is None:
+            sig = tuple(p for p in zip(self.attrs, vals) if p in self.by_first)
+            info = self.infos_by_values[tv] = self.key_info(sig)
+        key, fixed, repeats = info
+        reach = fixed
+        if repeats:
+            reach = scan.reaches.get(key)
+            if reach is None:
+                reach = scan.reaches[key] = max(
+                    [fixed] + [f + sum(self.run_of(scan, s) for s in r) for f, r in repeats]
+                )
+        k = rank + reach
+        return key, int(scan.solid[k]) if k < len(scan.solid) - 1 else len(scan.lower)
+
+    def run_of(self, scan: Scan, words: frozenset) -> int:
+        """The longest run of ``words`` (a repeated pattern token) in the Doc."""
+        if words not in scan.runs:
+            scan.runs[words] = longest_run(member(scan.lower, self.repeat_keys[words]))
+        return scan.runs[words]
+
+    def joined(
+        self, doc: Doc, scan: Scan, matches: list, later: dict, later_starts: list[int], wanted: set
+    ) -> list[tuple[int, int, int]]:
+        """The matches held back in ``later`` for the sentences that a match in
+        ``matches`` joins to a wanted one."""
+        joined = set()
+        for _, s, e in matches:
+            a, b = bisect.bisect_right(later_starts, s), bisect.bisect_right(later_starts, e - 1)
+            if a != b:
+                joined.update(range(a, b + 1))
+        again = [r for k in sorted(joined - wanted) for r in later.get(k, ())]
+        found = []
+        for i, _, _ in (r for r in again if not r[1]):
+            found.extend((self.ids[j], i, i + 1) for j in self.single[int(scan.lower[i])])
+        return found + self.run_windows(doc, [r for r in again if r[1]])
 
     def run_windows(
         self, doc: Doc, runs: list[tuple[int, tuple, int]], merge: bool = True
@@ -308,49 +354,53 @@ class SentenceContext:
         targets: list[Span],
         starts: list[int] | None = None,
         keep: Callable[[list], list] | None = None,
+        whole_doc: bool = False,
     ) -> list[tuple[tuple[int, int], str]]:
         """((target start, end), modifier category) for every edge ConText would draw
         between ``targets`` (sorted by position) and the modifiers of ``doc``;
         ``starts``: the sentences' first tokens (``sentence_starts``); ``keep``: the
         matches (match id, start, end) that may become modifiers, before overlaps are
-        pruned (a profile's rules, no cue inside a heading)."""
+        pruned (a profile's rules, no cue inside a heading); ``whole_doc``: match with
+        medspaCy's matcher on the whole Doc (what the fast path must equal)."""
         if not targets:
             return []
         starts = sentence_starts(doc)[0] if starts is None else starts
         at = numpy.asarray(starts)
-
-        def sents(firsts: list[int], ends: list[int]) -> tuple[numpy.ndarray, numpy.ndarray]:
-            """The sentence of the first and of the last token of each [start, end)
-            (perf: flat int lists, which numpy reads much faster than a list of pairs)."""
-            a = numpy.array(firsts, dtype=numpy.int64)
-            b = numpy.maximum(a, numpy.array(ends, dtype=numpy.int64) - 1)
-            return numpy.searchsorted(at, a, side="right") - 1, numpy.searchsorted(at, b, side="right") - 1
-
-        t_first, t_last = sents([t.start for t in targets], [t.end for t in targets])
-        matches = self.matches(doc, targets, starts, (t_first, t_last))
+        t_first, t_last = sentences_of(at, [t.start for t in targets], [t.end for t in targets])
+        if whole_doc or not self.exact:
+            matches = self.whole_doc_matches(doc)
+        else:
+            matches = self.matches(doc, targets, starts, (t_first, t_last))
         if keep is not None:
             matches = keep(matches)
         if self.context.prune_on_modifier_overlap and matches:
             matches = prune_matches(matches)
         else:
             matches = sorted(matches, key=lambda m: (m[1], m[2]))
-        m_first, m_last = sents([m[1] for m in matches], [m[2] for m in matches])
-        t_first, m_first = t_first.tolist(), m_first.tolist()
+        m_first, m_last = sentences_of(at, [m[1] for m in matches], [m[2] for m in matches])
+        firsts = block_firsts(list(zip(t_first.tolist(), t_last.tolist())) + list(zip(m_first, m_last)))
+        blocks = self.blocks(len(doc), starts, firsts, targets, t_first.tolist(), matches, m_first.tolist())
+        out = []
+        for spans, ts, found in blocks:
+            if reaches_a_target(found, spans):
+                prune = self.context.prune_on_target_overlap
+                out += block_edges(found, ts, prune, spans, self.same_category_cuts)
+        return out
 
-        # blocks of sentences: a modifier's scope is the sentence it starts in; one that
-        # ends in a later sentence, or a target over two sentences, joins them
-        spans = list(zip(t_first, t_last.tolist())) + list(zip(m_first, m_last.tolist()))
-        spans.sort()
-        blocks: list[list] = []  # [first sentence, last sentence]
-        for a, b in spans:
-            if blocks and a <= blocks[-1][1]:
-                blocks[-1][1] = max(blocks[-1][1], b)
-            else:
-                blocks.append([a, b])
-        firsts = [b[0] for b in blocks]
-        by_block: dict[
-            int, tuple[list, list, list]
-        ] = {}  # block -> its targets' (start, end), targets, modifiers
+    def blocks(
+        self,
+        n: int,
+        starts: list[int],
+        firsts: list[int],
+        targets: list[Span],
+        t_first: list,
+        matches: list,
+        m_first: list,
+    ) -> list[tuple[list, list, list]]:
+        """Per block (``firsts``: each block's first sentence) that holds a target: its
+        targets' (start, end), its targets, and its modifiers (rule, start, end, scope
+        start, scope end), each modifier's scope being in the sentence it starts in."""
+        by_block: dict[int, tuple[list, list, list]] = {}
         for t, k0 in zip(targets, t_first):
             got = by_block.setdefault(bisect.bisect_right(firsts, k0) - 1, ([], [], []))
             got[0].append((t.start, t.end))
@@ -359,32 +409,59 @@ class SentenceContext:
             k = bisect.bisect_right(firsts, k0) - 1
             if k in by_block:
                 rule = self.rule_of[match_id]
-                s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else len(doc)
+                s0, s1 = starts[k0], starts[k0 + 1] if k0 + 1 < len(starts) else n
                 by_block[k][2].append((rule, s, e, *sentence_scope(rule, s, e, s0, s1)))
-        out = []
-        for spans, ts, found in by_block.values():
-            # scopes only shrink in the graph: a block where no modifier's scope reaches a
-            # target (as ConTextModifier.modifies tests it) draws no edge
-            if not any(
-                rule.direction.upper() not in ("TERMINATE", "PSEUDO")
-                and any(a <= t0 < b or a < t1 <= b for t0, t1 in spans)
-                for rule, _, _, a, b in found
-            ):
-                continue
-            if self.plain_graph:
-                out += block_edges(
-                    found, ts, self.context.prune_on_target_overlap, spans, self.same_category_cuts
-                )
-                continue
-            modifier = ConTextModifier if self.same_category_cuts else OwnScopeModifier
-            mods = [modifier(rule, s, e, doc, scope_start=a, scope_end=b) for rule, s, e, a, b in found]
-            graph = ConTextGraph(
-                targets=ts, modifiers=mods, prune_on_modifier_overlap=self.context.prune_on_target_overlap
-            )
-            graph.update_scopes()
-            graph.apply_modifiers()
-            out += [((t.start, t.end), m.category) for t, m in graph.edges]
-        return out
+        return list(by_block.values())
+
+
+def sentences_of(
+    at: numpy.ndarray, firsts: list[int], ends: list[int]
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The sentence (``at``: the sentences' first tokens) of the first and of the last
+    token of each [start, end) (perf: flat int lists, which numpy reads much faster than
+    a list of pairs)."""
+    a = numpy.array(firsts, dtype=numpy.int64)
+    b = numpy.maximum(a, numpy.array(ends, dtype=numpy.int64) - 1)
+    return numpy.searchsorted(at, a, side="right") - 1, numpy.searchsorted(at, b, side="right") - 1
+
+
+def block_firsts(spans: list[tuple[int, int]]) -> list[int]:
+    """The first sentence of each block of sentences, given the (first, last) sentence of
+    every target and modifier: a modifier's scope is the sentence it starts in; one that
+    ends in a later sentence, or a target over two sentences, joins them."""
+    firsts: list[int] = []
+    last = -1
+    for a, b in sorted(spans):
+        if firsts and a <= last:
+            last = max(last, b)
+        else:
+            firsts.append(a)
+            last = b
+    return firsts
+
+
+def wanted_sentences(targets: list[Span], later_starts: list[int], spans_at: tuple | None) -> set[int]:
+    """The sentences that hold a target (``later_starts``: the sentence starts after the
+    first; ``spans_at``: each target's first and last sentence, if known)."""
+    if spans_at is None:
+        bounds = numpy.array([(t.start, max(t.start, t.end - 1)) for t in targets], dtype=numpy.int64)
+        bounds = bounds.reshape(-1, 2)
+        spans_at = tuple(numpy.searchsorted(later_starts, bounds[:, k], side="right") for k in (0, 1))
+    a, b = (numpy.asarray(x) for x in spans_at)
+    wanted = set(a.tolist())
+    for x, y in zip(a[b > a].tolist(), b[b > a].tolist()):
+        wanted.update(range(x + 1, y + 1))
+    return wanted
+
+
+def reaches_a_target(found: list[tuple], spans: list[tuple[int, int]]) -> bool:
+    """Scopes only shrink in the graph: a block where no modifier's scope reaches a
+    target (as ``ConTextModifier.modifies`` tests it) draws no edge."""
+    return any(
+        rule.direction.upper() not in ("TERMINATE", "PSEUDO")
+        and any(a <= t0 < b or a < t1 <= b for t0, t1 in spans)
+        for rule, _, _, a, b in found
+    )
 
 
 def prune_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -426,33 +503,6 @@ def carries_on(direction: str, other: str) -> tuple[bool, bool]:
     return other in ("forward", "bidirectional"), other in ("backward", "bidirectional")
 
 
-class OwnScopeModifier(ConTextModifier):
-    """medspaCy's modifier, with a cue of its own category cutting its scope only where
-    that cue's scope carries on (``carries_on``); terminating cues cut as before."""
-
-    def limit_scope(self, other: ConTextModifier) -> bool:
-        if self.direction.upper() != "TERMINATE" and (
-            other.direction.upper() != "TERMINATE"
-            and other.category.upper() not in self.rule.terminated_by
-            and other.category.upper() == self.category.upper()
-        ):
-            ahead, behind = carries_on(self.direction, other.direction)
-            if not tuple_overlaps(self.scope_span, other.scope_span):
-                return False
-            if self.category == other.category and (
-                self.allowed_types != other.allowed_types or self.excluded_types != other.excluded_types
-            ):
-                return False
-            orig = self.scope_span
-            direction = self.direction.lower()
-            if ahead and direction in ("forward", "bidirectional") and other > self:
-                self._scope_end = min(self._scope_end, other.modifier_span[0])
-            if behind and direction in ("backward", "bidirectional") and other < self:
-                self._scope_start = max(self._scope_start, other.modifier_span[1])
-            return orig != self.scope_span
-        return super().limit_scope(other)
-
-
 def block_edges(
     found: list[tuple],
     targets: list[Span],
@@ -462,69 +512,79 @@ def block_edges(
 ) -> list:
     """((target start, end), category) for the edges medspaCy's ``ConTextGraph`` draws
     between ``targets`` and the modifiers ``found`` ((rule, start, end, scope start, scope
-    end), in match order) of one block: its ``update_scopes`` then ``apply_modifiers``,
-    step by step, on plain lists instead of a ``ConTextModifier`` per match (rules without
-    an ``on_modifies`` callback); ``spans``: the targets' (start, end), if known;
-    ``same_category_cuts`` False: a cue of the same category cuts only where its own scope
-    carries on, as with ``OwnScopeModifier``."""
-    rules = [f[0] for f in found]
-    starts = [f[1] for f in found]
-    ends = [f[2] for f in found]
-    lo = [f[3] for f in found]
-    hi = [f[4] for f in found]
-    up = [r.direction.upper() for r in rules]
-    low = [r.direction.lower() for r in rules]
-    cat = [r.category for r in rules]
-    cat_up = [c.upper() for c in cat]
-
-    def limit(i: int, j: int) -> None:  # ConTextModifier.limit_scope: modifier i by modifier j
-        if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]) or up[i] == "TERMINATE":
-            return
-        ri, rj = rules[i], rules[j]
-        ahead = behind = True
-        if up[j] != "TERMINATE" and cat_up[j] not in ri.terminated_by:
-            if cat_up[j] != cat_up[i]:
-                return
-            if not same_category_cuts:
-                ahead, behind = carries_on(low[i], low[j])
-        if cat[i] == cat[j] and (
-            ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types
-        ):
-            return
-        if ahead and low[i] in ("forward", "bidirectional") and starts[j] > starts[i]:
-            hi[i] = min(hi[i], starts[j])
-        if behind and low[i] in ("backward", "bidirectional") and ends[j] < ends[i]:
-            lo[i] = max(lo[i], ends[j])
-
-    n = len(found)
-    for i in range(n - 1):  # ConTextGraph.update_scopes
-        for j in range(i + 1, n):
-            limit(i, j)
-            limit(j, i)
+    end), in match order) of one block: its ``update_scopes`` (``limited_scopes``) then
+    ``apply_modifiers`` (``modified``), on plain lists; ``spans``: the targets' (start,
+    end), if known; ``same_category_cuts`` False: a cue of the same category cuts only
+    where its own scope carries on (``carries_on``)."""
+    lo, hi = limited_scopes(found, same_category_cuts)
     if spans is None:
         spans = [(t.start, t.end) for t in targets]
-    keep = list(range(n))
-    if prune_on_target_overlap:  # modifiers overlapping a target go
-        keep = [i for i in keep if not any(a <= starts[i] < b or a < ends[i] <= b for a, b in spans)]
     out = []
-    for i in keep:  # ConTextModifier.modifies, then reduce_targets, modifier by modifier
-        rule = rules[i]
-        if rule.direction in ("TERMINATE", "PSEUDO"):
-            continue
-        m0, m1, a, b = starts[i], ends[i], lo[i], hi[i]
-        typed = rule.allowed_types is not None or rule.excluded_types is not None
-        hit = [
-            k
-            for k, (t0, t1) in enumerate(spans)
-            if not (m0 <= t0 < m1 or m0 < t1 <= m1)
-            and (a <= t0 < b or a < t1 <= b)
-            and (typed is False or allows(rule, targets[k].label_.upper()))
-        ]
-        most = rule.max_targets
-        if most is not None and len(hit) > most:
-            hit = sorted(hit, key=lambda k: min(abs(m0 - spans[k][1]), abs(spans[k][0] - m1)))[:most]
-        out += [(spans[k], cat[i]) for k in hit]
+    for i, (rule, m0, m1, _, _) in enumerate(found):
+        if prune_on_target_overlap and any(a <= m0 < b or a < m1 <= b for a, b in spans):
+            continue  # a modifier overlapping a target goes
+        if rule.direction not in ("TERMINATE", "PSEUDO"):
+            out += [(spans[k], rule.category) for k in modified(rule, m0, m1, lo[i], hi[i], spans, targets)]
     return out
+
+
+def limited_scopes(found: list[tuple], same_category_cuts: bool = True) -> tuple[list[int], list[int]]:
+    """``ConTextGraph.update_scopes``: every pair of modifiers may cut each other's scope
+    (``cut_scope``); the scopes' starts and ends after that."""
+    lo = [f[3] for f in found]
+    hi = [f[4] for f in found]
+    cues = [(f[0], f[1], f[2], f[0].direction.lower(), f[0].category, f[0].category.upper()) for f in found]
+    n = len(found)
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            cut_scope(cues, lo, hi, i, j, same_category_cuts)
+            cut_scope(cues, lo, hi, j, i, same_category_cuts)
+    return lo, hi
+
+
+def cut_scope(
+    cues: list[tuple], lo: list[int], hi: list[int], i: int, j: int, same_category_cuts: bool
+) -> None:
+    """``ConTextModifier.limit_scope``: modifier ``j`` cuts modifier ``i``'s scope (in
+    ``lo``, ``hi``) where they overlap and ``j`` may end it: a terminating cue, one of a
+    category ``i`` is terminated by, or one of ``i``'s own category."""
+    if not (lo[i] <= lo[j] < hi[i] or lo[i] < hi[j] <= hi[i]):
+        return
+    ri, si, ei, di, cat_i, up_i = cues[i]
+    rj, sj, ej, dj, cat_j, up_j = cues[j]
+    if di == "terminate":
+        return
+    if dj == "terminate" or up_j in ri.terminated_by:
+        ahead = behind = True
+    elif up_j != up_i:
+        return
+    else:
+        ahead, behind = carries_on(di, dj) if not same_category_cuts else (True, True)
+    if cat_i == cat_j and (ri.allowed_types != rj.allowed_types or ri.excluded_types != rj.excluded_types):
+        return
+    if ahead and di in ("forward", "bidirectional") and sj > si:
+        hi[i] = min(hi[i], sj)
+    if behind and di in ("backward", "bidirectional") and ej < ei:
+        lo[i] = max(lo[i], ej)
+
+
+def modified(
+    rule: ConTextRule, m0: int, m1: int, a: int, b: int, spans: list, targets: list[Span]
+) -> list[int]:
+    """``ConTextModifier.modifies`` then ``reduce_targets``: the targets (their indexes)
+    that the modifier [m0, m1) with scope [a, b) modifies, the nearest ``max_targets``."""
+    typed = rule.allowed_types is not None or rule.excluded_types is not None
+    hit = [
+        k
+        for k, (t0, t1) in enumerate(spans)
+        if not (m0 <= t0 < m1 or m0 < t1 <= m1)
+        and (a <= t0 < b or a < t1 <= b)
+        and (typed is False or allows(rule, targets[k].label_.upper()))
+    ]
+    most = rule.max_targets
+    if most is not None and len(hit) > most:
+        hit = sorted(hit, key=lambda k: min(abs(m0 - spans[k][1]), abs(spans[k][0] - m1)))[:most]
+    return hit
 
 
 def allows(rule: ConTextRule, label: str) -> bool:
@@ -537,9 +597,9 @@ def allows(rule: ConTextRule, label: str) -> bool:
 
 
 def sentence_scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
-    """The scope ``ConTextModifier`` gives a match [start, end) of ``rule`` in the sentence
-    [s0, s1) (its ``__set_scope`` without a global window), without looking the sentence up
-    again."""
+    """The scope of a match [start, end) of ``rule`` in the sentence [s0, s1), as
+    ConText sets it (no global window): to the sentence's end or start in the rule's
+    direction, at most ``max_scope`` tokens."""
     direction, most = rule.direction.lower(), rule.max_scope
     if direction == "forward":
         a, b = end, s1

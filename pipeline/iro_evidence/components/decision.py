@@ -24,7 +24,6 @@ from .base import (
     char_span,
     doc_lower,
     doc_text,
-    ensure_sentences,
     set_group,
     span_ext,
 )
@@ -32,6 +31,7 @@ from .extensions import set_iro
 from .genre import HEARING, is_hearing
 from .guidelines import Guidelines
 from .reviewer import ANCHOR_RULES, Reviewer
+from .sentences import ensure_sentences
 from .service import Services
 
 __all__ = ["ANCHOR_RULES", "HEARING", "DecisionFacts", "is_hearing"]  # importable from here as before

@@ -1,22 +1,24 @@
-"""Letter sections with medspaCy's Sectionizer, fed by our heading rules.
+"""Letter sections from our heading rules, with spaCy's Matcher.
 
 Headings are data (``patterns/sections.json``): a category and its titles. Each title
-becomes token patterns for medspaCy: the title in CAPITALS (``REVIEW OUTCOME``, colon
-optional), the title in any case followed by a colon (``Review Outcome:``) and the title in
-any case as a whole line (``Patient Clinical History Summary``), with line breaks allowed
-between words. Short titles that are also common words (``DECISION``,
-``ORDER``) must open a line. medspaCy keeps ``Section`` objects on the Doc, which cannot
-be pickled; this component copies them into the plain span group ``doc.spans["sections"]``
-(label = category, from heading to end of body; the text before the first heading is a
-``header`` section) and removes the objects.
+becomes token patterns: the title in CAPITALS (``REVIEW OUTCOME``, colon optional), the
+title in any case followed by a colon (``Review Outcome:``) and the title in any case as a
+whole line (``Patient Clinical History Summary``), with line breaks allowed between words.
+Short titles that are also common words (``DECISION``, ``ORDER``) must open a line.
 
-Speed: medspaCy's matcher tries every heading pattern at every token (tokens x ~450
-patterns). A heading's words must all be there, one after the other (only spaces between), so
-``HeadingSectionizer`` first finds where a title's words occur (one array of lower-case
-word ids per Doc), then runs only that title's patterns on a few tokens around each
-place. It finds the same matches as the whole-Doc matcher, in the same order, and builds
-medspaCy's ``Section`` objects from them the way medspaCy does
-(``tests/test_fast_paths.py`` checks it on every letter we have).
+The section algorithm is medspaCy's Sectionizer's, owned here so that nothing reads its
+internals: heading matches, overlaps pruned (longest wins), and each section runs from its
+heading to the next one. The result is the plain span group ``doc.spans["sections"]``
+(label = category, from heading to end of body; the text before the first heading is a
+``header`` section), so the Doc pickles. ``tests/test_fast_paths.py`` checks on every
+letter we have that the sections equal those of medspaCy's own Sectionizer given the
+same rules.
+
+Speed: trying every heading pattern at every token costs tokens x ~450 patterns. A
+heading's words must all be there, one after the other (only spaces between), so
+``HeadingFinder`` first finds where a title's words occur (one array of lower-case word ids
+per Doc), then runs only that title's patterns on a few tokens around each place; it finds
+the matches of every pattern tried at every token, in the same order (``tests/test_fast_paths.py``).
 """
 
 from __future__ import annotations
@@ -25,13 +27,12 @@ import re
 from typing import NamedTuple
 
 import numpy
-from medspacy.common.util import prune_overlapping_matches
-from medspacy.section_detection import Section, Sectionizer, SectionRule
 from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from .base import RuleComponent, doc_text, set_group
+from .context_scope import member, prune_matches
 
 SPACE = {"IS_SPACE": True, "OP": "*"}
 # perf: a plain IS_SPACE test here (a C flag); that the space holds a line break is checked
@@ -42,88 +43,94 @@ LINE_START = [
     {"TEXT": {"IN": [".", ")"]}, "OP": "?"},
     SPACE,
 ]
-WHOLE_LINE = " <whole line>"
-AT_LINE_START = " <line start>"
+COLON = {"TEXT": ":"}
+OPTIONAL_COLON = {"TEXT": ":", "OP": "?"}
 SENTENCE_END = {".", ":", ";", "?", "!"}
 SMALL_WORDS = {"of", "and", "the", "for", "in", "to", "a", "an", "or", "on", "by", "with"}
 NUMBERING = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])?[.)]?$")
-# doc._.sections and every token's _.section: medspaCy objects that a DocBin cannot restore
+# kept for callers that check a Doc holds no medspaCy section objects (none are made now)
 MEDSPACY_KEYS = ("sections", "section")
+
+
+class HeadingRule(NamedTuple):
+    """One token pattern of a title: ``LINE_START`` first or not (``at_line_start``), the
+    title's words with ``SPACE`` between (in ``cased`` ORTH ids, or any case when None),
+    then a colon (``colon_required`` or optional). ``kind`` says what is checked after
+    matching: "whole_line" (the title fills its line), "line_start" (it opens a line or a
+    sentence) or "plain"."""
+
+    category: str
+    kind: str
+    pattern: list
+    words: tuple  # the title's lower-case words
+    at_line_start: bool
+    cased: tuple | None
+    colon_required: bool
+
+    def fits(self, title: tuple, colon: bool) -> bool:
+        """Can the pattern match a title with these ORTH ids, followed by a colon or not?"""
+        return (self.cased is None or self.cased == title) and (colon or not self.colon_required)
+
+
+def heading_rules(nlp, category: str, title: str, line_start: bool) -> list[HeadingRule]:
+    """The patterns of one title (see the module docstring), in matching order."""
+    words = tuple(t.text for t in nlp.make_doc(title) if not t.is_space)
+    lower = tuple(w.lower() for w in words)
+    cased = tuple(nlp.vocab.strings.add(w) for w in words)
+
+    def rule(kind: str, lead: bool, case: tuple | None, colon: bool) -> HeadingRule:
+        body: list[dict] = []
+        for w in words:
+            body += ([SPACE] if body else []) + [{"TEXT": w} if case else {"LOWER": w.lower()}]
+        pattern = (LINE_START if lead else []) + body + [COLON if colon else OPTIONAL_COLON]
+        return HeadingRule(category, kind, pattern, lower, lead, case, colon)
+
+    if line_start:  # at a line break, or (checked after matching) after a sentence end
+        out = [rule("line_start", True, cased, False), rule("line_start", True, None, True)]
+        out.append(rule("line_start", False, cased, False))
+    else:
+        out = [rule("plain", False, cased, False), rule("plain", False, None, True)]
+    # a Title Case heading that is a whole line of its own needs no colon; that it fills its
+    # line is checked after matching (matching the line breaks would make neighbouring
+    # headings overlap, and only one of them would be kept)
+    return out + [rule("whole_line", False, None, False)]
 
 
 class SectionDetector(RuleComponent):
     rules_file = "sections.json"
 
     def compile(self) -> None:
-        rules, words_of = [], []
-        for entry in self.rules.get("sections", []):
-            for title in entry["titles"]:
-                words = [t.text for t in self.nlp.make_doc(title) if not t.is_space]
-                upper, anycase = [], []
-                for w in words:
-                    if upper:
-                        upper.append(SPACE)
-                        anycase.append(SPACE)
-                    upper.append({"TEXT": w})
-                    anycase.append({"LOWER": w.lower()})
-                # a Title Case heading that is a whole line of its own needs no colon; that it
-                # fills its line is checked after matching (matching the line breaks would
-                # make neighbouring headings overlap, and medSpaCy keeps only one of them)
-                whole_line = anycase + [{"TEXT": ":", "OP": "?"}]
-                upper = upper + [{"TEXT": ":", "OP": "?"}]
-                anycase = anycase + [{"TEXT": ":"}]
-                patterns = [upper, anycase]
-                if entry.get("line_start"):
-                    # at a line break, or (checked after matching) after a sentence end
-                    patterns = [LINE_START + upper, LINE_START + anycase, upper]
-                literal = title + AT_LINE_START if entry.get("line_start") else title
-                for pattern in patterns:
-                    rules.append(SectionRule(literal, entry["category"], pattern=pattern))
-                rules.append(SectionRule(title + WHOLE_LINE, entry["category"], pattern=whole_line))
-                words_of += [[w.lower() for w in words]] * (len(patterns) + 1)
-        self.sectionizer = HeadingSectionizer(
-            self.nlp,
-            name=f"{self.name}_medspacy",
-            rules=None,
-            span_attrs=None,
-            input_span_type="group",
-            span_group_name=f"_{self.name}_unused",
-        )
-        self.sectionizer.add(rules, words_of)
+        self.headings = [
+            rule
+            for entry in self.rules.get("sections", [])
+            for title in entry["titles"]
+            for rule in heading_rules(self.nlp, entry["category"], title, bool(entry.get("line_start")))
+        ]
+        self.finder = HeadingFinder(self.nlp.vocab, self.headings)
 
     def __call__(self, doc: Doc) -> Doc:
-        return self._spans(self.sectionizer(doc))
+        return self._spans(doc, self.finder.find_matches(doc))
 
-    def reference(self, doc: Doc) -> Doc:
-        """The same with medspaCy's own ``Sectionizer.__call__`` (every pattern at every
-        token): what the fast path must equal (tests)."""
-        return self._spans(Sectionizer.__call__(self.sectionizer, doc))
-
-    def _spans(self, doc: Doc) -> Doc:
+    def _spans(self, doc: Doc, matches: list[tuple[int, int, int]]) -> Doc:
+        """Sections from the pruned heading matches: a heading's section runs to the next
+        heading; a match that does not stand as a heading (``_Tokens.stands``) joins the
+        section before it; the text before the first heading is the ``header``."""
         toks = _Tokens(doc)
+        rule_of = self.finder.rule_of
+        heads = [(self.headings[rule_of[m]], s, e) for m, s, e in matches]
+        if not heads or heads[0][1] != 0:
+            heads.insert(0, (None, 0, 0))
         bounds: list[list] = []  # [start, end, label]; Spans are made once, at the end
-        for sec in doc._.sections:
-            literal = sec.rule.literal if sec.rule is not None else ""
-            if (literal.endswith(WHOLE_LINE) and not toks.fills_line(sec)) or (
-                literal.endswith(AT_LINE_START) and not toks.opens_line(sec.title_start)
-            ):
-                if bounds:  # not a heading: its text belongs to the section before
-                    bounds[-1][1] = sec.body_end
-                    continue
-            start = sec.title_start
-            while start < sec.body_end and toks.space[start]:
-                start += 1
-            if start >= sec.body_end:
+        for k, (rule, start, end) in enumerate(heads):
+            body_end = heads[k + 1][1] if k + 1 < len(heads) else len(doc)
+            if bounds and rule is not None and not toks.stands(rule.kind, start, end):
+                bounds[-1][1] = body_end
                 continue
-            bounds.append([start, sec.body_end, sec.category or "header"])
-        spans = [Span(doc, start, end, label=label) for start, end, label in bounds]
-        # the letterhead before the first heading is a section too, so every fact has one
-        first = spans[0].start if spans else len(doc)
-        if first > 0 and toks.doc_text[: toks.idx[first] if first < len(doc) else None].strip():
-            spans.insert(0, Span(doc, 0, first, label="header"))
-        set_group(doc, "sections", spans)
-        for key in [k for k in doc.user_data if isinstance(k, tuple) and k[1] in MEDSPACY_KEYS]:
-            del doc.user_data[key]
+            while start < body_end and toks.space[start]:
+                start += 1
+            if start < body_end:
+                bounds.append([start, body_end, rule.category if rule else "header"])
+        set_group(doc, "sections", [Span(doc, a, b, label=label) for a, b, label in bounds])
         return doc
 
 
@@ -143,6 +150,12 @@ class _Tokens:
     def breaks_line(self, i: int) -> bool:
         return bool(self.space[i]) and "\n" in self.text(i)
 
+    def stands(self, kind: str, start: int, end: int) -> bool:
+        """Does a match of a rule of this ``kind`` stand as a heading where it is?"""
+        if kind == "whole_line":
+            return self.fills_line(start, end)
+        return kind != "line_start" or self.opens_line(start)
+
     def opens_line(self, i: int) -> bool:
         """Token ``i`` opens a line, or a sentence: the text is canonical (the lines of a
         paragraph are joined), so a heading may follow a sentence end in running text."""
@@ -153,13 +166,21 @@ class _Tokens:
             k -= 1
         return k < 0 or self.breaks_line(k) or self.text(k) in SENTENCE_END
 
-    def fills_line(self, sec) -> bool:
+    def fills_line(self, start: int, end: int) -> bool:
         """The title stands as a heading: it opens a line or a sentence (a numbering such as
         '3.' or 'IV.' may precede it) and ends its line, or, written in Title Case or
         capitals, is followed by a capitalized word (a heading joined to its text)."""
-        i = sec.title_start
-        while i < sec.title_end and self.space[i]:
+        i = start
+        while i < end and self.space[i]:
             i += 1
+        if not self.opens_line(self.after_numbering(i)):
+            return False
+        if end >= len(self.space) or self.breaks_line(end):
+            return True
+        return self.title_cased(i, end) and self.capital_next(end)
+
+    def after_numbering(self, i: int) -> int:
+        """The first token of the numbering ('3.', 'IV', ')') right before token ``i``."""
         k = i - 1
         while (
             k >= 0
@@ -168,257 +189,136 @@ class _Tokens:
             and self.text(k) not in SENTENCE_END
         ):
             k -= 1
-        if not self.opens_line(k + 1):
-            return False
-        end = sec.title_end
-        if end >= len(self.space) or self.breaks_line(end):
-            return True
+        return k + 1
+
+    def title_cased(self, i: int, end: int) -> bool:
+        """Every word of tokens [i, end) is capitalized, or a small word ('of', 'the')."""
         words = [self.text(j) for j in range(i, end) if not self.space[j] and self.text(j)[0].isalpha()]
-        if not words or not all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
-            return False
+        return bool(words) and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words)
+
+    def capital_next(self, end: int) -> bool:
+        """The text after the title opens like a heading's body: a capital, a digit, a
+        quote or bracket, or an underline."""
         nxt = self.text(end + 1) if self.space[end] and end + 1 < len(self.space) else self.text(end)
-        return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'([-=_*"  # (or an underline)
+        return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'([-=_*"
 
 
-class HeadingSectionizer(Sectionizer):
-    """medspaCy's Sectionizer that looks for a heading only where its title's words are.
+class HeadingFinder:
+    """Heading matches, looked for only where a title's words are.
 
     Every heading pattern holds its title's words in order with only space tokens between
     them; it opens with the title or with a space token followed by at most two non-space
     tokens (``LINE_START``: a line break, a numbering, a period), and after the title
-    comes at most a colon. ``add(rules, words)`` takes each rule's lower-case title
-    words; a call finds each run of a title's words in the Doc's non-space tokens and runs
-    that title's own patterns (same keys as the rules) on those tokens, the token after
+    comes at most a colon. So a call finds each run of a title's words in the Doc's
+    non-space tokens and runs that title's own patterns on those tokens, the token after
     them, and before them the two non-space tokens with the spaces around them when there
-    is a space token there. Those are all the matches the whole-Doc matcher
-    finds (no pattern looks outside its match); sorted by position and rule order, as the
-    whole-Doc matcher returns them, they go through medspaCy's pruning and section
-    building unchanged. Setting ``token._.section`` on every token (which this pipeline
-    deletes again) is left out; with span attributes to set, medspaCy's own call runs.
+    is a space token there. Those are all the matches the whole-Doc Matcher finds (no
+    pattern looks outside its match); sorted by position and rule order, as the whole-Doc
+    Matcher returns them, they are pruned the same way.
     """
 
     LEAD, AFTER = 2, 1  # tokens a match may hold before (non-space) / after the title
 
-    def add(self, rules, words: list[list[str]] | None = None) -> None:
-        if isinstance(rules, SectionRule):
-            rules = [rules]
-        rules = list(rules)
-        super().add(rules)
-        if not hasattr(self, "_groups"):
-            self._groups: dict[tuple, Matcher] = {}
-            self._order: dict[int, int] = {}
-            self._by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
-            self._titles: dict[tuple, list] = {}
-            self._direct_plans: dict[tuple, tuple | None] = {}
-            self._complete = True
-        strings = self.nlp.vocab.strings
-        if words is None or len(words) != len(rules):
-            self._complete = False  # rules without known words: the whole-Doc matcher
-            return
-        for rule, ws in zip(rules, words):
-            if not isinstance(rule.pattern, list) or not ws:
-                self._complete = False
-                continue
-            key = tuple(strings.add(w) for w in ws)
-            if key not in self._groups:
-                self._groups[key] = Matcher(self.nlp.vocab)
-                self._by_start.setdefault(key[:2], []).append(key)
-            self._groups[key].add(rule._rule_id, [rule.pattern])
-            self._order[strings.add(rule._rule_id)] = len(self._order)
-            rule_id = strings.add(rule._rule_id)
-            self._titles.setdefault(key, []).append(_title_pattern(rule_id, rule.pattern, ws, strings))
-        starts = [key[:2] for key in self._by_start]
-        self._singles = numpy.array(sorted(k[0] for k in starts if len(k) == 1), dtype="uint64")
+    def __init__(self, vocab, rules: list[HeadingRule]):
+        self.vocab = vocab
+        strings = vocab.strings
+        self.rule_of: dict[int, int] = {}  # match id -> index of its rule
+        self.groups: dict[tuple, Matcher] = {}  # title words -> a Matcher of its patterns
+        self.titles: dict[tuple, list[tuple[int, HeadingRule]]] = {}
+        by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
+        self.plans: dict[tuple, tuple | None] = {}
+        for j, rule in enumerate(rules):
+            name = f"iro_heading_{j}"  # our own id per rule: its index
+            match_id = strings.add(name)
+            self.rule_of[match_id] = j
+            key = tuple(strings.add(w) for w in rule.words)
+            if key not in self.groups:
+                self.groups[key] = Matcher(vocab)
+                by_start.setdefault(key[:2], []).append(key)
+            self.groups[key].add(name, [rule.pattern])
+            self.titles.setdefault(key, []).append((match_id, rule))
+        self.by_start = by_start
+        starts = list(by_start)
+        self.singles = numpy.array(sorted(k[0] for k in starts if len(k) == 1), dtype="uint64")
         pairs = numpy.array([k for k in starts if len(k) == 2], dtype="uint64").reshape(-1, 2)
-        self._pairs = numpy.sort(_pair_ids(pairs[:, 0], pairs[:, 1]))
-        self._colon = strings.add(":")
+        self.pairs = numpy.sort(_pair_ids(pairs[:, 0], pairs[:, 1]))
+        self.colon = strings.add(":")
 
     def find_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The pruned heading matches (match_id, start, end), as medspaCy's matcher gives them."""
-        if not getattr(self, "_complete", False):
-            return self.whole_doc_matches(doc)
+        """The heading matches (match_id, start, end) that every pattern at every token
+        finds, pruned of overlaps (longest wins)."""
         n = len(doc)
-        if not n or not self._groups:
+        if not n or not self.groups:
             return []
         arr = doc.to_array([LOWER, IS_SPACE, ORTH])
         words = numpy.flatnonzero(arr[:, 1] == 0)  # token index of each non-space token
-        lower = arr[words, 0]
-        found = set()
+        found: set[tuple[int, int, int]] = set()
         if len(words):
-            ids = lower.tolist()
-            idx = words.tolist()
-            orth = arr[:, 2].tolist()
-            # where a title can start: a one-word title, or a longer title's first two words
-            hit = _member(lower, self._singles)
-            hit[:-1] |= _member(_pair_ids(lower[:-1], lower[1:]), self._pairs)
-            by_start = self._by_start
-            for o in numpy.flatnonzero(hit).tolist():
-                keys = by_start.get((ids[o],), [])
-                if o + 1 < len(ids):
-                    keys = keys + by_start.get((ids[o], ids[o + 1]), [])
-                for key in keys:
-                    k = len(key)
-                    if tuple(ids[o : o + k]) != key:
-                        continue
-                    last = idx[o + k - 1]
-                    title = tuple(orth[i] for i in idx[o : o + k])
-                    plan = self._direct(key, title, last + 1 < n and orth[last + 1] == self._colon)
-                    if plan is not None:
-                        found.update((rule, idx[o], last + 1 + with_colon) for rule, with_colon in plan)
-                        continue
-                    # a match opens with the title or with a space token followed by at
-                    # most LEAD non-space tokens; no space token in there: with the title
-                    lead = min(o, self.LEAD)
-                    start = idx[o - lead - 1] + 1 if o > lead else 0
-                    if idx[o] - start == lead:
-                        start = idx[o]
-                    end = min(n, last + 1 + self.AFTER)
-                    for match_id, s, e in self._groups[key](doc[start:end]):
-                        found.add((match_id, s + start, e + start))
-        order = self._order
-        matches = sorted(found, key=lambda m: (m[1], m[2], order[m[0]]))
-        return prune_clusters(matches)
+            lower = arr[words, 0]
+            ids, idx, orth = lower.tolist(), words.tolist(), arr[:, 2].tolist()
+            for o in self.title_starts(lower).tolist():
+                for key in self.keys_at(ids, o):
+                    found.update(self.matches_at(doc, key, o, idx, orth))
+        order = self.rule_of
+        return prune_matches(sorted(found, key=lambda m: (m[1], m[2], order[m[0]])))
 
-    def _direct(self, key: tuple, title: tuple, colon: bool) -> tuple | None:
+    def title_starts(self, lower: numpy.ndarray) -> numpy.ndarray:
+        """Where a title can start (index among non-space tokens): a one-word title, or
+        a longer title's first two words."""
+        hit = member(lower, self.singles)
+        hit[:-1] |= member(_pair_ids(lower[:-1], lower[1:]), self.pairs)
+        return numpy.flatnonzero(hit)
+
+    def keys_at(self, ids: list[int], o: int) -> list[tuple]:
+        """The titles whose words are the non-space tokens from ``o`` on."""
+        keys = self.by_start.get((ids[o],), [])
+        if o + 1 < len(ids):
+            keys = keys + self.by_start.get((ids[o], ids[o + 1]), [])
+        return [key for key in keys if tuple(ids[o : o + len(key)]) == key]
+
+    def matches_at(self, doc: Doc, key: tuple, o: int, idx: list[int], orth: list[int]) -> list[tuple]:
+        """The matches of title ``key`` whose words start at non-space token ``o``."""
+        n = len(doc)
+        last = idx[o + len(key) - 1]
+        title = tuple(orth[i] for i in idx[o : o + len(key)])
+        plan = self.direct(key, title, last + 1 < n and orth[last + 1] == self.colon)
+        if plan is not None:
+            return [(rule, idx[o], last + 1 + with_colon) for rule, with_colon in plan]
+        # a match opens with the title or with a space token followed by at most LEAD
+        # non-space tokens; no space token in there: with the title
+        lead = min(o, self.LEAD)
+        start = idx[o - lead - 1] + 1 if o > lead else 0
+        if idx[o] - start == lead:
+            start = idx[o]
+        end = min(n, last + 1 + self.AFTER)
+        return [(m, s + start, e + start) for m, s, e in self.groups[key](doc[start:end])]
+
+    def direct(self, key: tuple, title: tuple, colon: bool) -> tuple | None:
         """The matches of the title ``key`` written as ``title`` (ORTH ids), followed by a
-        colon or not, without the Matcher: (rule id, whether the match holds the colon)
+        colon or not, without the Matcher: (match id, whether the match holds the colon)
         pairs; None when the Matcher must look (a pattern may open before the title).
 
         Most places are a title's words in running text: no pattern that may open before
         the title (``LINE_START``) can match there, and the others match the title
         itself, plus its colon when one follows. The answer is kept per (key, title, colon)."""
         plan_key = (key, title, colon)
-        if plan_key in self._direct_plans:
-            return self._direct_plans[plan_key]
-        patterns = self._titles[key]
-        plan: tuple | None = None
-        if not any(p is None or (p.at_line_start and p.fits(title, colon)) for p in patterns):
-            pairs = []
-            for p in patterns:
-                if p.fits(title, colon):
-                    if not p.colon_required:
-                        pairs.append((p.rule, 0))
-                    if colon:
-                        pairs.append((p.rule, 1))
-            plan = tuple(pairs)
-        if len(self._direct_plans) > 100_000:  # a bound for odd inputs; a few hundred in practice
-            self._direct_plans.clear()
-        self._direct_plans[plan_key] = plan
-        return plan
-
-    def whole_doc_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """medspaCy's matcher over the whole Doc (the reference for ``find_matches``)."""
-        return self._Sectionizer__matcher(doc)
-
-    def __call__(self, doc: Doc) -> Doc:
-        if self.assertion_attributes_mapping:
-            return super().__call__(doc)
-        matches = self.find_matches(doc)
-        # from here on medspaCy's Sectionizer.__call__, without the loop over every token
-        if self.require_start_line:
-            matches = self.filter_start_lines(doc, matches)
-        if self.require_end_line:
-            matches = self.filter_end_lines(doc, matches)
-        if self._parent_sections:
-            matches = self.set_parent_sections(matches)
-        doc._.sections = []
-        if len(matches) == 0:
-            doc._.sections.append(Section(None, 0, 0, 0, len(doc)))
-            return doc
-        rule_map = self._Sectionizer__matcher.rule_map
-        strings = self.nlp.vocab.strings
-        section_list = []
-        if matches[0][1] != 0:
-            section_list.append(Section(None, 0, 0, 0, matches[0][1]))
-        for i, match in enumerate(matches):
-            match_id, start, end = match[:3]
-            parent = None
-            if len(match) == 4 and match[3] is not None:
-                parent = section_list[match[3]]
-            if self._apply_sentence_boundary:
-                doc[start].sent_start = True
-                if end < len(doc):
-                    doc[end].sent_start = True
-            rule = rule_map[strings[match_id]]
-            scope_end = len(doc) if i == len(matches) - 1 else matches[i + 1][1]
-            if self.max_section_length is not None or rule.max_scope is not None:
-                limit = rule.max_scope if rule.max_scope is not None else self.max_section_length
-                scope_end = min(end + limit, scope_end)
-            section_list.append(Section(rule.category, start, end, end, scope_end, parent, rule))
-        doc._.sections.extend(section_list)
-        return doc
+        if plan_key not in self.plans:
+            rules = self.titles[key]
+            plan: tuple | None = None
+            if not any(r.at_line_start and r.fits(title, colon) for _, r in rules):
+                plan = tuple(
+                    (m, with_colon)
+                    for m, r in rules
+                    if r.fits(title, colon)
+                    for with_colon in ((0,) if not r.colon_required else ()) + ((1,) if colon else ())
+                )
+            if len(self.plans) > 100_000:  # a bound for odd inputs; a few hundred in practice
+                self.plans.clear()
+            self.plans[plan_key] = plan
+        return self.plans[plan_key]
 
 
 def _pair_ids(first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:
     """One number per pair of word ids (uint64 arithmetic wraps; a collision only adds a
     place to check)."""
     return first * numpy.uint64(1_000_003) + second
-
-
-def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
-    """``numpy.isin`` for sorted ``keys`` (one searchsorted is much cheaper)."""
-    if not len(keys):
-        return numpy.zeros(len(values), dtype=bool)
-    at = numpy.searchsorted(keys, values)
-    at[at == len(keys)] = 0
-    return keys[at] == values
-
-
-COLON = {"TEXT": ":"}
-OPTIONAL_COLON = {"TEXT": ":", "OP": "?"}
-
-
-class TitlePattern(NamedTuple):
-    """A heading pattern of one of ``compile``'s shapes: an optional ``LINE_START``
-    (``at_line_start``), the title's words with ``SPACE`` between (any case, or ``cased``:
-    the ORTH ids they must have), then a colon (``colon_required`` or optional)."""
-
-    rule: int  # the rule id's hash, the match id
-    at_line_start: bool
-    cased: tuple | None
-    colon_required: bool
-
-    def fits(self, title: tuple, colon: bool) -> bool:
-        """Can the pattern match a title with these ORTH ids, followed by a colon or not?"""
-        return (self.cased is None or self.cased == title) and (colon or not self.colon_required)
-
-
-def _title_pattern(rule: int, pattern: list, words: list[str], strings) -> TitlePattern | None:
-    """``pattern`` as a ``TitlePattern``, or None when it has another shape."""
-    at_line_start = pattern[: len(LINE_START)] == LINE_START
-    body = pattern[len(LINE_START) :] if at_line_start else pattern
-    if len(body) != 2 * len(words) or body[-1] not in (COLON, OPTIONAL_COLON):
-        return None
-    toks = body[:-1:2]
-    if any(sep != SPACE for sep in body[1:-1:2]) or any(len(t) != 1 for t in toks):
-        return None
-    if all(isinstance(t.get("TEXT"), str) for t in toks):
-        cased = tuple(strings.add(t["TEXT"]) for t in toks)
-    elif [t.get("LOWER") for t in toks] == words:
-        cased = None
-    else:
-        return None
-    return TitlePattern(rule, at_line_start, cased, body[-1] == COLON)
-
-
-def prune_clusters(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """medspaCy's ``prune_overlapping_matches`` run on each group of overlapping matches.
-
-    Its passes only ever compare neighbours that overlap, so a match that overlaps nothing
-    is kept and does not change how the others pair up: pruning each chain of overlapping
-    matches (sorted by start, end) on its own gives the same list, and most matches (words
-    of a title in running text) are alone.
-    """
-    out: list = []
-    group: list = []
-    reach = -1
-    for m in matches:
-        if group and m[1] >= reach:
-            out += prune_overlapping_matches(group) if len(group) > 1 else group
-            group = []
-        if not group:
-            reach = m[2]
-        group.append(m)
-        reach = max(reach, m[2])
-    out += prune_overlapping_matches(group) if len(group) > 1 else group
-    return out

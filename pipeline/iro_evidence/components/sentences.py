@@ -8,10 +8,10 @@ that the next line does not continue (a records list, an address: the line is sh
 end in a joining word or comma, and the next one starts with a capital or a digit); a line
 wrapped in the middle of a sentence does not end it.
 
-Speed: the rules are read token by token in ``reference``; ``__call__`` computes the same
-boundaries with arrays (token attributes from ``doc.to_array``, character classes of the
-text), and only the few tokens after a line break that could open a list item go through
-Python (``tests/test_fast_paths.py`` checks both give the same starts on every letter).
+Speed: the rules are computed with arrays (token attributes from ``doc.to_array``,
+character classes of the text), and only the few tokens after a line break that could open
+a list item go through Python. ``tests/sentence_reference.py`` reads the same rules token
+by token, and ``tests/test_fast_paths.py`` checks both give the same starts on every letter.
 """
 
 from __future__ import annotations
@@ -29,36 +29,19 @@ from .base import doc_text
 ENDERS = {".", "?", "!", ";"}
 ITEM_START = re.compile(r"^(?:\[|☒|☐|\d{1,2}[.)]$|[IVX]{1,4}\.$|[-•*]$)")
 SHORT_LINE = 56  # characters; wrapped prose lines are longer than this
-JOINING = {
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "nor",
-    "but",
-    "of",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "with",
-    "from",
-    "as",
-    "that",
-    "which",
-    "who",
-    "is",
-    "was",
-    "were",
-    "are",
-    "be",
-    "been",
-    "than",
-    "into",
-}
+# words a wrapped line may end with
+JOINING = set(
+    "a an the and or nor but of to in on at by for with from as that which who is was were are be been "
+    "than into".split()
+)
+
+
+def ensure_sentences(doc: Doc) -> Doc:
+    """Components that read sentences work without a splitter before them: they split
+    with ``iro_sentences``' rules when the Doc has no sentence boundaries."""
+    if len(doc) and not doc.has_annotation("SENT_START"):
+        LineSentencizer(None)(doc)
+    return doc
 
 
 class LineSentencizer:
@@ -68,69 +51,10 @@ class LineSentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = _fast_starts(doc)
-        if starts is None:  # text numpy cannot hold (a lone surrogate): the token loop
-            return self.reference(doc)
         flags = numpy.full(len(doc), -1, dtype="int32")
         flags[0] = 1
-        flags[starts] = 1
+        flags[_fast_starts(doc)] = 1
         doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
-        return doc
-
-    def reference(self, doc: Doc) -> Doc:
-        """The rules read token by token (what ``__call__`` must equal)."""
-        n = len(doc)
-        if not n:
-            return doc
-        text = doc_text(doc)
-        line_is_heading = _heading_lines(text)
-        starts = [False] * n
-        starts[0] = True
-        prev_end = False
-        for i, tok in enumerate(doc):
-            if i and prev_end and not tok.is_space:
-                starts[i] = True
-                prev_end = False
-            t = tok.text
-            if tok.is_space:
-                nl = t.count("\n")
-                if nl >= 2 or "\f" in t:
-                    prev_end = True
-                elif nl == 1:
-                    # a single newline ends a sentence when either line is a heading
-                    # or the next line opens a list item / checkbox
-                    nxt = doc[i + 1] if i + 1 < n else None
-                    here = tok.idx
-                    if (
-                        line_is_heading(here - 1)
-                        or (nxt is not None and line_is_heading(nxt.idx))
-                        or (nxt is not None and ITEM_START.match(nxt.text))
-                        or (nxt is not None and i and _list_line(text, here, doc[i - 1].text, nxt.text))
-                    ):
-                        prev_end = True
-                continue
-            if t in ENDERS:
-                nxt = doc[i + 1] if i + 1 < n else None
-                if nxt is None:
-                    continue
-                # "Dr. Smith", "e.g. x", "2.2": a period that sits inside a word is no end
-                if t == "." and nxt.idx == tok.idx + 1 and not nxt.is_space:
-                    continue
-                if t == "." and i and _abbrev(doc[i - 1].text, _next_solid(doc, i)):
-                    continue
-                # "1. Radiculopathy must be ...": the number of a list item opening a line
-                if t == "." and i and _list_number(doc, i - 1):
-                    continue
-                prev_end = True
-            elif tok.whitespace_ and "\n" in tok.whitespace_:
-                pass
-            elif t.endswith(":") or t == ":":
-                nxt = doc[i + 1] if i + 1 < n else None
-                if nxt is not None and nxt.is_space and "\n" in nxt.text:
-                    prev_end = True
-        # one array write: setting ``tok.is_sent_start`` per token rescans the Doc each time
-        flags = numpy.array([1 if s else -1 for s in starts], dtype="int32").astype("uint64")
-        doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 
@@ -148,49 +72,12 @@ def _next_solid(doc: Doc, i: int) -> str:
     return ""
 
 
-def _list_number(doc: Doc, i: int) -> bool:
-    """Is token ``i`` a list item's number ("12") that opens its line?"""
-    return doc[i].text in LIST_NUMBERS and (i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text))
-
-
-def _list_line(text: str, here: int, last: str, nxt: str) -> bool:
-    """Does the short line ending at ``here`` stand alone (a list item, an address line)?"""
-    if (
-        not (nxt[:1].isupper() or nxt[:1].isdigit())
-        or last.lower() in JOINING
-        or last in {",", "-", "&", "/"}
-    ):
-        return False
-    return here - (text.rfind("\n", 0, here) + 1) < SHORT_LINE
-
-
 def _abbrev(word: str, following: str = "") -> bool:
+    """Is a period after ``word`` (``following``: the next word) that of an abbreviation?"""
     w = word.lower()
     if w in NUMBER_ABBREVIATIONS:
         return following[:1].isdigit() or following[:1] == "#"
     return w in ABBREVIATIONS or (len(w) == 1 and w.isalpha())
-
-
-def _heading_lines(text: str):
-    """Return a function: is the line containing this offset a heading?"""
-    spans = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group().strip()
-        letters = [c for c in line if c.isalpha()]
-        if not letters:
-            continue
-        upper = sum(c.isupper() for c in letters) / len(letters)
-        if (upper > 0.8 and len(letters) >= 4) or (line.endswith(":") and len(line) < 90):
-            spans.append((m.start(), m.end()))
-    import bisect
-
-    starts = [s for s, _ in spans]
-
-    def is_heading(offset: int) -> bool:
-        k = bisect.bisect_right(starts, offset) - 1
-        return k >= 0 and spans[k][0] <= offset <= spans[k][1]
-
-    return is_heading
 
 
 def _ids(words) -> numpy.ndarray:
@@ -238,7 +125,9 @@ def _char_classes(cp: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, nump
 
 
 def _heading_offsets(cp: numpy.ndarray, breaks: numpy.ndarray, offsets: numpy.ndarray) -> numpy.ndarray:
-    """``_heading_lines(text)`` at each offset, with arrays (``breaks``: where cp is a newline)."""
+    """Whether the line holding each offset is a heading: most of its letters (at least 4)
+    are capitals, or the stripped line ends with ":" and is under 90 characters long
+    (``breaks``: where cp is a newline)."""
     size = len(cp)
     starts = numpy.concatenate(([0], breaks + 1))
     ends = numpy.concatenate((breaks, [size]))
@@ -264,13 +153,11 @@ def _heading_offsets(cp: numpy.ndarray, breaks: numpy.ndarray, offsets: numpy.nd
     return ok & (offsets <= he[k]) if len(hs) else numpy.zeros(len(offsets), dtype=bool)
 
 
-def _fast_starts(doc: Doc) -> numpy.ndarray | None:
+def _fast_starts(doc: Doc) -> numpy.ndarray:
     """Token indices where ``reference`` starts a sentence, computed with arrays."""
     text = doc_text(doc)
-    try:
-        cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    except UnicodeEncodeError:
-        return None
+    # code points (a Doc holds no lone surrogate: spaCy's string store cannot encode one)
+    cp = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     arr = doc.to_array([ORTH, LOWER, IS_SPACE, IDX, LENGTH, IS_ALPHA])
     n = len(arr)
     orth, lower = arr[:, 0], arr[:, 1]  # string hashes (uint64)
@@ -298,7 +185,7 @@ def _fast_starts(doc: Doc) -> numpy.ndarray | None:
         after = has_next[single]
         heading = _heading_offsets(cp, breaks, numpy.concatenate((here - 1, idx[nxt[single]])))
         hit = heading[: len(single)] | (after & heading[len(single) :])
-        # a short line standing alone (_list_line)
+        # a short line standing alone (a list item, an address line)
         first = cp[idx[nxt[single]]]
         opens = ((first >= 65) & (first <= 90)) | ((first >= 48) & (first <= 57))
         for j in numpy.flatnonzero(first >= 128).tolist():
