@@ -8,7 +8,6 @@ import bisect
 import re
 
 import numpy
-from iro_evidence.components.base import doc_text
 from iro_evidence.components.sentences import (
     ENDERS,
     ITEM_START,
@@ -18,6 +17,7 @@ from iro_evidence.components.sentences import (
     _abbrev,
     _next_solid,
 )
+from iro_evidence.matching import doc_text
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 

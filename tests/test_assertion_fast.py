@@ -18,8 +18,6 @@ from conftest import CORPUS, every_letter
 from context_reference import medspacy_edges, medspacy_matcher
 from iro_evidence.components.assertion import (
     SentenceContext,
-    WordGrams,
-    blank_spaces,
     member,
     pattern_starts,
     sieve,
@@ -188,59 +186,6 @@ def test_genre_near_triggers_keeps_its_limit(nlp):
         ("The Hearing Officer finds ...", "hearing"),
     ]:
         assert a.genre(text, a.triggers.scan(text)) == a.genre(text) == genre
-
-
-def find_each(words, low: str) -> dict[str, list[int]]:
-    """The reference: one ``str.find`` pass per word."""
-    found: dict[str, list[int]] = {}
-    for w in words:
-        i = low.find(w)
-        while i >= 0:
-            found.setdefault(w, []).append(i)
-            i = low.find(w, i + 1)
-    return found
-
-
-def test_word_grams_find_what_str_find_finds(nlp):
-    a = nlp.get_pipe("iro_assertion").attributor
-    grams = a.triggers.grams
-    assert grams is not None
-    n = 0
-    for name, text in every_letter():
-        low = blank_spaces(text.lower())
-        assert grams.find(low) == find_each(grams.words, low), name
-        n += 1
-    words = [
-        "re",
-        "request",
-        "requesting",
-        "requestingly",
-        "requestinge",
-        "dr.",
-        "dr ",
-        "he ",
-        "she ",
-        "i ",
-        "abcdefgh",
-        "abcdefghij",
-        "abcdefghik",
-        "ab",
-    ]  # nested prefixes, long words sharing 8 characters
-    g = WordGrams(sorted(words))
-    for low in [
-        "",
-        "r",
-        "re",
-        "requestingly requesting request re",
-        "she he the i i dr.dr dr ",
-        "abcdefghijk abcdefghik abcdefgh abcdefg ab",
-        "requ\u00e9sting re\u0000quest \u2028dr. he\U0001f600 he ",
-        "he he he ",
-        "req abcdefg",  # candidates, no word
-        "requestinge requestingl",
-    ]:
-        assert g.find(low) == find_each(g.words, low), low
-    assert not WordGrams.fits(["a"]) and not WordGrams.fits(["wh?"]) and not WordGrams.fits([])
 
 
 def test_member_with_a_sieve_is_isin():

@@ -8,7 +8,7 @@ import string
 import sys
 
 from conftest import every_letter
-from iro_evidence.components.casefold import FOLD_ONLY, Folded, can_fold, fold_pattern
+from iro_evidence.matching.casefold import FOLD_ONLY, Folded, can_fold, fold_pattern
 
 COMPONENTS = ("iro_studies", "iro_findings", "iro_concepts", "iro_outcome", "iro_decision")
 

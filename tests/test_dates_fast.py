@@ -5,7 +5,7 @@ every letter we have
 
 from __future__ import annotations
 
-from iro_evidence.components.base import Hits
+from iro_evidence.matching import Hits
 from test_triggers import LETTERS
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 import spacy
-from iro_evidence.components.base import empty_like
+from iro_evidence.rules import empty_like
 
 TEXT = (
     "DATE OF REVIEW: 03/22/2012\n\nMRI of the lumbar spine dated 10/04/11 showed a 3 mm "

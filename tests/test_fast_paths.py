@@ -159,7 +159,7 @@ def test_sentence_starts_on_odd_text(nlp):
 
 
 def test_tokenizer_keeps_spacys_tokens_and_the_text(nlp):
-    from iro_evidence.components.base import TEXT_KEY
+    from iro_evidence.matching.triggers import TEXT_KEY
     from spacy.tokenizer import Tokenizer
 
     tok = nlp.tokenizer

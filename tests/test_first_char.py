@@ -9,7 +9,8 @@ import random
 import re
 
 import pytest
-from iro_evidence.components.first_char import ASCII_FOLDS, FirstCharRegex, first_class
+from iro_evidence.matching.regex import ASCII_FOLDS, first_class
+from iro_evidence.matching.search import FirstCharRegex
 from test_triggers import LETTERS
 
 
@@ -95,7 +96,7 @@ def test_dates_regexes_skip_to_first_characters_and_find_the_same(nlp):
 
 
 def test_max_non_space_bounds_every_match():
-    from iro_evidence.components.first_char import max_non_space
+    from iro_evidence.matching import max_non_space
 
     cases = {r"\s*$": 0, r"a\s+b": 2, r"\w+": None, r"(?:ab){0,3}\s*": 6, r"[ \t]*x": 1, r"\S{2,5}": 5}
     for pat, want in cases.items():

@@ -78,8 +78,8 @@ def test_size_windows_find_what_the_whole_text_finds(nlp):
 
 
 def test_letter_first_phrases_match_what_compile_alternation_matches(nlp):
-    from iro_evidence.components.base import compile_alternation
     from iro_evidence.components.studies import compile_letter_first
+    from iro_evidence.matching import compile_alternation
 
     types = _rules("studies.json")["types"]
     upper = [t for ts in types.values() for t in ts if t.replace("/", "").replace("-", "").isupper()]

@@ -10,7 +10,7 @@ from importlib import resources
 import iro_evidence  # noqa: F401  (registers the factories)
 import pytest
 import spacy
-from iro_evidence.components.base import RuleError, check_rules, expand_defs
+from iro_evidence.rules import RuleError, check_rules, expand_defs
 
 PATTERNS = resources.files("iro_evidence.patterns")
 RULE_FILES = sorted(p.name for p in PATTERNS.iterdir() if p.name.endswith(".json"))

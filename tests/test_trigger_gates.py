@@ -83,7 +83,7 @@ def test_sentence_bounds_are_the_sentences(nlp):
 
 
 def test_phrase_triggers_cover_every_phrase():
-    from iro_evidence.components.base import phrase_triggers
+    from iro_evidence.matching import phrase_triggers
 
     phrases = ["disc bulge", "bulging", "HNP", "herniated nucleus pulposus", "tear", "Baker's cyst"]
     words = phrase_triggers(phrases)
@@ -96,7 +96,7 @@ def test_grouped_alternation_matches_what_the_plain_alternation_matches(nlp):
     import json
     from importlib import resources
 
-    from iro_evidence.components.base import _plain_alternation, compile_alternation
+    from iro_evidence.matching import compile_alternation
 
     def load(name):
         return json.loads(resources.files("iro_evidence.patterns").joinpath(name).read_text("utf-8"))
@@ -116,3 +116,12 @@ def test_grouped_alternation_matches_what_the_plain_alternation_matches(nlp):
                     letter,
                     words[:3],
                 )
+
+
+def _plain_alternation(words: list[str], flags=re.I) -> re.Pattern:
+    """The phrases as one flat alternation, longest first (the reference form)."""
+    parts = sorted({w for w in words}, key=len, reverse=True)
+    if not parts:
+        return re.compile("(?!)")  # no phrases: match nothing (not the empty string)
+    body = "|".join(r"\s+".join(re.escape(t) for t in p.split()) for p in parts)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)

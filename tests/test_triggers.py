@@ -11,8 +11,8 @@ first fact that differs: add the missing trigger word to the rules file (or wide
 from __future__ import annotations
 
 from conftest import every_letter
-from iro_evidence.components.base import Triggers
 from iro_evidence.layout import canonicalize
+from iro_evidence.matching import Triggers
 
 LETTERS = every_letter()
 

@@ -487,9 +487,9 @@ def test_reviewer_described_in_the_letters_own_words(nlp, text, expected):
 def test_parts_work_from_the_rules_alone():
     """The guideline and service parts of iro_decision run on plain text, from the rules
     data, with no pipeline (a rule can be tried on a sentence in isolation)."""
-    from iro_evidence.components.base import load_packaged
     from iro_evidence.components.guidelines import Guidelines
     from iro_evidence.components.service import Services
+    from iro_evidence.rules import load_packaged
 
     rules = load_packaged("decision.json")
     guides = Guidelines(rules)

@@ -44,15 +44,11 @@ from medspacy.context import ConText, ConTextRule
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
+from ..matching import expand_leading_in
+
 # the helpers live in their own modules; re-exported here for the tests and older imports
-from .attribution import Attributor, SpacedTriggers, WordGrams, blank_spaces  # noqa: F401
-from .base import (
-    RuleComponent,
-    doc_lower,
-    doc_text,
-    expand_leading_in,
-    sentence_starts,
-)
+from .attribution import Attributor
+from .base import RuleComponent, doc_text, sentence_starts
 from .context_scope import (  # noqa: F401
     SentenceContext,
     member,
@@ -210,7 +206,7 @@ class AssertionDetector(RuleComponent):
         """``Attributor.for_doc`` on this Doc: cues found near their trigger words, or
         (``reference``) in the whole text."""
         text = doc_text(doc)
-        hits = None if reference else self.attributor.triggers.scan(text, doc_lower(doc))
+        hits = None if reference else self.attributor.triggers.hits(doc)
         found = self.attributor.find(text, hits)
         return self.attributor.for_doc(text, sections, sent_chars, found, hits)
 

@@ -7,135 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-import numpy
-
-from .base import Hits, Triggers
-from .context_scope import MASK
-
-
-class SpacedTriggers(Triggers):
-    """Trigger words in which a space stands for any whitespace ("dr " finds "Dr.\nSmith"
-    and "DR\tSmith"): the lower-cased text is scanned with every whitespace character read
-    as a space (same length, so offsets do not move)."""
-
-    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
-        super().__init__(spec, extra)
-        self.grams = WordGrams(self.words) if WordGrams.fits(self.words) else None
-
-    def scan(self, text: str, lower: str | None = None) -> Hits:
-        low = text.lower() if lower is None else lower
-        if not low.isascii() and CASE_FOLDS.search(low):  # letters that re.I equates with a-z
-            return self.whole(text)
-        low = blank_spaces(low)
-        if self.grams is None or len(low) != len(text):
-            return super().scan(text, low)
-        return Hits(text, self.grams.find(low), self.before, self.after)
-
-
-class WordGrams:
-    """Every occurrence of each of many ASCII words in an ASCII text, as ``str.find`` word
-    by word gives them (overlaps included), in a few array passes instead of one text pass
-    per word: the positions whose first two characters start some word, then their next
-    eight characters (one number, first character highest) looked up among the words'
-    first eight (zero-padded): the largest word code not above it either matches or has
-    the longest matching word among its prefixes (``parent`` chain), and every prefix of a
-    matching word matches too. Words longer than eight characters are checked in full."""
-
-    def __init__(self, words: list[str]):
-        self.words = list(words)
-        self.first2 = numpy.zeros(1 << 16, dtype=bool)
-        # perf: the second and third characters of the longer words, and the two-character
-        # words: a candidate fits one of them or starts no word
-        self.next2 = numpy.zeros(1 << 16, dtype=bool)
-        self.short2 = numpy.zeros(1 << 16, dtype=bool)
-        by_code: dict[int, list[int]] = {}
-        sizes: dict[int, int] = {}
-        for j, w in enumerate(self.words):
-            b = w.encode("ascii")
-            self.first2[b[0] << 8 | b[1]] = True
-            if len(b) > 2:
-                self.next2[b[1] << 8 | b[2]] = True
-            else:
-                self.short2[b[0] << 8 | b[1]] = True
-            size = min(len(b), 8)
-            code = int.from_bytes(b[:size], "big") << (8 * (8 - size))
-            by_code.setdefault(code, []).append(j)
-            sizes[code] = size
-        # entry 0 never matches (candidates start with a word's non-zero first byte)
-        codes = [0, *sorted(by_code)]
-        masks = [MASK] + [((1 << (8 * sizes[c])) - 1) << (8 * (8 - sizes[c])) for c in codes[1:]]
-        parent = [0]
-        for k, c in enumerate(codes[1:], 1):  # the longest other code that is a prefix of this one
-            ps = [q for q in range(1, k) if masks[q] != masks[k] and c & masks[q] == codes[q]]
-            parent.append(max(ps, key=lambda q: sizes[codes[q]]) if ps else 0)
-        self.keys = numpy.array(codes, dtype=numpy.uint64)
-        self.masks = numpy.array(masks, dtype=numpy.uint64)
-        self.parent = numpy.array(parent, dtype=numpy.int64)
-        self.owners = [[]] + [by_code[c] for c in codes[1:]]
-        self.exact = numpy.array(
-            [-1] + [o[0] if len(o) == 1 and len(self.words[o[0]]) <= 8 else -1 for o in self.owners[1:]]
-        )
-        depth = 0
-        for k in range(len(codes)):
-            d, q = 0, k
-            while parent[q]:
-                d, q = d + 1, parent[q]
-            depth = max(depth, d)
-        self.depth = depth
-
-    @staticmethod
-    def fits(words: list[str]) -> bool:
-        return bool(words) and all(len(w) >= 2 and w.isascii() and "?" not in w for w in words)
-
-    def find(self, low: str) -> dict[str, list[int]]:
-        """{word: its start offsets in ``low``, ascending} for the words found."""
-        n = len(low)
-        buf = numpy.zeros(n + 8, dtype=numpy.uint8)
-        # one byte per character: "?" (in no word) for any other than ASCII
-        buf[:n] = numpy.frombuffer(low.encode("ascii", errors="replace"), dtype=numpy.uint8)
-        pairs = (buf[: n + 1].astype(numpy.uint16) << 8) | buf[1 : n + 2]
-        cand = numpy.flatnonzero(self.first2[pairs[:n]])
-        cand = cand[self.next2[pairs[cand + 1]] | self.short2[pairs[cand]]]
-        if not len(cand):
-            return {}
-        eight = numpy.ndarray((n,), dtype=">u8", buffer=buf, strides=(1,))[cand].astype(numpy.uint64)
-        k = numpy.searchsorted(self.keys, eight, side="right") - 1
-        for _ in range(self.depth + 1):  # walk up to the longest word code that matches
-            bad = (eight & self.masks[k]) != self.keys[k]
-            k = numpy.where(bad, self.parent[k], k)
-        hit = k > 0
-        k, at = k[hit], cand[hit]
-        ks, ats = [k], [at]
-        for _ in range(self.depth):  # the shorter words they start with match there too
-            k = self.parent[k]
-            keep = k > 0
-            k, at = k[keep], at[keep]
-            ks.append(k)
-            ats.append(at)
-        k, at = numpy.concatenate(ks), numpy.concatenate(ats)
-        j = self.exact[k]
-        fast = j >= 0
-        wid, pos = [j[fast]], [at[fast]]
-        slow = [
-            (w, p)
-            for q, p in zip(k[~fast].tolist(), at[~fast].tolist())
-            for w in self.owners[q]
-            if low.startswith(self.words[w], p)
-        ]
-        if slow:
-            wid.append(numpy.array([w for w, _ in slow], dtype=numpy.int64))
-            pos.append(numpy.array([p for _, p in slow], dtype=numpy.int64))
-        wid, pos = numpy.concatenate(wid), numpy.concatenate(pos)
-        if not len(wid):
-            return {}
-        order = numpy.lexsort((pos, wid))
-        wid, pos = wid[order], pos[order].tolist()
-        cuts = [0, *(numpy.flatnonzero(wid[1:] != wid[:-1]) + 1).tolist(), len(pos)]
-        words = wid[cuts[:-1]].tolist()
-        return {self.words[w]: pos[a:b] for w, a, b in zip(words, cuts, cuts[1:])}
-
-
-CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # what re.I matches to i, s or k
+from ..matching import Hits, Triggers
 
 
 def match_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
@@ -151,18 +23,6 @@ def match_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match
                 end = max(m.end(), s + 1)
                 out.append(m)
     return out
-
-
-ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what regex \s matches besides " " in ASCII
-OTHER_SPACES = re.compile(r"[^\S\x00-\x7f]")
-
-
-def blank_spaces(text: str) -> str:
-    """``text`` with every character that regex ``\s`` matches replaced by a space."""
-    for c in ASCII_SPACES:
-        if c in text:
-            text = text.replace(c, " ")
-    return text if text.isascii() else OTHER_SPACES.sub(" ", text)
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
@@ -201,7 +61,7 @@ class Attributor:
         self.anchored = [bool(r.get("anchored")) for r in every]
         spec = rules.get("triggers") or {}
         extra = [t for t in self.rule_triggers if t] + [g[3] for g in self.genres if g[3]]
-        self.triggers = SpacedTriggers(spec, extra)
+        self.triggers = Triggers(spec, extra)
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
         self.contrast = re.compile(rules["contrast"], re.I) if rules.get("contrast") else None

@@ -20,22 +20,18 @@ import re
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import (
+from ..matching import (
+    Folded,
     Hits,
-    RuleComponent,
     Triggers,
-    char_span,
+    can_fold,
     compile_alternation,
     doc_lower,
-    doc_text,
+    intersect,
     phrase_key,
     phrase_triggers,
-    set_group,
-    span_ext,
 )
-from .casefold import Folded, can_fold
-from .dates import intersect
+from .base import RuleComponent, char_span, doc_text, set_group, span_ext
 from .extensions import set_iro
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
@@ -100,7 +96,6 @@ class ConceptMatcher(RuleComponent):
         self.triggers = Triggers(spec, [w for w in rule_words if w])
         if not all(w for *_, w in self.patterns) or not self.term_words:
             self.triggers = Triggers(None)
-        wordscan.register(self.triggers)  # found in the pass shared with other components
 
     def find(
         self, text: str, hits: Hits | None = None, low: str | None = None
@@ -155,7 +150,7 @@ class ConceptMatcher(RuleComponent):
         text = doc_text(doc)
         spans, seen = [], set()
         low = doc_lower(doc)
-        for start, end, concept, self_neg in self.find(text, wordscan.scan(doc, self.triggers), low):
+        for start, end, concept, self_neg in self.find(text, self.triggers.hits(doc), low):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue

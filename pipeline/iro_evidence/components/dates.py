@@ -30,9 +30,19 @@ from typing import NamedTuple
 from dateutil.parser import parserinfo
 from spacy.tokens import Doc
 
-from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, sentence_starts, set_group
+from ..matching import (
+    FirstCharRegex,
+    Hits,
+    Triggers,
+    blank_spaces,
+    doc_lower,
+    find_words,
+    index,
+    intersect,
+    register,
+)
+from .base import RuleComponent, char_span, doc_text, sentence_starts, set_group
 from .extensions import ext_key
-from .first_char import FirstCharRegex
 from .records import Records, gate_open, gate_words
 
 MONTH_NAMES = parserinfo()
@@ -76,22 +86,6 @@ def _normalize(y: str, mon: str | None, m: str | None, d: str | None) -> str | N
         return None
 
 
-def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Where two sorted lists of disjoint windows overlap."""
-    out, i, j, na, nb = [], 0, 0, len(a), len(b)
-    while i < na and j < nb:
-        (alo, ahi), (blo, bhi) = a[i], b[j]
-        lo = alo if alo > blo else blo
-        hi = ahi if ahi < bhi else bhi
-        if lo < hi:
-            out.append((lo, hi))
-        if ahi < bhi:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
 class DateTriggers(Triggers):
     """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
     (dates are everywhere a year is, and a year is two or more digits: one pass of
@@ -111,68 +105,32 @@ class DateTriggers(Triggers):
                 self.patterns[name] = re.compile(p)
         if self.words:  # the words derived triggers are read from are scanned too
             self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
-        self._plan()
+        self.plain = [w for w in self.words if w not in self.patterns and w not in self.derived]
+        register(self.plain)
 
-    def _plan(self) -> None:
-        """What each word costs: a pattern's pass, a ``str.find`` loop, or (a two-character
-        word with a one-character half) a look at the hits of that half."""
-        self.singles = {w for w in self.words if len(w) == 1}
-        plain = [w for w in self.words if w not in self.patterns and w not in self.derived]
-        self.pairs = [w for w in plain if len(w) == 2 and (w[0] in self.singles or w[1] in self.singles)]
-        self.scanned = [
-            (w, self.patterns.get(w)) for w in self.words if w not in self.derived and w not in self.pairs
-        ]
+    def hits(self, doc: Doc) -> Hits:
+        """Where each trigger occurs in the Doc: its words from the shared index, then
+        the patterns and the derived triggers."""
+        text = doc_text(doc)
+        every = index(doc, self.plain) if self.words else None
+        if every is None:
+            return self.whole(text)
+        return self._finish(text, doc_lower(doc), {w: every[w] for w in self.plain if w in every})
 
     def scan(self, text: str, lower: str | None = None) -> Hits:
-        """Where each trigger occurs: words and patterns, then the pairs read off their
-        one-character halves, then the derived triggers (the whole text when a character
-        changes length when lower-cased: offsets would shift)."""
-        if not self.words:
-            return self.whole(text)
+        """The same for a plain string."""
         low = text.lower() if lower is None else lower
-        if len(low) != len(text):
+        if not self.words or len(low) != len(text):
             return self.whole(text)
-        found = self._word_hits(low)
-        self._pair_hits(low, found)
+        return self._finish(text, low, find_words(blank_spaces(low), self.plain))
+
+    def _finish(self, text: str, low: str, found: dict[str, list[int]]) -> Hits:
+        for name, pat in self.patterns.items():
+            pos = [m.start() for m in pat.finditer(low)]
+            if pos:
+                found[name] = pos
         self._derived_hits(low, found)
         return Hits(text, found, self.before, self.after)
-
-    def _word_hits(self, low: str) -> dict[str, list[int]]:
-        """Every start of each pattern and plain word (``str.find`` is one C scan)."""
-        found: dict[str, list[int]] = {}
-        for w, pat in self.scanned:
-            if pat is not None:
-                pos = [m.start() for m in pat.finditer(low)]
-            else:
-                pos = []
-                i = low.find(w)
-                while i >= 0:
-                    pos.append(i)
-                    i = low.find(w, i + 1)
-            if pos:
-                found[w] = pos
-        return found
-
-    def _pair_hits(self, low: str, found: dict[str, list[int]]) -> None:
-        """Two-character words from the hits of a one-character half: the character after
-        each hit of the first, or, when the second is a single, one pass over that
-        single's hits for all pairs that end in it."""
-        ends: dict[str, dict[str, list[int]]] = {}
-        for a, b in self.pairs:
-            if b in self.singles:
-                ends.setdefault(b, {})[a] = []
-            else:
-                pos = [i for i in found.get(a, ()) if low[i + 1 : i + 2] == b]
-                if pos:
-                    found[a + b] = pos
-        for b, firsts in ends.items():
-            for i in found.get(b, ()):
-                got = firsts.get(low[i - 1]) if i else None
-                if got is not None:
-                    got.append(i - 1)
-            for a, pos in firsts.items():
-                if pos:
-                    found[a + b] = pos
 
     def _derived_hits(self, low: str, found: dict[str, list[int]]) -> None:
         """A derived trigger: the hits of its words where its regex matches."""
@@ -301,7 +259,7 @@ class DateMatcher(RuleComponent):
         """Find the dates, give each its role and range partner, let the records reviewed
         say which document each dates, then write the span groups."""
         text = doc_text(doc)
-        found = self.find(text, self.triggers.scan(text, doc_lower(doc)))
+        found = self.find(text, self.triggers.hits(doc))
         info = self.describe(doc, text, found)
         self.link_ranges(text, found, info)
         documents = self.records.link(doc, text, found, info)

@@ -16,17 +16,8 @@ import re
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import (
-    Hits,
-    RuleComponent,
-    SentenceLookup,
-    char_span,
-    doc_lower,
-    doc_text,
-    set_group,
-    span_ext,
-)
+from ..matching import Hits, doc_lower
+from .base import RuleComponent, SentenceLookup, char_span, doc_text, set_group, span_ext
 from .extensions import set_iro
 from .genre import HEARING, is_hearing
 from .guidelines import Guidelines
@@ -70,7 +61,6 @@ class DecisionFacts(RuleComponent):
         self.mechanism = re.compile(r["injury_mechanism"], re.I)
         # the parts' trigger words and gates, found in the pass shared with other components
         self.triggers = self.guides.triggers
-        wordscan.register(self.triggers)
         self.gates = {**self.reviewers.gates, **self.service.gates}
         self.services = self.service.types
 
@@ -85,7 +75,7 @@ class DecisionFacts(RuleComponent):
     def gated(self, name: str, text: str, low: str, doc: Doc | None = None):
         """Matches of the whole-text pattern ``name``, looked for near its gate words."""
         pat, gate = self.gates[name]
-        return (wordscan.scan(doc, gate) if doc is not None else gate.scan(text, low)).finditer(pat)
+        return (gate.hits(doc) if doc is not None else gate.scan(text, low)).finditer(pat)
 
     # -- dates --------------------------------------------------------------------
     def review_date(self, doc: Doc, dates: Dates | None = None) -> tuple[str | None, object]:
@@ -172,7 +162,7 @@ class DecisionFacts(RuleComponent):
         sections = _sections(doc)  # Spans made once
         review, injury = self._dates(doc, sections)
         specs = self.reviewers.find(doc, sections)
-        guide = self.find(text, wordscan.scan(doc, self.triggers), doc_lower(doc))
+        guide = self.find(text, self.triggers.hits(doc), doc_lower(doc))
         service, service_group = self.service.annotate(doc, sections)
         case.update(
             {

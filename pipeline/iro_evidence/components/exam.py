@@ -22,10 +22,9 @@ import re
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import Hits, RuleComponent, Triggers, char_span, doc_text, set_group
+from ..matching import FirstCharRegex, Hits, Triggers
+from .base import RuleComponent, char_span, doc_text, set_group
 from .extensions import ext_key
-from .first_char import FirstCharRegex
 
 GRADE = re.compile(r"(?<![\w/])([0-5][+-]?/5|[0-4]\+|[0-4](?=/4)|trace)(?![\w/])", re.I)
 
@@ -55,7 +54,6 @@ class ExamMatcher(RuleComponent):
         self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.exam_rules])
         if any(not w for *_, w in self.exam_rules) and not r.get("triggers", {}).get("words"):
             self.triggers = Triggers(None)
-        wordscan.register(self.triggers)  # found in the pass shared with other components
         self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
         self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
@@ -260,7 +258,7 @@ class ExamMatcher(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         text = doc_text(doc)
-        for f in self.find(text, wordscan.scan(doc, self.triggers)):
+        for f in self.find(text, self.triggers.hits(doc)):
             span = char_span(doc, f["start"], f["end"], f["sign"])
             if span is None:
                 continue

@@ -30,21 +30,17 @@ import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import (
+from ..matching import (
+    Folded,
     Hits,
-    RuleComponent,
     Triggers,
-    char_span,
+    can_fold,
     compile_alternation,
     doc_lower,
-    doc_text,
     phrase_key,
     phrase_triggers,
-    set_group,
-    span_ext,
 )
-from .casefold import Folded, can_fold
+from .base import RuleComponent, char_span, doc_text, set_group, span_ext
 from .extensions import set_iro
 from .levels import expand
 
@@ -91,7 +87,6 @@ class FindingLinker(RuleComponent):
         self.study_excluded = set(r["study_excluded"])
 
         # ------------------------------------------------------------------ terms
-        wordscan.register(self.triggers)  # found in the pass shared with other components
 
     def find(self, text: str, hits: Hits | None = None, low: str | None = None) -> list[dict]:
         """Finding terms with type, subtype, positions and grade, looked for around the
@@ -148,7 +143,7 @@ class FindingLinker(RuleComponent):
         findings = []
         text = doc_text(doc)
         low = doc_lower(doc)
-        for f in self.find(text, wordscan.scan(doc, self.triggers), low):
+        for f in self.find(text, self.triggers.hits(doc), low):
             span = char_span(doc, f["start"], f["end"], f["finding"])
             if span is None:
                 continue

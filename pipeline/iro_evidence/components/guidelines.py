@@ -8,8 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .base import Hits, Triggers
-from .casefold import Folded, can_fold
+from ..matching import Folded, Hits, Triggers, can_fold
 
 # a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")
 BARE_X = re.compile(r"(?<![\w.(\[/-])X(?=\s+[A-Z])")

@@ -33,9 +33,8 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import Hits, RuleComponent, Triggers, char_span, doc_lower, doc_text, set_group, span_ext
-from .casefold import Folded, can_fold
+from ..matching import Folded, Hits, Triggers, can_fold, doc_lower
+from .base import RuleComponent, char_span, doc_text, set_group, span_ext
 from .extensions import set_iro
 from .genre import is_hearing
 
@@ -245,8 +244,6 @@ class OutcomeDetector(RuleComponent):
             self.triggers = Triggers(None)
 
         # -- checkboxes -----------------------------------------------------------------
-        wordscan.register(self.triggers)  # found in the pass shared with other components
-        wordscan.register(self.model_triggers)
 
     def _boxes(self, text: str, hits: Hits, low: str, ok: bool) -> list[Cue]:
         size = self.sizes.get("checked")
@@ -562,7 +559,7 @@ class OutcomeDetector(RuleComponent):
                 break
         text = doc_text(doc)
         low = doc_lower(doc)
-        hits, model_hits = wordscan.scan(doc, self.triggers), wordscan.scan(doc, self.model_triggers)
+        hits, model_hits = self.triggers.hits(doc), self.model_triggers.hits(doc)
         cues = self.cues(text, outcome_section, hits, low, model_hits)
         basis = {id(c) for c in self.basis(cues)}
         spans = []

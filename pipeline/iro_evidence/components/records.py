@@ -21,9 +21,9 @@ from typing import Protocol
 
 from spacy.tokens import Doc
 
+from ..matching import FirstCharRegex, max_non_space
 from .base import char_span, set_group
 from .extensions import ext_key
-from .first_char import FirstCharRegex, max_non_space
 
 BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
 CONNECTOR = re.compile(r"^[\s,;:&]*(?:and|&|,|-|\u2013|to|through|thru)?[\s,;:&]*$", re.I)

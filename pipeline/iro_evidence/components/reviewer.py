@@ -11,9 +11,8 @@ import re
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import Triggers, compile_alternation, doc_lower, doc_text, phrase_key, sentence_starts
-from .casefold import Folded, can_fold
+from ..matching import Folded, Triggers, can_fold, compile_alternation, doc_lower, phrase_key
+from .base import doc_text, sentence_starts
 from .genre import is_hearing
 
 IRO_ANCHOR = re.compile(
@@ -55,8 +54,6 @@ class Reviewer:
         gates = r.get("gates", {})
         names = ("not_external", "external_reviewer")
         self.gates = {name: (re.compile(r[name], re.I), Triggers(gates.get(name))) for name in names}
-        for _, gate in self.gates.values():
-            wordscan.register(gate)
 
     def specialties_in(self, text: str, base: int = 0) -> Found:
         out, seen = [], set()
@@ -142,7 +139,7 @@ class Reviewer:
     def _gated(self, doc: Doc, name: str):
         """Matches of the whole-text pattern ``name``, looked for near its gate words."""
         pat, gate = self.gates[name]
-        return wordscan.scan(doc, gate).finditer(pat)
+        return gate.hits(doc).finditer(pat)
 
     def _anchor_sentences(self, doc: Doc):
         """(start, text) of the sentences that can hold an IRO anchor (they contain "iro"

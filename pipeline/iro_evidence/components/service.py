@@ -10,9 +10,8 @@ import re
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import Triggers, doc_text, span_ext
-from .casefold import Folded, can_fold
+from ..matching import Folded, Triggers, can_fold
+from .base import doc_text, span_ext
 from .extensions import set_iro
 
 Group = list[tuple[int, int, str, dict]]  # (start, end, label, span._.iro) of span group items
@@ -61,7 +60,6 @@ class Services:
         self.gates = {
             "service_fallback": (self.fallback, Triggers(r.get("gates", {}).get("service_fallback")))
         }
-        wordscan.register(self.gates["service_fallback"][1])
         self.decision_words = re.compile(r["service_decision_words"], re.I)
         counts = r["count"] if isinstance(r["count"], list) else [r["count"]]
         self.count_res = [Folded(re.compile(c, re.I)) for c in counts]
@@ -100,7 +98,7 @@ class Services:
             off, first = _first_paragraph(text[start:end])
             if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
                 return start + off + first.start(), start + off + first.end()
-        m = next(wordscan.scan(doc, self.gates["service_fallback"][1]).finditer(self.fallback), None)
+        m = next(self.gates["service_fallback"][1].hits(doc).finditer(self.fallback), None)
         if m:
             return m.start("svc"), m.end("svc")
         return None

@@ -22,24 +22,19 @@ from types import SimpleNamespace
 
 from spacy.tokens import Doc
 
-from . import wordscan
-from .base import (
+from ..matching import (
+    FirstCharRegex,
+    Folded,
     Hits,
-    RuleComponent,
-    SentenceLookup,
     Triggers,
-    char_span,
+    can_fold,
     compile_alternation,
     doc_lower,
-    doc_text,
     phrase_key,
-    set_group,
-    span_ext,
 )
-from .casefold import Folded, can_fold
+from .base import RuleComponent, SentenceLookup, char_span, doc_text, set_group, span_ext
 from .dates import MONTH_NAMES
 from .extensions import set_iro
-from .first_char import FirstCharRegex
 from .levels import region_of
 
 # where the words after a study stop, and the clause/sentence/statement breaks before it
@@ -143,7 +138,6 @@ class StudyMatcher(RuleComponent):
         self.plain = SimpleNamespace(**plain)
         ok = all(folded.values()) and all(p for _, p in folded["contrast"])
         self.folded = SimpleNamespace(**folded) if ok else None
-        wordscan.register(self.triggers)  # found in the pass shared with other components
 
     def find(self, text: str, near: Hits | None = None, low: str | None = None) -> list[dict]:
         """Study mentions (start, end, type), longest first, no overlaps, no persons; the
@@ -238,7 +232,7 @@ class StudyMatcher(RuleComponent):
         low = doc_lower(doc)
         src = low if can_fold(text, low) else None  # what the folded rules read
         bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
-        for f in self.find(text, wordscan.scan(doc, self.triggers), low):
+        for f in self.find(text, self.triggers.hits(doc), low):
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue

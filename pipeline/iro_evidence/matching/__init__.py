@@ -1,0 +1,57 @@
+"""The matching engine: everything that makes rules fast, behind one seam.
+
+Components hold domain logic only and reach the engine through these names:
+
+- ``Triggers``/``Hits``: where a component's rules can match. Every component's trigger
+  words are found in one pass per Doc (``triggers.index``); a rule runs only in windows
+  around its words.
+- ``required_words``, ``first_class``, ``max_non_space``: what a rule's regex must match,
+  read from its source by our own parser (``regex``), to derive triggers and skip ahead.
+- ``FirstCharRegex``: search that skips to the characters a match can start with.
+- ``Folded``/``can_fold``: a case-insensitive regex run as a case-sensitive one over the
+  lower-cased text.
+- ``compile_alternation``, ``phrase_key``, ``phrase_triggers``, ``expand_leading_in``:
+  phrase lists as fast regexes and token patterns.
+
+Every shortcut here gives exactly what the plain regex gives over the whole text; the
+tests compare the two on every letter we have (tests/test_triggers.py, test_first_char.py,
+test_casefold.py, test_matching_regex.py).
+"""
+
+from .casefold import Folded, can_fold
+from .phrases import compile_alternation, expand_leading_in, phrase_key, phrase_triggers
+from .regex import first_class, max_non_space, required_words
+from .search import FirstCharRegex
+from .triggers import (
+    Hits,
+    Triggers,
+    blank_spaces,
+    doc_lower,
+    doc_text,
+    find_words,
+    index,
+    intersect,
+    register,
+)
+
+__all__ = [
+    "FirstCharRegex",
+    "Folded",
+    "Hits",
+    "Triggers",
+    "blank_spaces",
+    "can_fold",
+    "compile_alternation",
+    "doc_lower",
+    "doc_text",
+    "expand_leading_in",
+    "find_words",
+    "first_class",
+    "index",
+    "intersect",
+    "max_non_space",
+    "phrase_key",
+    "phrase_triggers",
+    "register",
+    "required_words",
+]

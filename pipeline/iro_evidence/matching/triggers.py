@@ -120,6 +120,22 @@ class Hits:
             yield from pattern.finditer(self.text, lo, hi)
 
 
+def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where two sorted lists of disjoint windows overlap."""
+    out, i, j, na, nb = [], 0, 0, len(a), len(b)
+    while i < na and j < nb:
+        (alo, ahi), (blo, bhi) = a[i], b[j]
+        lo = alo if alo > blo else blo
+        hi = ahi if ahi < bhi else bhi
+        if lo < hi:
+            out.append((lo, hi))
+        if ahi < bhi:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
 class Triggers:
     """A component's trigger words and window sizes (``{"words", "before", "after"}`` in
     its rules file, plus its rules' own word lists); ``hits(doc)`` reads the shared index.
@@ -150,14 +166,7 @@ class Triggers:
         low = text.lower() if lower is None else lower
         if not self.words or len(low) != len(text) or CASE_FOLDS.search(low):
             return self.whole(text)
-        low = blank_spaces(low)
-        found: dict[str, list[int]] = {}
-        for w in self.words:
-            i = low.find(w)
-            while i >= 0:
-                found.setdefault(w, []).append(i)
-                i = low.find(w, i + 1)
-        return Hits(text, found, self.before, self.after)
+        return Hits(text, find_words(blank_spaces(low), self.words), self.before, self.after)
 
     def whole(self, text: str) -> Hits:
         """No shortcut: every window is the whole text (the reference for tests)."""
@@ -165,6 +174,17 @@ class Triggers:
 
     def windows(self, text: str, lower: str | None = None) -> list[tuple[int, int]]:
         return self.scan(text, lower).windows()
+
+
+def find_words(low: str, words) -> dict[str, list[int]]:
+    """Every position of each of ``words`` in ``low`` (one ``str.find`` loop per word)."""
+    found: dict[str, list[int]] = {}
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            found.setdefault(w, []).append(i)
+            i = low.find(w, i + 1)
+    return found
 
 
 # -- the shared index ---------------------------------------------------------------------

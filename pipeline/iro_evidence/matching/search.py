@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..matching.regex import ASCII_FOLDS, first_class, max_non_space  # noqa: F401 - re-exported
+from .regex import ASCII_FOLDS, first_class, max_non_space  # noqa: F401 - re-exported
 
 
 class FirstCharRegex:
