@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from iro_evidence.components.context_scope import carries_on, prune_matches
+from iro_evidence.matching.context import carries_on, prune_matches
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConTextGraph, ConTextModifier
 from medspacy.util import tuple_overlaps

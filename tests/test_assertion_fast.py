@@ -56,7 +56,7 @@ def test_matches_are_medspacys(nlp, prepared):
 
 def test_matches_without_grouped_windows(nlp, prepared, monkeypatch):
     """With no room for Matchers of grouped windows, every token runs on its own: same matches."""
-    from iro_evidence.components import context_scope
+    from iro_evidence.matching import context as context_scope
 
     monkeypatch.setattr(context_scope, "MAX_MATCHERS", 0)
     comp = nlp.get_pipe("iro_assertion")

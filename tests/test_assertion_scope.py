@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from context_reference import OwnScopeModifier
-from iro_evidence.components.context_scope import block_edges, carries_on
+from iro_evidence.matching.context import block_edges, carries_on
 from medspacy.context import ConTextGraph, ConTextModifier, ConTextRule
 
 RULES = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from iro_evidence.components.context_scope import block_edges, prune_matches
+from iro_evidence.matching.context import block_edges, prune_matches
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConTextGraph, ConTextModifier, ConTextRule
 

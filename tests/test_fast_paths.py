@@ -25,7 +25,7 @@ def reference_headings(nlp, comp):
     """Two references for ``HeadingFinder.find_matches`` (as (title start, title end, rule
     index)): every heading pattern at every token, pruned; and medspaCy's own Sectionizer
     given the same rules (a rule's literal: its index)."""
-    from iro_evidence.components.context_scope import prune_matches
+    from iro_evidence.matching.context import prune_matches
     from medspacy.section_detection import Sectionizer, SectionRule
     from spacy.matcher import Matcher
 

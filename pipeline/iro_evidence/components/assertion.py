@@ -45,16 +45,16 @@ from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from ..matching import expand_leading_in
-
-# the helpers live in their own modules; re-exported here for the tests and older imports
-from .attribution import Attributor
-from .base import RuleComponent, doc_text, sentence_starts
-from .context_scope import (  # noqa: F401
+from ..matching.context import (  # noqa: F401
     SentenceContext,
     member,
     pattern_starts,
     sieve,
 )
+
+# the helpers live in their own modules; re-exported here for the tests and older imports
+from .attribution import Attributor
+from .base import RuleComponent, doc_text, sentence_starts
 from .extensions import ASSERTION_FLAGS, EXT_PREFIX, ext_key
 from .sentences import ensure_sentences
 

@@ -13,13 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy
-from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from ..matching.triggers import TEXT_KEY, doc_text  # noqa: F401 - the Doc's text, for every component
+from ..matching.doc import TEXT_KEY, doc_text, sentence_starts  # noqa: F401 - read off the Doc once
 from ..rules import check_rules, empty_like, expand_defs, load_packaged
 from .extensions import ext_key
 
@@ -89,24 +87,6 @@ def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
 def set_group(doc: Doc, key: str, spans: list[Span]) -> None:
     """Write a span group sorted by position (overlaps allowed)."""
     doc.spans[key] = sorted(spans, key=lambda s: (s.start_char, s.end_char))
-
-
-def sentence_starts(doc: Doc) -> tuple[list[int], list[int]]:
-    """Token and character offsets where sentences start, read in one array call.
-
-    ``doc.sents`` builds a Span per sentence and ``span.sent`` rescans the Doc for every
-    span; components that look up the sentence of many spans bisect these lists instead.
-    """
-    if not len(doc) or not doc.has_annotation("SENT_START"):
-        return [0], [0]
-    arr = doc.to_array([SENT_START, IDX])
-    rows = numpy.flatnonzero(arr[:, 0] == 1)
-    toks = rows.tolist()
-    chars = arr[rows, 1].tolist()
-    if not toks or toks[0] != 0:
-        toks.insert(0, 0)
-        chars.insert(0, 0)
-    return toks, chars
 
 
 class SentenceLookup:

@@ -31,8 +31,8 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from ..matching.context import member, prune_matches
 from .base import RuleComponent, doc_text, set_group
-from .context_scope import member, prune_matches
 
 SPACE = {"IS_SPACE": True, "OP": "*"}
 # perf: a plain IS_SPACE test here (a C flag); that the space holds a line break is checked

@@ -12,6 +12,9 @@ Components hold domain logic only and reach the engine through these names:
   lower-cased text.
 - ``compile_alternation``, ``phrase_key``, ``phrase_triggers``, ``expand_leading_in``:
   phrase lists as fast regexes and token patterns.
+- ``context``: ConText's algorithm (medspaCy's rules and semantics) run only in the
+  sentences that hold targets, for ``iro_assertion`` and ``iro_sections``.
+- ``doc_text``, ``doc_lower``, ``sentence_starts``: read off a Doc once.
 
 Every shortcut here gives exactly what the plain regex gives over the whole text; the
 tests compare the two on every letter we have (tests/test_triggers.py, test_first_char.py,
@@ -46,6 +49,7 @@ __all__ = [
     "doc_text",
     "expand_leading_in",
     "find_words",
+    "sentence_starts",
     "first_class",
     "index",
     "intersect",

@@ -23,28 +23,12 @@ import weakref
 
 from spacy.tokens import Doc
 
-LOWER_KEY = ("iro_evidence", "lower")
-TEXT_KEY = ("iro_evidence", "text")
+from .doc import doc_lower, doc_text
+
 # characters re.IGNORECASE matches to i, s or k although lower() keeps them: a text with
 # one is read whole (no windows), as the lower-cased text would miss those matches
 CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
 SPACES = re.compile(r"[^\S ]")  # every whitespace character but the space
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per Doc (spaCy joins every token again on each read)."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:  # a Doc's text never changes (retokenizing keeps it)
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
-
-
-def doc_lower(doc: Doc) -> str:
-    """``doc_text(doc).lower()``, built once per Doc."""
-    low = doc.user_data.get(LOWER_KEY)
-    if low is None:
-        low = doc.user_data[LOWER_KEY] = doc_text(doc).lower()
-    return low
 
 
 def blank_spaces(text: str) -> str:

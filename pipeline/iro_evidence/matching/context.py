@@ -17,7 +17,7 @@ from medspacy.context import ConText, ConTextRule
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .base import sentence_starts
+from .doc import sentence_starts
 
 
 class Scan(NamedTuple):
