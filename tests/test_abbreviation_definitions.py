@@ -6,6 +6,7 @@ a long form that holds brackets, a short form with a digit or a slash."""
 from __future__ import annotations
 
 import pytest
+from abbreviation_reference import reference
 
 TEXTS = [
     # long form inside the brackets, short form the word before
@@ -27,7 +28,7 @@ def test_definitions_equal_scispacy(nlp, text):
     pytest.importorskip("scispacy")  # no release for Python 3.13
     comp = nlp.get_pipe("iro_abbreviations")
     fast = comp(nlp.make_doc(text))
-    ref = comp.reference(nlp.make_doc(text))
+    ref = reference(comp, nlp.make_doc(text))
     got = [(s.start, s.end, s._.iro) for s in fast.spans["abbreviations"]]
     assert got == [(s.start, s.end, s._.iro) for s in ref.spans["abbreviations"]]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from abbreviation_reference import reference as abbreviation_reference
 from iro_evidence.components.abbreviations import SCISPACY_KEYS
 from iro_evidence.components.sections import MEDSPACY_KEYS
 from sentence_reference import reference
@@ -90,7 +91,7 @@ def test_abbreviations_equal_scispacys_whole_doc_matchers(nlp):
     found = 0
     for letter, text in LETTERS:
         fast = comp(nlp.make_doc(text))
-        ref = comp.reference(nlp.make_doc(text))
+        ref = abbreviation_reference(comp, nlp.make_doc(text))
         assert abbreviation_list(fast) == abbreviation_list(ref), letter
         found += len(fast.spans["abbreviations"])
         left = [k for k in fast.user_data if isinstance(k, tuple) and k[1] in SCISPACY_KEYS]
@@ -107,7 +108,7 @@ def test_abbreviations_in_nested_and_long_parentheses(nlp):
     fast = comp(nlp.make_doc(text))
     assert [s.text for s in fast.spans["abbreviations"]].count("FCE") == 3
     pytest.importorskip("scispacy")  # the reference is scispaCy's own detector
-    assert abbreviation_list(fast) == abbreviation_list(comp.reference(nlp.make_doc(text)))
+    assert abbreviation_list(fast) == abbreviation_list(abbreviation_reference(comp, nlp.make_doc(text)))
 
 
 def test_fast_docs_still_pickle(nlp):
@@ -159,7 +160,7 @@ def test_sentence_starts_on_odd_text(nlp):
 
 
 def test_tokenizer_keeps_spacys_tokens_and_the_text(nlp):
-    from iro_evidence.matching.triggers import TEXT_KEY
+    from iro_evidence.matching.doc import TEXT_KEY
     from spacy.tokenizer import Tokenizer
 
     tok = nlp.tokenizer

@@ -35,8 +35,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from .components.base import TEXT_KEY
 from .layout import OFFSETS_KEY, SOURCE_KEY, canonicalize
+from .matching.doc import TEXT_KEY
 
 LEVEL_TOKEN = re.compile(r"^[CcTtLlSs]\d{1,2}(?:[-/\u2013\u2014][CcTtLlSs]?\d{1,2})+$")
 

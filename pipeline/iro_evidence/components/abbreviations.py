@@ -1,6 +1,6 @@
 """Abbreviations defined in the letter ("functional capacity evaluation (FCE)"), with
 scispaCy's AbbreviationDetector (Schwartz & Hearst), reimplemented: scispaCy itself is
-needed only by ``reference``.
+needed only by the tests, as the reference.
 
 scispaCy keeps Span objects on the Doc, which cannot be pickled for ``nlp.pipe(n_process=...)``;
 this component keeps each short form in ``doc.spans["abbreviations"]`` with its long form
@@ -8,21 +8,21 @@ as plain values in ``span._.iro`` (when scispaCy's own detector runs, its object
 
 Speed: scispaCy runs two spaCy matchers over every token of the Doc, ``( ... )`` and,
 once definitions are found, their short forms, and then works on Spans and Tokens. Here
-both matchers look only from where a match can start (``NearMatcher``) and scispaCy's
-steps run on token offsets and the Doc's text (``Definitions``), with the same results;
-``reference`` runs scispaCy's own detector (``tests/test_fast_paths.py`` compares them).
+both matchers look only from where a match can start (``matching.NearMatcher``) and
+scispaCy's steps run on token offsets and the Doc's text (``Definitions``), with the same
+results (``tests/abbreviation_reference.py`` runs scispaCy's own detector;
+``tests/test_fast_paths.py`` compares them).
 """
 
 from __future__ import annotations
 
 import re
 
-import numpy
-from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from ..matching import NearMatcher
 from .base import doc_text, set_group
 from .extensions import ext_key
 
@@ -34,130 +34,16 @@ BAD_LONG = re.compile(r"\n\s*\n|[\[\]\u2610\u2612]")
 PAREN_WIDTH = 8 + 2
 
 
-class NearMatcher:
-    """A spaCy ``Matcher`` (``add``/``__call__``) for scispaCy's two kinds of pattern, found
-    without running the Matcher over every token.
-
-    One pattern ``[open, {"OP": "+"}, close]`` (scispaCy's parentheses, up to ``width``
-    tokens) is found from where its two tokens are; patterns made only of literal tokens
-    (scispaCy's short forms) by comparing the Doc's ORTH ids, as the Matcher compares them.
-    Matches come in spaCy's order for the whole Doc: by end, and for one end the latest
-    start first (spaCy emits a match when its last token is reached, from the newest open
-    state to the oldest). Anything else: the Matcher on the whole Doc.
-    """
-
-    def __init__(self, vocab, width: int | None = None):
-        self.vocab = vocab
-        self.width = width
-        # scispaCy adds a pattern per definition per Doc; they are literal words, so
-        # spaCy's schema check (pydantic, ~0.1 ms each) is skipped
-        self.matcher = Matcher(vocab, validate=False)
-        self.patterns: dict[str, list] = {}
-        self._plan: tuple | None = None
-
-    def add(self, key: str, patterns: list, **kwargs) -> None:
-        self.matcher.add(key, patterns, **kwargs)
-        self.patterns.setdefault(key, []).extend(patterns)
-        self._plan = None
-
-    def plan(self) -> tuple:
-        """(how, first-token ids, ids); ``how`` is "brackets" (ids: key, opener, closer),
-        "literal" (ids: (key id, ORTH ids) per pattern) or "whole" (the Matcher on the
-        whole Doc)."""
-        if self._plan is None:
-            strings = self.vocab.strings
-            pats = [(key, p) for key, ps in self.patterns.items() for p in ps]
-            if not pats or any(not p or not _literal(p[0]) for _, p in pats):
-                how = "whole"  # nothing to find, or a pattern we cannot place
-            elif self.width and len(pats) == 1 and _brackets(pats[0][1]):
-                how = "brackets"
-            elif all(_literal(t) for _, p in pats for t in p):
-                how = "literal"
-            else:
-                how = "whole"
-            firsts = sorted({strings.add(p[0]["ORTH"]) for _, p in pats}) if how != "whole" else []
-            ids = []
-            if how == "brackets":
-                ((key, (first, _, last)),) = pats
-                ids = [strings.add(key), strings.add(first["ORTH"]), strings.add(last["ORTH"])]
-            if how == "literal":
-                ids = [(strings.add(key), [strings.add(t["ORTH"]) for t in p]) for key, p in pats]
-            self._plan = (how, numpy.array(firsts, dtype="uint64"), ids)
-        return self._plan
-
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        how, firsts, ids = self.plan()
-        if how == "whole":
-            return self.matcher(doc)
-        orth = doc.to_array(ORTH)
-        if how == "brackets":
-            return self._brackets(orth, *ids)
-        pos = numpy.searchsorted(firsts, orth)  # sorted: searchsorted beats numpy.isin
-        pos[pos == len(firsts)] = 0
-        at = numpy.flatnonzero(firsts[pos] == orth).tolist()
-        found = set()
-        for i in at:
-            for key_id, seq in ids:
-                if orth[i : i + len(seq)].tolist() == seq:
-                    found.add((key_id, i, i + len(seq)))
-        return sorted(found, key=lambda m: (m[2], -m[1]))
-
-    def _brackets(self, orth: numpy.ndarray, key_id: int, open_id: int, close_id: int) -> list:
-        """The matches of ``[open, {"OP": "+"}, close]`` up to ``width`` tokens: every
-        opener with every closer at least two tokens on (the Matcher returns them all,
-        nested or not), in the Matcher's order."""
-        closes = numpy.flatnonzero(orth == close_id)
-        opens = numpy.flatnonzero(orth == open_id)
-        # for each opener, the closers from two tokens on to ``width`` tokens on
-        first = numpy.searchsorted(closes, opens + 2).tolist()
-        stop = numpy.searchsorted(closes, opens + self.width).tolist()
-        ends = closes.tolist()
-        found = []
-        for i, lo, hi in zip(opens.tolist(), first, stop):
-            found += [(key_id, i, j + 1) for j in ends[lo:hi]]
-        return sorted(found, key=lambda m: (m[2], -m[1]))
-
-
-def _brackets(pattern: list) -> bool:
-    """``[literal, {"OP": "+"}, literal]``: an opener, any tokens, a closer."""
-    return len(pattern) == 3 and _literal(pattern[0]) and pattern[1] == {"OP": "+"} and _literal(pattern[2])
-
-
-def _literal(token: dict) -> bool:
-    return set(token) == {"ORTH"} and isinstance(token["ORTH"], str)
-
-
 class AbbreviationFinder:
     def __init__(self, nlp: Language, name: str = "iro_abbreviations"):
         self.name = name
         self.nlp = nlp
-        self.detector = None  # scispaCy's, made by ``reference`` (scispaCy is only needed there)
         # scispaCy's own patterns; its matchers only look near where a match starts
         self.paren = NearMatcher(nlp.vocab, PAREN_WIDTH)
         self.paren.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
 
     def __call__(self, doc: Doc) -> Doc:
         return self._spans(doc, Definitions(doc).find(self.paren(doc)))
-
-    def reference(self, doc: Doc) -> Doc:
-        """scispaCy's own detector with its whole-Doc matchers (what the fast path must equal).
-        Needs scispaCy (not installed on Python 3.13: it has no release for it)."""
-        if self.detector is None:
-            from scispacy.abbreviation import AbbreviationDetector
-
-            self.detector = AbbreviationDetector(self.nlp, name=f"{self.name}_scispacy")
-        self.detector.matcher = self.paren.matcher
-        # scispaCy adds each long form to one matcher kept for the detector's life; a spaCy
-        # Matcher never frees a removed pattern's memory: a fresh one per letter
-        self.detector.global_matcher = Matcher(doc.vocab)
-        shorts = self.detector(doc)._.abbreviations
-        pairs = [(s.start, s.end, s._.long_form.start, s._.long_form.end) for s in shorts]
-        # drop scispaCy's values by their keys (spaCy's ("._.", name, start, end)); scanning
-        # all of user_data would visit every span value the other components stored
-        for short in shorts:
-            doc.user_data.pop(ext_key("long_form", short.start_char, short.end_char), None)
-        doc.user_data.pop(ext_key("abbreviations", None, None), None)
-        return self._spans(doc, pairs)
 
     def _spans(self, doc: Doc, pairs: list[tuple[int, int, int, int]]) -> Doc:
         """The span group from (short start, short end, long start, long end) token offsets."""

@@ -8,6 +8,7 @@ Components hold domain logic only and reach the engine through these names:
 - ``required_words``, ``first_class``, ``max_non_space``: what a rule's regex must match,
   read from its source by our own parser (``regex``), to derive triggers and skip ahead.
 - ``FirstCharRegex``: search that skips to the characters a match can start with.
+- ``NearMatcher``: a spaCy Matcher for literal and bracket patterns, run only where one can start.
 - ``Folded``/``can_fold``: a case-insensitive regex run as a case-sensitive one over the
   lower-cased text.
 - ``compile_alternation``, ``phrase_key``, ``phrase_triggers``, ``expand_leading_in``:
@@ -22,6 +23,7 @@ test_casefold.py, test_matching_regex.py).
 """
 
 from .casefold import Folded, can_fold
+from .near import NearMatcher
 from .phrases import compile_alternation, expand_leading_in, phrase_key, phrase_triggers
 from .regex import first_class, max_non_space, required_words
 from .search import FirstCharRegex
@@ -41,6 +43,7 @@ __all__ = [
     "FirstCharRegex",
     "Folded",
     "Hits",
+    "NearMatcher",
     "Triggers",
     "blank_spaces",
     "can_fold",
