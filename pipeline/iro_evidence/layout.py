@@ -191,7 +191,7 @@ class _Builder:
         if not len(origin):
             return Offsets([], [], length)
         starts = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(origin) != 1) + 1))
-        return Offsets([int(c) for c in starts], [int(origin[c]) for c in starts], length)
+        return Offsets(starts.tolist(), origin[starts].tolist(), length)
 
 
 FOOTER_WORDS = 12  # a footer's name and numbers before its page number, at most
