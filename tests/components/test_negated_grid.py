@@ -50,6 +50,15 @@ CUES_BEFORE = [
     "The radiologist found the study unremarkable for {c}.",
     "Repeat imaging did not reveal {c}.",
     "She has no signs of {c}.",
+    "There is no clinical evidence of {c}.",
+    "The examiner did not find {c}.",
+    "There were no findings of {c} on the study.",
+    "Nothing to suggest {c} was seen.",
+    "The films do not show {c}.",
+    "No definite {c} is seen.",
+    "The radiologist saw no sign of {c}.",
+    "The claimant denies {c}.",
+    "The study excluded {c}.",
 ]
 CUES_AFTER = [
     "{C} was not identified on the MRI.",
@@ -59,6 +68,13 @@ CUES_AFTER = [
     "{C} was not seen.",
     "{C}: none.",
     "{C} was excluded by the CT scan.",
+    "{C} was not appreciated.",
+    "{C} was not present on examination.",
+    "{C} is not evident.",
+    "{C}: negative.",
+    "{C} could not be demonstrated.",
+    "{C} was not found on the CT.",
+    "{C} has not been established.",
 ]
 
 # controls: none of these says the concept is absent
@@ -70,6 +86,11 @@ CONTROLS = [
     "ODG lists {c} among the indications for surgery.",
     "The MRI shows {c} at L4-5.",
     "He reports a history of {c}.",
+    "The surgeon suspects {c}.",
+    "There is no doubt that he has {c}.",
+    "Physical therapy did not help his {c}.",
+    "It is not clear whether {c} is present.",
+    "The reviewer was not able to exclude {c}.",
 ]
 
 
@@ -109,19 +130,27 @@ def grid() -> list[tuple[str, str, set[str]]]:
         "There is no {a}, and the surgeon documents {b} on the left.",
         "The EMG was negative for {a}, whereas the exam showed {b} on the right.",
         "He has no {a}, and ODG likewise supports surgery for {b}.",
+        "No {a} is present; {b} is, however, documented on the right.",
+        "There is no {a}. {B} is seen on the left.",
+        "There is no {a}, yet {b} is seen on the left.",
+        "There is no {a}, as the MRI shows {b} on the right.",
+        "There is no {a} because {b} on the left explains the pain.",
     ]
     carriers = [
         "There is no {a} or {b}.",
         "The MRI showed no {a} and no {b}.",
         "Without {a}, or {b}, surgery is not indicated.",
         "There was no evidence of {a} nor {b}.",
+        "Neither {a} nor {b} is present.",
+        "{A} and {b} were ruled out.",
+        "The EMG was negative for {a} and for {b}.",
     ]
     for a, b in pairs:
         ca, cb = concept_of[a], concept_of[b]
         for f in breakers:
-            out.append(("scope breaker", f.format(a=a, b=b), {ca}))
+            out.append(("scope breaker", f.format(a=a, b=b, B=_cap(b)), {ca}))
         for f in carriers:
-            out.append(("coordination", f.format(a=a, b=b), {ca, cb}))
+            out.append(("coordination", f.format(a=a, b=b, A=_cap(a)), {ca, cb}))
     # coordination after a shared head: "stenosis of the canal or foramina"
     for s in [
         "There is no stenosis of the canal or foramina at any level.",
