@@ -117,7 +117,7 @@ class ConceptMatcher(RuleComponent):
             tails = sorted({t for _, t in self.tail_concept}, key=len, reverse=True)
             self.tail_re = re.compile(
                 rf"(?<![\w-])(?P<head>{'|'.join(map(re.escape, heads))})\s+of\s+(?:the\s+)?"
-                rf"(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*{COORD}(?:of\s+)?(?:the\s+)?"
+                rf"(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*(?:{COORD}|\s*,\s*nor\s+)(?:of\s+)?(?:the\s+)?"
                 rf"(?:[a-z][\w-]*\s+){{0,2}}?(?P<tail>{'|'.join(map(re.escape, tails))})(?![\w])",
                 re.I,
             )
