@@ -252,7 +252,8 @@ def _fill_exam(row: dict, info: dict) -> None:
 
 def _fill_concept(row: dict, info: dict) -> None:
     row["value"] = info.get("concept")
-    row["details"] = json.dumps({"self_negating": info.get("self_negating")})
+    marks = {k: True for k in ("asserted", "answered_none") if info.get(k)}
+    row["details"] = json.dumps({"self_negating": info.get("self_negating"), **marks})
 
 
 def _fill_document(row: dict, info: dict) -> None:

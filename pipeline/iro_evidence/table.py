@@ -198,9 +198,24 @@ def _present_at(rows) -> dict[str, set]:
 def _negated(rows) -> list[str]:
     """Concepts the letter calls absent; a finding the imaging shows at one level stays
     positive even if it is denied at another ("no foraminal compromise at C4-5 ... right
-    foraminal narrowing at C5-6")."""
+    foraminal narrowing at C5-6"), and a concept stated as found anywhere (at a side or level,
+    "the EMG showed", "is evident") stays positive whoever denies it elsewhere (a UR quote,
+    an older study). An indications list answered by "none of them is present" is absent."""
     present = _present_at(rows)
-    found = {EXAM_CONCEPT.get((e["sign"], e["status"])) for e in _exam(rows)}
+    found = {
+        EXAM_CONCEPT.get((e["value"], e["status"]))
+        for e in rows
+        if e["kind"] == "exam"
+        and not e["negated"]
+        and not e["historical"]
+        and not any(e[f] for f in UNCERTAIN)
+    }
+    concept_rows = [(r, json.loads(r["details"] or "{}")) for r in rows if r["kind"] == "concept"]
+    asserted = {
+        r["value"]
+        for r, d in concept_rows
+        if d.get("asserted") and not d.get("self_negating") and not any(r[f] for f in NOT_PRESENT)
+    }
     out: list[str] = []
     for r in rows:
         concept = None
@@ -208,7 +223,7 @@ def _negated(rows) -> list[str]:
             details = json.loads(r["details"] or "{}")
             if details.get("self_negating") and not r["possible"] and not r["hypothetical"]:
                 concept = r["value"]
-            elif (r["negated"] or r["not_documented"]) and not (
+            elif (r["negated"] or r["not_documented"] or details.get("answered_none")) and not (
                 r["possible"] or r["hypothetical"] or r["family"]
             ):
                 concept = r["value"]
@@ -217,6 +232,6 @@ def _negated(rows) -> list[str]:
         elif r["kind"] == "exam" and r["status"] in ("absent",) and r["value"] in NEGATED_FROM_EXAM:
             if not any(r[f] for f in UNCERTAIN):
                 concept = NEGATED_FROM_EXAM[r["value"]]
-        if concept and concept not in out and concept not in found:
+        if concept and concept not in out and concept not in found and concept not in asserted:
             out.append(concept)
     return out

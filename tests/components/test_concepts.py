@@ -170,3 +170,158 @@ def test_resolved_deficit_is_not_negated(nlp, text, expected):
 )
 def test_deficit_found_on_exam_is_not_negated(nlp, text, expected):
     assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # stated as found at a side or level, or by a study or the reviewer: a denial elsewhere
+        # (a UR quote, an older study) does not make it absent
+        (
+            "Nerve studies in May read a chronic right C7 radiculopathy. The carrier's reviewer saw no radiculopathy.",
+            [],
+        ),
+        (
+            "The UR physician noted no documented neurologic deficit. The chart documents a neurologic deficit in the left hand.",
+            [],
+        ),
+        ("An old EMG did not show radiculopathy, but radiculopathy is evident on today's exam.", []),
+        ("Her exam is consistent with radiculopathy. A 2017 study found no radiculopathy.", []),
+        ("The slip represents instability at L4-5; the prior reviewer found no instability.", []),
+        # a requirement or an indication is no statement that the finding is there
+        (
+            "ODG requires documented radiculopathy for an injection. The EMG showed no radiculopathy.",
+            ["radiculopathy"],
+        ),
+        (
+            "Indications include demonstrated segmental instability. Flexion films show no instability.",
+            ["instability"],
+        ),
+        ("Surgery may be considered for radiculopathy. There is no radiculopathy here.", ["radiculopathy"]),
+    ],
+)
+def test_asserted_concept_outweighs_a_denial_elsewhere(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Fusion is indicated for fracture, tumor or infection; none of these is present.",
+            ["fracture", "infection", "tumor"],
+        ),
+        (
+            "The guideline names instability and fracture as indications. None of them applies here.",
+            ["fracture", "instability"],
+        ),
+        (
+            "Red flags such as tumor or infection were sought, and none of which was found.",
+            ["infection", "tumor"],
+        ),
+        # only the list answered: a concept of the sentence before the list is not in it
+        (
+            "He has a fracture. ODG lists tumor and infection; none of them is documented.",
+            ["infection", "tumor"],
+        ),
+        ("ODG lists tumor and infection as indications.", []),
+    ],
+)
+def test_indications_list_answered_by_none_of_them(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The CT shows no stenosis of the canal or foramina.", ["foraminal_stenosis", "stenosis"]),
+        (
+            "There is no narrowing of the central canal, nor of the neural foramina.",
+            ["foraminal_stenosis", "stenosis"],
+        ),
+        (
+            "No narrowing of the spinal canal and foramina is seen at L3-4.",
+            ["foraminal_stenosis", "stenosis"],
+        ),
+        ("Mild narrowing of the canal or foramina is seen at L4-5.", []),
+    ],
+)
+def test_coordination_after_the_head(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a new clause with its own subject ends the negation's scope
+        (
+            "He has no radiculopathy, and the guidelines support an injection for radicular pain.",
+            ["radiculopathy"],
+        ),
+        ("There is no myelopathy, and ACOEM likewise supports surgery for weakness.", ["myelopathy"]),
+        ("No fracture is seen, and he reports numbness with atrophy of the calf.", ["fracture"]),
+        # a list goes on: ', and <concept>' carries the negation
+        ("There is no stenosis, herniation, and instability.", ["herniation", "instability", "stenosis"]),
+        (
+            "Lack of trauma is not a reason to withhold an MRI when the neurological findings have changed.",
+            [],
+        ),
+        ("ODG does not require an EMG when the exam and imaging corroborate radiculopathy.", []),
+        ("An EMG is not needed unless the claimant develops weakness.", []),
+        ("A CT, obtained to look for a pars fracture, showed no fracture.", ["fracture"]),
+        ("The MRI, ordered to rule out infection, revealed no infection.", ["infection"]),
+        ("The bone scan, done to evaluate for tumor, found no tumor.", ["tumor"]),
+    ],
+)
+def test_scope_breakers(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a small bulge at C5-6 with no cord compression.",
+        "No compression of the cord is identified.",
+        "The MRI shows no spinal cord compression at any level.",
+    ],
+)
+def test_cord_compression_is_not_myelopathy(nlp, text):
+    assert negated(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("There was nothing to suggest a fracture.", ["fracture"]),
+        ("The films show nothing suggestive of instability.", ["instability"]),
+        ("Nothing indicative of infection was noted.", ["infection"]),
+        ("Weakness could not be demonstrated on manual testing.", ["weakness"]),
+        ("A herniated disc cannot be seen on this study.", ["herniation"]),
+        ("Atrophy could not be identified.", ["atrophy"]),
+        # not negations
+        ("The injection did not help his radiculopathy.", []),
+        ("Therapy has not relieved the weakness in her leg.", []),
+        ("Medication did not improve the myelopathy.", []),
+        ("It is not clear whether a fracture is present.", []),
+        ("It remains unclear whether there is instability.", []),
+        ("We are not certain if the tumor has recurred.", []),
+        ("A fracture cannot be ruled out on these films.", []),
+    ],
+)
+def test_more_cues(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Weakness is documented on the left, with no atrophy.", ["atrophy"]),
+        ("Reflex asymmetry was recorded on the right side.", []),
+        ("No weakness was documented in the records.", ["weakness"]),
+        # a sign named by its own word ("hyporeflexia") and denied is absent, not a finding
+        ("There was no hyporeflexia on examination.", ["reflex_loss"]),
+        ("The physician documented no motor deficits.", ["weakness"]),
+    ],
+)
+def test_documented_on_a_side_is_present(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == expected

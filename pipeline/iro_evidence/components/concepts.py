@@ -11,7 +11,15 @@ Radiology prose shares a head noun between coordinated modifiers: "no canal or f
 stenosis" denies canal stenosis too, although "canal stenosis" is never written. Every
 multi-word term "modifier head" therefore also matches as "modifier or/and/, ... head"
 (at most four words in between, so a list "central, lateral recess and foraminal" works);
-the span runs from the modifier to the shared head.
+the span runs from the modifier to the shared head. The same holds after the head: "no
+stenosis of the canal or foramina" denies "stenosis of the foramina" too (terms "head of the
+tail"); the span runs from the head to the last tail.
+
+Two marks feed the case record's ``negated``: ``asserted`` (a mention placed at a side or level
+or stated as found, "an acute left L5 radiculopathy", "the record documents a neurologic
+deficit": a positive statement outweighs a denial elsewhere, such as a UR quote or an older
+study) and ``answered_none`` (an indications list answered by "none of them is present", in
+its own or the next sentence: every listed concept is absent).
 """
 
 from __future__ import annotations
@@ -91,8 +99,37 @@ class ConceptMatcher(RuleComponent):
             self.head_words = tuple(phrase_triggers(heads, min_len=6))
             self.mod_words = tuple(phrase_triggers(mods, min_len=6))
             self.coord_reach = int(spec.get("coordination_reach", 150))
+        # "head of the tail" terms for coordination after the head: (head, tail) -> concept
+        self.tail_concept: dict[tuple[str, str], str] = {}
+        for concept, terms in self.rules["concepts"].items():
+            for t in terms:
+                words = phrase_key(t).split()
+                if len(words) >= 3 and words[1] == "of":
+                    self.tail_concept.setdefault((words[0], words[-1]), concept)
+        self.tail_re = None
+        self.tail_heads: tuple[str, ...] = ()
+        if self.tail_concept:
+            heads = sorted({h for h, _ in self.tail_concept}, key=len, reverse=True)
+            tails = sorted({t for _, t in self.tail_concept}, key=len, reverse=True)
+            self.tail_re = re.compile(
+                rf"(?<![\w-])(?P<head>{'|'.join(map(re.escape, heads))})\s+of\s+(?:the\s+)?"
+                rf"(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*(?:{COORD}|\s*,\s*nor\s+)(?:of\s+)?(?:the\s+)?"
+                rf"(?:[a-z][\w-]*\s+){{0,2}}?(?P<tail>{'|'.join(map(re.escape, tails))})(?![\w])",
+                re.I,
+            )
+            self.tail_heads = tuple(phrase_triggers(heads, min_len=6))
+        self.asserted_before = re.compile(self.rules.get("asserted_before", r"(?!x)x"), re.I)
+        self.asserted_after = re.compile(self.rules.get("asserted_after", r"(?!x)x"), re.I)
+        self.answer_re = re.compile(self.rules.get("answered_none", r"(?!x)x"), re.I)
+        self.answer_words = tuple(self.rules.get("answered_none_words", ()))
         # a regex without its words runs wherever any word is (everywhere, with none)
-        rule_words = [self.term_words, self.head_words, self.mod_words, *(w for *_, w in self.patterns)]
+        rule_words = [
+            self.term_words,
+            self.head_words,
+            self.mod_words,
+            self.tail_heads,
+            *(w for *_, w in self.patterns),
+        ]
         self.triggers = Triggers(spec, [w for w in rule_words if w])
         if not all(w for *_, w in self.patterns) or not self.term_words:
             self.triggers = Triggers(None)
@@ -127,7 +164,33 @@ class ConceptMatcher(RuleComponent):
                 concept = self.pair_concept.get((phrase_key(m.group("mod")), m.group("head").lower()))
                 if concept:
                     found.append((m.start(), m.end(), concept, False))
+        if self.tail_re is not None:
+            for m in Hits(hits.text, hits.found, self.coord_reach, self.coord_reach).finditer(
+                self.tail_re, self.tail_heads
+            ):
+                concept = self.tail_concept.get((m.group("head").lower(), m.group("tail").lower()))
+                if concept:
+                    found.append((m.start(), m.end(), concept, False))
         return found
+
+    def asserted(self, text: str, start: int, end: int) -> bool:
+        """A mention placed at a side or level, or stated as found: a positive statement."""
+        return bool(self.asserted_before.search(text, max(0, start - 80), start)) or bool(
+            self.asserted_after.match(text, end)
+        )
+
+    def answered(self, text: str, low: str) -> list[tuple[int, int]]:
+        """The stretches of text listed before "none of them is present": the sentence of the
+        answer up to it, or the sentence before where the answer starts its own."""
+        out = []
+        if self.answer_words and not any(w in low for w in self.answer_words):
+            return out
+        for m in self.answer_re.finditer(text):
+            cut = max(text.rfind(". ", 0, m.start()), text.rfind("\n\n", 0, m.start()))
+            if not text[cut + 1 : m.start()].strip():
+                cut = max(text.rfind(". ", 0, cut), text.rfind("\n\n", 0, cut))
+            out.append((cut + 1, m.start()))
+        return out
 
     def truncated(self, text: str) -> tuple[int, int, str, bool] | None:
         """The concept begun by a last word that the end of the excerpt cut ("... without
@@ -150,6 +213,7 @@ class ConceptMatcher(RuleComponent):
         text = doc_text(doc)
         spans, seen = [], set()
         low = doc_lower(doc)
+        answered = self.answered(text, low)
         for start, end, concept, self_neg in self.find(text, self.triggers.hits(doc), low):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
@@ -157,7 +221,12 @@ class ConceptMatcher(RuleComponent):
             if not self_neg and self.resolved_after.match(text, end):
                 continue  # "the deficits returned to normal": a resolved deficit, not an absent one
             seen.add((span.start, span.end, concept))
-            set_iro(span, {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg})
+            info = {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg}
+            if not self_neg and self.asserted(text, start, end):
+                info["asserted"] = True
+            if not self_neg and any(lo <= start < hi for lo, hi in answered):
+                info["answered_none"] = True
+            set_iro(span, info)
             spans.append(span)
         set_group(doc, "concepts", spans)
         return doc
