@@ -286,7 +286,7 @@ class ExamMatcher(RuleComponent):
             "sign": fact["sign"],
             "status": status,
             "stated": True,
-            "side": side.lower(),
+            "side": {"both": "bilateral"}.get(side.lower(), side.lower()),
             **self.details(text, s, e, fact["sign"]),
         }
 
