@@ -286,6 +286,15 @@ FAMILIES = [
     ("The left calf was 2 cm smaller in girth.", [("atrophy", "present", "left")]),
     ("Thigh circumference was reduced by 1.5 cm on the right.", [("atrophy", "present", "right")]),
     ("Calf girths were symmetric.", [("atrophy", "absent", None)]),
+    # a provocative test told by what it reproduced
+    ("Spurling's maneuver did not reproduce his arm pain.", [("spurling", "negative", None)]),
+    ("The seated SLR failed to provoke any leg symptoms.", [("straight_leg_raise", "negative", None)]),
+    (
+        "Straight leg raising on the left reproduced radiating pain below the knee.",
+        [("straight_leg_raise", "positive", "left")],
+    ),
+    ("Spurling's test to the right brought on arm paresthesias.", [("spurling", "positive", "right")]),
+    ("Straight leg raise caused only back pain.", []),
     # manual muscle grade words
     ('Hip abductor strength was "good minus" on the left.', [("strength", "decreased", "left")]),
     ("Strength is good to good plus in the quadriceps.", [("strength", "decreased", None)]),
