@@ -181,7 +181,7 @@ def test_changed_rules_are_what_a_saved_component_reloads(tmp_path):
     replaces (not merges with) the packaged rules when loaded."""
     import iro_evidence  # noqa: F401
 
-    text = "A 3 mm disc bulge at L4-5 above a transitional L6 vertebra; tandem gait is wobbly."
+    text = "A 3 mm disc bulge at L4-5 above a transitional L6 vertebra; his gait zigzags."
 
     def run(nlp):
         doc = nlp(text)
@@ -197,7 +197,7 @@ def test_changed_rules_are_what_a_saved_component_reloads(tmp_path):
     level_rules["max_vertebra"]["L"] = 6  # lumbarized S1: six lumbar vertebrae
     levels.initialize(rules=level_rules)
     exam_rules = copy.deepcopy(exam.rules)
-    wobbly = {"sign": "gait", "status": "abnormal", "pattern": r"tandem\s+gait\s+is\s+wobbly", "stated": True}
+    wobbly = {"sign": "gait", "status": "abnormal", "pattern": r"gait\s+zigzags", "stated": True}
     exam_rules["rules"].insert(0, wobbly)
     exam.initialize(rules=exam_rules)
     changed = (["L4-L5", "L6"], [("gait", "abnormal")])

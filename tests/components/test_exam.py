@@ -217,9 +217,124 @@ FAMILIES = [
         "Spurling's test was positive on the right, reproducing pain into the thumb and index finger, and negative on the left.",
         [("spurling", "positive", "right"), ("spurling", "negative", "left")],
     ),
+    # issue 13, wave 2: one link between sign and status (a verb, a colon, or nothing)
+    ("Reflexes: hypoactive at the ankles.", [("reflexes", "decreased", None)]),
+    (
+        "Straight leg raise: negative to 90 degrees bilaterally.",
+        [("straight_leg_raise", "negative", "bilateral")],
+    ),
+    ("The sensation was found to be absent over the left heel.", [("sensation", "absent", "left")]),
+    ("Gait: wide-based and unsteady.", [("gait", "present", None)]),
+    # reflex grades out of 4, and list items without the word reflex
+    ("Knee jerks were 1/4 and symmetric.", [("reflexes", "decreased", None)]),
+    ("DTRs 3/4 in the arms.", [("reflexes", "increased", None)]),
+    (
+        "Reflexes: biceps 2+, brachioradialis trace on the right.",
+        [("reflexes", "normal", None), ("reflexes", "decreased", "right")],
+    ),
+    (
+        "Ankle reflexes were absent, 2+ at both knees.",
+        [("reflexes", "absent", None), ("reflexes", "normal", "bilateral")],
+    ),
+    ("She had 1+ pitting edema at the ankle.", []),
+    # the elliptical clause for the other side
+    (
+        "The right knee jerk was trace and the left 2+.",
+        [("reflexes", "decreased", "right"), ("reflexes", "normal", "left")],
+    ),
+    (
+        "Left biceps reflex 1+, right 2+.",
+        [("reflexes", "decreased", "left"), ("reflexes", "normal", "right")],
+    ),
+    (
+        "The right ankle reflex was absent; the left was 2+.",
+        [("reflexes", "absent", "right"), ("reflexes", "normal", "left")],
+    ),
+    (
+        "SLR (+) on the left at 45 degrees, (-) on the right.",
+        [("straight_leg_raise", "positive", "left"), ("straight_leg_raise", "negative", "right")],
+    ),
+    (
+        "Right tibialis anterior strength was 4-/5 and the left 5/5.",
+        [("strength", "decreased", "right"), ("strength", "normal", "left")],
+    ),
+    # a date after a document name is no strength grade
+    ("Operative report 3/5/19 and therapy note 4/5/2019 were reviewed.", []),
+    ("Discogram, 1/5/21; office visit, 2/5/21.", []),
+    ("Right grip was 4/5 on 3/12/20.", [("strength", "decreased", "right")]),
+    # the notes, not the patient, describe the signs
+    (
+        "The surgeon's notes describe paraspinal spasm and tenderness.",
+        [("spasm", "present", None), ("tenderness", "present", None)],
+    ),
+    ("Her records describe a positive Spurling test on the right.", [("spurling", "positive", "right")]),
+    ("The physician described a broad-based gait.", [("gait", "present", None)]),
+    ("She describes tenderness when she sits.", []),
+    # gait without the word gait, tandem walk, heel and toe walking
+    ("She walked with a shortened stance on the right.", [("gait", "present", "right")]),
+    ("He ambulated with a slow, halting pattern.", [("gait", "present", None)]),
+    ("He could not walk heel to toe.", [("gait", "present", None)]),
+    ("Tandem gait was intact.", [("gait", "normal", None)]),
+    ("He was able to heel walk and toe walk.", [("gait", "normal", None)]),
+    # a movement that is full or restricted; ROM
+    ("Shoulder abduction was full.", [("range_of_motion", "normal", None)]),
+    ("Cervical extension restricted to 20 degrees.", [("range_of_motion", "decreased", None)]),
+    ("Lumbar ROM was decreased by half.", [("range_of_motion", "decreased", None)]),
+    ("Full ROM of both knees.", [("range_of_motion", "normal", "bilateral")]),
+    # tenderness abbreviated; atrophy by circumference
+    ("TTP over the right trochanter.", [("tenderness", "present", "right")]),
+    ("The left calf was 2 cm smaller in girth.", [("atrophy", "present", "left")]),
+    ("Thigh circumference was reduced by 1.5 cm on the right.", [("atrophy", "present", "right")]),
+    ("Calf girths were symmetric.", [("atrophy", "absent", None)]),
+    # a provocative test told by what it reproduced
+    ("Spurling's maneuver did not reproduce his arm pain.", [("spurling", "negative", None)]),
+    ("The seated SLR failed to provoke any leg symptoms.", [("straight_leg_raise", "negative", None)]),
+    (
+        "Straight leg raising on the left reproduced radiating pain below the knee.",
+        [("straight_leg_raise", "positive", "left")],
+    ),
+    ("Spurling's test to the right brought on arm paresthesias.", [("spurling", "positive", "right")]),
+    ("Straight leg raise caused only back pain.", []),
+    # manual muscle grade words
+    ('Hip abductor strength was "good minus" on the left.', [("strength", "decreased", "left")]),
+    ("Strength is good to good plus in the quadriceps.", [("strength", "decreased", None)]),
+    ("Grip strength was poor on the right.", [("strength", "decreased", "right")]),
 ]
 
 
 @pytest.mark.parametrize("text,expected", FAMILIES)
 def test_exam_families(nlp, text, expected):
     test_exam_signs(nlp, text, expected)
+
+
+# a negation whose own item names no exam finding does not reach a bare sign after a comma
+REACH = [
+    (
+        "Axial pain without a radicular pattern, tenderness over the facets and pain on extension.",
+        [("tenderness", "present", None)],
+    ),
+    ("There was no sciatic tension, spasm in the paraspinals and guarding.", [("spasm", "present", None)]),
+    (
+        "She has no history of surgery, tenderness at the SI joint, and a slow gait.",
+        [("tenderness", "present", None), ("gait", "present", None)],
+    ),
+    # ... but a list of findings, or one closed by "or", is negated throughout
+    ("There was no pain, tenderness or spasm.", [("tenderness", "absent", None), ("spasm", "absent", None)]),
+    (
+        "No radicular signs, tenderness or spasm were found.",
+        [("tenderness", "absent", None), ("spasm", "absent", None)],
+    ),
+    (
+        "The back was examined without tenderness, spasm and guarding.",
+        [("tenderness", "absent", None), ("spasm", "absent", None)],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", REACH)
+def test_negation_reach(nlp, text, expected):
+    from iro_evidence.rows import doc_rows
+    from iro_evidence.table import case_record
+
+    got = [(e["sign"], e["status"], e["side"]) for e in case_record("t", doc_rows(nlp(text), "t"))["exam"]]
+    assert sorted(got, key=str) == sorted(expected, key=str)

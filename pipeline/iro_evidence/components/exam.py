@@ -63,6 +63,8 @@ class ExamMatcher(RuleComponent):
         self.symptom_sentence = re.compile(r.get("symptom_sentence", r"(?!x)x"), re.I)
         self.symptom_after_bare = re.compile(r.get("symptom_after_bare", r"(?!x)x"), re.I)
         self.exam_cue = re.compile(r.get("exam_cue", r"(?!x)x"), re.I)
+        reach = r.get("negation_reach")
+        self.reach = {k: re.compile(reach[k], re.I) for k in ("cue", "item", "closes")} if reach else None
         self.clause_break = FirstCharRegex(re.compile(r.get("clause_break", r"[.;\n]\s"), re.I))
         contrast = r.get("contrast", {})
         self.contrast_re = re.compile(contrast["pattern"], re.I) if contrast else None
@@ -100,6 +102,8 @@ class ExamMatcher(RuleComponent):
                 if not stated and sign in self.symptom_signs and self.symptom(text, s, e):
                     continue
                 taken.append((s, e))
+                if not stated and self.out_of_reach(text, s):
+                    stated = True  # the negation before it is another item's
                 fact = {"start": s, "end": e, "sign": sign, "status": status, "stated": stated}
                 fact["side"], more = self._side_details(text, s, e, sign)
                 fact.update(more)
@@ -141,6 +145,23 @@ class ExamMatcher(RuleComponent):
         ends = [m.end() for m in self.symptom_sentence.finditer(before, cut + 1)]
         return bool(ends) and not self.exam_cue.search(before, ends[-1])
 
+    def out_of_reach(self, text: str, s: int) -> bool:
+        """A bare sign that a negation earlier in its sentence does not reach: the negated item
+        before the comma names no exam finding ("without a radicular pattern, tenderness over
+        the joints"), and no "or"/"nor" closes the list."""
+        if self.reach is None:
+            return False
+        before = text[max(0, s - 150) : s]
+        before = before[max(before.rfind(". "), before.rfind(";"), before.rfind("\n\n")) + 1 :]
+        cues = list(self.reach["cue"].finditer(before))
+        if not cues:
+            return False
+        rest = before[cues[-1].end() :]
+        if "," not in rest:
+            return False
+        item, after = rest.split(",", 1)
+        return not self.reach["item"].search(item) and not self.reach["closes"].search(after)
+
     def merge(self, text: str, facts: list[dict]) -> list[dict]:
         """One finding per phrase: "weakness of the right EHL graded 4/5" is one strength fact."""
         out: list[dict] = []
@@ -180,15 +201,27 @@ class ExamMatcher(RuleComponent):
         return self.side(text, s, e, clause), self.details(text, s, e, sign, clause)
 
     def side(self, text: str, s: int, e: int, clause: tuple[str, str] | None = None) -> str | None:
+        """The side named in the sign's own words, else after it in its clause, else the
+        nearest before it ("Reflexes: right knee 2+, left knee 1+"); left and right together
+        are bilateral."""
         left_ctx, right_ctx = clause or self._clause(text, s, e, self.side_window)
-        found: set[str] = set()
-        for ctx in (text[s:e], right_ctx, left_ctx):
-            found |= {side for side, pat in self.side_res.items() if pat.search(ctx)}
-            if found:
-                break
-        if "bilateral" in found or {"left", "right"} <= found:
-            return "bilateral"
-        return next(iter(found), None)
+        both = self.side_res.get("bilateral")
+        for where, ctx in enumerate((text[s:e], right_ctx, left_ctx)):
+            if both is not None and both.search(ctx):
+                return "bilateral"
+            hits = [
+                (m.start(), side)
+                for side, pat in self.side_res.items()
+                if side != "bilateral"
+                for m in pat.finditer(ctx)
+            ]
+            if not hits:
+                continue
+            if where == 2:  # before the sign: the nearest
+                return max(hits)[1]
+            sides = {side for _, side in hits}
+            return "bilateral" if len(sides) > 1 else sides.pop()
+        return None
 
     def details(self, text: str, s: int, e: int, sign: str, clause: tuple[str, str] | None = None) -> dict:
         left, right = clause or self._clause(text, s, e, self.detail_window)
@@ -251,7 +284,7 @@ class ExamMatcher(RuleComponent):
             "sign": fact["sign"],
             "status": status,
             "stated": True,
-            "side": side.lower(),
+            "side": {"both": "bilateral"}.get(side.lower(), side.lower()),
             **self.details(text, s, e, fact["sign"]),
         }
 
