@@ -71,6 +71,11 @@ REVIEW_FRAMES = {
     "memo_date_tabs": "To:\t\tTexas Department of Insurance\nRe:\t\tIRO case AB-21-0417\nDate:\t\t{r}",
     "decision_date": "Decision date: {r}",
     "date_of_decision": "DATE OF DECISION: {r}",
+    "label_no_colon": "Date of Review {r}",
+    "pipe_row": "| Review Date | {r} |\n| Case Number | AB-21-0417 |",
+    "review_completed": "Date Review Completed: {r}",
+    "iro_decision_date": "IRO Decision Date: {r}",
+    "memo_dated": "RE: Independent review of case AB-21-0417\nDated: {r}",
 }
 
 # a sentence or header line naming the injury date: {i}
@@ -97,9 +102,29 @@ INJURY_FRAMES = {
     "dated_history": "He has a history of a work injury dated {i}.",
     "injuring": "She reports injuring her neck on {i} in a collision while driving for work.",
     "date_of_the_injury": "On the date of the injury, {i}, he was moving a filing cabinet.",
+    "doi_parenthesized": "Date of Injury (DOI): {i}",
+    "doi_no_colon": "DOI {i}",
+    "injury_date_title": "Injury Date: {i}",
+    "date_of_accident": "Date of accident: {i}",
+    "alleged_injury": "The date of the alleged injury is {i}.",
+    "hurt_at_work": "He was hurt at work on {i} and reported it the same day.",
+    "injured_her_shoulder": "She injured her right shoulder at work on {i}.",
+    "mva": "She was involved in a work-related motor vehicle accident on {i}.",
+    "reported_a_work_injury": "The claimant reported a work injury on {i} after lifting a pallet.",
 }
 
-INJURY_LABELS = {"caps_label", "title_label", "doi", "doi_dots", "dot_leaders", "injury_date_label"}
+INJURY_LABELS = {
+    "caps_label",
+    "title_label",
+    "doi",
+    "doi_dots",
+    "dot_leaders",
+    "injury_date_label",
+    "doi_parenthesized",
+    "doi_no_colon",
+    "injury_date_title",
+    "date_of_accident",
+}
 
 # a study sentence: the date is the study's
 STUDY_FRAMES = {
@@ -116,6 +141,8 @@ NOT_REVIEW = {
     "ur_completed": "The reconsideration review was completed on {x}.",
     "date_of_service": "Date of service: {x}",
     "records_date": "Records reviewed: Office visit note; Date: {x}; Dr. Lee.",
+    "date_of_request": "Date of request for IRO: {x}",
+    "ur_decision_date": "Utilization review decision date: {x}",
 }
 
 # frames that carry a date which is NO injury date (the letter names none)
@@ -127,6 +154,8 @@ NOT_INJURY = {
     "birth_date": "Date of birth: {x}",
     "extent_letter": "The carrier disputed the extent of injury in a letter dated {x}.",
     "reexamined": "The treating doctor re-examined the injured worker on {x}.",
+    "last_visit": "Date of last visit: {x}",
+    "claim_filed": "His claim for the injury was filed on {x}.",
 }
 
 
