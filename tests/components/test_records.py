@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 """Records reviewed (``components/records.py``), read through the seam ``iro_dates`` calls:
 the items of a list of documents, the kind of each, and the record named right before a
 date in running text. Sentences written for these tests."""
@@ -71,7 +72,11 @@ DATE_FIRST = [
     ),
     (
         "DOCUMENTS REVIEWED\n| Date | Record |\n| 05/14/2020 | Denial letter |\n| 06/01/2020 | Reconsideration denial |\n| 02/03/2020 | Lumbar x-rays, two views |\n",
-        [("utilization_review", ["2020-05-14"]), ("utilization_review", ["2020-06-01"]), ("study", ["2020-02-03"])],
+        [
+            ("utilization_review", ["2020-05-14"]),
+            ("utilization_review", ["2020-06-01"]),
+            ("study", ["2020-02-03"]),
+        ],
     ),
     (
         "Medical records reviewed:\n03.02.2017    Operative report, right knee arthroscopy\n04.10.2017    Physical therapy notes\n01.05.2017    EMG/NCV of the lower extremities\n",
@@ -95,4 +100,8 @@ def test_date_first_table_gives_each_date_to_its_own_row(nlp, text, rows):
 def test_date_last_list_is_not_read_date_first(nlp):
     doc = nlp("Records reviewed:\nDr. Hale 01/02/2015\nDr. Ortiz 02/03/2015\nMRI lumbar spine 03/04/2015\n")
     docs = [(s._.iro["document"], s._.iro["dates"]) for s in doc.spans["documents"]]
-    assert docs == [("Dr. Hale", ["2015-01-02"]), ("Dr. Ortiz", ["2015-02-03"]), ("MRI lumbar spine", ["2015-03-04"])]
+    assert docs == [
+        ("Dr. Hale", ["2015-01-02"]),
+        ("Dr. Ortiz", ["2015-02-03"]),
+        ("MRI lumbar spine", ["2015-03-04"]),
+    ]
