@@ -44,6 +44,7 @@ FORMATS = {
     "mon_dot_d_y": lambda d: f"{MONTHS[d.month - 1][:3]}. {d.day}, {d.year}",
     "ordinal": lambda d: f"{MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}",
     "weekday": lambda d: f"{WEEKDAYS[d.weekday()]}, {MONTHS[d.month - 1]} {d.day}, {d.year}",
+    "day_of": lambda d: f"the {_ordinal(d.day)} day of {MONTHS[d.month - 1]}, {d.year}",
 }
 
 # distinct days (day > 12 where it can be, so a day/month swap shows)
@@ -76,6 +77,9 @@ REVIEW_FRAMES = {
     "review_completed": "Date Review Completed: {r}",
     "iro_decision_date": "IRO Decision Date: {r}",
     "memo_dated": "RE: Independent review of case AB-21-0417\nDated: {r}",
+    "iro_review": "Date of IRO Review: {r}",
+    "independent_review": "Date of Independent Review: {r}",
+    "notice_of_decision": "Date of Notice of Decision: {r}",
 }
 
 # a sentence or header line naming the injury date: {i}
@@ -111,6 +115,9 @@ INJURY_FRAMES = {
     "injured_her_shoulder": "She injured her right shoulder at work on {i}.",
     "mva": "She was involved in a work-related motor vehicle accident on {i}.",
     "reported_a_work_injury": "The claimant reported a work injury on {i} after lifting a pallet.",
+    "date_injured": "Date Injured: {i}",
+    "injury_sustained_on": "The compensable injury sustained on {i} is not disputed.",
+    "parenthesized": "The claimant's date of injury ({i}) is not disputed.",
 }
 
 INJURY_LABELS = {
@@ -124,6 +131,7 @@ INJURY_LABELS = {
     "doi_no_colon",
     "injury_date_title",
     "date_of_accident",
+    "date_injured",
 }
 
 # a study sentence: the date is the study's
@@ -156,6 +164,8 @@ NOT_INJURY = {
     "reexamined": "The treating doctor re-examined the injured worker on {x}.",
     "last_visit": "Date of last visit: {x}",
     "claim_filed": "His claim for the injury was filed on {x}.",
+    "first_treated": "The injury was first treated at an urgent care clinic on {x}.",
+    "since_injury": "Since the injury he has been treated by Dr. Ng, most recently on {x}.",
 }
 
 

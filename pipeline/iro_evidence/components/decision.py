@@ -113,7 +113,9 @@ class DecisionFacts(RuleComponent):
         for d, iro in dates:
             if d.start_char > self.memo_head:
                 break
-            if iro.get("value") in (None, "redacted") or iro.get("role") not in ("other", "visit"):
+            # the "Date:" label is the date's own: a word of an earlier field ("RE: UR
+            # denial", "To: requestor") may have given it a role, a record or an injury no
+            if iro.get("value") in (None, "redacted") or iro.get("cue") == "injury" or iro.get("listed"):
                 continue
             para = text.rfind("\n\n", 0, d.start_char)
             if self.memo_date.fullmatch(text, 0 if para < 0 else para + 2, d.start_char):
