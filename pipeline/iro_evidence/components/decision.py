@@ -45,6 +45,8 @@ YEAR_LINE = re.compile(
 # sections whose dates are records or headings, not the story of the injury
 NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title", "criteria")
 DATE_FORMATS = ("month_d_y", "numeric", "mon_d_y_slash")  # what a hearing's own date line is written as
+MEMO_LABEL = re.compile(r"(?i:dated?)[ ]*:?[ ]*\Z")  # what a memo's date line ends in
+MEMO_HEAD_CHARS = 600  # the most a memo's "Label: value" head may hold before its date
 CLAUSE_END = re.compile(r"(?<!\b(?:Mr|Ms|Dr))(?<!\bMrs)[.;]\s")
 
 Dates = list[tuple[object, dict]]  # (span, span._.iro) of the Doc's dates
@@ -117,8 +119,11 @@ class DecisionFacts(RuleComponent):
             # denial", "To: requestor") may have given it a role, a record or an injury no
             if iro.get("value") in (None, "redacted") or iro.get("cue") == "injury" or iro.get("listed"):
                 continue
+            if not MEMO_LABEL.search(text, max(0, d.start_char - 20), d.start_char):
+                continue  # cheap: the label right before the date first
             para = text.rfind("\n\n", 0, d.start_char)
-            if self.memo_date.fullmatch(text, 0 if para < 0 else para + 2, d.start_char):
+            para = 0 if para < 0 else para + 2
+            if d.start_char - para <= MEMO_HEAD_CHARS and self.memo_date.fullmatch(text, para, d.start_char):
                 return iro["value"], d
         return None
 
