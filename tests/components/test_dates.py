@@ -326,6 +326,9 @@ FORMAT_FAMILIES = [
     ("Signed this 3rd day of October, 2014.", "2014-10-03", None),
     ("The claimant was injured on the 21st day of March 2012 while at work.", "2012-03-21", "injury"),
     ("Date of Review: the 2nd day of May, 2019", "2019-05-02", "review"),
+    ("He was injured on or about the 14th of June 2018 at the plant.", "2018-06-14", "injury"),
+    ("The MRI was done on the 3rd of August, 2023.", "2023-08-03", None),
+    ("Claimant was seen in the office the 1st of May 2017.", "2017-05-01", "visit"),
 ]
 
 

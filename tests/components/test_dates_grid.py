@@ -45,6 +45,7 @@ FORMATS = {
     "ordinal": lambda d: f"{MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}",
     "weekday": lambda d: f"{WEEKDAYS[d.weekday()]}, {MONTHS[d.month - 1]} {d.day}, {d.year}",
     "day_of": lambda d: f"the {_ordinal(d.day)} day of {MONTHS[d.month - 1]}, {d.year}",
+    "nth_of": lambda d: f"the {_ordinal(d.day)} of {MONTHS[d.month - 1]} {d.year}",
 }
 
 # distinct days (day > 12 where it can be, so a day/month swap shows)
@@ -141,6 +142,23 @@ STUDY_FRAMES = {
     "on_date_the": "On {m} an MRI of the lumbar spine showed a disc protrusion at L4-L5.",
 }
 
+# an injury dated to the month only ("in September 2013" gives 2013-09)
+MONTH_FORMATS = {
+    "month_y": lambda d: f"{MONTHS[d.month - 1]} {d.year}",
+    "month_of_y": lambda d: f"{MONTHS[d.month - 1]} of {d.year}",
+    "mon_dot_y": lambda d: f"{MONTHS[d.month - 1][:3]}. {d.year}",
+    "month_comma_y": lambda d: f"{MONTHS[d.month - 1]}, {d.year}",
+    "m_slash_y": lambda d: f"{d.month:02d}/{d.year}",
+}
+INJURY_MONTH_FRAMES = {
+    "injured_in": "She was injured in {i} while lifting a crate.",
+    "sustained_in": "He sustained a work injury in {i}.",
+    "occurred_in": "The compensable injury occurred in {i}.",
+    "label": "Date of injury: {i}",
+    "hurt_in": "He hurt his back at work in {i} when he slipped.",
+    "injury_of": "The claimant's injury of {i} involved the neck.",
+}
+
 # frames that carry a date which is NO review date (the letter has none)
 NOT_REVIEW = {
     "birth_date": "Date of birth: {x}",
@@ -198,6 +216,11 @@ def cases() -> list[tuple[str, str, str, str, str | None]]:
         else:
             text = _letter(f"Date of Review: {f(REVIEW)}", frame.format(i=f(INJURY)), fmt)
         out.append(("injury", name, fmt, text, INJURY.isoformat()))
+    for (name, frame), (fmt, f) in itertools.product(INJURY_MONTH_FRAMES.items(), MONTH_FORMATS.items()):
+        text = _letter(
+            "Date of Review: 03/17/2021", "The claimant is a clerk. " + frame.format(i=f(INJURY)), "us_slash"
+        )
+        out.append(("injury", f"month-{name}", fmt, text, INJURY.isoformat()[:7]))
     for (name, frame), fmt in itertools.product(STUDY_FRAMES.items(), FORMATS):
         f = FORMATS[fmt]
         out.append(
