@@ -302,3 +302,128 @@ def test_decision_date_right_after_a_docket_number_or_court(nlp, text, value):
 def test_commission_in_prose_before_a_date_is_no_court_header(nlp):
     text = "Reimbursement was denied by the Texas Workers' Compensation Commission (TWCC) on July 11, 2002."
     assert nlp(text)._.iro_case["review_date"] is None
+
+
+# -- formats and labels of issue 13 (wave 2; paraphrases written for the tests) -----------
+FORMAT_FAMILIES = [
+    # year first: ISO and its kin, never the year alone
+    ("MRI lumbar spine dated 2019-08-28 showed a bulge.", "2019-08-28", "study"),
+    ("Date of injury: 2018/06/14", "2018-06-14", "injury"),
+    ("DATE OF REVIEW: 2021.03.17", "2021-03-17", "review"),
+    # dotted US order
+    ("Date of review ........ 03.17.2021", "2021-03-17", "review"),
+    ("He was injured on 06.14.18 at the plant.", "2018-06-14", "injury"),
+    ("An MRI dated 8.28.2019 was read as normal.", "2019-08-28", "study"),
+    # a weekday before the date is part of it
+    ("Date of Review: Thursday, March 12, 2020", "2020-03-12", "review"),
+    ("She was injured on Monday, June 14, 2021 at the warehouse.", "2021-06-14", "injury"),
+    ("She was seen in the office on Tue. March 3, 2020.", "2020-03-03", "visit"),
+    # no comma, abbreviated month with dashes
+    ("Date of injury: April 6 2020", "2020-04-06", "injury"),
+    ("DATE: Feb-03-2023 review of the request", "2023-02-03", None),
+    ("CT scan dated 3 Aug 2023 showed a healed fracture.", "2023-08-03", "study"),
+    # the legal form
+    ("Signed this 3rd day of October, 2014.", "2014-10-03", None),
+    ("The claimant was injured on the 21st day of March 2012 while at work.", "2012-03-21", "injury"),
+    ("Date of Review: the 2nd day of May, 2019", "2019-05-02", "review"),
+    ("He was injured on or about the 14th of June 2018 at the plant.", "2018-06-14", "injury"),
+    ("The MRI was done on the 3rd of August, 2023.", "2023-08-03", None),
+    ("Claimant was seen in the office the 1st of May 2017.", "2017-05-01", "visit"),
+]
+
+
+@pytest.mark.parametrize("text,value,role", FORMAT_FAMILIES)
+def test_date_format_families(nlp, text, value, role):
+    test_date_value_and_role(nlp, text, value, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IRO case number is 2021-0417-03.",
+        "See section 5.1.2 of the guideline.",
+        "Dose 10.5 mg twice daily.",
+    ],
+)
+def test_numbers_that_look_like_year_first_or_dotted_dates_are_none(nlp, text):
+    doc = nlp(text)
+    assert [
+        d._.iro["value"] for d in doc.spans["dates"] if d._.iro["format"] in ("ymd", "dotted", "dotted_short")
+    ] == []
+
+
+ROLE_FAMILIES = [
+    ("DOR: 10 October 2024", "review"),
+    ("D.O.R. 03/17/2021", "review"),
+    ("Case 42 DOR 2021-03-17", "review"),
+    ("Date of IRO Review: 03/17/2021", "review"),
+    ("Date of Independent Review: March 17, 2021", "review"),
+    ("Date of the independent medical review: 3/17/21", "review"),
+    ("Date of Notice of Decision: 03/17/2021", "review"),
+    ("Date of notice of IRO decision: 03/17/2021", "review"),
+    ("DATE OF NOTICE OF DETERMINATION: 03/17/2021", "review"),
+    ("Date Review Completed: 03/17/2021", "review"),
+    ("Date review was completed: 03/17/2021", "review"),
+    ("DATE REVIEW COMPLETED 03/17/2021", "review"),
+    ("D.O.I.: 11/8/2021", "injury"),
+    ("D.O.I. 11/8/2021", "injury"),
+    ("DOI 11/8/2021", "injury"),
+    ("She reports injuring her neck on 06/14/2018 in a collision.", "injury"),
+    ("He was hurt after injuring his back on 06/14/2018 at work.", "injury"),
+    ("The injuries sustained on 06/14/2018 included a wrist fracture.", "injury"),
+    ("Date of accident: 06/14/2018", "injury"),
+    ("The date of the alleged injury was 06/14/2018.", "injury"),
+    ("DATE OF THE ACCIDENT: 06/14/2018", "injury"),
+    ("Date Injured: 06/14/2018", "injury"),
+    ("DATE INJURED: 06/14/2018", "injury"),
+    ("Date injured 06/14/2018", "injury"),
+]
+
+
+@pytest.mark.parametrize("text,role", ROLE_FAMILIES)
+def test_role_label_families(nlp, text, role):
+    doc = nlp(text)
+    assert doc.spans["dates"][0]._.iro["role"] == role
+
+
+NOT_INJURY_CUES = [
+    # "the injured worker" is the patient, not the injury
+    "The injured worker was re-examined by the treating doctor on 06/14/2018.",
+    "The injured employee had an MRI on 06/14/2018 that showed a small protrusion.",
+    "Dr. Patel saw the injured claimant again on 06/14/2018.",
+    # what happened to the injury later is no injury date
+    "The injury was reported to his supervisor on 06/14/2018.",
+    "The carrier disputed the extent of injury in a letter dated 06/14/2018.",
+    "His claim for the injury was filed on 06/14/2018.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_INJURY_CUES)
+def test_dates_near_injury_words_that_are_no_injury_date(nlp, text):
+    doc = nlp(text)
+    assert doc.spans["dates"][0]._.iro["role"] != "injury"
+    assert doc._.iro_case["injury_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date of Injury (DOI): 06/14/2018",
+        "DATE OF INJURY (DOI): June 14, 2018",
+        "date of injury (DOI) 2018-06-14",
+    ],
+)
+def test_abbreviation_a_label_defines_is_no_mask(nlp, text):
+    assert nlp(text)._.iro_case["injury_date"] == "2018-06-14"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UR decision date: 01/19/2021",
+        "Utilization review decision date: 01/19/2021",
+        "Carrier decision date: 01/19/2021",
+    ],
+)
+def test_a_prior_reviewers_decision_date_is_no_review_date(nlp, text):
+    assert nlp(text)._.iro_case["review_date"] is None

@@ -517,3 +517,64 @@ def test_is_hearing_importable_where_it_always_was():
         ("Notice of IRO decision: the denial is upheld.", False),
     ]:
         assert genre.is_hearing(text, text.lower()) is hearing
+
+
+# -- review and injury dates: families of issue 13 (paraphrases written for the tests) ------
+MEMO_HEADS = [
+    (
+        "TO: Texas Department of Insurance\nFROM: Bluebonnet Review\nRE: IRO case BB-23-0261\nDATE: Feb-03-2023\n\nThe claimant, 61, fell at work.",
+        "2023-02-03",
+    ),
+    (
+        "To:\t\tCarrier and requestor\nRe:\t\tIndependent review, case 88-1\nDate:\t\t05/19/2023\n\nHISTORY\nA painter.",
+        "2023-05-19",
+    ),
+    (
+        "MEMORANDUM\n\nSubject: IRO determination\nDated: 2022-11-30\n\nThe worker strained his back.",
+        "2022-11-30",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", MEMO_HEADS)
+def test_memo_date_line_is_the_review_date_when_none_is_called_so(nlp, text, expected):
+    assert case(nlp, text)["review_date"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Records reviewed: Office visit note; Date: 05/19/2023; Dr. Lee.\n\nThe claimant is a painter.",
+        "Dr. Lee saw him in clinic. Date: 05/19/2023.\n\nThe claimant is a painter.",
+        "TO: Carrier\nRE: case 88-1\nDate of birth: 05/19/1970\n\nThe claimant is a painter.",
+    ],
+)
+def test_a_date_label_inside_a_sentence_or_of_a_birth_is_no_memo_date(nlp, text):
+    assert case(nlp, text)["review_date"] is None
+
+
+def test_memo_date_yields_to_a_date_called_review_date(nlp):
+    text = "TO: Carrier\nRE: case 88-1\nDATE: 06/01/2023\nDate of review: 05/19/2023\n\nThe claimant is a painter."
+    assert case(nlp, text)["review_date"] == "2023-05-19"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "PATIENT CLINICAL HISTORY SUMMARY\nOn Jun. 14, 2018, he fell from a ladder while hanging a sign.",
+            "2018-06-14",
+        ),
+        (
+            "PATIENT CLINICAL HISTORY SUMMARY\nOn Sept. 3, 2013 she slipped on a wet floor in the kitchen.",
+            "2013-09-03",
+        ),
+        (
+            "PATIENT CLINICAL HISTORY SUMMARY\nHe tripped over a hose on Aug. 2, 2019 and landed on his knee.",
+            "2019-08-02",
+        ),
+    ],
+)
+def test_mechanism_sentence_with_an_abbreviated_month(nlp, text, expected):
+    """The dot of "Jun." is the date's own, not the end of a clause."""
+    assert case(nlp, text)["injury_date"] == expected

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (letter text in test data reads better unwrapped)
 """Records reviewed (``components/records.py``), read through the seam ``iro_dates`` calls:
 the items of a list of documents, the kind of each, and the record named right before a
 date in running text. Sentences written for these tests."""
@@ -61,3 +62,46 @@ def test_no_record_before_the_date_links_nothing(nlp):
     doc = nlp("The claimant went back to work of 7/7/2017 per the records.")
     date = doc.spans["dates"][0]
     assert "document" not in date._.iro and date._.iro["role"] == "other"
+
+
+# -- a date-first table (issue 13): each date is its own row's -------------------------
+DATE_FIRST = [
+    (
+        "Records Reviewed\nDate\tDocument\n2019-04-02\tPeer review, non-certification\n2019-03-11\tOffice visit, Dr. Ruiz\n2018-12-20\tMRI cervical spine\n",
+        [("utilization_review", ["2019-04-02"]), ("visit", ["2019-03-11"]), ("study", ["2018-12-20"])],
+    ),
+    (
+        "DOCUMENTS REVIEWED\n| Date | Record |\n| 05/14/2020 | Denial letter |\n| 06/01/2020 | Reconsideration denial |\n| 02/03/2020 | Lumbar x-rays, two views |\n",
+        [
+            ("utilization_review", ["2020-05-14"]),
+            ("utilization_review", ["2020-06-01"]),
+            ("study", ["2020-02-03"]),
+        ],
+    ),
+    (
+        "Medical records reviewed:\n03.02.2017    Operative report, right knee arthroscopy\n04.10.2017    Physical therapy notes\n01.05.2017    EMG/NCV of the lower extremities\n",
+        [("surgery", ["2017-03-02"]), ("therapy", ["2017-04-10"]), ("study", ["2017-01-05"])],
+    ),
+    (
+        "RECORDS REVIEWED\nMarch 4, 2016 and March 18, 2016  Chiropractic daily notes\nApril 2, 2016  Functional capacity evaluation\n",
+        [("therapy", ["2016-03-04", "2016-03-18"]), ("study", ["2016-04-02"])],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,rows", DATE_FIRST)
+def test_date_first_table_gives_each_date_to_its_own_row(nlp, text, rows):
+    """Tabs, pipes or spaces between the columns: the layout is gone in the canonical text,
+    and a list that starts with a date (after a column header) reads date first."""
+    doc = nlp(text)
+    assert [(s.label_, s._.iro["dates"]) for s in doc.spans["documents"]] == rows
+
+
+def test_date_last_list_is_not_read_date_first(nlp):
+    doc = nlp("Records reviewed:\nDr. Hale 01/02/2015\nDr. Ortiz 02/03/2015\nMRI lumbar spine 03/04/2015\n")
+    docs = [(s._.iro["document"], s._.iro["dates"]) for s in doc.spans["documents"]]
+    assert docs == [
+        ("Dr. Hale", ["2015-01-02"]),
+        ("Dr. Ortiz", ["2015-02-03"]),
+        ("MRI lumbar spine", ["2015-03-04"]),
+    ]

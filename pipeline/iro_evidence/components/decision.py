@@ -36,6 +36,8 @@ YEAR_LINE = re.compile(
 # sections whose dates are records or headings, not the story of the injury
 NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title", "criteria")
 DATE_FORMATS = ("month_d_y", "numeric", "mon_d_y_slash")  # what a hearing's own date line is written as
+MEMO_LABEL = re.compile(r"(?i:dated?)[ ]*:?[ ]*\Z")  # what a memo's date line ends in
+MEMO_HEAD_CHARS = 600  # the most a memo's "Label: value" head may hold before its date
 CLAUSE_END = re.compile(r"(?<!\b(?:Mr|Ms|Dr))(?<!\bMrs)[.;]\s")
 
 Dates = list[tuple[object, dict]]  # (span, span._.iro) of the Doc's dates
@@ -59,6 +61,8 @@ class DecisionFacts(RuleComponent):
         self.guides = Guidelines(r)
         self.service = Services(r)
         self.mechanism = re.compile(r["injury_mechanism"], re.I)
+        self.memo_date = re.compile(r.get("memo_date", r"(?!)"))
+        self.memo_head = r.get("memo_date_head", 1500)
         # the parts' trigger words and gates, found in the pass shared with other components
         self.triggers = self.guides.triggers
         self.gates = {**self.reviewers.gates, **self.service.gates}
@@ -87,10 +91,31 @@ class DecisionFacts(RuleComponent):
         text = doc_text(doc)
         if is_hearing(text, doc_lower(doc)):
             return self._hearing_date(text, dates)
+        memo = self._memo_date(text, dates)
+        if memo is not None:
+            return memo
         m = YEAR_LINE.search(text[:400])
         if m:
             return m.group(1) or m.group(2), None
         return None, None
+
+    def _memo_date(self, text: str, dates: Dates) -> tuple[str, object] | None:
+        """A memo-style head ("TO: ... RE: IRO case ... DATE: <date>"): the date its "Date:"
+        label gives, the paragraph up to it being nothing but such "Label: value" pairs."""
+        for d, iro in dates:
+            if d.start_char > self.memo_head:
+                break
+            # the "Date:" label is the date's own: a word of an earlier field ("RE: UR
+            # denial", "To: requestor") may have given it a role, a record or an injury no
+            if iro.get("value") in (None, "redacted") or iro.get("cue") == "injury" or iro.get("listed"):
+                continue
+            if not MEMO_LABEL.search(text, max(0, d.start_char - 20), d.start_char):
+                continue  # cheap: the label right before the date first
+            para = text.rfind("\n\n", 0, d.start_char)
+            para = 0 if para < 0 else para + 2
+            if d.start_char - para <= MEMO_HEAD_CHARS and self.memo_date.fullmatch(text, para, d.start_char):
+                return iro["value"], d
+        return None
 
     @staticmethod
     def _hearing_date(text: str, dates: Dates) -> tuple[str | None, object]:
@@ -126,21 +151,23 @@ class DecisionFacts(RuleComponent):
             if any(a <= d.start_char < b for a, b in listed):
                 continue
             sentences = sentences or SentenceLookup(doc)
-            if self._tells_how(doc_text(doc), sentences.bounds(d.start_char), d.start_char):
+            if self._tells_how(doc_text(doc), sentences.bounds(d.start_char), d.start_char, d.end_char):
                 return d
         return None
 
-    def _tells_how(self, text: str, bounds: tuple[int, int], at: int) -> bool:
+    def _tells_how(self, text: str, bounds: tuple[int, int], at: int, end: int | None = None) -> bool:
         """Whether the sentence ``bounds`` tells how the injury happened within one clause
-        of the date at ``at``."""
+        of the date at ``at`` (ending at ``end``): the gap between them, not the date's own
+        dots ("Jun. 14, 2018"), is what may not end a clause."""
         s0, s1 = bounds
         st = text[s0:s1]
         m = self.mechanism.search(st)
         if m is None:
             return False
         pos = at - s0
-        gap = st[min(pos, m.start()) : max(pos, m.end())]
-        return len(gap) < 150 and not CLAUSE_END.search(gap)
+        after = (at if end is None else end) - s0
+        gap = st[after : m.start()] if m.start() >= after else st[m.end() : pos]
+        return max(pos, m.end()) - min(pos, m.start()) < 150 and not CLAUSE_END.search(gap)
 
     def _dates(self, doc: Doc, sections: list[tuple[str, int, int]]) -> tuple[str | None, str | None]:
         """(review date, injury date), their spans marked with their roles."""

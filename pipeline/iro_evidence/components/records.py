@@ -25,7 +25,8 @@ from ..matching import FirstCharRegex, max_non_space
 from .base import char_span, set_group
 from .extensions import ext_key
 
-BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)]|[a-z][.)])?[ \t]*")
+# a bullet or item number ("3." but not the "03." of "03.02.2017")
+BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)](?!\d)|[a-z][.)])?[ \t]*")
 CONNECTOR = re.compile(r"^[\s,;:&]*(?:and|&|,|-|\u2013|to|through|thru)?[\s,;:&]*$", re.I)
 CONTINUES = re.compile(r"^[ \t]*(?:[a-z(]|and\b|&|\d{1,2}/\d{1,2})")
 MAX_DOC_WORDS = 10
@@ -126,9 +127,34 @@ def _list_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return lines
 
 
-def _line_items(text: str, ls: int, le: int, dates: Sequence[Dated]) -> list[tuple[int, int]]:
-    """The records of one line: each ';' part, cut after each group of dates that words
-    follow (a flattened list: "MRI 1/2/13, UR 2/3/13 and 2/9/13, office note 3/4/13")."""
+def _date_first(
+    text: str, ls: int, le: int, dates: Sequence[Dated], header: re.Pattern | None
+) -> list[tuple[int, int]] | None:
+    """The rows of a date-first table ("2024-01-03 Adverse determination 2023-02-10 MRI
+    lumbar spine", tabs and line ends made spaces): each group of dates with the words
+    after it, up to the next group. Only where nothing but a column header ("Date
+    Document") comes before the first date, and words follow every group; else None."""
+    if header is None:
+        return None
+    inside = [d for d in dates if ls <= d.start and d.end <= le]
+    groups = date_groups(text, inside)
+    if len(groups) < 2 or not header.fullmatch(text[ls : groups[0][0].start].strip()):
+        return None
+    bounds = [g[0].start for g in groups] + [le]
+    rows = list(zip(bounds, bounds[1:]))
+    words = (text[g[-1].end : e] for g, (_, e) in zip(groups, rows))
+    return rows if all(re.search(r"[A-Za-z]{2}", w) for w in words) else None
+
+
+def _line_items(
+    text: str, ls: int, le: int, dates: Sequence[Dated], header: re.Pattern | None = None
+) -> list[tuple[int, int]]:
+    """The records of one line: the rows of a date-first table; else each ';' part, cut
+    after each group of dates that words follow (a flattened list: "MRI 1/2/13, UR 2/3/13
+    and 2/9/13, office note 3/4/13")."""
+    rows = _date_first(text, ls, le, dates, header)
+    if rows is not None:
+        return rows
     items = []
     for part in re.finditer(r"[^;]+", text[ls:le]):
         ps, pe = ls + part.start(), ls + part.end()
@@ -165,6 +191,8 @@ class Records:
         # out from the regex (plus one: the tail then starts before any whitespace the
         # link starts with) is usually much tighter than the rules' figure
         self.document_link_chars = rules.get("document_link_chars")
+        header = rules.get("date_first_header")
+        self.date_first_header = re.compile(header, re.I) if header else None
         bound = max_non_space(self.document_link)
         if bound is not None and (self.document_link_chars is None or bound + 1 < self.document_link_chars):
             self.document_link_chars = bound + 1
@@ -181,10 +209,10 @@ class Records:
     def list_items(self, text: str, start: int, end: int, dates: Sequence[Dated]) -> list[tuple[int, int]]:
         """(start, end) of each record in a list of documents: one per line (wrapped lines
         joined), and, in a line that holds several records (a flattened list), one per
-        group of dates with the words before it."""
+        group of dates with the words before it (in a date-first table, after it)."""
         out = []
         for ls, le in _list_lines(text, start, end):
-            items = _line_items(text, ls, le, dates)
+            items = _line_items(text, ls, le, dates, self.date_first_header)
             for s, e in (_trim(text, s, e) for s, e in items):
                 if e - s >= 3:
                     out.extend(self._split_guideline(text, s, e) if len(items) > 1 else [(s, e)])
