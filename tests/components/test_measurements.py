@@ -186,7 +186,10 @@ def test_two_point_discrimination_is_no_finding_size(nlp, text):
     "text,expected",
     [
         # the size is said of the level before it, not of the level of the next finding
-        ("A left extrusion at L5-S1 of 7 mm contacts the S1 root and an L4-5 bulge narrows the recess.", [(7.0, "L5-S1")]),
+        (
+            "A left extrusion at L5-S1 of 7 mm contacts the S1 root and an L4-5 bulge narrows the recess.",
+            [(7.0, "L5-S1")],
+        ),
         ("There is a protrusion at C5-6 measuring 3 mm and a small C6-7 osteophyte.", [(3.0, "C5-C6")]),
         ("Herniation at L4-L5 of about 5 millimeters with the L5-S1 disc preserved.", [(5.0, "L4-L5")]),
         # a new finding with its own level after 'and a/an/the' does not lend its level
@@ -200,9 +203,18 @@ def test_a_size_belongs_to_the_level_of_its_own_clause(nlp, text, expected):
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("Neutral views showed a 3 mm listhesis at L4-5. On flexion it measured 6 mm.", [(3.0, "L4-L5"), (6.0, "L4-L5")]),
-        ("There is a 2 mm anterolisthesis of C4 on C5. With flexion this increased to 4 mm.", [(2.0, "C4-C5"), (4.0, "C4-C5")]),
-        ("A 5 mm slip of L5 on S1 was seen standing. Supine it was 3 mm and in extension 2 mm.", [(2.0, "L5-S1"), (3.0, "L5-S1"), (5.0, "L5-S1")]),
+        (
+            "Neutral views showed a 3 mm listhesis at L4-5. On flexion it measured 6 mm.",
+            [(3.0, "L4-L5"), (6.0, "L4-L5")],
+        ),
+        (
+            "There is a 2 mm anterolisthesis of C4 on C5. With flexion this increased to 4 mm.",
+            [(2.0, "C4-C5"), (4.0, "C4-C5")],
+        ),
+        (
+            "A 5 mm slip of L5 on S1 was seen standing. Supine it was 3 mm and in extension 2 mm.",
+            [(2.0, "L5-S1"), (3.0, "L5-S1"), (5.0, "L5-S1")],
+        ),
     ],
 )
 def test_a_pronoun_measured_again_keeps_the_level_of_the_size_before(nlp, text, expected):
@@ -212,8 +224,14 @@ def test_a_pronoun_measured_again_keeps_the_level_of_the_size_before(nlp, text, 
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("Films showed a 4 mm slip of L4 on L5. Later views showed the same 4mm slip unchanged.", [(4.0, "L4-L5")]),
-        ("A 3 mm slip at L5-S1 is seen; the slip of 3 mm does not change on flexion views.", [(3.0, "L5-S1")]),
+        (
+            "Films showed a 4 mm slip of L4 on L5. Later views showed the same 4mm slip unchanged.",
+            [(4.0, "L4-L5")],
+        ),
+        (
+            "A 3 mm slip at L5-S1 is seen; the slip of 3 mm does not change on flexion views.",
+            [(3.0, "L5-S1")],
+        ),
         ("There were 2 mm slips at C3-4 on the first study. The 2 mm slips persisted.", [(2.0, "C3-C4")]),
     ],
 )

@@ -286,7 +286,8 @@ class FindingLinker(RuleComponent):
                     "values": iros[i]["value"].split("|"),
                     "kind": kind,
                     "offsets": [[lv.start_char, lv.end_char]],
-                    "site": kind == "vertebra" and bool(self.vertebra_site.match(text[lv.end_char : lv.end_char + 40])),
+                    "site": kind == "vertebra"
+                    and bool(self.vertebra_site.match(text[lv.end_char : lv.end_char + 40])),
                 }
             )
             if kind in ("vertebra", "root") and i + 1 < len(levels):
