@@ -303,3 +303,26 @@ def test_an_undated_study_joined_by_and_shares_the_date(nlp, text, expected):
 )
 def test_a_study_said_not_to_exist_is_not_dated_by_a_done_verb(nlp, text):
     assert record(nlp, text) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a dash between a date and a study is as often the bullet of a study-first row "
+    "('- Lumbar radiographs 10/24/2014 - MRI ...'), so date-first rows written with dashes, whose "
+    "last row is no study, are not told from study-first ones",
+)
+def test_date_first_rows_with_dashes(nlp):
+    text = "Documents:\n1/5/2018 - Cervical x-rays\n2/6/2018 - Cervical MRI\n3/7/2018 - Peer review\n"
+    assert record(nlp, text) == [("MRI", "2018-02-06"), ("XRAY", "2018-01-05")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DATE OF REVIEW: 01/02/2013\nMRI at L4-5.",
+        "Date of injury: 03/03/2019\nX-rays showed no fracture.",
+        "Review date 05/05/2020\nCT of the head was normal.",
+    ],
+)
+def test_a_labelled_date_above_a_study_is_not_a_records_row(nlp, text):
+    assert record(nlp, text) == []

@@ -128,6 +128,7 @@ class StudyMatcher(RuleComponent):
         self.generic_after_study = re.compile(r.get("generic_after_study", r"(?!)"), re.I)
         self.row_gap = re.compile(r.get("row_gap", r"(?!)"), re.I)
         self.row_link = re.compile(r.get("row_link", r"(?!)"), re.I)
+        self.row_date_not_cues = set(r.get("row_date_not_cues", []))
         self.row_separator = re.compile(r.get("row_separator", r"(?!)"))
         self.shared_date_gap = re.compile(r.get("shared_date_gap", r"(?!)"), re.I)
         # the case-insensitive rules read per study; all folded (casefold) or none, so that
@@ -251,7 +252,7 @@ class StudyMatcher(RuleComponent):
         src = low if can_fold(text, low) else None  # what the folded rules read
         bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
         found = self.find(text, wordscan.scan(doc, self.triggers), low)
-        rows_first = self._rows_first(text, found, src, bounds)
+        rows_first = self._rows_first(text, found, dates, src, bounds)
         for f in found:
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
@@ -400,7 +401,9 @@ class StudyMatcher(RuleComponent):
         value = _month_day(span_ext(before[-1])["value"][:4], m) if before else None
         return (ds, de, value) if value else None
 
-    def _rows_first(self, text: str, found: list[dict], src: str | None, bounds: tuple) -> set[int]:
+    def _rows_first(
+        self, text: str, found: list[dict], dates: list, src: str | None, bounds: tuple
+    ) -> set[int]:
         """Starts of the studies that take the date written just before them, in a letter
         whose records are listed as '<date> <study>' rows ('03/14/2019 Lumbar x-rays
         04/02/2019 EMG/NCS ...' once a table is put on one line): there a date right after
@@ -421,6 +424,7 @@ class StudyMatcher(RuleComponent):
                 gap_b is not None
                 and bool(self.row_gap.match(gap_b))
                 and not self.row_link.search(src[max(0, starts[j] - 16) : starts[j]])
+                and span_ext(dates[j]).get("cue") not in self.row_date_not_cues  # "DATE OF REVIEW: ..."
             )
             i = bisect.bisect_left(starts, e)
             a = linked = False
