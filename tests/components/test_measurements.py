@@ -262,3 +262,15 @@ def test_a_size_at_a_vertebral_body_takes_that_vertebra(nlp, text, expected):
 def test_a_slip_and_fall_is_no_listhesis(nlp, text):
     doc = nlp(text)
     assert [s.label_ for s in doc.spans["findings"]] == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("There is a 5 mm x 7 mm synovial cyst at L4-5.", [(5.0, "L4-L5"), (7.0, "L4-L5")]),
+        ("A 0.5 cm by 0.7 cm cyst arises from the L4-5 facet.", [(5.0, "L4-L5"), (7.0, "L4-L5")]),
+        ("At C5-6 a 2mm x 3mm x 4mm osteophyte is seen.", [(2.0, "C5-C6"), (3.0, "C5-C6"), (4.0, "C5-C6")]),
+    ],
+)
+def test_dimensions_with_the_unit_after_each(nlp, text, expected):
+    assert record(nlp, text) == expected
