@@ -38,6 +38,14 @@ CASES = [
     ("instrumented from C3 down to C6", ["C3-C4", "C4-C5", "C5-C6"]),
     ("degeneration from L2 down to L4", ["L2-L3", "L3-L4"]),
     ("a fusion from T10 up to T12", ["T10-T11", "T11-T12"]),
+    # a span to the sacrum ends at S1
+    ("fusion from L4 to the sacrum", ["L4-L5", "L5-S1"]),
+    ("an instrumented fusion L5 to sacrum", ["L5-S1"]),
+    ("fused from L3 through the sacrum in 2015", ["L3-L4", "L4-L5", "L5-S1"]),
+    # a hyphenated vertebra with a spine word after it
+    ("a fracture of the T-12 vertebral body", ["T12"]),
+    ("an old L-1 compression fracture", ["L1"]),
+    ("loosening of the S-1 screws", ["S1"]),
 ]
 TRAPS = [
     "Sagittal T1-weighted and T2-weighted images were obtained.",

@@ -58,6 +58,7 @@ SPANS = [
     ("C4 through C7", ["C4-C5", "C5-C6", "C6-C7"]),
     ("from C3 down to C6", ["C3-C4", "C4-C5", "C5-C6"]),
     ("L-3 through L-5", ["L3-L4", "L4-L5"]),
+    ("from L4 to the sacrum", ["L4-L5", "L5-S1"]),
 ]
 SPAN_FRAMES = [
     "A posterior fusion {lv} was proposed.",
@@ -72,6 +73,7 @@ VERTEBRAE = [
     ("He has a left L5 radiculopathy.", ["L5"]),
     ("The extrusion contacts the traversing S1 nerve root.", ["S1"]),
     ("Sensation was reduced in the C6 dermatome.", ["C6"]),
+    ("There is a fracture of the T-12 vertebral body.", ["T12"]),
     ("There is a Schmorl's node in the superior endplate of T9.", ["T9"]),
 ]
 LEVEL_CONTROLS = [

@@ -56,6 +56,8 @@ class LevelMatcher(RuleComponent):
         self.sacral_joint = re.compile(r["sacral_joint_trap"], re.I)
         self.root_re = re.compile(r["root_context"], re.I)
         self.max_v = r["max_vertebra"]
+        self.hyphen_context = re.compile(r.get("hyphen_context", r"(?!)"), re.I)
+        self.sacrum_span = re.compile(r.get("sacrum_span", r"(?!)"), re.I)
         self.gloss = re.compile(r["gloss"], re.I) if r.get("gloss") else None
 
     def _vertebra(self, letter: str, num: str) -> str | None:
@@ -122,9 +124,15 @@ class LevelMatcher(RuleComponent):
                 if a.startswith("S") and self.sacral_joint.match(after):
                     continue
                 kind = "root" if self.root_re.match(after) else "vertebra"
-                if m["hy"] and kind != "root":
+                if m["hy"] and kind != "root" and not self.hyphen_context.match(after):
                     continue  # "Exhibits C-1 through C-5"
                 if a == "C8" and kind != "root":
+                    continue
+                sacrum = self.sacrum_span.match(after)
+                if sacrum and expand(a, "S1"):  # "fusion from L4 to the sacrum"
+                    levels = expand(a, "S1")
+                    kind = "disc" if len(levels) == 1 else "span"
+                    out.append(_mention(m.start(), end + sacrum.end(), kind, levels, a, "S1"))
                     continue
                 out.append(_mention(m.start(), end, kind, [a], a, a))
                 continue
