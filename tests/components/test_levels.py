@@ -25,6 +25,27 @@ CASES = [
     ("the L4-5 facet joint", ["L4-L5"]),
     ("laminectomies at L4, L5 and S1", ["L4", "L5", "S1"]),
     ("the L5/S1 nerve roots", ["L5-S1"]),
+    # hyphen after the letter, as some dictation templates write it
+    ("a small bulge at L-4/L-5", ["L4-L5"]),
+    ("fusion of C-5/C-6 was proposed", ["C5-C6"]),
+    ("foraminal narrowing at L-5-S-1 on the right", ["L5-S1"]),
+    ("irritation of the L-5 nerve root", ["L5"]),
+    # a space alone between neighbouring vertebrae
+    ("disc osteophyte complex at C5 6", ["C5-C6"]),
+    ("the L4 5 level was decompressed", ["L4-L5"]),
+    ("annular fissure at L5 1 on the left", ["L5-S1"]),
+    # "down to" / "up to" as a range joiner
+    ("instrumented from C3 down to C6", ["C3-C4", "C4-C5", "C5-C6"]),
+    ("degeneration from L2 down to L4", ["L2-L3", "L3-L4"]),
+    ("a fusion from T10 up to T12", ["T10-T11", "T11-T12"]),
+    # a span to the sacrum ends at S1
+    ("fusion from L4 to the sacrum", ["L4-L5", "L5-S1"]),
+    ("an instrumented fusion L5 to sacrum", ["L5-S1"]),
+    ("fused from L3 through the sacrum in 2015", ["L3-L4", "L4-L5", "L5-S1"]),
+    # a hyphenated vertebra with a spine word after it
+    ("a fracture of the T-12 vertebral body", ["T12"]),
+    ("an old L-1 compression fracture", ["L1"]),
+    ("loosening of the S-1 screws", ["S1"]),
 ]
 TRAPS = [
     "Sagittal T1-weighted and T2-weighted images were obtained.",
@@ -38,6 +59,16 @@ TRAPS = [
     "Sagittal T1 and T2 sequences were reviewed.",
     "Bilateral S1 joint injections were requested.",
     "She walks 2-3 blocks, PL1 and XL5 pills, FL1 form.",
+    "Claimant's Exhibits C-1 through C-7 were admitted.",
+    "Carrier Exhibit C-3 was excluded; C-4 was not offered.",
+    "Exhibits: C-1 to C-12.",
+]
+NOT_PAIRS = [
+    ("a protrusion at C5 3 mm in size", ["C5"]),
+    ("the L4 2 times a day", ["L4"]),
+    ("T12 4 weeks later", ["T12"]),
+    ("a bulge at C5 6 mm wide", ["C5"]),
+    ("L4 5% of the time", ["L4"]),
 ]
 
 
@@ -100,3 +131,10 @@ def test_list_after_level_is_no_size(nlp):
 )
 def test_levels_with_spelled_out_vertebrae(nlp, text, expected):
     test_levels_canonical(nlp, text, expected)
+
+
+@pytest.mark.parametrize("text,expected", NOT_PAIRS)
+def test_space_pair_needs_neighbours_and_no_unit(nlp, text, expected):
+    doc = nlp(text)
+    got = [v for span in doc.spans["levels"] for v in span._.iro["value"].split("|")]
+    assert got == expected

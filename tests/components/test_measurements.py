@@ -180,3 +180,97 @@ def test_a_size_repeated_without_its_level_is_the_one_stated_at_a_level(nlp, tex
 )
 def test_two_point_discrimination_is_no_finding_size(nlp, text):
     assert sizes(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the size is said of the level before it, not of the level of the next finding
+        (
+            "A left extrusion at L5-S1 of 7 mm contacts the S1 root and an L4-5 bulge narrows the recess.",
+            [(7.0, "L5-S1")],
+        ),
+        ("There is a protrusion at C5-6 measuring 3 mm and a small C6-7 osteophyte.", [(3.0, "C5-C6")]),
+        ("Herniation at L4-L5 of about 5 millimeters with the L5-S1 disc preserved.", [(5.0, "L4-L5")]),
+        # a new finding with its own level after 'and a/an/the' does not lend its level
+        ("The study shows 4 mm of central herniation and an L3-4 annular fissure.", [(4.0, None)]),
+    ],
+)
+def test_a_size_belongs_to_the_level_of_its_own_clause(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Neutral views showed a 3 mm listhesis at L4-5. On flexion it measured 6 mm.",
+            [(3.0, "L4-L5"), (6.0, "L4-L5")],
+        ),
+        (
+            "There is a 2 mm anterolisthesis of C4 on C5. With flexion this increased to 4 mm.",
+            [(2.0, "C4-C5"), (4.0, "C4-C5")],
+        ),
+        (
+            "A 5 mm slip of L5 on S1 was seen standing. Supine it was 3 mm and in extension 2 mm.",
+            [(2.0, "L5-S1"), (3.0, "L5-S1"), (5.0, "L5-S1")],
+        ),
+    ],
+)
+def test_a_pronoun_measured_again_keeps_the_level_of_the_size_before(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Films showed a 4 mm slip of L4 on L5. Later views showed the same 4mm slip unchanged.",
+            [(4.0, "L4-L5")],
+        ),
+        (
+            "A 3 mm slip at L5-S1 is seen; the slip of 3 mm does not change on flexion views.",
+            [(3.0, "L5-S1")],
+        ),
+        ("There were 2 mm slips at C3-4 on the first study. The 2 mm slips persisted.", [(2.0, "C3-C4")]),
+    ],
+)
+def test_the_same_slip_said_again_adds_nothing(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Edema fills the T11 body, with 2 mm of retropulsion of its posterior corner.", [(2.0, "T11")]),
+        ("The L1 vertebral body has lost height and bows back 3 mm into the canal.", [(3.0, "L1")]),
+        ("The S1 screws were surrounded by lucency measuring 2 mm.", [(2.0, "S1")]),
+    ],
+)
+def test_a_size_at_a_vertebral_body_takes_that_vertebra(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He had a slip on a wet floor at work.",
+        "The injury was a slip on the stairs; x-rays were negative.",
+        "A slip while carrying boxes caused the pain.",
+    ],
+)
+def test_a_slip_and_fall_is_no_listhesis(nlp, text):
+    doc = nlp(text)
+    assert [s.label_ for s in doc.spans["findings"]] == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("There is a 5 mm x 7 mm synovial cyst at L4-5.", [(5.0, "L4-L5"), (7.0, "L4-L5")]),
+        ("A 0.5 cm by 0.7 cm cyst arises from the L4-5 facet.", [(5.0, "L4-L5"), (7.0, "L4-L5")]),
+        ("At C5-6 a 2mm x 3mm x 4mm osteophyte is seen.", [(2.0, "C5-C6"), (3.0, "C5-C6"), (4.0, "C5-C6")]),
+    ],
+)
+def test_dimensions_with_the_unit_after_each(nlp, text, expected):
+    assert record(nlp, text) == expected

@@ -82,6 +82,9 @@ class FindingLinker(RuleComponent):
         self.level_after_block = re.compile(r["level_after_block"])
         self.same_level = re.compile(r["same_level"], re.I)
         self.vertebra_pair = re.compile(r["vertebra_pair"], re.I)
+        self.level_of_size = re.compile(r.get("level_of_size", r"(?!)"), re.I)
+        self.size_anaphora = re.compile(r.get("size_anaphora", r"(?!)"), re.I)
+        self.vertebra_site = re.compile(r.get("vertebra_site", r"(?!)"), re.I)
         self.size_predicate = re.compile(r["size_predicate"], re.I)
         self.measurement_findings = set(r["measurement_findings"])
         self.study_excluded = set(r["study_excluded"])
@@ -172,16 +175,31 @@ class FindingLinker(RuleComponent):
 
         prev_finding = None
         prev_clause = None
+        prev_level = None
+        prev_sent = -2
         for size in sizes:
             k, c0, c1 = self._where(text, size.start_char, size.end_char)
             nxt = [s for s in size_starts if s > size.end_char]
             finding, label = self._finding_for_size(text, findings, size, c0, min([c1] + nxt[:1]))
-            if finding is None and label is None and prev_clause == (c0, c1) and prev_finding is not None:
+            inherit = finding is None and label is None and prev_finding is not None
+            same_clause = inherit and prev_clause == (c0, c1)
+            if same_clause:
                 finding, label = prev_finding  # "4 mm in flexion and 2.5 mm in extension"
-            prev_finding, prev_clause = (finding, label), (c0, c1)
+            anaphora = (
+                inherit
+                and not same_clause
+                and k - prev_sent <= 1
+                and self.size_anaphora.search(text[c0 : size.start_char])
+            )
+            if anaphora:
+                finding, label = prev_finding  # "... a 4 mm slip at L4-5. On flexion it measured 6 mm."
+            prev_clause = (c0, c1)
             stop = min([size.end_char + self.level_after_chars, c1] + nxt[:1])
             ftype = finding.label_ if finding is not None else None
             level = self._level(text, cands, size.start_char, size.end_char, stop, k, c0, ftype)
+            if level is None and (same_clause or anaphora):
+                level = prev_level
+            prev_finding, prev_level, prev_sent = (finding, label), level, k
             study = self._study(studies, size.start_char, k)
             info = dict(span_ext(size) or {})
             info.update(
@@ -263,6 +281,8 @@ class FindingLinker(RuleComponent):
                     "values": iros[i]["value"].split("|"),
                     "kind": kind,
                     "offsets": [[lv.start_char, lv.end_char]],
+                    "site": kind == "vertebra"
+                    and bool(self.vertebra_site.match(text[lv.end_char : lv.end_char + 40])),
                 }
             )
             if kind in ("vertebra", "root") and i + 1 < len(levels):
@@ -285,9 +305,15 @@ class FindingLinker(RuleComponent):
         return cands
 
     def _usable(self, cand: dict, ftype: str | None) -> bool:
-        return cand["kind"] in ("disc", "span") or (cand["kind"] == "vertebra" and ftype == "fracture")
+        return cand["kind"] in ("disc", "span") or (
+            cand["kind"] == "vertebra" and (ftype == "fracture" or cand.get("site", False))
+        )
 
     def _level(self, text, cands, s, e, stop, k, c0, ftype) -> dict | None:
+        # 0. the level the size is said of: "at L5-S1 of 6 mm ... and an L4-5 protrusion"
+        i = self._last_before(cands, c0, s, ftype)
+        if i is not None and self.level_of_size.match(text[cands[i]["e"] : s]):
+            return self._extend(text, cands, i, -1)
         # 1. right after: "2 mm bulge at L4-5", "bulges at L3-4 and L4-5"
         for i, c in enumerate(cands):
             if c["s"] < e or c["s"] >= stop:

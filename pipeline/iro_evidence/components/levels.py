@@ -56,6 +56,8 @@ class LevelMatcher(RuleComponent):
         self.sacral_joint = re.compile(r["sacral_joint_trap"], re.I)
         self.root_re = re.compile(r["root_context"], re.I)
         self.max_v = r["max_vertebra"]
+        self.hyphen_context = re.compile(r.get("hyphen_context", r"(?!)"), re.I)
+        self.sacrum_span = re.compile(r.get("sacrum_span", r"(?!)"), re.I)
         self.gloss = re.compile(r["gloss"], re.I) if r.get("gloss") else None
 
     def _vertebra(self, letter: str, num: str) -> str | None:
@@ -99,31 +101,46 @@ class LevelMatcher(RuleComponent):
             m = self.level_re.search(text, pos)
             if m is None:
                 break
-            pos = m.end()
+            pos = end = m.end()
             a = self._vertebra(m["a"], m["an"])
             if a is None:
                 continue
-            after = text[m.end() : m.end() + 24]
+            bn = m["bn"]
+            if m["bn2"] is not None:  # "C5 6": a pair only when 6 is the next vertebra
+                b = self._pair(a, None, m["bn2"])
+                if b is not None and len(expand(a, b)) == 1:
+                    bn = m["bn2"]
+                else:
+                    pos = end = m.end("an")
+            after = text[end : end + 24]
             before = text[max(0, m.start() - 40) : m.start()]
             if self.trap_after.match(after) or self.trap_before.search(before):
                 continue
             if m["a"].islower() and not m["sep"]:
                 continue  # a lone lower-case "l5" is too often something else
-            if m["bn"] is None:
+            if bn is None:
                 if a in ("T1", "T2") and (self.seq_before.search(before) or self.seq_after.match(after)):
                     continue  # an MRI sequence ("on T2", "T1 and T2 images")
                 if a.startswith("S") and self.sacral_joint.match(after):
                     continue
                 kind = "root" if self.root_re.match(after) else "vertebra"
+                if m["hy"] and kind != "root" and not self.hyphen_context.match(after):
+                    continue  # "Exhibits C-1 through C-5"
                 if a == "C8" and kind != "root":
                     continue
-                out.append(_mention(m.start(), m.end(), kind, [a], a, a))
+                sacrum = self.sacrum_span.match(after)
+                if sacrum and expand(a, "S1"):  # "fusion from L4 to the sacrum"
+                    levels = expand(a, "S1")
+                    kind = "disc" if len(levels) == 1 else "span"
+                    out.append(_mention(m.start(), end + sacrum.end(), kind, levels, a, "S1"))
+                    continue
+                out.append(_mention(m.start(), end, kind, [a], a, a))
                 continue
-            b = self._pair(a, m["b"], m["bn"])
+            b = self._pair(a, m["b"], bn)
             levels = expand(a, b) if b else []
             if not levels:
                 continue
-            out.append(_mention(m.start(), m.end(), "disc" if len(levels) == 1 else "span", levels, a, b))
+            out.append(_mention(m.start(), end, "disc" if len(levels) == 1 else "span", levels, a, b))
             pos = self._chain(text, out, pos)
         return self._join_ranges(text, out)
 

@@ -119,6 +119,13 @@ class StudyMatcher(RuleComponent):
         self.done_verbs = re.compile(r["done_verbs"], re.I)
         self.absent_before = re.compile(r["absent_before"], re.I)
         self.person_before = re.compile(r["person_before"])
+        self.generic_terms = {phrase_key(t) for t in r.get("generic_terms", [])}
+        self.generic_after_study = re.compile(r.get("generic_after_study", r"(?!)"), re.I)
+        self.row_gap = re.compile(r.get("row_gap", r"(?!)"), re.I)
+        self.row_link = re.compile(r.get("row_link", r"(?!)"), re.I)
+        self.row_date_not_cues = set(r.get("row_date_not_cues", []))
+        self.row_separator = re.compile(r.get("row_separator", r"(?!)"))
+        self.shared_date_gap = re.compile(r.get("shared_date_gap", r"(?!)"), re.I)
         # the case-insensitive rules read per study; all folded (casefold) or none, so that
         # one string (the text or its lower-cased copy) serves them all
         plain = {
@@ -161,6 +168,12 @@ class StudyMatcher(RuleComponent):
                 continue
             if s < last_end:
                 continue
+            if (
+                out
+                and phrase_key(text[s:e]) in self.generic_terms
+                and self.generic_after_study.match(text[last_end:s])
+            ):
+                continue  # "MRI films": the films of the MRI
             if self.person_before.search(text[max(0, s - 12) : s]):
                 continue  # "Dr. MR", "Mr. CT": initials of a person
             out.append({"start": s, "end": e, "type": typ})
@@ -205,12 +218,12 @@ class StudyMatcher(RuleComponent):
     def done(self, text: str, s: int, date_gap: str, src: str | None = None) -> bool:
         """False for a study that is requested/ordered or said not to exist."""
         rules, src = self._rules(text, src)
-        if date_gap and rules.done.search(date_gap if src is text else date_gap.lower()):
-            return True
         before = src[max(0, s - 90) : s]
         before = _after_last(STATEMENT_END, before)
         if rules.absent.search(before[-40:]):
-            return False
+            return False  # "No x-rays were taken on ...": a date does not make it done
+        if date_gap and rules.done.search(date_gap if src is text else date_gap.lower()):
+            return True
         cues = list(rules.cue.finditer(before))
         if not cues:
             return True
@@ -232,11 +245,15 @@ class StudyMatcher(RuleComponent):
         low = doc_lower(doc)
         src = low if can_fold(text, low) else None  # what the folded rules read
         bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
-        for f in self.find(text, self.triggers.hits(doc), low):
+        found = self.find(text, self.triggers.hits(doc), low)
+        rows_first = self._rows_first(text, found, dates, src, bounds)
+        for f in found:
             span = char_span(doc, f["start"], f["end"], f["type"])
             if span is None:
                 continue
-            linked, gap = self._dates_for(text, f["start"], f["end"], dates, src, bounds)
+            linked, gap = self._dates_for(
+                text, f["start"], f["end"], dates, src, bounds, f["start"] in rows_first
+            )
             region = self.region(text, f["start"], f["end"], src)
             out = self._link(doc, f["type"], linked, inferred)
             info = {
@@ -250,6 +267,7 @@ class StudyMatcher(RuleComponent):
             }
             set_iro(span, info)
             spans.append(span)
+        self._share_dates(text, spans, src)
         spans += self._narrative(doc, text, spans, inferred)
         set_group(doc, "studies", spans)
         if inferred:
@@ -257,6 +275,17 @@ class StudyMatcher(RuleComponent):
             extra = [d for d in inferred if (d.start_char, d.end_char) not in known]
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
+
+    def _share_dates(self, text: str, spans: list, src: str | None) -> None:
+        """'x-rays and CT of the head' after a date: the undated study joined by 'and' to
+        a dated one just before it was done on the same dates."""
+        rules, src = self._rules(text, src)
+        for prev, span in zip(spans, spans[1:]):
+            p, cur = span_ext(prev), span_ext(span)
+            if cur["dates"] or not p["dates"] or not (cur["done"] and p["done"]):
+                continue
+            if self.shared_date_gap.match(rules.region.sub(" ", src[prev.end_char : span.start_char])):
+                set_iro(span, {**cur, "dates": list(p["dates"]), "date_offsets": list(p["date_offsets"])})
 
     @staticmethod
     def _link(doc: Doc, study: str, linked: list, inferred: list) -> list:
@@ -366,12 +395,57 @@ class StudyMatcher(RuleComponent):
         value = _month_day(span_ext(before[-1])["value"][:4], m) if before else None
         return (ds, de, value) if value else None
 
+    def _rows_first(
+        self, text: str, found: list[dict], dates: list, src: str | None, bounds: tuple
+    ) -> set[int]:
+        """Starts of the studies that take the date written just before them, in a letter
+        whose records are listed as '<date> <study>' rows ('03/14/2019 Lumbar x-rays
+        04/02/2019 EMG/NCS ...' once a table is put on one line): there a date right after
+        a study, with no word linking them, is the next row's. The layout is told from
+        the ends of the list, in each paragraph (a table is one once canonicalized): rows
+        with only a date before (date first) against rows with only a bare date after
+        (study first)."""
+        starts, ends = bounds
+        if not starts or not found:
+            return set()
+        rules, src = self._rules(text, src)
+        votes: dict[int, list] = {}  # paragraph start -> [date-first votes, study-first votes, studies]
+        for f in found:
+            s, e = f["start"], f["end"]
+            j = bisect.bisect_right(ends, s) - 1
+            gap_b = rules.region.sub(" ", src[ends[j] : s]) if j >= 0 and s - ends[j] <= 40 else None
+            b = (
+                gap_b is not None
+                and bool(self.row_gap.match(gap_b))
+                and not self.row_link.search(src[max(0, starts[j] - 16) : starts[j]])
+                and span_ext(dates[j]).get("cue") not in self.row_date_not_cues  # "DATE OF REVIEW: ..."
+            )
+            i = bisect.bisect_left(starts, e)
+            a = linked = False
+            gap_a = ""
+            if i < len(starts) and starts[i] - e <= self.date_after_max:
+                gap = src[e : starts[i]]
+                gap_a = rules.region.sub(" ", gap)
+                a = "\n\n" not in gap and bool(rules.tight.match(gap_a) or self.date_after.match(gap_a))
+                linked = bool(self.row_link.search(gap_a))
+            vote = votes.setdefault(text.rfind("\n\n", 0, s), [0, 0, set()])
+            if b and not linked:
+                vote[2].add(s)
+            if b and a and not linked:  # a bare date on both sides: the separators tell the row
+                sep_b, sep_a = bool(self.row_separator.search(gap_b)), bool(self.row_separator.search(gap_a))
+                vote[0] += sep_b and not sep_a
+                vote[1] += sep_a and not sep_b
+            vote[0] += b and not a
+            vote[1] += a and not linked and not b  # "MRI dated ..." tells no layout
+        return {s for first, last, studies in votes.values() if first > last for s in studies}
+
     def _dates_for(
-        self, text: str, s: int, e: int, dates: list, src: str | None, bounds: tuple
+        self, text: str, s: int, e: int, dates: list, src: str | None, bounds: tuple, row_first: bool = False
     ) -> tuple[list, str]:
         """The dates of one study and the text between the study and its first date
         (``src``: the lower-cased text for the folded rules; ``bounds``: the dates'
-        start and end offsets, read once per Doc)."""
+        start and end offsets, read once per Doc; ``row_first``: the date right before
+        is the study's, see ``_rows_first``)."""
         rules, src = self._rules(text, src)
         starts, ends = bounds
         after = before = None
@@ -385,6 +459,9 @@ class StudyMatcher(RuleComponent):
                 if s - ends[i] <= 40:
                     before = i
                 break
+        if row_first and before is not None and before not in self._claimed:
+            self._claimed.add(before)
+            return [dates[before]], ""
         tight = after is not None and rules.tight.match(rules.region.sub(" ", src[e : starts[after]]))
         if tight:
             return self._list(text, dates, after, after_gap), after_gap
