@@ -202,7 +202,23 @@ def _negated(rows) -> list[str]:
     "the EMG showed", "is evident") stays positive whoever denies it elsewhere (a UR quote,
     an older study). An indications list answered by "none of them is present" is absent."""
     present = _present_at(rows)
-    found = {
+    positive = _found_on_exam(rows) | _asserted(rows)
+    out: list[str] = []
+    for r in rows:
+        if r["kind"] == "concept":
+            concept = _denied_concept(r, json.loads(r["details"] or "{}"), present)
+        elif r["kind"] == "exam":
+            concept = _denied_by_exam(r)
+        else:
+            continue
+        if concept and concept not in out and concept not in positive:
+            out.append(concept)
+    return out
+
+
+def _found_on_exam(rows) -> set:
+    """Concepts an exam sign shows present (stated as a fact, not as a possibility)."""
+    return {
         EXAM_CONCEPT.get((e["value"], e["status"]))
         for e in rows
         if e["kind"] == "exam"
@@ -210,28 +226,38 @@ def _negated(rows) -> list[str]:
         and not e["historical"]
         and not any(e[f] for f in UNCERTAIN)
     }
-    concept_rows = [(r, json.loads(r["details"] or "{}")) for r in rows if r["kind"] == "concept"]
-    asserted = {
-        r["value"]
-        for r, d in concept_rows
-        if d.get("asserted") and not d.get("self_negating") and not any(r[f] for f in NOT_PRESENT)
-    }
-    out: list[str] = []
+
+
+def _asserted(rows) -> set:
+    """Concepts stated as found somewhere in the letter (the concepts component marks them)."""
+    out = set()
     for r in rows:
-        concept = None
-        if r["kind"] == "concept":
-            details = json.loads(r["details"] or "{}")
-            if details.get("self_negating") and not r["possible"] and not r["hypothetical"]:
-                concept = r["value"]
-            elif (r["negated"] or r["not_documented"] or details.get("answered_none")) and not (
-                r["possible"] or r["hypothetical"] or r["family"]
-            ):
-                concept = r["value"]
-                if r["negated"] and present.get(concept, set()) - {r["level"], None}:
-                    concept = None
-        elif r["kind"] == "exam" and r["status"] in ("absent",) and r["value"] in NEGATED_FROM_EXAM:
-            if not any(r[f] for f in UNCERTAIN):
-                concept = NEGATED_FROM_EXAM[r["value"]]
-        if concept and concept not in out and concept not in found and concept not in asserted:
-            out.append(concept)
+        if r["kind"] != "concept" or any(r[f] for f in NOT_PRESENT):
+            continue
+        d = json.loads(r["details"] or "{}")
+        if d.get("asserted") and not d.get("self_negating"):
+            out.add(r["value"])
     return out
+
+
+def _denied_concept(r: dict, details: dict, present: dict) -> str | None:
+    """The concept a concept row calls absent, if it does: a self-negating term ("neurologically
+    intact"), or a negated / not documented / answered-none mention, unless the imaging shows
+    the finding at another level."""
+    if details.get("self_negating"):
+        return r["value"] if not r["possible"] and not r["hypothetical"] else None
+    if r["possible"] or r["hypothetical"] or r["family"]:
+        return None
+    if not (r["negated"] or r["not_documented"] or details.get("answered_none")):
+        return None
+    if r["negated"] and present.get(r["value"], set()) - {r["level"], None}:
+        return None
+    return r["value"]
+
+
+def _denied_by_exam(r: dict) -> str | None:
+    """The concept an exam sign found absent denies ("no atrophy" denies atrophy), when the
+    sign is stated as a fact."""
+    if r["status"] != "absent" or r["value"] not in NEGATED_FROM_EXAM or any(r[f] for f in UNCERTAIN):
+        return None
+    return NEGATED_FROM_EXAM[r["value"]]

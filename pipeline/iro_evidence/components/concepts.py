@@ -53,71 +53,11 @@ class ConceptMatcher(RuleComponent):
     rules_file = "concepts.json"
 
     def compile(self) -> None:
-        self.term_concept: dict[str, tuple[str, bool]] = {}
-        for concept, terms in self.rules["concepts"].items():
-            for t in terms:
-                self.term_concept.setdefault(phrase_key(t), (concept, False))
-        for concept, terms in self.rules.get("self_negating", {}).items():
-            for t in terms:
-                self.term_concept[phrase_key(t)] = (concept, True)
-        self.term_re = compile_alternation(list(self.term_concept))
-        self.term_fold = Folded(self.term_re)
         spec = self.rules.get("triggers") or {}
-        pattern_words = spec.get("self_negating_patterns") or {}
-        self.patterns = [
-            (concept, re.compile(p, re.I), tuple((pattern_words.get(concept) or [()] * len(pats))[i]))
-            for concept, pats in self.rules.get("self_negating_patterns", {}).items()
-            for i, p in enumerate(pats)
-        ]
-        # stems of six letters at least: "comp" would stand for "compensable" too
-        self.term_words = tuple(phrase_triggers(list(self.term_concept), min_len=6))
-        self.truncated_min = int(self.rules.get("truncated_min_chars", 0))
+        self._compile_terms(spec)
+        self._compile_coordination(spec)
+        self._compile_tails()
         self.resolved_after = re.compile(self.rules.get("resolved_after", r"(?!x)x"), re.I)
-        self.single_terms = {t: c for t, (c, neg) in self.term_concept.items() if " " not in t and not neg}
-        # "modifier head" terms for coordination: (modifier, head) -> concept
-        stop = set(self.rules.get("coordination_stopwords", []))
-        self.pair_concept: dict[tuple[str, str], str] = {}
-        for concept, terms in self.rules["concepts"].items():
-            for t in terms:
-                words = phrase_key(t).split()
-                if len(words) >= 2 and not stop & set(words[:-1]):
-                    self.pair_concept.setdefault((" ".join(words[:-1]), words[-1]), concept)
-        self.coord_re = None
-        self.head_words: tuple[str, ...] = ()
-        self.mod_words: tuple[str, ...] = ()
-        if self.pair_concept:
-            mods = sorted({m for m, _ in self.pair_concept}, key=len, reverse=True)
-            heads = sorted({h for _, h in self.pair_concept}, key=len, reverse=True)
-            self.coord_re = re.compile(
-                rf"(?<![\w-])(?P<mod>{'|'.join(_phrase(m.split()) for m in mods)}){COORD}"
-                rf"(?:[a-z][\w-]*(?:\s*,\s*|\s+)){{1,4}}?(?P<head>{'|'.join(map(re.escape, heads))})(?![\w])",
-                re.I,
-            )
-            self.coord_fold = Folded(self.coord_re)
-            # a coordinated term has a modifier and a head: it is looked for where both are
-            # near (the modifier starts it, the head ends it: wider windows)
-            self.head_words = tuple(phrase_triggers(heads, min_len=6))
-            self.mod_words = tuple(phrase_triggers(mods, min_len=6))
-            self.coord_reach = int(spec.get("coordination_reach", 150))
-        # "head of the tail" terms for coordination after the head: (head, tail) -> concept
-        self.tail_concept: dict[tuple[str, str], str] = {}
-        for concept, terms in self.rules["concepts"].items():
-            for t in terms:
-                words = phrase_key(t).split()
-                if len(words) >= 3 and words[1] == "of":
-                    self.tail_concept.setdefault((words[0], words[-1]), concept)
-        self.tail_re = None
-        self.tail_heads: tuple[str, ...] = ()
-        if self.tail_concept:
-            heads = sorted({h for h, _ in self.tail_concept}, key=len, reverse=True)
-            tails = sorted({t for _, t in self.tail_concept}, key=len, reverse=True)
-            self.tail_re = re.compile(
-                rf"(?<![\w-])(?P<head>{'|'.join(map(re.escape, heads))})\s+of\s+(?:the\s+)?"
-                rf"(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*(?:{COORD}|\s*,\s*nor\s+)(?:of\s+)?(?:the\s+)?"
-                rf"(?:[a-z][\w-]*\s+){{0,2}}?(?P<tail>{'|'.join(map(re.escape, tails))})(?![\w])",
-                re.I,
-            )
-            self.tail_heads = tuple(phrase_triggers(heads, min_len=6))
         self.asserted_before = re.compile(self.rules.get("asserted_before", r"(?!x)x"), re.I)
         self.asserted_after = re.compile(self.rules.get("asserted_after", r"(?!x)x"), re.I)
         self.answer_re = re.compile(self.rules.get("answered_none", r"(?!x)x"), re.I)
@@ -133,6 +73,80 @@ class ConceptMatcher(RuleComponent):
         self.triggers = Triggers(spec, [w for w in rule_words if w])
         if not all(w for *_, w in self.patterns) or not self.term_words:
             self.triggers = Triggers(None)
+
+    def _compile_terms(self, spec: dict) -> None:
+        """Every term of every concept, and the self-negating ones ("neurologically intact")."""
+        self.term_concept: dict[str, tuple[str, bool]] = {}
+        for concept, terms in self.rules["concepts"].items():
+            for t in terms:
+                self.term_concept.setdefault(phrase_key(t), (concept, False))
+        for concept, terms in self.rules.get("self_negating", {}).items():
+            for t in terms:
+                self.term_concept[phrase_key(t)] = (concept, True)
+        self.term_re = compile_alternation(list(self.term_concept))
+        self.term_fold = Folded(self.term_re)
+        pattern_words = spec.get("self_negating_patterns") or {}
+        self.patterns = [
+            (concept, re.compile(p, re.I), tuple((pattern_words.get(concept) or [()] * len(pats))[i]))
+            for concept, pats in self.rules.get("self_negating_patterns", {}).items()
+            for i, p in enumerate(pats)
+        ]
+        # stems of six letters at least: "comp" would stand for "compensable" too
+        self.term_words = tuple(phrase_triggers(list(self.term_concept), min_len=6))
+        self.truncated_min = int(self.rules.get("truncated_min_chars", 0))
+        self.single_terms = {t: c for t, (c, neg) in self.term_concept.items() if " " not in t and not neg}
+
+    def _compile_coordination(self, spec: dict) -> None:
+        """ "modifier head" terms for coordination ("central and foraminal stenosis"):
+        (modifier, head) -> concept, and the regex that finds such lists."""
+        stop = set(self.rules.get("coordination_stopwords", []))
+        self.pair_concept: dict[tuple[str, str], str] = {}
+        for concept, terms in self.rules["concepts"].items():
+            for t in terms:
+                words = phrase_key(t).split()
+                if len(words) >= 2 and not stop & set(words[:-1]):
+                    self.pair_concept.setdefault((" ".join(words[:-1]), words[-1]), concept)
+        self.coord_re = None
+        self.head_words: tuple[str, ...] = ()
+        self.mod_words: tuple[str, ...] = ()
+        if not self.pair_concept:
+            return
+        mods = sorted({m for m, _ in self.pair_concept}, key=len, reverse=True)
+        heads = sorted({h for _, h in self.pair_concept}, key=len, reverse=True)
+        self.coord_re = re.compile(
+            rf"(?<![\w-])(?P<mod>{'|'.join(_phrase(m.split()) for m in mods)}){COORD}"
+            rf"(?:[a-z][\w-]*(?:\s*,\s*|\s+)){{1,4}}?(?P<head>{'|'.join(map(re.escape, heads))})(?![\w])",
+            re.I,
+        )
+        self.coord_fold = Folded(self.coord_re)
+        # a coordinated term has a modifier and a head: it is looked for where both are
+        # near (the modifier starts it, the head ends it: wider windows)
+        self.head_words = tuple(phrase_triggers(heads, min_len=6))
+        self.mod_words = tuple(phrase_triggers(mods, min_len=6))
+        self.coord_reach = int(spec.get("coordination_reach", 150))
+
+    def _compile_tails(self) -> None:
+        """ "head of the tail" terms for coordination after the head ("stenosis of the canal or
+        foramina"): (head, tail) -> concept, and the regex that finds them."""
+        self.tail_concept: dict[tuple[str, str], str] = {}
+        for concept, terms in self.rules["concepts"].items():
+            for t in terms:
+                words = phrase_key(t).split()
+                if len(words) >= 3 and words[1] == "of":
+                    self.tail_concept.setdefault((words[0], words[-1]), concept)
+        self.tail_re = None
+        self.tail_heads: tuple[str, ...] = ()
+        if not self.tail_concept:
+            return
+        heads = sorted({h for h, _ in self.tail_concept}, key=len, reverse=True)
+        tails = sorted({t for _, t in self.tail_concept}, key=len, reverse=True)
+        self.tail_re = re.compile(
+            rf"(?<![\w-])(?P<head>{'|'.join(map(re.escape, heads))})\s+of\s+(?:the\s+)?"
+            rf"(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*(?:{COORD}|\s*,\s*nor\s+)(?:of\s+)?(?:the\s+)?"
+            rf"(?:[a-z][\w-]*\s+){{0,2}}?(?P<tail>{'|'.join(map(re.escape, tails))})(?![\w])",
+            re.I,
+        )
+        self.tail_heads = tuple(phrase_triggers(heads, min_len=6))
 
     def find(
         self, text: str, hits: Hits | None = None, low: str | None = None

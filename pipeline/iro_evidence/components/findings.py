@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
@@ -45,6 +46,15 @@ from .extensions import set_iro
 from .levels import expand
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+class _Previous(NamedTuple):
+    """The size linked just before: its (finding, label), clause, level and sentence."""
+
+    finding: tuple | None = None
+    clause: tuple[int, int] | None = None
+    level: object = None
+    sent: int = -2
 
 
 class FindingLinker(RuleComponent):
@@ -171,49 +181,44 @@ class FindingLinker(RuleComponent):
         sents = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(text))]
         self._sents = sents
         self._sent_starts = [s for s, _ in sents]
-        size_starts = [z.start_char for z in sizes]
+        self._link_sizes(text, findings, sizes, cands, studies)
+        self._link_findings(text, findings, sizes, cands, studies)
 
-        prev_finding = None
-        prev_clause = None
-        prev_level = None
-        prev_sent = -2
+    def _link_sizes(self, text: str, findings, sizes: list, cands, studies: list) -> None:
+        """Each size's finding, level and study; a size with no finding of its own takes the
+        one before it in the same clause ("4 mm in flexion and 2.5 mm in extension") or, said
+        again of a pronoun in the next sentence, its finding and level ("On flexion it
+        measured 6 mm")."""
+        size_starts = [z.start_char for z in sizes]
+        prev = _Previous()
         for size in sizes:
             k, c0, c1 = self._where(text, size.start_char, size.end_char)
             nxt = [s for s in size_starts if s > size.end_char]
             finding, label = self._finding_for_size(text, findings, size, c0, min([c1] + nxt[:1]))
-            inherit = finding is None and label is None and prev_finding is not None
-            same_clause = inherit and prev_clause == (c0, c1)
-            if same_clause:
-                finding, label = prev_finding  # "4 mm in flexion and 2.5 mm in extension"
+            inherit = finding is None and label is None and prev.finding is not None
+            same_clause = inherit and prev.clause == (c0, c1)
             anaphora = (
                 inherit
                 and not same_clause
-                and k - prev_sent <= 1
-                and self.size_anaphora.search(text[c0 : size.start_char])
+                and k - prev.sent <= 1
+                and bool(self.size_anaphora.search(text[c0 : size.start_char]))
             )
-            if anaphora:
-                finding, label = prev_finding  # "... a 4 mm slip at L4-5. On flexion it measured 6 mm."
-            prev_clause = (c0, c1)
+            if same_clause or anaphora:
+                finding, label = prev.finding
             stop = min([size.end_char + self.level_after_chars, c1] + nxt[:1])
             ftype = finding.label_ if finding is not None else None
             level = self._level(text, cands, size.start_char, size.end_char, stop, k, c0, ftype)
             if level is None and (same_clause or anaphora):
-                level = prev_level
-            prev_finding, prev_level, prev_sent = (finding, label), level, k
-            study = self._study(studies, size.start_char, k)
+                level = prev.level
+            prev = _Previous((finding, label), (c0, c1), level, k)
             info = dict(span_ext(size) or {})
-            info.update(
-                {
-                    "finding": label,
-                    "finding_offsets": [finding.start_char, finding.end_char]
-                    if finding is not None
-                    else None,
-                    **_level_info(level),
-                    **_study_info(study),
-                }
-            )
+            offsets = [finding.start_char, finding.end_char] if finding is not None else None
+            info.update({"finding": label, "finding_offsets": offsets, **_level_info(level)})
+            info.update(_study_info(self._study(studies, size.start_char, k)))
             set_iro(size, info)
-        # the first size linked to each finding
+
+    def _link_findings(self, text: str, findings, sizes: list, cands, studies: list) -> None:
+        """Each finding's level and study, and the first size linked to it."""
         size_of: dict[tuple[int, int], object] = {}
         for z in sizes:
             offsets = (span_ext(z) or {}).get("finding_offsets")
