@@ -83,7 +83,12 @@ class Reviewer:
         return []
 
     def _in_section(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
-        """The reviewer's qualifications section ("REVIEWER QUALIFICATIONS: ...")."""
+        """The reviewer's qualifications section ("REVIEWER QUALIFICATIONS: ...", "Physician
+        Reviewer: ..."); a UR notice's own "Physician Reviewer:" is not the IRO's."""
+        if not any(label == "reviewer" for label, _, _ in sections):
+            return []
+        if next(self._gated(doc, "not_external"), None):
+            return []
         text = doc_text(doc)
         for label, start, end in sections:
             if label == "reviewer":

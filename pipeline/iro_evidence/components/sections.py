@@ -38,7 +38,7 @@ SPACE = {"IS_SPACE": True, "OP": "*"}
 # after matching (a REGEX predicate on the first token is a Python call at every token)
 LINE_START = [
     {"IS_SPACE": True},
-    {"TEXT": {"REGEX": r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
+    {"TEXT": {"REGEX": r"^(?:\d{1,2}(?:\.\d{1,2})?|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
     {"TEXT": {"IN": [".", ")"]}, "OP": "?"},
     SPACE,
 ]
@@ -46,7 +46,7 @@ WHOLE_LINE = " <whole line>"
 AT_LINE_START = " <line start>"
 SENTENCE_END = {".", ":", ";", "?", "!"}
 SMALL_WORDS = {"of", "and", "the", "for", "in", "to", "a", "an", "or", "on", "by", "with"}
-NUMBERING = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])?[.)]?$")
+NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})?|[IVXivx]{1,4}|[A-H])?[.)]?$")  # 3, 3.0, IV, B
 # doc._.sections and every token's _.section: medspaCy objects that a DocBin cannot restore
 MEDSPACY_KEYS = ("sections", "section")
 
@@ -153,6 +153,13 @@ class _Tokens:
             k -= 1
         return k < 0 or self.breaks_line(k) or self.text(k) in SENTENCE_END
 
+    def opens_paragraph(self, i: int) -> bool:
+        """Token ``i`` opens a line (in the canonical text: a paragraph)."""
+        k = i if self.space[i] else i - 1
+        while k >= 0 and self.space[k] and not self.breaks_line(k):
+            k -= 1
+        return k < 0 or self.breaks_line(k)
+
     def fills_line(self, sec) -> bool:
         """The title stands as a heading: it opens a line or a sentence (a numbering such as
         '3.' or 'IV.' may precede it) and ends its line, or, written in Title Case or
@@ -174,7 +181,12 @@ class _Tokens:
         if end >= len(self.space) or self.breaks_line(end):
             return True
         words = [self.text(j) for j in range(i, end) if not self.space[j] and self.text(j)[0].isalpha()]
-        if not words or not all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
+        if not words:
+            return False
+        # Title Case, or a sentence-case heading that opens its paragraph ("Who reviewed
+        # this case A physician ..."): the canonical text joined it to its first line
+        title_case = all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words)
+        if not title_case and not (words[0][0].isupper() and self.opens_paragraph(k + 1)):
             return False
         nxt = self.text(end + 1) if self.space[end] and end + 1 < len(self.space) else self.text(end)
         return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'([-=_*"  # (or an underline)
