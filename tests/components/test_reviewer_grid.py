@@ -149,6 +149,11 @@ NEGATIVES = {
     "designated doctor": "The designated doctor, a chiropractor, assigned an impairment rating of five percent.",
     "history clinic note": "He was evaluated by Dr. Lee (pain management) on 02/03/2018, who prescribed gabapentin.",
     "requesting provider specialty label": "Requesting provider: Dr. Ortiz, Orthopedic Surgery",
+    "carrier's physician advisor": "On 01/05/2019 the case was reviewed by a physician advisor for the carrier, an orthopedic surgeon, who denied the request.",
+    "peer reviewer was": "The peer reviewer was a chiropractor, who found the visits excessive.",
+    "first reviewer is": "The first reviewer is a family physician and denied the MRI.",
+    "reviewer discusses a specialty": "The reviewer has no doubt that a neurosurgeon would not operate on these findings.",
+    "IME doctor": "An independent medical examination was performed by a neurologist, who found no deficit.",
 }
 UR_NOTICE = (
     "NOTICE OF ADVERSE DETERMINATION\n\nDate: 03/02/2019\n\nPhysician Reviewer: Board certified in Physical "

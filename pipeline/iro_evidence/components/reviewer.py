@@ -51,6 +51,7 @@ class Reviewer:
         self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
         self.board = re.compile(r["board_certified"], re.I)
         self.reviewer_for_iro = [re.compile(p, re.I) for p in r.get("reviewer_for_iro", [])]
+        self.not_iro = re.compile(r.get("reviewer_not_iro", r"(?!)"), re.I)
         # whole-text patterns looked for only near the words their matches contain
         gates = r.get("gates", {})
         names = ("not_external", "external_reviewer")
@@ -138,9 +139,10 @@ class Reviewer:
             return []
         for m in self._gated(doc, "external_reviewer"):
             end = text.find(".", m.end())
-            window = text[m.start() : end if end > 0 else len(text)]
-            found = self.specialties_in(_until_stop(window, m.end() - m.start()), m.start())
-            if found:
+            window = _until_stop(text[m.start() : end if end > 0 else len(text)], m.end() - m.start())
+            found = self.specialties_in(window, m.start())
+            # "the case was reviewed by a physician advisor for the carrier, an orthopedist"
+            if found and not self.not_iro.search(window, 0, found[0][0] - m.start()):
                 return found
         return []
 
