@@ -137,6 +137,80 @@ def positive_cases() -> list[tuple[str, str, str]]:
     return out
 
 
+# hearing decisions and SOAH orders that report the IRO's decision and who made it
+HEARING = (
+    "DECISION AND ORDER\n\nThis case is decided pursuant to Chapter 410 of the Texas Workers' Compensation Act.\n\n"
+    "ISSUE\n\nIs the preponderance of the evidence contrary to the decision of the Independent Review "
+    "Organization (IRO) that the claimant is not entitled to a lumbar epidural steroid injection?\n\n"
+    "DISCUSSION\n\nDr. B, the carrier's peer reviewer, board certified in electrodiagnostic medicine, testified "
+    "by telephone. {sentence} The claimant did not present evidence-based medicine to the contrary.\n"
+)
+HEARING_FRAMES = {
+    "IRO reviewer, a board certified": "The IRO reviewer, a board certified {noun}, upheld the denial.",
+    "IRO doctor, who is board certified in": "The IRO doctor, who is board certified in {low}, upheld the carrier's denial.",
+    "IRO's physician reviewer is board certified in": "The IRO's physician reviewer is board certified in {low}.",
+    "IRO physician, a": "The IRO physician, a {noun}, concluded that the injection was not medically necessary.",
+    "an IRO, whose reviewer, a": "The request was then submitted to an IRO, whose reviewer, a {noun}, agreed with the denial.",
+    "IRO decision was rendered by a doctor board certified in": "The IRO decision was rendered by a doctor board certified in {low}.",
+    "a ... reviewed the case for the IRO": "A {noun} reviewed the case for the IRO and upheld the denial.",
+    "IRO reviewer, Dr. Z, a": "The IRO reviewer, Dr. Z, a {noun}, determined that the criteria were not met.",
+    "independent review organization's reviewer": "The Independent Review Organization's reviewer, a board certified {noun}, found no new findings.",
+    "IRO reviewer was a": "The IRO reviewer was a board certified {noun}, who found that the criteria were not met.",
+    "IRO assigned the case to a": "The IRO assigned the case to a {noun}, who upheld the denial.",
+    "SOAH IRO=s reviewer": "The IRO=s reviewer, a {noun}, found the treatment unreasonable.",
+    "IRO board certified": "The IRO board certified {noun} agreed with the denials.",
+    "IRO reviewer, identified as board certified in": "The IRO reviewer, identified as board certified in {low}, determined that the criteria were not met.",
+    "per the IRO report, the reviewing physician": "Per the IRO report, the reviewing physician is board certified in {low}.",
+    "IRO (a ...) upheld": "The IRO (a board certified {noun}) upheld the denial of the injection.",
+    "physician who performed the IRO review": "The physician who performed the IRO review, a {noun}, found no indication for the injection.",
+    "IRO decision indicates that the reviewer": "The IRO decision indicates that the reviewer specializes in {low}.",
+}
+
+
+def hearing_cases() -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"hearing: {fname} / {area}",
+            HEARING.format(sentence=frame.format(noun=noun, low=area.lower())),
+            gold,
+        )
+        for (fname, frame), (area, noun, area_gold, noun_gold) in itertools.product(
+            HEARING_FRAMES.items(), VOCAB
+        )
+        for gold in [area_gold if "{low}" in frame else noun_gold]
+    ]
+
+
+# external reviews (state external appeals, independent medical review)
+EXTERNAL = (
+    "INDEPENDENT MEDICAL REVIEW FINAL DETERMINATION\n\nCase Number: CM22-0190425\n\nThe health plan denied "
+    "a lumbar MRI. The plan's medical director, board certified in electrodiagnostic medicine, found it "
+    "unnecessary.\n\n{sentence}\n\nThe health plan's determination is overturned.\n"
+)
+EXTERNAL_FRAMES = {
+    "physician reviewer is board certified in": "The physician reviewer is board certified in {low} and is licensed to practice in California.",
+    "a physician reviewer board certified in ... reviewed": "A physician reviewer board certified in {low} reviewed the case file.",
+    "the reviewer, a board certified": "The reviewer, a board certified {noun}, agreed with the treating physician.",
+    "reviewer who considered this case is": "The reviewer who considered this case is board certified in {low}.",
+    "medical professional who reviewed this appeal": "The medical professional who reviewed this appeal is a {noun} in active practice.",
+    "expert reviewer holds board certification in": "The expert reviewer holds board certification in {low}.",
+}
+
+
+def external_cases() -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"external: {fname} / {area}",
+            EXTERNAL.format(sentence=frame.format(noun=noun, low=area.lower())),
+            gold,
+        )
+        for (fname, frame), (area, noun, area_gold, noun_gold) in itertools.product(
+            EXTERNAL_FRAMES.items(), VOCAB
+        )
+        for gold in [area_gold if "{low}" in frame else noun_gold]
+    ]
+
+
 # no IRO reviewer here: every specialty these name belongs to someone else
 NEGATIVES = {
     "UR reviewer": "The first utilization reviewer, an anesthesiologist, denied the request.",
@@ -162,18 +236,29 @@ UR_NOTICE = (
 )
 
 
+HEARING_NEGATIVES = {
+    "hearing: carrier's peer reviewer": "Dr. A, the carrier's peer reviewer and a board certified orthopedic surgeon, testified that the IRO was correct.",
+    "hearing: designated doctor": "The designated doctor, a chiropractor, found the claimant at maximum medical improvement.",
+    "hearing: treating doctor disagrees with the IRO": "The claimant's treating doctor, a neurosurgeon, testified that the IRO decision was wrong.",
+    "hearing: requesting doctor": "Dr. C, a pain management physician, requested an IRO review after the denial.",
+    "hearing: UR reviewer before the IRO": "The carrier's utilization reviewer, a physiatrist, denied the request, and the claimant appealed to an IRO.",
+    "hearing: expert disagrees with IRO reviewer": "Dr. D, an anesthesiologist, disagreed with the opinion of the IRO reviewer.",
+}
+
+
 def negative_cases() -> list[tuple[str, str]]:
     out = [
         (name, HEAD + "REVIEW OUTCOME:\nUpheld.\n\nPATIENT CLINICAL HISTORY SUMMARY:\n" + s + "\n")
         for name, s in NEGATIVES.items()
     ]
+    out += [(name, HEARING.format(sentence=s)) for name, s in HEARING_NEGATIVES.items()]
     return [*out, ("UR notice's own reviewer", UR_NOTICE)]
 
 
 # phrasings the rules do not read yet (none: keep this empty, or name the gap and why)
 GAPS: dict[str, str] = {}
 
-POSITIVES = positive_cases()
+POSITIVES = positive_cases() + hearing_cases() + external_cases()
 NEGS = negative_cases()
 
 

@@ -17,7 +17,7 @@ from .casefold import Folded, can_fold
 from .genre import is_hearing
 
 IRO_ANCHOR = re.compile(
-    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,]+(?:\w+[\s,]+){0,4}?"
+    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,(]+(?:\w+[\s,(]+){0,4}?"
     r"(?:reviewer|physician|doctor|surgeon|board)",
     re.I,
 )
