@@ -27,16 +27,36 @@ NAMES = {
         "ODG by MCG",
         "the ODG Treatment in Workers' Comp, Low Back chapter",
         "Official Disability Guidelines (ODG), Neck and Upper Back",
+        "ODG-TWC",
+        "the Official Disability Guidelines - Treatment in Workers' Compensation, 2019 web edition",
+        "the Work Loss Data Institute guidelines",
+        "MCG's Official Disability Guidelines",
+        "MCG Health ODG, Pain chapter",
     ],
     "ACOEM": [
         "the ACOEM Practice Guidelines",
         "the American College of Occupational and Environmental Medicine guidelines",
+        "ACOEM's Occupational Medicine Practice Guidelines, 2nd Edition",
     ],
     "MTUS": ["the California MTUS", "the Medical Treatment Utilization Schedule"],
-    "AMA_GUIDES": ["the AMA Guides to the Evaluation of Permanent Impairment, 6th Edition", "the AMA Guides"],
-    "INTERQUAL": ["the InterQual criteria", "McKesson InterQual"],
-    "MILLIMAN": ["the Milliman Care Guidelines", "MCG (formerly Milliman) care guidelines"],
-    "MEDICARE": ["the Medicare local coverage determination", "Medicare guidelines"],
+    "AMA_GUIDES": [
+        "the AMA Guides to the Evaluation of Permanent Impairment, 6th Edition",
+        "the AMA Guides",
+        "the Guides to the Evaluation of Permanent Impairment, fourth edition",
+    ],
+    "INTERQUAL": ["the InterQual criteria", "McKesson InterQual", "InterQual\u00ae Procedures criteria"],
+    "MILLIMAN": [
+        "the Milliman Care Guidelines",
+        "MCG (formerly Milliman) care guidelines",
+        "the MCG care guidelines",
+        "Milliman\u00ae criteria",
+    ],
+    "MEDICARE": [
+        "the Medicare local coverage determination",
+        "Medicare guidelines",
+        "the CMS Medicare National Coverage Determination",
+        "MEDICARE COVERAGE GUIDELINES",
+    ],
     "TMF": ["the TMF Screening Criteria Manual", "the Texas Medical Foundation screening criteria"],
     "DWC": [
         "the Division's medical fee guideline (28 TAC 134.203)",
@@ -45,11 +65,14 @@ NAMES = {
         "DWC rules",
         "the Texas Department of Insurance, Division of Workers' Compensation treatment guidelines",
         "the Division's treatment guidelines (28 TAC 137.100)",
+        "the TDI-DWC pharmacy closed formulary rules",
     ],
     "PEER_REVIEWED": [
         "the peer-reviewed medical literature",
         "a review of the published literature",
         "Manchikanti et al (2013)",
+        "an article in the Journal of Bone and Joint Surgery",
+        "peer reviewed, evidence-based studies",
     ],
     "OTHER": [
         "the Neuromodulation Appropriateness Consensus Committee (NACC) recommendations",
@@ -59,6 +82,11 @@ NAMES = {
         "the Colorado Medical Treatment Guidelines",
         "UpToDate",
         "the Spine Intervention Society practice guidelines",
+        "the ASIPP guidelines",
+        "the ACR Appropriateness Criteria",
+        "the Hayes technology assessment",
+        "a Cochrane review",
+        "the ASRA consensus guidelines",
     ],
 }
 
@@ -113,6 +141,9 @@ LAYOUTS = [
     ("pipe table X / blank", "X", " ", "| {box} | {label} |"),
     ("(X) / ( )", "(X)", "( )", "{box} {label}"),
     ("label then [X] / [ ]", "[X]", "[ ]", "{label} {box}"),
+    ("label then (x) / ( )", "(x)", "( )", "{label} {box}"),
+    ("pipe table label then X / blank", "X", " ", "| {label} | {box} |"),
+    ("pipe table with a check mark", "\u2713", " ", "| {box} | {label} |"),
 ]
 # which items are marked, by index into ITEMS
 MARKINGS = [(5,), (1, 5), (0, 5, 7), (2, 4), (6,), (8,)]
@@ -141,6 +172,12 @@ NEGATIVES = {
     "TMF as the IRO": "This decision was made by the Texas Medical Foundation, an independent review organization certified by the Texas Department of Insurance.",
     "unnamed treatment guidelines": "The request is not supported by the treatment guidelines or by the clinical practice guidelines in general.",
     "medicare as insurer words": "The claimant is not a medicare beneficiary and his health plan is private.",
+    "Medicare as the claimant's payer": "The claimant is 68 years old and also has Medicare as a secondary payer.",
+    "only unticked boxes": "Criteria: [ ] ODG [ ] ACOEM [ ] InterQual. The reviewer used clinical judgment alone.",
+    "only empty ballot boxes": "\u2610 Official Disability Guidelines\n\u2610 Milliman Care Guidelines\nReviewer's own clinical experience.",
+    "the Division's procedural rules": "The parties were notified under the Division's rules and the appeal is timely.",
+    "Labor Code chapter boilerplate": "This case is decided pursuant to Chapter 410 of the Texas Workers' Compensation Act and Rules of the Division of Workers' Compensation.",
+    "unnamed clinical guidelines": "Current clinical practice guidelines do not support the procedure.",
 }
 
 
