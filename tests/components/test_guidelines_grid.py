@@ -73,6 +73,9 @@ NAMES = {
         "Manchikanti et al (2013)",
         "an article in the Journal of Bone and Joint Surgery",
         "peer reviewed, evidence-based studies",
+        "two randomized controlled trials of the procedure",
+        "a 2018 meta-analysis of fusion outcomes",
+        "a recent systematic review of radiofrequency ablation",
     ],
     "OTHER": [
         "the Neuromodulation Appropriateness Consensus Committee (NACC) recommendations",
@@ -87,6 +90,12 @@ NAMES = {
         "the Hayes technology assessment",
         "a Cochrane review",
         "the ASRA consensus guidelines",
+        "the Aetna Clinical Policy Bulletin on spinal surgery",
+        "UnitedHealthcare Medical Policy for epidural injections",
+        "the Cigna Coverage Policy on facet joint injections",
+        "the Oregon Medical Treatment Guidelines",
+        "the Louisiana Workers' Compensation Medical Treatment Guidelines",
+        "Apollo Medical Review Criteria",
     ],
 }
 

@@ -80,6 +80,8 @@ VOCAB = [
     ("General Surgery", "general surgeon", "general surgery", "general surgeon"),
     ("Hand Surgery", "hand surgeon", "hand surgery", "hand surgeon"),
     ("Rheumatology", "rheumatologist", "rheumatology", "rheumatologist"),
+    ("Physical Medicine", "pain specialist", "physical medicine", "pain specialist"),
+    ("General Practice", "general practitioner", "general practice", "general practitioner"),
 ]
 
 # frames that name the field ({area}: as the letter capitalizes it, {low}: lower case)
@@ -164,6 +166,10 @@ HEARING_FRAMES = {
     "IRO (a ...) upheld": "The IRO (a board certified {noun}) upheld the denial of the injection.",
     "physician who performed the IRO review": "The physician who performed the IRO review, a {noun}, found no indication for the injection.",
     "IRO decision indicates that the reviewer": "The IRO decision indicates that the reviewer specializes in {low}.",
+    "Dr. H, a ... who performed the IRO review": "Dr. H, a {noun} who performed the IRO review, found the injection unnecessary.",
+    "Dr. X, a board certified ..., was the IRO reviewer": "Dr. X, a board certified {noun}, was the IRO reviewer.",
+    "IRO doctor, an M.D. specializing in": "The IRO doctor, an M.D. specializing in {low}, upheld the denial.",
+    "in the IRO decision, the reviewing": "In the IRO decision, the reviewing {noun} found no radiculopathy.",
 }
 
 

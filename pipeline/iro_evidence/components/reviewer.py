@@ -18,7 +18,7 @@ from .genre import is_hearing
 
 IRO_ANCHOR = re.compile(
     r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,(]+(?:\w+[\s,(]+){0,4}?"
-    r"(?:reviewer|physician|doctor|surgeon|board)",
+    r"(?:reviewer|reviewing|physician|doctor|surgeon|board|specialist|expert)",
     re.I,
 )
 ANCHOR_WORDS = ("iro", "independent")  # every IRO_ANCHOR match and "IRO ... the reviewer" hold one
