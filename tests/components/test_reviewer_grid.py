@@ -25,7 +25,9 @@ TAIL = (
     "\n\nREVIEW OUTCOME:\nUpon independent review, the reviewer finds that the previous adverse "
     "determination should be upheld.\n\nPATIENT CLINICAL HISTORY SUMMARY:\nThe injured worker is a 47-year-old "
     "man who hurt his lower back lifting boxes at work. {distractor}\n\nANALYSIS AND EXPLANATION OF THE "
-    "DECISION:\nThe requested lumbar injection is not supported by the records provided.\n"
+    "DECISION:\nThe requested lumbar injection is not supported by the records provided.\n\nYOUR RIGHT TO APPEAL:\n"
+    "If you disagree with this decision, you may appeal it as the Division's rules provide. You have the right "
+    "to appeal within 30 days.\n"
 )
 
 # (the field as a heading or "board certified in" would give it, the person who practises it,
