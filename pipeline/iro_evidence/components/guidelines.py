@@ -9,6 +9,7 @@ import bisect
 import re
 
 from ..matching import Folded, Hits, Triggers, can_fold
+from ..rules import expand_defs
 
 # a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")
 BARE_X = re.compile(r"(?<![\w.(\[/-])X(?=\s+[A-Z])")
@@ -22,6 +23,7 @@ class Guidelines:
     """The guideline rules of ``decision.json`` and the checklist reading."""
 
     def __init__(self, r: dict):
+        r = expand_defs(r, "decision rules")  # the rules as written work too (named parts)
         self.rules = []  # (code, folded regex, trigger words)
         for code, pats in r["guidelines"].items():
             for p in pats:
@@ -117,20 +119,20 @@ class Checklists:
         if p0 not in self.para:
             p1 = text.find("\n\n", e)
             p1 = len(text) if p1 < 0 else p1
-            marks = [
+            boxes = [
                 (b.start(), b.end(), not self.g.unchecked.match(b.group()))
                 for b in self.g.any_box.finditer(text, p0, p1)
             ]
-            marks = sorted(marks + [(x.start(), x.end(), True) for x in BARE_X.finditer(text, p0, p1)])
-            # boxes after their labels: the list opens with a label, its box follows
+            marks = sorted(boxes + [(x.start(), x.end(), True) for x in BARE_X.finditer(text, p0, p1)])
+            # boxes after their labels: the list opens with a label, its box follows (a bare
+            # X always stands before its item: an unmarked item before it has no box at all)
             first = next((n for n in self.names if p0 <= n[0] < p1), None)
-            after = bool(marks and first and first[1] <= marks[0][0])
-            # a checklist: two marks or more, one of them right before a name
-            listed = len(marks) > 1 and any(
-                text[mk[1] : n[0]].strip(" -:\t") == ""
-                for mk in marks
-                for n in self.names
-                if mk[1] <= n[0] < p1
+            after = bool(boxes and first and first[1] <= min(boxes)[0])
+            # a checklist: a mark right before a name, and two marks or more (or one mark
+            # among three names or more: a list that marks only its chosen items)
+            names_here = [n for n in self.names if p0 <= n[0] < p1]
+            listed = (len(marks) > 1 or len(names_here) > 2) and any(
+                text[mk[1] : n[0]].strip(" -:\t") == "" for mk in marks for n in names_here if mk[1] <= n[0]
             )
             self.para[p0] = (marks, after, listed)
         return self.para[p0]
@@ -150,6 +152,9 @@ class Checklists:
             verdict = self.box_before(before[-1], s, code, listed)
             if verdict is not None:
                 return verdict
+        if not boxes_after and not before and listed and later:
+            # an item of a marked list, above its first mark, with no mark of its own
+            return bool(SENTENCE_END.search(self.text[e : later[0][0]]))
         return True
 
     def box_before(self, mark: Mark, s: int, code: str, listed: bool) -> bool | None:

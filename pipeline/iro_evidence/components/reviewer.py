@@ -16,8 +16,8 @@ from .base import doc_text, sentence_starts
 from .genre import is_hearing
 
 IRO_ANCHOR = re.compile(
-    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,]+(?:\w+[\s,]+){0,4}?"
-    r"(?:reviewer|physician|doctor|surgeon|board)",
+    r"(?:\bIRO|Independent\s+Review\s+Organization)(?:[\u2019'?]s)?[\s,(]+(?:\w+[\s,(]+){0,4}?"
+    r"(?:reviewer|reviewing|physician|doctor|surgeon|board|specialist|expert)",
     re.I,
 )
 ANCHOR_WORDS = ("iro", "independent")  # every IRO_ANCHOR match and "IRO ... the reviewer" hold one
@@ -50,6 +50,7 @@ class Reviewer:
         self.exclude_after = re.compile(r["reviewer_exclude_after"], re.I)
         self.board = re.compile(r["board_certified"], re.I)
         self.reviewer_for_iro = [re.compile(p, re.I) for p in r.get("reviewer_for_iro", [])]
+        self.not_iro = re.compile(r.get("reviewer_not_iro", r"(?!)"), re.I)
         # whole-text patterns looked for only near the words their matches contain
         gates = r.get("gates", {})
         names = ("not_external", "external_reviewer")
@@ -80,7 +81,12 @@ class Reviewer:
         return []
 
     def _in_section(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
-        """The reviewer's qualifications section ("REVIEWER QUALIFICATIONS: ...")."""
+        """The reviewer's qualifications section ("REVIEWER QUALIFICATIONS: ...", "Physician
+        Reviewer: ..."); a UR notice's own "Physician Reviewer:" is not the IRO's."""
+        if not any(label == "reviewer" for label, _, _ in sections):
+            return []
+        if next(self._gated(doc, "not_external"), None):
+            return []
         text = doc_text(doc)
         for label, start, end in sections:
             if label == "reviewer":
@@ -130,9 +136,10 @@ class Reviewer:
             return []
         for m in self._gated(doc, "external_reviewer"):
             end = text.find(".", m.end())
-            window = text[m.start() : end if end > 0 else len(text)]
-            found = self.specialties_in(_until_stop(window, m.end() - m.start()), m.start())
-            if found:
+            window = _until_stop(text[m.start() : end if end > 0 else len(text)], m.end() - m.start())
+            found = self.specialties_in(window, m.start())
+            # "the case was reviewed by a physician advisor for the carrier, an orthopedist"
+            if found and not self.not_iro.search(window, 0, found[0][0] - m.start()):
                 return found
         return []
 

@@ -39,7 +39,7 @@ SPACE = {"IS_SPACE": True, "OP": "*"}
 # after matching (a REGEX predicate on the first token is a Python call at every token)
 LINE_START = [
     {"IS_SPACE": True},
-    {"TEXT": {"REGEX": r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
+    {"TEXT": {"REGEX": r"^(?:\d{1,2}(?:\.\d{1,2})?|[IVXivx]{1,4}|[A-H])[.)]?$"}, "OP": "?"},
     {"TEXT": {"IN": [".", ")"]}, "OP": "?"},
     SPACE,
 ]
@@ -47,7 +47,7 @@ COLON = {"TEXT": ":"}
 OPTIONAL_COLON = {"TEXT": ":", "OP": "?"}
 SENTENCE_END = {".", ":", ";", "?", "!"}
 SMALL_WORDS = {"of", "and", "the", "for", "in", "to", "a", "an", "or", "on", "by", "with"}
-NUMBERING = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-H])?[.)]?$")
+NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})?|[IVXivx]{1,4}|[A-H])?[.)]?$")  # 3, 3.0, IV, B
 # kept for callers that check a Doc holds no medspaCy section objects (none are made now)
 MEDSPACY_KEYS = ("sections", "section")
 
@@ -166,6 +166,13 @@ class _Tokens:
             k -= 1
         return k < 0 or self.breaks_line(k) or self.text(k) in SENTENCE_END
 
+    def opens_paragraph(self, i: int) -> bool:
+        """Token ``i`` opens a line (in the canonical text: a paragraph)."""
+        k = i if self.space[i] else i - 1
+        while k >= 0 and self.space[k] and not self.breaks_line(k):
+            k -= 1
+        return k < 0 or self.breaks_line(k)
+
     def fills_line(self, start: int, end: int) -> bool:
         """The title stands as a heading: it opens a line or a sentence (a numbering such as
         '3.' or 'IV.' may precede it) and ends its line, or, written in Title Case or
@@ -194,7 +201,13 @@ class _Tokens:
     def title_cased(self, i: int, end: int) -> bool:
         """Every word of tokens [i, end) is capitalized, or a small word ('of', 'the')."""
         words = [self.text(j) for j in range(i, end) if not self.space[j] and self.text(j)[0].isalpha()]
-        return bool(words) and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words)
+        if not words:
+            return False
+        if all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
+            return True
+        # a sentence-case heading that opens its paragraph ("Who reviewed this case A
+        # physician ..."): the canonical text joined it to its first line
+        return words[0][0].isupper() and self.opens_paragraph(self.after_numbering(i))
 
     def capital_next(self, end: int) -> bool:
         """The text after the title opens like a heading's body: a capital, a digit, a
