@@ -870,3 +870,48 @@ def test_one_services_result_does_not_decide_a_marked_table(nlp):
     top = "Upheld ...... NO\nOverturned ...... NO\nPartially Overturned ...... YES"
     end = "For the MRI the denial is overturned."
     assert nlp(LETTER.format(top=top, hist="", end=end))._.iro_case["outcome"] == "partially_overturned"
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("It is the opinion of this reviewer that the denial be overturned.", "overturned"),
+        (
+            "The recommendation of the physician reviewer is that the previous determination be upheld.",
+            "upheld",
+        ),
+        ("I recommend that the carrier's adverse determination be reversed.", "overturned"),
+        ("This reviewer strongly believes the denial should be sustained.", "upheld"),
+        ("The insurer's decision to deny the cervical MRI is upheld.", "upheld"),
+    ],
+)
+def test_decision_as_the_reviewers_opinion(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("The reviewer finds the requested cervical MRI medically necessary.", "overturned"),
+        ("I conclude that the proposed MRI is not medically necessary at this time.", "upheld"),
+        (
+            "In my clinical opinion, the requested imaging is reasonable and medically necessary.",
+            "overturned",
+        ),
+        ("This reviewer determines that the disputed study is not medically indicated.", "upheld"),
+        # what others said of the service is not the reviewer's finding
+        ("The treating doctor wrote that the MRI is medically necessary.", None),
+        ("The guideline says an MRI is not medically necessary without red flags.", None),
+        (
+            "The reviewer finds that the surgeon's claim that the MRI is medically necessary is unsupported.",
+            None,
+        ),
+    ],
+)
+def test_the_reviewers_finding_on_the_service_decides_last(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+def test_necessity_yields_to_a_decision_sentence(nlp):
+    end = "I find the requested MRI medically necessary for the neck, but the denial is upheld as written."
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == "upheld"

@@ -74,6 +74,26 @@ def statements():
             "overturned",
         ),
         ("My determination is that the denial is overturned.", "overturned"),
+        # the decision as the reviewer's opinion or recommendation (a subjunctive "be")
+        ("It is the opinion of this reviewer that the denial be upheld.", "upheld"),
+        (
+            "It is the determination of the IRO reviewer that the adverse determination be overturned.",
+            "overturned",
+        ),
+        ("I recommend that the prior denial be overturned.", "overturned"),
+        ("The reviewer believes the carrier's denial should be upheld.", "upheld"),
+        ("The insurance carrier's decision to deny the MRI is upheld.", "upheld"),
+        # in part
+        ("The adverse determination is upheld in part.", "partially_overturned"),
+        ("The denial is overturned in part and upheld in part.", "partially_overturned"),
+        # the service's necessity said by the reviewer, with no word on the denial
+        ("The reviewer finds the requested MRI medically necessary.", "overturned"),
+        ("I find that the requested lumbar MRI is not medically necessary.", "upheld"),
+        ("In my opinion the proposed MRI is medically necessary.", "overturned"),
+        (
+            "The reviewer concludes that the MRI requested is not reasonable and medically necessary.",
+            "upheld",
+        ),
     ]
     return out
 
@@ -95,6 +115,10 @@ OTHER_CONTROLS = [
     "The carrier asks that the denial be upheld.",
     "The requester argues that the denial should be overturned.",
     "Counsel contends that the adverse determination should be reversed.",
+    "The treating surgeon wrote that the MRI is medically necessary.",
+    "The utilization reviewer found the MRI not medically necessary.",
+    "The reviewer cannot agree with the treating physician's plan.",
+    "ODG states that a repeat MRI is not medically necessary without new findings.",
 ]
 MENU = "REVIEW OUTCOME\n[ ] Upheld (Agree)\n[ ] Overturned (Disagree)\n[ ] Partially Overturned\n\n"
 

@@ -45,7 +45,7 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone", "statement")
+RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone", "statement", "necessity")
 NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
@@ -191,7 +191,9 @@ class OutcomeDetector(RuleComponent):
         parts = {"box": box, "option": r["option"]}
         self.checked = [Folded(re.compile(_defs(p, parts), re.I)) for p in r["checked"]]
         st = r["statement"]
-        self.statements = [Folded(re.compile(_defs(p, st["defs"]), re.I)) for p in st["rules"]]
+        defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
+        self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
+        self.necessity = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["necessity"]]
         self.prior_decider = re.compile(st["prior_decider"], re.I)
         self.reported_before = re.compile(st["reported_before"], re.I)
         self.item = re.compile(st["item"], re.I)
@@ -512,6 +514,12 @@ class OutcomeDetector(RuleComponent):
                 cues.append(Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"}))
         if len({c.service.lower() for c in cues if c.service}) < 2:  # a list has two items at least
             cues = [c._replace(how="prose", service=None) for c in cues]
+        near = self._near(hits, "necessity")
+        for pat in self.necessity:
+            for m in _folded_finditer(pat, near, self.words["necessity"], text, low, ok):
+                if not self.not_the_iro(text, m.start(), m.end()):
+                    value = "upheld" if m["neg"] else "overturned"  # the denial kept or undone
+                    cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
         return cues
 
     @staticmethod
@@ -615,6 +623,9 @@ class OutcomeDetector(RuleComponent):
             picked = [c for c in cues if c.how == how]
             if picked:
                 return picked
+        necessity = [c for c in cues if c.how == "necessity"]
+        if necessity:  # the reviewer's conclusion comes last
+            return necessity[-1:]
         return [cues[0]]
 
     def decide(self, cues: list[Cue]) -> str | None:
