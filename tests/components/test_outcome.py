@@ -915,3 +915,47 @@ def test_the_reviewers_finding_on_the_service_decides_last(nlp, end, expected):
 def test_necessity_yields_to_a_decision_sentence(nlp):
     end = "I find the requested MRI medically necessary for the neck, but the denial is upheld as written."
     assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == "upheld"
+
+
+@pytest.mark.parametrize(
+    "top,expected",
+    [
+        ("Result:\n[X] Agree\n[ ] Disagree", "upheld"),
+        ("Result:\n\u2610 Agree (upheld)\n\u2612 Disagree (overturned)", "overturned"),
+        ("Result:\n[ ] Agree\n[ ] Disagree\n[X] Agree in part / Disagree in part", "partially_overturned"),
+        ("Upheld __X__\nOverturned _____", "upheld"),
+        ("Agree ______\nDisagree ___X___", "overturned"),
+        ("Upheld (agree): ____\nOverturned (disagree): __X__\nPartially overturned: ____", "overturned"),
+        ("ATTESTATION\n[X] I agree that I have no conflict of interest.", None),
+        ("CONSENT\n[X] Agree to receive notices by e-mail.", None),
+    ],
+)
+def test_agree_disagree_labels_and_blanks(nlp, top, expected):
+    assert nlp(LETTER.format(top=top, hist="", end=""))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("Medical necessity has been established for the cervical MRI.", "overturned"),
+        ("Medical necessity for the proposed imaging is not established.", "upheld"),
+        ("On this record, medical necessity has not been demonstrated.", "upheld"),
+        ("The reviewer does not find the requested cervical MRI medically necessary.", "upheld"),
+        ("Medical necessity was not established at the first review.", None),
+        ("The carrier's physician advisor wrote that medical necessity has not been shown.", None),
+    ],
+)
+def test_medical_necessity_established_or_not(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "The denial is upheld as to the cervical ESI and overturned as to the cervical MRI.",
+        "The prior determination is overturned for the MRI, but upheld for the injection.",
+        "The adverse determination is sustained with respect to visits 7 to 12 while reversed with respect to visits 1 to 6.",
+    ],
+)
+def test_two_directions_in_one_sentence_split_the_decision(nlp, end):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == "partially_overturned"

@@ -94,6 +94,20 @@ def statements():
             "The reviewer concludes that the MRI requested is not reasonable and medically necessary.",
             "upheld",
         ),
+        ("The reviewer does not find the requested MRI medically necessary.", "upheld"),
+        ("I cannot consider the proposed MRI medically necessary.", "upheld"),
+        ("Medical necessity has been established for the requested MRI.", "overturned"),
+        ("Medical necessity is not established for the proposed MRI.", "upheld"),
+        ("Based on the records, medical necessity for the MRI has not been demonstrated.", "upheld"),
+        # one sentence, two directions: a split decision
+        (
+            "The denial is upheld as to the MRI of the neck and overturned as to the lumbar MRI.",
+            "partially_overturned",
+        ),
+        (
+            "The adverse determination is overturned for the first visit but upheld for the remaining eleven.",
+            "partially_overturned",
+        ),
     ]
     return out
 
@@ -119,6 +133,8 @@ OTHER_CONTROLS = [
     "The utilization reviewer found the MRI not medically necessary.",
     "The reviewer cannot agree with the treating physician's plan.",
     "ODG states that a repeat MRI is not medically necessary without new findings.",
+    "Medical necessity was not established at the initial review.",
+    "The carrier's reviewer wrote that medical necessity has not been established.",
 ]
 MENU = "REVIEW OUTCOME\n[ ] Upheld (Agree)\n[ ] Overturned (Disagree)\n[ ] Partially Overturned\n\n"
 
@@ -137,6 +153,8 @@ def negatives():
     for s in OTHER_CONTROLS:
         out.append((TOP + HISTORY.format(hist="") + ANALYSIS.format(stmt=s), None))
     out.append((TOP + MENU + HISTORY.format(hist="") + ANALYSIS.format(stmt=""), None))
+    attest = "ATTESTATION\n[X] I agree that I have no conflict of interest in this case.\n\n"
+    out.append((TOP + attest + HISTORY.format(hist="") + ANALYSIS.format(stmt=""), None))
     return out
 
 
@@ -146,6 +164,8 @@ MARKS = [("[X]", "[ ]"), ("[XX]", "[  ]"), ("[x]", "[ ]"), ("[\u221a]", "[ ]"), 
 LABELS = [
     [("Upheld (Agree)", "upheld"), ("Overturned (Disagree)", "overturned"), ("Partially Overturned", "partially_overturned")],
     [("AGREE / UPHOLD the denial", "upheld"), ("DISAGREE / OVERTURN the denial", "overturned")],
+    [("Agree", "upheld"), ("Disagree", "overturned")],
+    [("Agree (Upheld)", "upheld"), ("Disagree (Overturned)", "overturned"), ("Agree in part / Disagree in part", "partially_overturned")],
     [("Upheld - the reviewer agrees with the adverse determination", "upheld"),
      ("Overturned - the reviewer disagrees with the adverse determination", "overturned"),
      ("Partially overturned", "partially_overturned")],
@@ -168,7 +188,8 @@ def tables():
                 f"{lab} {'.' * 12} {'YES' if i == k else 'NO'}" for i, (lab, _) in enumerate(labels)
             )
             after = "\n".join(f"{lab} {'.' * 8} {'X' if i == k else ''}" for i, (lab, _) in enumerate(labels))
-            for rows in (pipe, dots, after):
+            blanks = "\n".join(f"{lab} {'__X__' if i == k else '_____'}" for i, (lab, _) in enumerate(labels))
+            for rows in (pipe, dots, after, blanks):
                 out.append(
                     (
                         TOP + "Result of the review:\n\n" + rows + "\n\n" + HISTORY.format(hist=""),

@@ -505,6 +505,9 @@ class OutcomeDetector(RuleComponent):
                 value = "upheld" if up else "overturned"
                 if (g.get("part") or "").lower() == "part":
                     value = "partially_overturned"
+                split = g.get("split")
+                if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
+                    value = "partially_overturned"  # "upheld as to X and overturned as to Y"
                 items = list(self.item.finditer(lead))
                 item = items[-1] if items else None  # the last item started in the clause
                 svc = item["svc"].strip() if item else None
