@@ -959,3 +959,18 @@ def test_medical_necessity_established_or_not(nlp, end, expected):
 )
 def test_two_directions_in_one_sentence_split_the_decision(nlp, end):
     assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == "partially_overturned"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Description Of The Service Or Services In Dispute",
+        "REQUESTED SERVICE",
+        "Services in Dispute\n-----------------------------",
+    ],
+)
+def test_a_service_heading_run_into_its_text_is_not_the_service(nlp, head):
+    text = f"{head}\nCervical MRI without contrast (72141)\n\nRATIONALE\nThe denial is upheld.\n"
+    case = nlp(text)._.iro_case
+    assert case["service"]["text"] == "Cervical MRI without contrast (72141)"
+    assert case["services"] == [{"service": "Cervical MRI without contrast (72141)", "outcome": "upheld"}]
