@@ -99,6 +99,10 @@ def statements():
         ("Medical necessity has been established for the requested MRI.", "overturned"),
         ("Medical necessity is not established for the proposed MRI.", "upheld"),
         ("Based on the records, medical necessity for the MRI has not been demonstrated.", "upheld"),
+        # words that name an earlier time or an earlier decider, in the IRO's own sentence
+        ("As previously discussed, the denial is upheld.", "upheld"),
+        ("Since the symptoms then resolved, the adverse determination is upheld.", "upheld"),
+        ("The prior adverse determination of the utilization review physician is overturned.", "overturned"),
         # one sentence, two directions: a split decision
         (
             "The denial is upheld as to the MRI of the neck and overturned as to the lumbar MRI.",
@@ -119,6 +123,7 @@ HISTORY_CONTROLS = [
     ("On appeal the denial was upheld by a second physician.", "upheld"),
     ("The utilization review agent's peer reviewer upheld the adverse determination on 3/2/2022.", "upheld"),
     ("A first-level reviewer overturned the denial, but the carrier appealed.", "overturned"),
+    ('The reconsideration reviewer wrote: "I agree with the denial."', "upheld"),
     (
         "The prior reviewer disagreed with the treating doctor and the denial was upheld on reconsideration.",
         "upheld",

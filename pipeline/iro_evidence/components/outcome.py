@@ -496,7 +496,7 @@ class OutcomeDetector(RuleComponent):
         for pat in self.statements:
             for m in _folded_finditer(pat, near, self.words["statement"], text, low, ok):
                 lead = self._lead(text, m.start())
-                if self.not_the_iro(text, m.start(), m.end(), lead):
+                if self.not_the_iro(text, m.start(), m.end(), lead, m.groupdict().get("who") or ""):
                     continue
                 g = m.groupdict()
                 up = bool(UPHOLD_VERBS.search(g["verb"]))
@@ -520,7 +520,7 @@ class OutcomeDetector(RuleComponent):
         near = self._near(hits, "necessity")
         for pat in self.necessity:
             for m in _folded_finditer(pat, near, self.words["necessity"], text, low, ok):
-                if not self.not_the_iro(text, m.start(), m.end()):
+                if not self.not_the_iro(text, m.start(), m.end(), None, m.groupdict().get("who") or ""):
                     value = "upheld" if m["neg"] else "overturned"  # the denial kept or undone
                     cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
         return cues
@@ -531,14 +531,14 @@ class OutcomeDetector(RuleComponent):
         starts = [c.end() for c in CLAUSE_START.finditer(text, max(0, start - 300), start)]
         return text[starts[-1] if starts else max(0, start - 300) : start]
 
-    def not_the_iro(self, text: str, start: int, end: int, lead: str | None = None) -> bool:
+    def not_the_iro(self, text: str, start: int, end: int, lead: str | None = None, who: str = "") -> bool:
         """Whether a decision sentence is not the IRO reviewer's own: a prior reviewer's
         ruling told in the history ("the reconsideration reviewer upheld the denial"), or
         an argument, request or hypothesis ("counsel argues that the denial should be
-        reversed")."""
+        reversed"); ``who``: the subject the match names, if any)."""
         lead = self._lead(text, start) if lead is None else lead
-        head = text[start:end].split(" with ")[0]  # the subject and verb, not the object
-        return bool(self.prior_decider.search(lead + head) or self.reported_before.search(lead))
+        who = who or text[start:end].split(" ", 1)[0]  # "reviewer upheld ...": its first word
+        return bool(self.prior_decider.search(lead + who) or self.reported_before.search(lead))
 
     def _near(self, hits: Hits, name: str) -> Hits:
         """The same trigger positions, with the rule's own window size."""
