@@ -45,7 +45,7 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone", "statement", "necessity")
+RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone", "statement", "necessity", "established")
 NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
@@ -193,7 +193,9 @@ class OutcomeDetector(RuleComponent):
         st = r["statement"]
         defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
         self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
-        self.necessity = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["necessity"]]
+        self.necessity = {
+            k: [Folded(re.compile(_defs(p, defs), re.I)) for p in st[k]] for k in ("necessity", "established")
+        }
         self.prior_decider = re.compile(st["prior_decider"], re.I)
         self.reported_before = re.compile(st["reported_before"], re.I)
         self.item = re.compile(st["item"], re.I)
@@ -517,11 +519,12 @@ class OutcomeDetector(RuleComponent):
                 cues.append(Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"}))
         if len({c.service.lower() for c in cues if c.service}) < 2:  # a list has two items at least
             cues = [c._replace(how="prose", service=None) for c in cues]
-        near = self._near(hits, "necessity")
-        for pat in self.necessity:
-            for m in _folded_finditer(pat, near, self.words["necessity"], text, low, ok):
-                if not self.not_the_iro(text, m.start(), m.end(), None, m.groupdict().get("who") or ""):
-                    value = "upheld" if m["neg"] else "overturned"  # the denial kept or undone
+        for name, pats in self.necessity.items():
+            near = self._near(hits, name)
+            for m in (m for p in pats for m in _folded_finditer(p, near, self.words[name], text, low, ok)):
+                g = m.groupdict()
+                if not self.not_the_iro(text, m.start(), m.end(), None, g.get("who") or ""):
+                    value = "upheld" if g.get("neg") or g.get("neg2") else "overturned"  # the denial kept or undone
                     cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
         return cues
 
