@@ -45,7 +45,17 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone", "statement", "necessity", "established")
+RULE_NAMES = (
+    "checked",
+    "determined",
+    "entitled",
+    "ordered",
+    "question",
+    "alone",
+    "statement",
+    "necessity",
+    "established",
+)
 NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
@@ -524,7 +534,8 @@ class OutcomeDetector(RuleComponent):
             for m in (m for p in pats for m in _folded_finditer(p, near, self.words[name], text, low, ok)):
                 g = m.groupdict()
                 if not self.not_the_iro(text, m.start(), m.end(), None, g.get("who") or ""):
-                    value = "upheld" if g.get("neg") or g.get("neg2") else "overturned"  # the denial kept or undone
+                    kept = g.get("neg") or g.get("neg2")  # not necessary: the denial is kept
+                    value = "upheld" if kept else "overturned"
                     cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
         return cues
 
