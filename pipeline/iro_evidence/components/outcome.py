@@ -203,6 +203,7 @@ class OutcomeDetector(RuleComponent):
         st = r["statement"]
         defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
         self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
+        self.statement_nouns = tuple(st["nouns"])
         self.necessity = {
             k: [Folded(re.compile(_defs(p, defs), re.I)) for p in st[k]] for k in ("necessity", "established")
         }
@@ -504,29 +505,37 @@ class OutcomeDetector(RuleComponent):
         history, an argument or a hypothesis; one service's when its clause starts with an
         item of a list of services."""
         cues = []
-        near = self._near(hits, "statement")
-        for pat in self.statements:
-            for m in _folded_finditer(pat, near, self.words["statement"], text, low, ok):
-                lead = self._lead(text, m.start())
-                if self.not_the_iro(text, m.start(), m.end(), lead, m.groupdict().get("who") or ""):
-                    continue
-                g = m.groupdict()
-                up = bool(UPHOLD_VERBS.search(g["verb"]))
-                if g.get("neg"):
-                    up = not up if "not" in g["neg"].lower() or "cannot" in g["neg"].lower() else up
-                value = "upheld" if up else "overturned"
-                if (g.get("part") or "").lower() == "part":
-                    value = "partially_overturned"
-                split = g.get("split")
-                if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
-                    value = "partially_overturned"  # "upheld as to X and overturned as to Y"
-                items = list(self.item.finditer(lead))
-                item = items[-1] if items else None  # the last item started in the clause
-                svc = item["svc"].strip() if item else None
-                if svc and self.not_item.search(svc):
-                    svc = None
-                how = "service_clause" if svc else "prose"
-                cues.append(Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"}))
+        nouns = self.statement_nouns  # every match holds one: other windows are skipped
+        windows = [
+            (lo, hi)
+            for lo, hi in self._near(hits, "statement").windows(self.words["statement"])
+            if any(low.find(n, lo, hi) >= 0 for n in nouns)
+        ]
+        found = []
+        for rule in self.statements:
+            pat, where = rule.pick(text, low, ok)
+            found += [m for lo, hi in windows for m in pat.finditer(where, lo, hi)]
+        for m in found:
+            lead = self._lead(text, m.start())
+            if self.not_the_iro(text, m.start(), m.end(), lead, m.groupdict().get("who") or ""):
+                continue
+            g = m.groupdict()
+            up = bool(UPHOLD_VERBS.search(g["verb"]))
+            if g.get("neg"):
+                up = not up if "not" in g["neg"].lower() or "cannot" in g["neg"].lower() else up
+            value = "upheld" if up else "overturned"
+            if (g.get("part") or "").lower() == "part":
+                value = "partially_overturned"
+            split = g.get("split")
+            if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
+                value = "partially_overturned"  # "upheld as to X and overturned as to Y"
+            items = list(self.item.finditer(lead))
+            item = items[-1] if items else None  # the last item started in the clause
+            svc = item["svc"].strip() if item else None
+            if svc and self.not_item.search(svc):
+                svc = None
+            how = "service_clause" if svc else "prose"
+            cues.append(Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"}))
         if len({c.service.lower() for c in cues if c.service}) < 2:  # a list has two items at least
             cues = [c._replace(how="prose", service=None) for c in cues]
         for name, pats in self.necessity.items():
