@@ -505,12 +505,7 @@ class OutcomeDetector(RuleComponent):
         history, an argument or a hypothesis; one service's when its clause starts with an
         item of a list of services."""
         cues = []
-        nouns = self.statement_nouns  # every match holds one: other windows are skipped
-        windows = [
-            (lo, hi)
-            for lo, hi in self._near(hits, "statement").windows(self.words["statement"])
-            if any(low.find(n, lo, hi) >= 0 for n in nouns)
-        ]
+        windows = self._sentences(low, hits)
         found = []
         for rule in self.statements:
             pat, where = rule.pick(text, low, ok)
@@ -547,6 +542,30 @@ class OutcomeDetector(RuleComponent):
                     value = "upheld" if kept else "overturned"
                     cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
         return cues
+
+    def _sentences(self, low: str, hits: Hits) -> list[tuple[int, int]]:
+        """Where the decision sentences can be: each sentence ("." + space, or a paragraph
+        break, ends one; no rule crosses either) inside a trigger window that holds a
+        trigger word and one of the nouns every match holds, merged."""
+        nouns, out = self.statement_nouns, []
+        for lo, hi in self._near(hits, "statement").windows(self.words["statement"]):
+            if hits.found is None:
+                at = sorted({i for w in self.words["statement"] for i in _word_positions(low[lo:hi], (w,))})
+                at = [lo + i for i in at]
+            else:
+                at = [p for p in hits.positions(self.words["statement"]) if lo <= p < hi]
+            for p in at:
+                if out and p < out[-1][1]:
+                    continue  # in the sentence already taken
+                s = max(low.rfind(". ", lo, p) + 2, low.rfind("\n\n", lo, p) + 2, lo)
+                ends = [e for e in (low.find(". ", p, hi), low.find("\n\n", p, hi)) if e >= 0]
+                e = min(ends) + 1 if ends else hi
+                if any(low.find(n, s, e) >= 0 for n in nouns):
+                    if out and s <= out[-1][1]:
+                        out[-1] = (out[-1][0], max(e, out[-1][1]))
+                    else:
+                        out.append((s, e))
+        return out
 
     @staticmethod
     def _lead(text: str, start: int) -> str:
