@@ -20,6 +20,14 @@ with no IRO, the insurer's denial; a ruling on a lower decision is read through 
 that decision did. The issue question ("Is the preponderance ... ?", "Whether ...") is
 no ruling, so an excerpt that stops before the ruling gives None.
 
+IRO letters that say it in a sentence are read as who x direction x object too
+(``statement`` in outcome.json): "The adverse determination under review is UPHELD", "I
+disagree with the denial", "it is the opinion of this reviewer that the denial be upheld";
+a prior reviewer's ruling told in the history, a party's argument or a hypothesis is not
+the IRO's decision, and a list of services each with its own result is a split decision.
+The reviewer's own finding on the service ("I find the requested MRI medically necessary")
+decides only when nothing else does.
+
 Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how``, the model's
 reading (``direction``, ``about``, ``reference`` and the offsets of the sentence that
 gave it) and, for per-service results, ``service``; the cues the outcome rests on carry
