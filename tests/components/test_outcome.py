@@ -779,3 +779,198 @@ def test_boxes_after_their_labels(nlp, text, expected):
 )
 def test_the_reviewer_on_the_adverse_determination(nlp, text, expected):
     assert nlp(text)._.iro_case["outcome"] == expected
+
+
+# -- families of the wave-2 outcome work (three paraphrases or more each, our own words) --
+LETTER = "DATE OF REVIEW: 2023-02-10\n\nSERVICE IN DISPUTE: Cervical MRI.\n\n{top}\n\nCLINICAL HISTORY\nShe slipped on a wet floor. {hist}\n\nRATIONALE\nThe notes were read. {end}\n"
+
+
+@pytest.mark.parametrize(
+    "top,expected",
+    [
+        ("Result:\n[XX] Upheld\n[  ] Overturned", "upheld"),
+        ("Result:\n[ ] Upheld\n[\u221a] Overturned", "overturned"),
+        ("Result:\n\u25a1 Upheld\n\u25a1 Overturned\n\u25a0 Partially Overturned", "partially_overturned"),
+        ("Result:\n|   | Upheld |\n| X | Overturned |\n|   | Partially Overturned |", "overturned"),
+        ("Result:\n| x | Upheld (agree with the denial) |\n|   | Overturned |", "upheld"),
+        ("Upheld ........... NO\nOverturned ........ YES\nPartially Overturned ..... NO", "overturned"),
+        ("Upheld ........... YES\nOverturned ........ NO", "upheld"),
+        ("Upheld ______ X\nOverturned ______\nPartially Overturned ______", "upheld"),
+        ("[ ] AGREE / UPHOLD the denial\n[x] DISAGREE / OVERTURN the denial", "overturned"),
+        ("(X) Agree / Uphold\n( ) Disagree / Overturn", "upheld"),
+        ("REVIEW OUTCOME\n[ ] Upheld\n[ ] Overturned\n[ ] Partially Overturned", None),  # nothing chosen
+    ],
+)
+def test_marks_in_option_tables(nlp, top, expected):
+    assert nlp(LETTER.format(top=top, hist="", end=""))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("The adverse determination under review is UPHELD.", "upheld"),
+        ("The denial of the cervical MRI is hereby overturned.", "overturned"),
+        ("The carrier's prior denial, therefore, is sustained.", "upheld"),
+        ("The reviewer concurs with the adverse determination, and the denial is sustained.", "upheld"),
+        ("The determination in this case is not upheld.", "overturned"),
+        ("I disagree with the denial.", "overturned"),
+        ("I concur with the insurer's adverse determination.", "upheld"),
+        ("This reviewer does not agree with the prior determination.", "overturned"),
+        ("The physician reviewer overturns the denial.", "overturned"),
+        ("I uphold the previous adverse determination.", "upheld"),
+    ],
+)
+def test_decision_sentence_words_between_and_speakers(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "hist",
+    [
+        "The reconsideration reviewer upheld the denial.",
+        "A second-level physician reviewer agreed with the carrier and the denial was upheld on appeal.",
+        "The URA's peer reviewer upheld the adverse determination in March.",
+        "The first reviewer overturned the denial, and the carrier then appealed.",
+    ],
+)
+def test_a_prior_reviewers_ruling_is_not_the_iros(nlp, hist):
+    assert nlp(LETTER.format(top="", hist=hist, end=""))._.iro_case["outcome"] is None
+    doc = nlp(LETTER.format(top="", hist=hist, end="I disagree with the adverse determination."))
+    assert doc._.iro_case["outcome"] == "overturned"
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "The requesting surgeon argues that the denial should be overturned.",
+        "Counsel for the carrier asks that the adverse determination be upheld.",
+        "If a new deficit were documented, the denial would be reversed.",
+    ],
+)
+def test_arguments_and_hypotheses_decide_nothing(nlp, end):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "(a) cervical MRI - criteria met, the denial is overturned; (b) cervical ESI - criteria not met, the denial is upheld.",
+        "As to the cervical MRI, the adverse determination is overturned. As to the cervical ESI, the adverse determination is upheld.",
+        "1. Cervical MRI: the denial is overturned. 2. Cervical ESI: the denial is upheld.",
+    ],
+)
+def test_split_decision_names_each_service(nlp, end):
+    doc = nlp(LETTER.format(top="", hist="", end=end))
+    assert doc._.iro_case["outcome"] == "partially_overturned"
+    per = {s["service"].lower().removeprefix("the "): s["outcome"] for s in doc._.iro_case["services"]}
+    assert per == {"cervical mri": "overturned", "cervical esi": "upheld"}
+
+
+def test_one_services_result_does_not_decide_a_marked_table(nlp):
+    top = "Upheld ...... NO\nOverturned ...... NO\nPartially Overturned ...... YES"
+    end = "For the MRI the denial is overturned."
+    assert nlp(LETTER.format(top=top, hist="", end=end))._.iro_case["outcome"] == "partially_overturned"
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("It is the opinion of this reviewer that the denial be overturned.", "overturned"),
+        (
+            "The recommendation of the physician reviewer is that the previous determination be upheld.",
+            "upheld",
+        ),
+        ("I recommend that the carrier's adverse determination be reversed.", "overturned"),
+        ("This reviewer strongly believes the denial should be sustained.", "upheld"),
+        ("The insurer's decision to deny the cervical MRI is upheld.", "upheld"),
+    ],
+)
+def test_decision_as_the_reviewers_opinion(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("The reviewer finds the requested cervical MRI medically necessary.", "overturned"),
+        ("I conclude that the proposed MRI is not medically necessary at this time.", "upheld"),
+        (
+            "In my clinical opinion, the requested imaging is reasonable and medically necessary.",
+            "overturned",
+        ),
+        ("This reviewer determines that the disputed study is not medically indicated.", "upheld"),
+        # what others said of the service is not the reviewer's finding
+        ("The treating doctor wrote that the MRI is medically necessary.", None),
+        ("The guideline says an MRI is not medically necessary without red flags.", None),
+        (
+            "The reviewer finds that the surgeon's claim that the MRI is medically necessary is unsupported.",
+            None,
+        ),
+    ],
+)
+def test_the_reviewers_finding_on_the_service_decides_last(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+def test_necessity_yields_to_a_decision_sentence(nlp):
+    end = "I find the requested MRI medically necessary for the neck, but the denial is upheld as written."
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == "upheld"
+
+
+@pytest.mark.parametrize(
+    "top,expected",
+    [
+        ("Result:\n[X] Agree\n[ ] Disagree", "upheld"),
+        ("Result:\n\u2610 Agree (upheld)\n\u2612 Disagree (overturned)", "overturned"),
+        ("Result:\n[ ] Agree\n[ ] Disagree\n[X] Agree in part / Disagree in part", "partially_overturned"),
+        ("Upheld __X__\nOverturned _____", "upheld"),
+        ("Agree ______\nDisagree ___X___", "overturned"),
+        ("Upheld (agree): ____\nOverturned (disagree): __X__\nPartially overturned: ____", "overturned"),
+        ("ATTESTATION\n[X] I agree that I have no conflict of interest.", None),
+        ("CONSENT\n[X] Agree to receive notices by e-mail.", None),
+    ],
+)
+def test_agree_disagree_labels_and_blanks(nlp, top, expected):
+    assert nlp(LETTER.format(top=top, hist="", end=""))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end,expected",
+    [
+        ("Medical necessity has been established for the cervical MRI.", "overturned"),
+        ("Medical necessity for the proposed imaging is not established.", "upheld"),
+        ("On this record, medical necessity has not been demonstrated.", "upheld"),
+        ("The reviewer does not find the requested cervical MRI medically necessary.", "upheld"),
+        ("Medical necessity was not established at the first review.", None),
+        ("The carrier's physician advisor wrote that medical necessity has not been shown.", None),
+    ],
+)
+def test_medical_necessity_established_or_not(nlp, end, expected):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == expected
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "The denial is upheld as to the cervical ESI and overturned as to the cervical MRI.",
+        "The prior determination is overturned for the MRI, but upheld for the injection.",
+        "The adverse determination is sustained with respect to visits 7 to 12 while reversed with respect to visits 1 to 6.",
+    ],
+)
+def test_two_directions_in_one_sentence_split_the_decision(nlp, end):
+    assert nlp(LETTER.format(top="", hist="", end=end))._.iro_case["outcome"] == "partially_overturned"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Description Of The Service Or Services In Dispute",
+        "REQUESTED SERVICE",
+        "Services in Dispute\n-----------------------------",
+    ],
+)
+def test_a_service_heading_run_into_its_text_is_not_the_service(nlp, head):
+    text = f"{head}\nCervical MRI without contrast (72141)\n\nRATIONALE\nThe denial is upheld.\n"
+    case = nlp(text)._.iro_case
+    assert case["service"]["text"] == "Cervical MRI without contrast (72141)"
+    assert case["services"] == [{"service": "Cervical MRI without contrast (72141)", "outcome": "upheld"}]

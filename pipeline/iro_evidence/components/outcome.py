@@ -20,6 +20,14 @@ with no IRO, the insurer's denial; a ruling on a lower decision is read through 
 that decision did. The issue question ("Is the preponderance ... ?", "Whether ...") is
 no ruling, so an excerpt that stops before the ruling gives None.
 
+IRO letters that say it in a sentence are read as who x direction x object too
+(``statement`` in outcome.json): "The adverse determination under review is UPHELD", "I
+disagree with the denial", "it is the opinion of this reviewer that the denial be upheld";
+a prior reviewer's ruling told in the history, a party's argument or a hypothesis is not
+the IRO's decision, and a list of services each with its own result is a split decision.
+The reviewer's own finding on the service ("I find the requested MRI medically necessary")
+decides only when nothing else does.
+
 Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how``, the model's
 reading (``direction``, ``about``, ``reference`` and the offsets of the sentence that
 gave it) and, for per-service results, ``service``; the cues the outcome rests on carry
@@ -44,7 +52,17 @@ RULINGS = ("entitled", "ordered", "ruling")
 NOT_A_SERVICE = re.compile(
     r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
 )
-RULE_NAMES = ("checked", "determined", "entitled", "ordered", "question", "alone")
+RULE_NAMES = (
+    "checked",
+    "determined",
+    "entitled",
+    "ordered",
+    "question",
+    "alone",
+    "statement",
+    "necessity",
+    "established",
+)
 NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
 THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
 IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
@@ -79,6 +97,26 @@ def _within(spans: list[tuple[int, int]], pos: int) -> bool:
 
 def _norm_option(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip().lower())
+
+
+def _option_value(text: str) -> str:
+    """The outcome an option label names ("Partially Overturned", "DISAGREE / OVERTURN",
+    "Upheld in Part")."""
+    low = text.lower()
+    if "partial" in low or "in part" in low:
+        return "partially_overturned"
+    return "overturned" if "overturn" in low or "disagree" in low else "upheld"
+
+
+def _defs(pattern: str, defs: dict) -> str:
+    """``pattern`` with its named parts ``{name}`` filled in."""
+    for k, v in defs.items():
+        pattern = pattern.replace("{" + k + "}", v)
+    return pattern
+
+
+UPHOLD_VERBS = re.compile(r"uph|sust|affirm|^agree|^concur", re.I)
+CLAUSE_START = re.compile(r"(?<!\b\w)(?<!\b\d\d)[.;?!]\s|\n")
 
 
 def _anchored(pattern: re.Pattern, where: str, positions: list[int]):
@@ -167,7 +205,19 @@ class OutcomeDetector(RuleComponent):
     def compile(self) -> None:
         r = self.rules
         box, empty = r["box"], r["empty_box"]
-        self.checked = [Folded(re.compile(p.replace("{box}", box), re.I)) for p in r["checked"]]
+        parts = {"box": box, "option": r["option"]}
+        self.checked = [Folded(re.compile(_defs(p, parts), re.I)) for p in r["checked"]]
+        st = r["statement"]
+        defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
+        self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
+        self.statement_nouns = tuple(st["nouns"])
+        self.necessity = {
+            k: [Folded(re.compile(_defs(p, defs), re.I)) for p in st[k]] for k in ("necessity", "established")
+        }
+        self.prior_decider = re.compile(st["prior_decider"], re.I)
+        self.reported_before = re.compile(st["reported_before"], re.I)
+        self.item = re.compile(st["item"], re.I)
+        self.not_item = re.compile(st["not_item"], re.I)
         # a row of 2-4 boxes with nothing between them (the labels follow, in the same order)
         self.box_row = re.compile(rf"(?:(?:{box}|{empty})\s*){{2,4}}")
         self.box_re = re.compile(box)
@@ -249,7 +299,7 @@ class OutcomeDetector(RuleComponent):
         size = self.sizes.get("checked")
         near = hits.sized(*size) if size else hits
         cues = [
-            Cue(m.start("opt"), m.end("opt"), _norm_option(m["opt"]), "checkbox")  # lower-cased anyway
+            Cue(m.start("opt"), m.end("opt"), _option_value(m["opt"]), "checkbox")
             for pat in self.checked
             for m in _folded_finditer(pat, near, self.words["checked"], text, low, ok)
         ]
@@ -273,7 +323,7 @@ class OutcomeDetector(RuleComponent):
             for p in pairs:
                 if self.box_re.fullmatch(p["box"].strip()):
                     s, e = row.start() + p.start("opt"), row.start() + p.end("opt")
-                    cues.append(Cue(s, e, _norm_option(p["opt"]), "checkbox"))
+                    cues.append(Cue(s, e, _option_value(p["opt"]), "checkbox"))
         return cues
 
     def _box_row_then_labels(self, text: str, hits: Hits) -> list[Cue]:
@@ -440,16 +490,102 @@ class OutcomeDetector(RuleComponent):
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "determined", m["svc"]))
         for v, pat, how, ws, size in self.prose:
             for m in _folded_finditer(pat, hits.sized(*size) if size else hits, ws, text, low, ok):
-                if not _within(questions, m.start()):
-                    cues.append(Cue(m.start(), m.end(), v, how))
+                if _within(questions, m.start()) or (how == "prose" and self.not_the_iro(text, *m.span())):
+                    continue
+                cues.append(Cue(m.start(), m.end(), v, how))
         # the model's rules look around their own words (the whole text when ``hits`` does)
         if model_hits is None:
             whole = hits.found is None
             model_hits = self.model_triggers.whole(text) if whole else self.model_triggers.scan(text, low)
         cues += self._entitled_or_ordered(text, low, hits, model_hits, questions)
         cues += self.model(text, questions, low, model_hits)
-        cues += self._alone(hits)
+        cues += self._alone(text, hits)
+        if not is_hearing(text, low):  # a hearing's own ruling is read by the model
+            cues += self._statements(text, low, hits, ok)
         return sorted(cues, key=lambda c: (c.start, c.end, c.value, c.how))
+
+    def _statements(self, text: str, low: str, hits: Hits, ok: bool) -> list[Cue]:
+        """The IRO reviewer's decision sentence ("The adverse determination under review is
+        UPHELD", "I disagree with the denial"): not a prior reviewer's ruling told in the
+        history, an argument or a hypothesis; one service's when its clause starts with an
+        item of a list of services."""
+        cues = []
+        windows = self._sentences(low, hits)
+        found = []
+        for rule in self.statements:
+            pat, where = rule.pick(text, low, ok)
+            found += [m for lo, hi in windows for m in pat.finditer(where, lo, hi)]
+        for m in found:
+            lead = self._lead(text, m.start())
+            if self.not_the_iro(text, m.start(), m.end(), lead, m.groupdict().get("who") or ""):
+                continue
+            g = m.groupdict()
+            up = bool(UPHOLD_VERBS.search(g["verb"]))
+            if g.get("neg"):
+                up = not up if "not" in g["neg"].lower() or "cannot" in g["neg"].lower() else up
+            value = "upheld" if up else "overturned"
+            if (g.get("part") or "").lower() == "part":
+                value = "partially_overturned"
+            split = g.get("split")
+            if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
+                value = "partially_overturned"  # "upheld as to X and overturned as to Y"
+            items = list(self.item.finditer(lead))
+            item = items[-1] if items else None  # the last item started in the clause
+            svc = item["svc"].strip() if item else None
+            if svc and self.not_item.search(svc):
+                svc = None
+            how = "service_clause" if svc else "prose"
+            cues.append(Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"}))
+        if len({c.service.lower() for c in cues if c.service}) < 2:  # a list has two items at least
+            cues = [c._replace(how="prose", service=None) for c in cues]
+        for name, pats in self.necessity.items():
+            near = self._near(hits, name)
+            for m in (m for p in pats for m in _folded_finditer(p, near, self.words[name], text, low, ok)):
+                g = m.groupdict()
+                if not self.not_the_iro(text, m.start(), m.end(), None, g.get("who") or ""):
+                    kept = g.get("neg") or g.get("neg2")  # not necessary: the denial is kept
+                    value = "upheld" if kept else "overturned"
+                    cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
+        return cues
+
+    def _sentences(self, low: str, hits: Hits) -> list[tuple[int, int]]:
+        """Where the decision sentences can be: each sentence ("." + space, or a paragraph
+        break, ends one; no rule crosses either) inside a trigger window that holds a
+        trigger word and one of the nouns every match holds, merged."""
+        nouns, out = self.statement_nouns, []
+        for lo, hi in self._near(hits, "statement").windows(self.words["statement"]):
+            if hits.found is None:
+                at = sorted({i for w in self.words["statement"] for i in _word_positions(low[lo:hi], (w,))})
+                at = [lo + i for i in at]
+            else:
+                at = [p for p in hits.positions(self.words["statement"]) if lo <= p < hi]
+            for p in at:
+                if out and p < out[-1][1]:
+                    continue  # in the sentence already taken
+                s = max(low.rfind(". ", lo, p) + 2, low.rfind("\n\n", lo, p) + 2, lo)
+                ends = [e for e in (low.find(". ", p, hi), low.find("\n\n", p, hi)) if e >= 0]
+                e = min(ends) + 1 if ends else hi
+                if any(low.find(n, s, e) >= 0 for n in nouns):
+                    if out and s <= out[-1][1]:
+                        out[-1] = (out[-1][0], max(e, out[-1][1]))
+                    else:
+                        out.append((s, e))
+        return out
+
+    @staticmethod
+    def _lead(text: str, start: int) -> str:
+        """The words of ``start``'s sentence or clause before it."""
+        starts = [c.end() for c in CLAUSE_START.finditer(text, max(0, start - 300), start)]
+        return text[starts[-1] if starts else max(0, start - 300) : start]
+
+    def not_the_iro(self, text: str, start: int, end: int, lead: str | None = None, who: str = "") -> bool:
+        """Whether a decision sentence is not the IRO reviewer's own: a prior reviewer's
+        ruling told in the history ("the reconsideration reviewer upheld the denial"), or
+        an argument, request or hypothesis ("counsel argues that the denial should be
+        reversed"); ``who``: the subject the match names, if any)."""
+        lead = self._lead(text, start) if lead is None else lead
+        who = who or text[start:end].split(" ", 1)[0]  # "reviewer upheld ...": its first word
+        return bool(self.prior_decider.search(lead + who) or self.reported_before.search(lead))
 
     def _near(self, hits: Hits, name: str) -> Hits:
         """The same trigger positions, with the rule's own window size."""
@@ -491,11 +627,13 @@ class OutcomeDetector(RuleComponent):
             cues.append(Cue(m.start("svc"), m.end("svc"), v, "ordered", m["svc"]))
         return cues
 
-    def _alone(self, hits: Hits) -> list[Cue]:
-        """One option printed alone on its line (a menu of options prints them all)."""
+    def _alone(self, text: str, hits: Hits) -> list[Cue]:
+        """One option printed alone on its line (a menu of options prints them all; one
+        after an empty box is an unchosen row of a menu)."""
         alone = {
             _norm_option(m["opt"]).replace("overturned_in_part", "partially_overturned"): m
             for m in self._near(hits, "alone").finditer(self.alone, self.words["alone"])
+            if not self.any_box.search(text, max(0, m.start("opt") - 8), m.start("opt"))
         }
         if len(alone) != 1:
             return []
@@ -535,6 +673,9 @@ class OutcomeDetector(RuleComponent):
             picked = [c for c in cues if c.how == how]
             if picked:
                 return picked
+        necessity = [c for c in cues if c.how == "necessity"]
+        if necessity:  # the reviewer's conclusion comes last
+            return necessity[-1:]
         return [cues[0]]
 
     def decide(self, cues: list[Cue]) -> str | None:
@@ -726,6 +867,8 @@ class Rulings:
             for m in self.matches(rule, words, win):
                 if self.inside(*m.span()) or IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
                     continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
+                if self.det.not_the_iro(text, *m.span()):
+                    continue  # "the reconsideration reviewer upheld the denial"
                 g = m.groupdict()
                 value = v if not g.get("neg") else ("overturned" if v == "upheld" else "upheld")
                 if (g.get("part") or "").lower() == "part":

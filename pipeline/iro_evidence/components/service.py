@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc
 
 from ..matching import Folded, Triggers, can_fold
+from ..rules import load_packaged
 from .base import doc_text, span_ext
 from .extensions import set_iro
 
@@ -66,6 +67,12 @@ class Services:
         self.item = re.compile(r.get("service_item", r"(?!)"))
         self.cpt_re = re.compile(r["cpt"])
         self.side_res = {k: Folded(re.compile(p, re.I)) for k, p in r["side"].items()}
+        # the service section's own titles (sections.json): a heading the canonical text joined
+        # to its paragraph ("Description Of The Service In Dispute Cervical ESI ...") is cut off
+        sections = load_packaged("sections.json")["sections"]
+        titles = [t for e in sections if e["category"] == "service" for t in e["titles"]]
+        alt = "|".join(r"\s+".join(map(re.escape, t.split())) for t in sorted(titles, key=len, reverse=True))
+        self.heading = re.compile(rf"\s*(?:{alt})\b(?:\s*[-=_*~]{{3,}})?[ \t]*(?![ \t]*[:\n])", re.I)
 
     def annotate(self, doc: Doc, sections: list[tuple[str, int, int]]) -> tuple[dict | None, Group]:
         """(the case's service, the ``service`` span group): the service described, with
@@ -95,6 +102,9 @@ class Services:
         for label, start, end in sections:
             if label != "service":
                 continue
+            head = self.heading.match(text, start, end)
+            if head:  # a heading run into its text: the text starts after it
+                start = head.end()
             off, first = _first_paragraph(text[start:end])
             if first and not re.fullmatch(r"[A-Z ()]+\s*:?\s*", first.group()):
                 return start + off + first.start(), start + off + first.end()
