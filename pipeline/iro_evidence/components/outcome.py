@@ -119,6 +119,20 @@ UPHOLD_VERBS = re.compile(r"uph|sust|affirm|^agree|^concur", re.I)
 CLAUSE_START = re.compile(r"(?<!\b\w)(?<!\b\d\d)[.;?!]\s|\n")
 
 
+def _statement_value(g: dict) -> str:
+    """The outcome a decision sentence states, from its verb, negation and scope."""
+    up = bool(UPHOLD_VERBS.search(g["verb"]))
+    neg = (g.get("neg") or "").lower()
+    if neg and ("not" in neg or "cannot" in neg):
+        up = not up
+    if (g.get("part") or "").lower() == "part":
+        return "partially_overturned"
+    split = g.get("split")
+    if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
+        return "partially_overturned"  # "upheld as to X and overturned as to Y"
+    return "upheld" if up else "overturned"
+
+
 def _anchored(pattern: re.Pattern, where: str, positions: list[int]):
     """``pattern.finditer(where)`` for a pattern whose every match starts at one of
     ``positions`` (in order): tried only there, with ``match`` (the same attempt finditer
@@ -204,20 +218,16 @@ class OutcomeDetector(RuleComponent):
 
     def compile(self) -> None:
         r = self.rules
+        self._compile_boxes(r)
+        self._compile_statements(r["statement"])
+        self._compile_model(r["model"])
+        self._compile_triggers(r)
+
+    def _compile_boxes(self, r: dict) -> None:
+        """Checkbox tables, option labels, service lines and the prose rules."""
         box, empty = r["box"], r["empty_box"]
         parts = {"box": box, "option": r["option"]}
         self.checked = [Folded(re.compile(_defs(p, parts), re.I)) for p in r["checked"]]
-        st = r["statement"]
-        defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
-        self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
-        self.statement_nouns = tuple(st["nouns"])
-        self.necessity = {
-            k: [Folded(re.compile(_defs(p, defs), re.I)) for p in st[k]] for k in ("necessity", "established")
-        }
-        self.prior_decider = re.compile(st["prior_decider"], re.I)
-        self.reported_before = re.compile(st["reported_before"], re.I)
-        self.item = re.compile(st["item"], re.I)
-        self.not_item = re.compile(st["not_item"], re.I)
         # a row of 2-4 boxes with nothing between them (the labels follow, in the same order)
         self.box_row = re.compile(rf"(?:(?:{box}|{empty})\s*){{2,4}}")
         self.box_re = re.compile(box)
@@ -247,7 +257,22 @@ class OutcomeDetector(RuleComponent):
         self.entitled = re.compile(r["entitled"], re.M)
         self.ordered = re.compile(r["ordered"], re.I)
         self.question = re.compile(r["question"])
-        m = r["model"]
+
+    def _compile_statements(self, st: dict) -> None:
+        """The reviewer's decision sentences, their parts and what makes one not the IRO's."""
+        defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
+        self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
+        self.statement_nouns = tuple(st["nouns"])
+        self.necessity = {
+            k: [Folded(re.compile(_defs(p, defs), re.I)) for p in st[k]] for k in ("necessity", "established")
+        }
+        self.prior_decider = re.compile(st["prior_decider"], re.I)
+        self.reported_before = re.compile(st["reported_before"], re.I)
+        self.item = re.compile(st["item"], re.I)
+        self.not_item = re.compile(st["not_item"], re.I)
+
+    def _compile_model(self, m: dict) -> None:
+        """The hearing/appeal model: who decides, direction, the reference decision."""
         # (rule, words one of which every match contains): run folded (casefold), and only
         # when one of the words is in the letter
         # each model rule's window ([before, after] around its words) holds its matches
@@ -283,6 +308,8 @@ class OutcomeDetector(RuleComponent):
         self.lower_grant = re.compile(m["lower_grant"], re.I)
         self.plan = [(v, Folded(re.compile(p, re.I)), tuple(w), _where(win)) for v, p, w, win in m["plan"]]
         self.alone = re.compile(m["alone"], re.I)
+
+    def _compile_triggers(self, r: dict) -> None:
         # each whole-text rule runs near its trigger words (none: wherever any word is)
         spec = r.get("triggers") or {}
         self.words = {k: tuple(spec.get(k) or ()) for k in RULE_NAMES}
@@ -509,35 +536,36 @@ class OutcomeDetector(RuleComponent):
         UPHELD", "I disagree with the denial"): not a prior reviewer's ruling told in the
         history, an argument or a hypothesis; one service's when its clause starts with an
         item of a list of services."""
-        cues = []
         windows = self._sentences(low, hits)
         found = []
         for rule in self.statements:
             pat, where = rule.pick(text, low, ok)
             found += [m for lo, hi in windows for m in pat.finditer(where, lo, hi)]
-        for m in found:
-            lead = self._lead(text, m.start())
-            if self.not_the_iro(text, m.start(), m.end(), lead, m.groupdict().get("who") or ""):
-                continue
-            g = m.groupdict()
-            up = bool(UPHOLD_VERBS.search(g["verb"]))
-            if g.get("neg"):
-                up = not up if "not" in g["neg"].lower() or "cannot" in g["neg"].lower() else up
-            value = "upheld" if up else "overturned"
-            if (g.get("part") or "").lower() == "part":
-                value = "partially_overturned"
-            split = g.get("split")
-            if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
-                value = "partially_overturned"  # "upheld as to X and overturned as to Y"
-            items = list(self.item.finditer(lead))
-            item = items[-1] if items else None  # the last item started in the clause
-            svc = item["svc"].strip() if item else None
-            if svc and self.not_item.search(svc):
-                svc = None
-            how = "service_clause" if svc else "prose"
-            cues.append(Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"}))
+        cues = [c for c in (self._statement(text, m) for m in found) if c is not None]
         if len({c.service.lower() for c in cues if c.service}) < 2:  # a list has two items at least
             cues = [c._replace(how="prose", service=None) for c in cues]
+        return cues + self._necessity(text, low, hits, ok)
+
+    def _statement(self, text: str, m: re.Match) -> Cue | None:
+        """One decision sentence as a cue (None: not the IRO reviewer's)."""
+        lead = self._lead(text, m.start())
+        g = m.groupdict()
+        if self.not_the_iro(text, m.start(), m.end(), lead, g.get("who") or ""):
+            return None
+        svc = self._item_service(lead)
+        how = "service_clause" if svc else "prose"
+        return Cue(m.start(), m.end(), _statement_value(g), how, svc, {"about": "decision reviewed"})
+
+    def _item_service(self, lead: str) -> str | None:
+        """The service of the last list item started in the clause before a decision."""
+        items = list(self.item.finditer(lead))
+        svc = items[-1]["svc"].strip() if items else None
+        return None if svc and self.not_item.search(svc) else svc
+
+    def _necessity(self, text: str, low: str, hits: Hits, ok: bool) -> list[Cue]:
+        """The reviewer's own finding on the service ("I do not find the MRI medically
+        necessary"): not necessary keeps the denial."""
+        cues = []
         for name, pats in self.necessity.items():
             near = self._near(hits, name)
             for m in (m for p in pats for m in _folded_finditer(p, near, self.words[name], text, low, ok)):
