@@ -10,8 +10,9 @@ The corpus is the bundled letters (``corpus/letters``) copied in a fixed order u
 holds at least ``--mb`` megabytes, every number of the k-th copy shifted by k so that no
 letter repeats (as in a real corpus; ``--replicate`` for exact copies), written as files
 into a temporary folder so that the ``extract`` rows go through the real path: read
-files, ``nlp.pipe``, rows, and the CSV, JSONL and Parquet writers. Every measurement runs in its own subprocess (a fresh
-interpreter, so peak RSS is that run's own); throughput excludes loading the pipeline.
+files, ``nlp.pipe``, rows, and the CSV, JSONL and Parquet writers. Every measurement runs
+in its own subprocess (a fresh interpreter, so peak RSS is that run's own); throughput
+excludes loading the pipeline.
 medspaCy's default pipeline (PyRuSH sentences, target matcher, ConText; PyRuSH's per-token
 log silenced) runs on the first ``--medspacy-mb`` megabytes only, as it is ~10x slower.
 
@@ -258,10 +259,12 @@ def main(argv: list[str] | None = None) -> None:
                 runs.append(run_job(code, *jargs))
             results[name] = min(runs, key=lambda r: r["seconds"])
         headroom.append(cpu_headroom())
-        varied = tmp / "varied"
-        write_corpus(texts, varied, min_chars=int(args.mb * 1e6), vary=True)
+        # the tokenizer table compares both kinds of corpus, whichever the rows above used
+        other = tmp / "other"
+        write_corpus(texts, other, min_chars=int(args.mb * 1e6), vary=args.replicate)
+        replicated, varied = (corpus, other) if args.replicate else (other, corpus)
         tokenizer: dict[str, dict[str, dict]] = {}
-        for label, folder in (("replicated", corpus), ("varied numbers", varied)):
+        for label, folder in (("replicated", replicated), ("varied numbers", varied)):
             for teach in ("off", "on"):
                 print(f"running: tokenizer, {label} corpus, teaching {teach}", file=sys.stderr)
                 runs = [run_job(JOB_TOKENIZER, teach, folder) for _ in range(max(1, args.repeat))]
