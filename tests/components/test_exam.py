@@ -338,3 +338,40 @@ def test_negation_reach(nlp, text, expected):
 
     got = [(e["sign"], e["status"], e["side"]) for e in case_record("t", doc_rows(nlp(text), "t"))["exam"]]
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_a_rule_without_triggers_gets_the_words_its_matches_hold(nlp):
+    """A sign added without ``triggers`` keeps the component's windows: its trigger words
+    are derived from its pattern (``matching.required_words``), and it still finds its sign."""
+    import copy
+
+    exam = nlp.get_pipe("iro_exam")
+    packaged = copy.deepcopy(exam.rules)
+    rules = copy.deepcopy(packaged)
+    rules["rules"].insert(
+        0,
+        {
+            "sign": "hoffmann",
+            "status": "positive",
+            "stated": True,
+            "pattern": [
+                r"(?:positive|bilateral)\s+Hoffmann'?s?\s+signs?",
+                r"Hoffmann'?s?\s+signs?\s+(?&copula)\s+present",
+            ],
+        },
+    )
+    try:
+        exam.initialize(rules=rules)
+        assert exam.exam_rules[0][-1] == ("hoffmann",)
+        assert exam.triggers.words  # not the whole text
+        for text in (
+            "There is a positive Hoffmann's sign on the left.",
+            "Hoffmann sign was present bilaterally.",
+            "She had bilateral Hoffmann signs and brisk reflexes.",
+        ):
+            doc = nlp(text)
+            assert "hoffmann" in [s._.iro["sign"] for s in doc.spans["exam"]], text
+            whole = exam.find(doc.text, exam.triggers.whole(doc.text))
+            assert exam.find(doc.text, exam.triggers.scan(doc.text)) == whole
+    finally:
+        exam.initialize(rules=packaged)

@@ -22,7 +22,7 @@ import re
 
 from spacy.tokens import Doc
 
-from ..matching import FirstCharRegex, Hits, Triggers
+from ..matching import FirstCharRegex, Hits, Triggers, required_words
 from .base import RuleComponent, char_span, doc_text, set_group
 from .extensions import ext_key
 
@@ -48,9 +48,11 @@ class ExamMatcher(RuleComponent):
             # engine then skips the middle of words (about 3x faster); FirstCharRegex skips
             # to the letters a match can start with (about 2x faster again)
             rx = FirstCharRegex(re.compile(rf"\b(?:{pat})", re.I))
+            # a rule written without triggers gets the words its every match holds
+            words = words or tuple(required_words(rx.pattern, min_len=3) or ())
             self.exam_rules.append((sign, status, rx, bool(stated), words))
-        # a rule without its own triggers runs wherever the component's words occur, or
-        # everywhere when there are none
+        # a rule whose words cannot be worked out runs wherever the component's words occur,
+        # or everywhere when there are none
         self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.exam_rules])
         if any(not w for *_, w in self.exam_rules) and not r.get("triggers", {}).get("words"):
             self.triggers = Triggers(None)
