@@ -40,6 +40,7 @@ from ..matching import (
     index,
     intersect,
     register,
+    required_words,
 )
 from .base import RuleComponent, char_span, doc_text, sentence_starts, set_group
 from .extensions import ext_key
@@ -164,7 +165,7 @@ class DateMatcher(RuleComponent):
             (
                 f["id"],
                 FirstCharRegex(re.compile(f["regex"], re.I)),
-                tuple(f.get("triggers") or ()),
+                tuple(f.get("triggers") or required_words(f["regex"], min_len=3) or ()),
                 tuple(f.get("also") or ()),
             )
             for f in r.get("formats", [])
@@ -173,7 +174,7 @@ class DateMatcher(RuleComponent):
         for red in r.get("redactions", []):
             if isinstance(red, str):
                 red = {"regex": red, "role": None}
-            words = tuple(red.get("triggers") or ())
+            words = tuple(red.get("triggers") or required_words(red["regex"], min_len=3) or ())
             self.redactions.append((FirstCharRegex(re.compile(red["regex"], re.M)), red.get("role"), words))
         # a rule without its own triggers runs wherever the component's words occur, or
         # everywhere when there are none

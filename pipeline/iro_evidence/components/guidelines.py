@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..matching import Folded, Hits, Triggers, can_fold
+from ..matching import Folded, Hits, Triggers, can_fold, required_words
 from ..rules import expand_defs
 
 # a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")
@@ -29,6 +29,7 @@ class Guidelines:
             for p in pats:
                 p, words = (p["pattern"], tuple(p.get("triggers") or ())) if isinstance(p, dict) else (p, ())
                 flags = re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0
+                words = words or tuple(required_words(p, min_len=3) or ())  # none given: derived
                 self.rules.append((code, Folded(re.compile(p, flags)), words))
         # a pattern without its own triggers runs wherever the component's words occur,
         # or everywhere when there are none
