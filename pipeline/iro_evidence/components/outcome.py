@@ -260,11 +260,11 @@ class OutcomeDetector(RuleComponent):
 
     def _compile_statements(self, st: dict) -> None:
         """The reviewer's decision sentences, their parts and what makes one not the IRO's."""
-        defs = {k: _defs(v, st["defs"]) for k, v in st["defs"].items()}  # a part may name another
-        self.statements = [Folded(re.compile(_defs(p, defs), re.I)) for p in st["rules"]]
+        # the named parts ((?&verdict), ...) come from the file's defs, expanded at load
+        self.statements = [Folded(re.compile(p, re.I)) for p in st["rules"]]
         self.statement_nouns = tuple(st["nouns"])
         self.necessity = {
-            k: [Folded(re.compile(_defs(p, defs), re.I)) for p in st[k]] for k in ("necessity", "established")
+            k: [Folded(re.compile(p, re.I)) for p in st[k]] for k in ("necessity", "established")
         }
         self.prior_decider = re.compile(st["prior_decider"], re.I)
         self.reported_before = re.compile(st["reported_before"], re.I)
