@@ -36,6 +36,7 @@ def test_shared_index_gives_each_component_its_own_hits(nlp):
             shared = t.hits(doc)
             own = t.scan(doc.text)  # the canonical text the components read
             assert shared.found == own.found, (name, letter)
+            assert list(shared.found) == list(own.found)  # same order too
             assert shared.windows() == own.windows()
 
 

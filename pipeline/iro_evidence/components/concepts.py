@@ -96,16 +96,20 @@ class ConceptMatcher(RuleComponent):
         self.truncated_min = int(self.rules.get("truncated_min_chars", 0))
         self.single_terms = {t: c for t, (c, neg) in self.term_concept.items() if " " not in t and not neg}
 
+    def _term_words(self):
+        """(concept, the words of one of its terms), for every term."""
+        for concept, terms in self.rules["concepts"].items():
+            for t in terms:
+                yield concept, phrase_key(t).split()
+
     def _compile_coordination(self, spec: dict) -> None:
         """ "modifier head" terms for coordination ("central and foraminal stenosis"):
         (modifier, head) -> concept, and the regex that finds such lists."""
         stop = set(self.rules.get("coordination_stopwords", []))
         self.pair_concept: dict[tuple[str, str], str] = {}
-        for concept, terms in self.rules["concepts"].items():
-            for t in terms:
-                words = phrase_key(t).split()
-                if len(words) >= 2 and not stop & set(words[:-1]):
-                    self.pair_concept.setdefault((" ".join(words[:-1]), words[-1]), concept)
+        for concept, words in self._term_words():
+            if len(words) >= 2 and not stop & set(words[:-1]):
+                self.pair_concept.setdefault((" ".join(words[:-1]), words[-1]), concept)
         self.coord_re = None
         self.head_words: tuple[str, ...] = ()
         self.mod_words: tuple[str, ...] = ()
@@ -129,11 +133,9 @@ class ConceptMatcher(RuleComponent):
         """ "head of the tail" terms for coordination after the head ("stenosis of the canal or
         foramina"): (head, tail) -> concept, and the regex that finds them."""
         self.tail_concept: dict[tuple[str, str], str] = {}
-        for concept, terms in self.rules["concepts"].items():
-            for t in terms:
-                words = phrase_key(t).split()
-                if len(words) >= 3 and words[1] == "of":
-                    self.tail_concept.setdefault((words[0], words[-1]), concept)
+        for concept, words in self._term_words():
+            if len(words) >= 3 and words[1] == "of":
+                self.tail_concept.setdefault((words[0], words[-1]), concept)
         self.tail_re = None
         self.tail_heads: tuple[str, ...] = ()
         if not self.tail_concept:

@@ -39,8 +39,7 @@ from ..matching import (
     find_words,
     index,
     intersect,
-    register,
-    required_words,
+    rule_words,
 )
 from .base import RuleComponent, char_span, doc_text, sentence_starts, set_group
 from .extensions import ext_key
@@ -96,7 +95,6 @@ class DateTriggers(Triggers):
     "dec" of "decision")."""
 
     def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
-        super().__init__(spec, extra)
         self.patterns: dict[str, re.Pattern] = {}
         self.derived: dict[str, tuple[tuple[str, ...], re.Pattern]] = {}
         for name, p in ((spec or {}).get("patterns") or {}).items():
@@ -104,10 +102,13 @@ class DateTriggers(Triggers):
                 self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
             else:
                 self.patterns[name] = re.compile(p)
-        if self.words:  # the words derived triggers are read from are scanned too
-            self.words = sorted({*self.words, *(w for ws, _ in self.derived.values() for w in ws)})
-        self.plain = [w for w in self.words if w not in self.patterns and w not in self.derived]
-        register(self.plain)
+        if (spec or {}).get("words") or any(extra):  # derived triggers' words are scanned too
+            extra = [*extra, [w for ws, _ in self.derived.values() for w in ws]]
+        super().__init__(spec, extra)
+
+    def literal(self) -> list[str]:
+        """The words the shared index finds: not the names of patterns and derived triggers."""
+        return [w for w in self.words if w not in self.patterns and w not in self.derived]
 
     def hits(self, doc: Doc) -> Hits:
         """Where each trigger occurs in the Doc: its words from the shared index, then
@@ -165,7 +166,7 @@ class DateMatcher(RuleComponent):
             (
                 f["id"],
                 FirstCharRegex(re.compile(f["regex"], re.I)),
-                tuple(f.get("triggers") or required_words(f["regex"], min_len=3) or ()),
+                rule_words(f.get("triggers"), f["regex"]),
                 tuple(f.get("also") or ()),
             )
             for f in r.get("formats", [])
@@ -174,13 +175,13 @@ class DateMatcher(RuleComponent):
         for red in r.get("redactions", []):
             if isinstance(red, str):
                 red = {"regex": red, "role": None}
-            words = tuple(red.get("triggers") or required_words(red["regex"], min_len=3) or ())
+            words = rule_words(red.get("triggers"), red["regex"])
             self.redactions.append((FirstCharRegex(re.compile(red["regex"], re.M)), red.get("role"), words))
         # a rule without its own triggers runs wherever the component's words occur, or
         # everywhere when there are none
-        rule_words = [w for _, _, w, _ in self.formats] + [w for *_, w in self.redactions]
-        self.triggers = DateTriggers(r.get("triggers"), rule_words + [a for *_, a in self.formats])
-        if any(not w for w in rule_words) and not r.get("triggers", {}).get("words"):
+        every_rule = [w for _, _, w, _ in self.formats] + [w for *_, w in self.redactions]
+        self.triggers = DateTriggers(r.get("triggers"), every_rule + [a for *_, a in self.formats])
+        if any(not w for w in every_rule) and not r.get("triggers", {}).get("words"):
             self.triggers = DateTriggers(None)
         self.roles = [
             (role, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))

@@ -22,7 +22,7 @@ import re
 
 from spacy.tokens import Doc
 
-from ..matching import FirstCharRegex, Hits, Triggers, required_words
+from ..matching import FirstCharRegex, Hits, Triggers, rule_words
 from .base import RuleComponent, char_span, doc_text, set_group
 from .extensions import ext_key
 
@@ -48,8 +48,7 @@ class ExamMatcher(RuleComponent):
             # engine then skips the middle of words (about 3x faster); FirstCharRegex skips
             # to the letters a match can start with (about 2x faster again)
             rx = FirstCharRegex(re.compile(rf"\b(?:{pat})", re.I))
-            # a rule written without triggers gets the words its every match holds
-            words = words or tuple(required_words(rx.pattern, min_len=3) or ())
+            words = rule_words(words, rx.pattern)  # none given: the words every match holds
             self.exam_rules.append((sign, status, rx, bool(stated), words))
         # a rule whose words cannot be worked out runs wherever the component's words occur,
         # or everywhere when there are none

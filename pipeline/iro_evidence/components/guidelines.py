@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..matching import Folded, Hits, Triggers, can_fold, required_words
+from ..matching import Folded, Hits, Triggers, can_fold, rule_words
 from ..rules import expand_defs
 
 # a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")
@@ -29,7 +29,7 @@ class Guidelines:
             for p in pats:
                 p, words = (p["pattern"], tuple(p.get("triggers") or ())) if isinstance(p, dict) else (p, ())
                 flags = re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0
-                words = words or tuple(required_words(p, min_len=3) or ())  # none given: derived
+                words = rule_words(words, p)  # none given: the words every match holds
                 self.rules.append((code, Folded(re.compile(p, flags)), words))
         # a pattern without its own triggers runs wherever the component's words occur,
         # or everywhere when there are none

@@ -37,6 +37,7 @@ from .triggers import (
     index,
     intersect,
     register,
+    rule_words,
 )
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "phrase_triggers",
     "register",
     "required_words",
+    "rule_words",
 ]

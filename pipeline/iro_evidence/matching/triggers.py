@@ -24,6 +24,7 @@ import weakref
 from spacy.tokens import Doc
 
 from .doc import doc_lower, doc_text
+from .regex import required_words
 
 # characters re.IGNORECASE matches to i, s or k although lower() keeps them: a text with
 # one is read whole (no windows), as the lower-cased text would miss those matches
@@ -120,6 +121,13 @@ def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
+def rule_words(given, pattern) -> tuple[str, ...]:
+    """A rule's trigger words: those its rule file gives, else the words every match of its
+    pattern holds (``regex.required_words``); empty when neither is known (the rule then
+    runs wherever its component's words are)."""
+    return tuple(given or required_words(pattern, min_len=3) or ())
+
+
 class Triggers:
     """A component's trigger words and window sizes (``{"words", "before", "after"}`` in
     its rules file, plus its rules' own word lists); ``hits(doc)`` reads the shared index.
@@ -133,14 +141,20 @@ class Triggers:
         self.words = sorted(words)
         self.before = int(spec.get("before", 200))
         self.after = int(spec.get("after", 300))
-        register(self.words)
+        self.plain = self.literal()
+        register(self.plain)
+
+    def literal(self) -> list[str]:
+        """The words the shared index finds for this component (a subclass may name some
+        of its triggers otherwise: a pattern's name is no word of the text)."""
+        return self.words
 
     def hits(self, doc: Doc) -> Hits:
         """Where this component's words occur in the Doc, from the shared index."""
         text = doc_text(doc)
         if not self.words:
             return self.whole(text)
-        found = index(doc, self.words)
+        found = index(doc, getattr(self, "plain", self.words))  # (built before "plain" existed)
         if found is None:
             return self.whole(text)
         return Hits(text, {w: found[w] for w in self.words if w in found}, self.before, self.after)
