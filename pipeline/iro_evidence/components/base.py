@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from ..matching.doc import TEXT_KEY, doc_text, sentence_starts  # noqa: F401 - read off the Doc once
+from ..matching.doc import TEXT_KEY, char_span, doc_text, sentence_starts  # noqa: F401 - read off the Doc once
 from ..rules import check_rules, empty_like, expand_defs, load_packaged
 from .extensions import ext_key
 
@@ -77,11 +77,6 @@ class RuleComponent:
     def from_bytes(self, data: bytes, *, exclude=tuple()):
         self._use(json.loads(data), f"{self.name}: rules from bytes ({self.rules_file})")
         return self
-
-
-def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
-    """A Span for a character range, widened to token boundaries."""
-    return doc.char_span(start, end, label=label, alignment_mode="expand")
 
 
 def set_group(doc: Doc, key: str, spans: list[Span]) -> None:
