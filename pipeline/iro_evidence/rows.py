@@ -135,17 +135,25 @@ ID_COLUMNS = ("fact_id", "level_id", "study_id", "date_id", "finding_id", "detai
 
 def _to_source(rows: list[dict], offsets, source: str) -> None:
     """Offsets (and the fact ids made from them) of the canonical text -> the letter as read."""
+    ids: dict[str, str] = {}  # a letter's rows share their linked ids: each is mapped once
 
     def remap(m: re.Match) -> str:
         start, end = int(m.group(2)), int(m.group(3))
         return f"{m.group(1)}:{offsets.start(start)}-{offsets.end(end)}"
 
     for row in rows:
+        own = f"{row['kind']}:{row['start_char']}-{row['end_char']}"  # the row's own id (+ "#i")
         start, end = offsets.start(row["start_char"]), offsets.end(row["end_char"])
         row["start_char"], row["end_char"], row["text"] = start, end, source[start:end]
+        if row["fact_id"].startswith(own):
+            ids[row["fact_id"]] = f"{row['kind']}:{start}-{end}{row['fact_id'][len(own) :]}"
         for col in ID_COLUMNS:
-            if row[col] and ":" in row[col]:
-                row[col] = _ID.sub(remap, row[col])
+            value = row[col]
+            if value and ":" in value:
+                new = ids.get(value)
+                if new is None:
+                    new = ids[value] = _ID.sub(remap, value)
+                row[col] = new
         details = row["details"]
         if details and any(k in details for k in DETAIL_OFFSETS):
             row["details"] = json.dumps(_remap_details(json.loads(details), offsets))
