@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
@@ -53,47 +53,37 @@ MEDSPACY_KEYS = ("sections", "section")
 
 
 class HeadingRule(NamedTuple):
-    """One token pattern of a title: ``LINE_START`` first or not (``at_line_start``), the
-    title's words with ``SPACE`` between (in ``cased`` ORTH ids, or any case when None),
-    then a colon (``colon_required`` or optional). ``kind`` says what is checked after
-    matching: "whole_line" (the title fills its line), "line_start" (it opens a line or a
-    sentence) or "plain"."""
+    """One token pattern of a title: ``LINE_START`` first or not, the title's words with
+    ``SPACE`` between (as written, or in any case), then a colon (required or optional).
+    ``kind`` says what is checked after matching: "whole_line" (the title fills its line),
+    "line_start" (it opens a line or a sentence) or "plain"."""
 
     category: str
     kind: str
     pattern: list
     words: tuple  # the title's lower-case words
-    at_line_start: bool
-    cased: tuple | None
-    colon_required: bool
-
-    def fits(self, title: tuple, colon: bool) -> bool:
-        """Can the pattern match a title with these ORTH ids, followed by a colon or not?"""
-        return (self.cased is None or self.cased == title) and (colon or not self.colon_required)
 
 
 def heading_rules(nlp, category: str, title: str, line_start: bool) -> list[HeadingRule]:
     """The patterns of one title (see the module docstring), in matching order."""
     words = tuple(t.text for t in nlp.make_doc(title) if not t.is_space)
-    lower = tuple(w.lower() for w in words)
-    cased = tuple(nlp.vocab.strings.add(w) for w in words)
 
-    def rule(kind: str, lead: bool, case: tuple | None, colon: bool) -> HeadingRule:
+    def rule(kind: str, lead: bool, cased: bool, colon: bool) -> HeadingRule:
         body: list[dict] = []
         for w in words:
-            body += ([SPACE] if body else []) + [{"TEXT": w} if case else {"LOWER": w.lower()}]
+            body += ([SPACE] if body else []) + [{"TEXT": w} if cased else {"LOWER": w.lower()}]
         pattern = (LINE_START if lead else []) + body + [COLON if colon else OPTIONAL_COLON]
-        return HeadingRule(category, kind, pattern, lower, lead, case, colon)
+        return HeadingRule(category, kind, pattern, tuple(w.lower() for w in words))
 
     if line_start:  # at a line break, or (checked after matching) after a sentence end
-        out = [rule("line_start", True, cased, False), rule("line_start", True, None, True)]
-        out.append(rule("line_start", False, cased, False))
+        out = [rule("line_start", True, True, False), rule("line_start", True, False, True)]
+        out.append(rule("line_start", False, True, False))
     else:
-        out = [rule("plain", False, cased, False), rule("plain", False, None, True)]
+        out = [rule("plain", False, True, False), rule("plain", False, False, True)]
     # a Title Case heading that is a whole line of its own needs no colon; that it fills its
     # line is checked after matching (matching the line breaks would make neighbouring
     # headings overlap, and only one of them would be kept)
-    return out + [rule("whole_line", False, None, False)]
+    return out + [rule("whole_line", False, False, False)]
 
 
 class SectionDetector(RuleComponent):
@@ -237,9 +227,7 @@ class HeadingFinder:
         strings = vocab.strings
         self.rule_of: dict[int, int] = {}  # match id -> index of its rule
         self.groups: dict[tuple, Matcher] = {}  # title words -> a Matcher of its patterns
-        self.titles: dict[tuple, list[tuple[int, HeadingRule]]] = {}
         by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
-        self.plans: dict[tuple, tuple | None] = {}
         for j, rule in enumerate(rules):
             name = f"iro_heading_{j}"  # our own id per rule: its index
             match_id = strings.add(name)
@@ -249,13 +237,11 @@ class HeadingFinder:
                 self.groups[key] = Matcher(vocab)
                 by_start.setdefault(key[:2], []).append(key)
             self.groups[key].add(name, [rule.pattern])
-            self.titles.setdefault(key, []).append((match_id, rule))
         self.by_start = by_start
         starts = list(by_start)
         self.singles = numpy.array(sorted(k[0] for k in starts if len(k) == 1), dtype="uint64")
         pairs = numpy.array([k for k in starts if len(k) == 2], dtype="uint64").reshape(-1, 2)
         self.pairs = numpy.sort(_pair_ids(pairs[:, 0], pairs[:, 1]))
-        self.colon = strings.add(":")
 
     def find_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The heading matches (match_id, start, end) that every pattern at every token
@@ -263,15 +249,15 @@ class HeadingFinder:
         n = len(doc)
         if not n or not self.groups:
             return []
-        arr = doc.to_array([LOWER, IS_SPACE, ORTH])
+        arr = doc.to_array([LOWER, IS_SPACE])
         words = numpy.flatnonzero(arr[:, 1] == 0)  # token index of each non-space token
         found: set[tuple[int, int, int]] = set()
         if len(words):
             lower = arr[words, 0]
-            ids, idx, orth = lower.tolist(), words.tolist(), arr[:, 2].tolist()
+            ids, idx = lower.tolist(), words.tolist()
             for o in self.title_starts(lower).tolist():
                 for key in self.keys_at(ids, o):
-                    found.update(self.matches_at(doc, key, o, idx, orth))
+                    found.update(self.matches_at(doc, key, o, idx))
         order = self.rule_of
         return prune_matches(sorted(found, key=lambda m: (m[1], m[2], order[m[0]])))
 
@@ -289,46 +275,16 @@ class HeadingFinder:
             keys = keys + self.by_start.get((ids[o], ids[o + 1]), [])
         return [key for key in keys if tuple(ids[o : o + len(key)]) == key]
 
-    def matches_at(self, doc: Doc, key: tuple, o: int, idx: list[int], orth: list[int]) -> list[tuple]:
+    def matches_at(self, doc: Doc, key: tuple, o: int, idx: list[int]) -> list[tuple]:
         """The matches of title ``key`` whose words start at non-space token ``o``."""
-        n = len(doc)
-        last = idx[o + len(key) - 1]
-        title = tuple(orth[i] for i in idx[o : o + len(key)])
-        plan = self.direct(key, title, last + 1 < n and orth[last + 1] == self.colon)
-        if plan is not None:
-            return [(rule, idx[o], last + 1 + with_colon) for rule, with_colon in plan]
         # a match opens with the title or with a space token followed by at most LEAD
         # non-space tokens; no space token in there: with the title
         lead = min(o, self.LEAD)
         start = idx[o - lead - 1] + 1 if o > lead else 0
         if idx[o] - start == lead:
             start = idx[o]
-        end = min(n, last + 1 + self.AFTER)
+        end = min(len(doc), idx[o + len(key) - 1] + 1 + self.AFTER)
         return [(m, s + start, e + start) for m, s, e in self.groups[key](doc[start:end])]
-
-    def direct(self, key: tuple, title: tuple, colon: bool) -> tuple | None:
-        """The matches of the title ``key`` written as ``title`` (ORTH ids), followed by a
-        colon or not, without the Matcher: (match id, whether the match holds the colon)
-        pairs; None when the Matcher must look (a pattern may open before the title).
-
-        Most places are a title's words in running text: no pattern that may open before
-        the title (``LINE_START``) can match there, and the others match the title
-        itself, plus its colon when one follows. The answer is kept per (key, title, colon)."""
-        plan_key = (key, title, colon)
-        if plan_key not in self.plans:
-            rules = self.titles[key]
-            plan: tuple | None = None
-            if not any(r.at_line_start and r.fits(title, colon) for _, r in rules):
-                plan = tuple(
-                    (m, with_colon)
-                    for m, r in rules
-                    if r.fits(title, colon)
-                    for with_colon in ((0,) if not r.colon_required else ()) + ((1,) if colon else ())
-                )
-            if len(self.plans) > 100_000:  # a bound for odd inputs; a few hundred in practice
-                self.plans.clear()
-            self.plans[plan_key] = plan
-        return self.plans[plan_key]
 
 
 def _pair_ids(first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:
