@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
@@ -228,6 +228,7 @@ class HeadingFinder:
         self.rule_of: dict[int, int] = {}  # match id -> index of its rule
         self.groups: dict[tuple, Matcher] = {}  # title words -> a Matcher of its patterns
         by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
+        self.seen: dict[tuple, list] = {}  # (title, ORTH ids of the tokens looked at) -> matches
         for j, rule in enumerate(rules):
             name = f"iro_heading_{j}"  # our own id per rule: its index
             match_id = strings.add(name)
@@ -249,15 +250,15 @@ class HeadingFinder:
         n = len(doc)
         if not n or not self.groups:
             return []
-        arr = doc.to_array([LOWER, IS_SPACE])
+        arr = doc.to_array([LOWER, IS_SPACE, ORTH])
         words = numpy.flatnonzero(arr[:, 1] == 0)  # token index of each non-space token
         found: set[tuple[int, int, int]] = set()
         if len(words):
             lower = arr[words, 0]
-            ids, idx = lower.tolist(), words.tolist()
+            ids, idx, orth = lower.tolist(), words.tolist(), arr[:, 2].tolist()
             for o in self.title_starts(lower).tolist():
                 for key in self.keys_at(ids, o):
-                    found.update(self.matches_at(doc, key, o, idx))
+                    found.update(self.matches_at(doc, key, o, idx, orth))
         order = self.rule_of
         return prune_matches(sorted(found, key=lambda m: (m[1], m[2], order[m[0]])))
 
@@ -275,7 +276,7 @@ class HeadingFinder:
             keys = keys + self.by_start.get((ids[o], ids[o + 1]), [])
         return [key for key in keys if tuple(ids[o : o + len(key)]) == key]
 
-    def matches_at(self, doc: Doc, key: tuple, o: int, idx: list[int]) -> list[tuple]:
+    def matches_at(self, doc: Doc, key: tuple, o: int, idx: list[int], orth: list[int]) -> list[tuple]:
         """The matches of title ``key`` whose words start at non-space token ``o``."""
         # a match opens with the title or with a space token followed by at most LEAD
         # non-space tokens; no space token in there: with the title
@@ -284,7 +285,14 @@ class HeadingFinder:
         if idx[o] - start == lead:
             start = idx[o]
         end = min(len(doc), idx[o + len(key) - 1] + 1 + self.AFTER)
-        return [(m, s + start, e + start) for m, s, e in self.groups[key](doc[start:end])]
+        # the patterns read only the tokens' texts: the same few tokens give the same
+        # matches, kept (most places are a title's words in running text, seen before)
+        seen = (key, tuple(orth[start:end]))
+        if seen not in self.seen:
+            if len(self.seen) > 100_000:  # a bound for odd inputs; a few thousand in practice
+                self.seen.clear()
+            self.seen[seen] = self.groups[key](doc[start:end])
+        return [(m, s + start, e + start) for m, s, e in self.seen[seen]]
 
 
 def _pair_ids(first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:
