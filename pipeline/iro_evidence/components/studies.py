@@ -107,24 +107,16 @@ class StudyMatcher(RuleComponent):
         self.rx = SimpleNamespace(
             **regexes(r, "date_after date_after_yearless date_done anaphor list_gap yearless"),
             **regexes(r, "generic_after_study row_gap row_link shared_date_gap"),
+            **regexes(r, "date_tight gap_block before_gap date_before absent_before done_verbs"),
+            **regexes(r, "not_done_cue not_done_stop"),
             **regexes(r, "year_follows line_prefix person_before row_separator", flags=0),
         )
+        self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
         # the month-and-day looked for over a whole letter: from a word start, skipping to
         # the letters a month name starts with
         self.yearless_scan = FirstCharRegex(re.compile(rf"\b(?:{r['yearless']})", re.I))
-        # the case-insensitive rules read per study, also folded (casefold) to read the
-        # lower-cased text: all of them or none, so that one string serves them all
-        plain = {
-            "region": compile_alternation(list(self.region_word)),
-            **regexes(r, "date_tight gap_block before_gap date_before absent_before done_verbs"),
-            **regexes(r, "not_done_cue not_done_stop"),
-        }
-        contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
-        folded = {k: Folded(p).folded for k, p in plain.items()}
-        folded_contrast = [(name, Folded(p).folded) for name, p in contrast]
-        self.plain = SimpleNamespace(**plain, contrast=contrast)
-        ok = all(folded.values()) and all(p for _, p in folded_contrast)
-        self.folded = SimpleNamespace(**folded, contrast=folded_contrast) if ok else None
+        # the region words, read around every study (the costly regex), run folded
+        self.region_fold = Folded(compile_alternation(list(self.region_word)))
 
     def find(self, text: str, near: Hits | None = None, low: str | None = None) -> list[dict]:
         """Study mentions (start, end, type), longest first, no overlaps, no persons; the
@@ -160,46 +152,39 @@ class StudyMatcher(RuleComponent):
             last_end = e
         return out
 
-    def _phrase_after(self, text: str, e: int, src: str | None = None) -> str:
-        """The words after a study term up to its date or the end of the phrase (cut
-        where ``text`` says, read from ``src``, the lower-cased copy, when given)."""
+    def _letter(self, text: str, low: str) -> None:
+        """The string the rules read per study, set for one letter: its lower-cased copy
+        when that can stand for it (casefold; the rules are case-insensitive), so that the
+        region words run folded; else the text itself."""
+        self._region, self._src = self.region_fold.pick(text, low, can_fold(text, low))
+
+    def _phrase_after(self, text: str, e: int) -> str:
+        """The words after a study term up to its date or the end of the phrase (cut where
+        ``text`` says, read from the string the rules read)."""
         after = text[e : e + self.region_window]
         m = PHRASE_END.search(after)  # case-sensitive ("On" starts no date): read in text
-        cut = m.start() if m else len(after)
-        return (text if src is None else src)[e : e + cut]
+        return self._src[e : e + (m.start() if m else len(after))]
 
-    def _rules(self, text: str, src: str | None) -> tuple[SimpleNamespace, str]:
-        """The per-study rules and the string they read: folded over ``src`` (the
-        lower-cased text, see casefold) when given and every rule folds, else ``text``."""
-        if src is not None and self.folded is not None:
-            return self.folded, src
-        return self.plain, text
-
-    def region(self, text: str, s: int, e: int, src: str | None = None) -> str | None:
+    def region(self, text: str, s: int, e: int) -> str | None:
         """The region named after the study in its phrase, else the last one before it in its clause."""
-        rules, src = self._rules(text, src)
-        m = rules.region.search(self._phrase_after(text, e, src))
+        m = self._region.search(self._phrase_after(text, e))
         if m is None:
-            m = last_match(rules.region, _after_last(CLAUSE_END, src[max(0, s - 25) : s]))
+            m = last_match(self._region, _after_last(CLAUSE_END, self._src[max(0, s - 25) : s]))
         return self.region_word[phrase_key(m.group())] if m else None
 
-    def contrast_of(self, text: str, s: int, e: int, src: str | None = None) -> str | None:
+    def contrast_of(self, text: str, s: int, e: int) -> str | None:
         """with / without / with_and_without contrast, from the study's own phrase."""
-        rules, src = self._rules(text, src)
-        window = _after_last(SENTENCE_END, src[max(0, s - 25) : s]) + " " + self._phrase_after(text, e, src)
-        for name, pat in rules.contrast:
-            if pat.search(window):
-                return name
-        return None
+        window = _after_last(SENTENCE_END, self._src[max(0, s - 25) : s]) + " " + self._phrase_after(text, e)
+        return next((name for name, pat in self.contrast if pat.search(window)), None)
 
-    def done(self, text: str, s: int, date_gap: str, src: str | None = None) -> bool:
+    def done(self, s: int, date_gap: str) -> bool:
         """False for a study that is requested/ordered or said not to exist."""
-        rules, src = self._rules(text, src)
+        rules, src = self.rx, self._src
         before = src[max(0, s - 90) : s]
         before = _after_last(STATEMENT_END, before)
         if rules.absent_before.search(before[-40:]):
             return False  # "No x-rays were taken on ...": a date does not make it done
-        if date_gap and rules.done_verbs.search(date_gap if src is text else date_gap.lower()):
+        if date_gap and rules.done_verbs.search(date_gap):
             return True
         cue = last_match(rules.not_done_cue, before)
         if cue is None:
@@ -216,30 +201,30 @@ class StudyMatcher(RuleComponent):
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
         low = doc_lower(doc)
-        src = low if can_fold(text, low) else None  # what the folded rules read
+        self._letter(text, low)
         bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
         found = self.find(text, self.triggers.hits(doc), low)
-        rows_first = self._rows_first(text, found, dates, src, bounds)
+        rows_first = self._rows_first(text, found, dates, bounds)
         for f in found:
             s, e, typ = f["start"], f["end"], f["type"]
             span = char_span(doc, s, e, typ)
             if span is None:
                 continue
-            linked, gap = self._dates_for(text, s, e, dates, src, bounds, s in rows_first)
-            region = self.region(text, s, e, src)
+            linked, gap = self._dates_for(text, s, e, dates, bounds, s in rows_first)
+            region = self.region(text, s, e)
             out = self._link(doc, typ, linked, inferred)
             # a date may share these offsets ("2000?MR"): its keys are kept
             info = {
                 "type": typ,
                 "region": region if region is not None else near.region(span),
-                "contrast": self.contrast_of(text, s, e, src),
-                "done": self.done(text, s, gap, src),
+                "contrast": self.contrast_of(text, s, e),
+                "done": self.done(s, gap),
                 "dates": [span_ext(d)["value"] for d in out],
                 "date_offsets": [[d.start_char, d.end_char] for d in out],
             }
             update_iro(span, info)
             spans.append(span)
-        self._share_dates(text, spans, src)
+        self._share_dates(spans)
         spans += self._narrative(doc, text, spans, inferred)
         set_group(doc, "studies", spans)
         if inferred:
@@ -248,15 +233,16 @@ class StudyMatcher(RuleComponent):
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
 
-    def _share_dates(self, text: str, spans: list, src: str | None) -> None:
+    def _share_dates(self, spans: list) -> None:
         """'x-rays and CT of the head' after a date: the undated study joined by 'and' to
         a dated one just before it was done on the same dates."""
-        rules, src = self._rules(text, src)
         for prev, span in zip(spans, spans[1:]):
             p, cur = span_ext(prev), span_ext(span)
             if cur["dates"] or not p["dates"] or not (cur["done"] and p["done"]):
                 continue
-            if self.rx.shared_date_gap.match(rules.region.sub(" ", src[prev.end_char : span.start_char])):
+            if self.rx.shared_date_gap.match(
+                self._region.sub(" ", self._src[prev.end_char : span.start_char])
+            ):
                 set_iro(span, {**cur, "dates": list(p["dates"]), "date_offsets": list(p["date_offsets"])})
 
     @staticmethod
@@ -360,15 +346,13 @@ class StudyMatcher(RuleComponent):
         if any(a < de and ds < b for a, b in taken):
             return None
         gap = SOFT_WRAP.sub(" ", after[: m.start()])
-        if not self.rx.date_after.match(gap) or not self.plain.done_verbs.search(gap):
+        if not self.rx.date_after.match(gap) or not self.rx.done_verbs.search(gap):
             return None
         before = [d for d in dates if d.end_char <= s]
         value = _month_day(span_ext(before[-1])["value"][:4], m) if before else None
         return (ds, de, value) if value else None
 
-    def _rows_first(
-        self, text: str, found: list[dict], dates: list, src: str | None, bounds: tuple
-    ) -> set[int]:
+    def _rows_first(self, text: str, found: list[dict], dates: list, bounds: tuple) -> set[int]:
         """Starts of the studies that take the date written just before them, in a letter
         whose records are listed as '<date> <study>' rows ('03/14/2019 Lumbar x-rays
         04/02/2019 EMG/NCS ...' once a table is put on one line): there a date right after
@@ -379,12 +363,12 @@ class StudyMatcher(RuleComponent):
         starts, ends = bounds
         if not starts or not found:
             return set()
-        rules, src = self._rules(text, src)
+        rules, src, region = self.rx, self._src, self._region
         votes: dict[int, list] = {}  # paragraph start -> [date-first votes, study-first votes, studies]
         for f in found:
             s, e = f["start"], f["end"]
             j = bisect.bisect_right(ends, s) - 1
-            gap_b = rules.region.sub(" ", src[ends[j] : s]) if j >= 0 and s - ends[j] <= 40 else None
+            gap_b = region.sub(" ", src[ends[j] : s]) if j >= 0 and s - ends[j] <= 40 else None
             b = (
                 gap_b is not None
                 and bool(self.rx.row_gap.match(gap_b))
@@ -396,7 +380,7 @@ class StudyMatcher(RuleComponent):
             gap_a = ""
             if i < len(starts) and starts[i] - e <= self.date_after_max:
                 gap = src[e : starts[i]]
-                gap_a = rules.region.sub(" ", gap)
+                gap_a = region.sub(" ", gap)
                 a = "\n\n" not in gap and bool(
                     rules.date_tight.match(gap_a) or self.rx.date_after.match(gap_a)
                 )
@@ -416,13 +400,12 @@ class StudyMatcher(RuleComponent):
         return {s for first, last, studies in votes.values() if first > last for s in studies}
 
     def _dates_for(
-        self, text: str, s: int, e: int, dates: list, src: str | None, bounds: tuple, row_first: bool = False
+        self, text: str, s: int, e: int, dates: list, bounds: tuple, row_first: bool = False
     ) -> tuple[list, str]:
         """The dates of one study and the text between the study and its first date
-        (``src``: the lower-cased text for the folded rules; ``bounds``: the dates'
-        start and end offsets, read once per Doc; ``row_first``: the date right before
-        is the study's, see ``_rows_first``)."""
-        rules, src = self._rules(text, src)
+        (``bounds``: the dates' start and end offsets, read once per Doc; ``row_first``:
+        the date right before is the study's, see ``_rows_first``)."""
+        rules, src, region = self.rx, self._src, self._region
         starts, ends = bounds
         after = before = None
         after_gap = ""
@@ -438,12 +421,12 @@ class StudyMatcher(RuleComponent):
         if row_first and before is not None and before not in self._claimed:
             self._claimed.add(before)
             return [dates[before]], ""
-        tight = after is not None and rules.date_tight.match(rules.region.sub(" ", src[e : starts[after]]))
+        tight = after is not None and rules.date_tight.match(region.sub(" ", src[e : starts[after]]))
         if tight:
             return self._list(text, dates, after, after_gap), after_gap
         if before is not None and before not in self._claimed:
             d = dates[before]
-            gap = rules.region.sub(" ", src[d.end_char : s])
+            gap = region.sub(" ", src[d.end_char : s])
             line = text[text.rfind("\n", 0, d.start_char) + 1 : d.start_char]
             lead = rules.date_before.search(src[max(0, d.start_char - 12) : d.start_char])
             if rules.before_gap.match(gap) and (lead or self.rx.line_prefix.match(line)):
