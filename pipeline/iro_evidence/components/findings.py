@@ -28,8 +28,6 @@ import re
 from types import SimpleNamespace
 from typing import NamedTuple
 
-import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from ..matching import (
@@ -42,7 +40,17 @@ from ..matching import (
     phrase_key,
     phrase_triggers,
 )
-from .base import RuleComponent, char_span, doc_text, last_match, regexes, set_group, span_ext, update_iro
+from .base import (
+    RuleComponent,
+    char_span,
+    doc_text,
+    last_match,
+    regexes,
+    sentence_starts,
+    set_group,
+    span_ext,
+    update_iro,
+)
 from .levels import expand
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -175,8 +183,8 @@ class FindingLinker(RuleComponent):
             for s in doc.spans.get("studies", [])
             if (iro := span_ext(s)) and iro.get("type") not in self.study_excluded
         ]
-        self._sents = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(text))]
-        self._sent_starts = [s for s, _ in self._sents]
+        self._sent_starts = sentence_starts(doc)[1]
+        self._sents = list(zip(self._sent_starts, [*self._sent_starts[1:], len(text)]))
         self._link_sizes(text, findings, sizes, cands, studies)
         self._link_findings(text, findings, sizes, cands, studies)
 
@@ -358,20 +366,6 @@ class FindingLinker(RuleComponent):
             if st.start_char >= lo and "\n\n" not in doc_text(st.doc)[st.end_char : pos].replace(" ", ""):
                 return st
         return None
-
-
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, as ``doc.sents`` gives them, from one
-    array read instead of a Span per sentence."""
-    n = len(doc)
-    if not n:
-        return []
-    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
-    rows = numpy.flatnonzero(arr[:, 0] == 1)  # as base.sentence_starts reads them
-    if not len(rows) or rows[0] != 0:
-        rows = numpy.concatenate(([0], rows))
-    last = numpy.append(rows[1:] - 1, n - 1)  # each sentence's last token
-    return list(zip(arr[rows, 1].tolist(), (arr[last, 1] + arr[last, 2]).tolist()))
 
 
 def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:
