@@ -12,13 +12,8 @@ heading to the next one. The result is the plain span group ``doc.spans["section
 (label = category, from heading to end of body; the text before the first heading is a
 ``header`` section), so the Doc pickles. ``tests/test_fast_paths.py`` checks on every
 letter we have that the sections equal those of medspaCy's own Sectionizer given the
-same rules.
-
-Speed: trying every heading pattern at every token costs tokens x ~450 patterns. A
-heading's words must all be there, one after the other (only spaces between), so
-``HeadingFinder`` first finds where a title's words occur (one array of lower-case word ids
-per Doc), then runs only that title's patterns on a few tokens around each place; it finds
-the matches of every pattern tried at every token, in the same order (``tests/test_fast_paths.py``).
+same rules. Speed: trying every heading pattern at every token would cost tokens x ~450
+patterns; ``HeadingFinder`` tries a title's patterns only where its words are.
 """
 
 from __future__ import annotations
@@ -207,17 +202,15 @@ class _Tokens:
 
 
 class HeadingFinder:
-    """Heading matches, looked for only where a title's words are.
+    """Heading matches, looked for only where a title's words are: the matches of every
+    pattern tried at every token, in the same order (``tests/test_fast_paths.py``).
 
     Every heading pattern holds its title's words in order with only space tokens between
-    them; it opens with the title or with a space token followed by at most two non-space
-    tokens (``LINE_START``: a line break, a numbering, a period), and after the title
-    comes at most a colon. So a call finds each run of a title's words in the Doc's
-    non-space tokens and runs that title's own patterns on those tokens, the token after
-    them, and before them the two non-space tokens with the spaces around them when there
-    is a space token there. Those are all the matches the whole-Doc Matcher finds (no
-    pattern looks outside its match); sorted by position and rule order, as the whole-Doc
-    Matcher returns them, they are pruned the same way.
+    them, opens with the title or with a space token and at most two non-space tokens
+    (``LINE_START``), and ends with at most a colon. So each run of a title's words in the
+    Doc's non-space tokens (found in one array of lower-case word ids) is tried with that
+    title's patterns on those tokens and the few around them; no pattern looks outside
+    its match, so these are all the matches the whole-Doc Matcher finds.
     """
 
     LEAD, AFTER = 2, 1  # tokens a match may hold before (non-space) / after the title
