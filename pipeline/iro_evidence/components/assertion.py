@@ -274,12 +274,15 @@ def _columns(doc: Doc) -> _Columns:
     arr = doc.to_array([ORTH, IS_SPACE, IS_UPPER, IS_ALPHA, LENGTH, SENT_START])
     orth, space = arr[:, 0], arr[:, 1] == 1
     strings = doc.vocab.strings
-    breaks = [o for o in numpy.unique(orth[space]).tolist() if "\n" in strings[o]]
+    newline = numpy.zeros(len(orth), dtype=bool)
+    for o in set(orth[space].tolist()):  # a few kinds of whitespace token
+        if "\n" in strings[o]:
+            newline |= orth == o
     # Token.is_sent_end: the next token starts a sentence, or this is the last one
     sent_end = numpy.append(arr[1:, 5].astype(numpy.int64) == 1, True)
     return _Columns(
         (orth == strings[":"]).tolist(),
-        numpy.isin(orth, breaks).tolist(),
+        newline.tolist(),
         space.tolist(),
         (arr[:, 2] == 1).tolist(),
         (arr[:, 3] == 1).tolist(),
