@@ -8,22 +8,7 @@ import bisect
 import re
 
 from ..matching import Hits, Triggers
-
-
-def match_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
-    """``list(pattern.finditer(text))`` for a pattern whose matches can only start at
-    ``starts`` (sorted): tried there only, never inside a match already found."""
-    out = []
-    end = 0
-    match = pattern.match
-    for s in starts:
-        if s >= end:
-            m = match(text, s)
-            if m:
-                end = max(m.end(), s + 1)
-                out.append(m)
-    return out
-
+from ..matching.starts import match_at
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
 # the same without "\f": a pattern that starts with a literal character, which ``re`` jumps
@@ -52,9 +37,7 @@ class Attributor:
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
         self.patterns = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]  # rule index order
-        self.named = [
-            "name" in pat.groupindex for pat in self.patterns
-        ]  # (groupindex is a new dict per read)
+        self.named = ["name" in pat.groupindex for pat in self.patterns]  # (groupindex: a new dict per read)
         # the trigger words of each regex, roles then cues (empty: the whole text)
         every = rules.get("roles", []) + rules.get("cues", [])
         self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
@@ -91,15 +74,11 @@ class Attributor:
         order. With ``hits`` (``self.triggers.scan``) each regex only runs around its
         trigger words; without, on the whole text (the reference)."""
         found = []
-        starts: dict[tuple, list[int]] = {}  # trigger words -> where they start (rules share them)
         for i, (pat, words) in enumerate(zip(self.patterns, self.rule_triggers)):
             if hits is None or hits.found is None or not words:
                 matches = pat.finditer(text)
-            elif self.anchored[i]:
-                at = starts.get(words)
-                if at is None:
-                    at = starts[words] = sorted({h for w in words for h in hits.found.get(w, ())})
-                matches = match_at(pat, text, at)
+            elif self.anchored[i]:  # where its trigger words start (cached: rules share them)
+                matches = match_at(pat, text, hits.positions(words))
             else:
                 matches = hits.finditer(pat, words)
             if self.named[i]:

@@ -1,37 +1,28 @@
 """The review outcome: upheld, overturned, partially_overturned, or None.
 
 IRO letters mark it with a checkbox (``[ X ] Upheld``, ``☒``, an ``X`` on its own line,
-boxes spread over lines, a row of boxes above a row of labels) or print only the chosen
-option; some say it in prose. A split decision lists each service with its own result
+boxes spread over lines, a row of boxes above a row of labels), print only the chosen
+option, or say it in a sentence; a split decision gives each service its own result
 (``Lyrica 75 mg #60 - Overturned``, "Lyrica is overturned; hydrocodone upheld");
-external reviews give one determination per service ("has determined the request for X
-is not medically necessary").
+external reviews give one determination per service.
 
-Decisions that review another decision (hearing decisions, SOAH orders, the Appeals
-Panel, other states' courts and boards, New York external appeals) are read as a model
-(``model`` in outcome.json) rather than as a list of sentences: a ruling has a decider
-(ALJ, hearing officer, "this decision", commission, panel, court, "we"), a direction and
-an object. On the IRO's decision or a lower one it agrees or disagrees ("agrees with the
-IRO", "the preponderance ... is not contrary", "We affirm", "Reversed."); on the treatment
-it grants or denies ("finds the requested preauthorization should be granted",
-"Claimant is not entitled to X"). A direction on the treatment is read against the
-reference: what the IRO decided (a carrier's appeal of an IRO approval flips it), or,
-with no IRO, the insurer's denial; a ruling on a lower decision is read through what
-that decision did. The issue question ("Is the preponderance ... ?", "Whether ...") is
-no ruling, so an excerpt that stops before the ruling gives None.
+Decisions that review another one (hearing decisions, SOAH orders, the Appeals Panel,
+other states' courts and boards, external appeals) are read as a model (``model`` in
+outcome.json): a ruling has a decider, a direction and an object. On a decision (the
+IRO's or a lower one) it agrees or disagrees ("agrees with the IRO", "the preponderance
+... is not contrary", "Reversed."); on the treatment it grants or denies, which is read
+against the reference: what the IRO decided or, with no IRO, the insurer's denial. The
+issue question ("Is the preponderance ... ?") is no ruling.
 
-IRO letters that say it in a sentence are read as who x direction x object too
-(``statement`` in outcome.json): "The adverse determination under review is UPHELD", "I
-disagree with the denial", "it is the opinion of this reviewer that the denial be upheld";
-a prior reviewer's ruling told in the history, a party's argument or a hypothesis is not
-the IRO's decision, and a list of services each with its own result is a split decision.
-The reviewer's own finding on the service ("I find the requested MRI medically necessary")
-decides only when nothing else does.
+An IRO reviewer's decision sentence is read the same way (``statement``): "The adverse
+determination under review is UPHELD", "I disagree with the denial"; a prior reviewer's
+ruling told in the history, an argument or a hypothesis is not the IRO's decision. The
+reviewer's finding on the service ("I find the MRI medically necessary") decides only
+when nothing else does.
 
-Every cue is a span in ``doc.spans["outcome"]`` with ``value``, ``how``, the model's
-reading (``direction``, ``about``, ``reference`` and the offsets of the sentence that
-gave it) and, for per-service results, ``service``; the cues the outcome rests on carry
-``basis``. The decided value goes to ``doc._.iro_case["outcome"]``.
+Every cue is a span in ``doc.spans["outcome"]`` (``value``, ``how``, the model's reading,
+``service``); the cues the outcome rests on carry ``basis``. The decided value goes to
+``doc._.iro_case["outcome"]``.
 """
 
 from __future__ import annotations
@@ -51,28 +42,9 @@ from .genre import is_hearing
 BOX_TYPES = ("checkbox", "box_row", "printed_option")
 PER_SERVICE = ("service_line", "service_clause", "determined")
 RULINGS = ("entitled", "ordered", "ruling")
-NOT_A_SERVICE = re.compile(
-    r"determination|decision|should\s+be|outcome|reviewer|IRO\b|^(?:Upheld|Overturned|Partially)\b", re.I
-)
-RULE_NAMES = (
-    "checked",
-    "determined",
-    "entitled",
-    "ordered",
-    "question",
-    "alone",
-    "statement",
-    "necessity",
-    "established",
-)
-NEGATION = re.compile(r"\bnot\b|n['\u2019]t\b", re.I)
-THIRD_PERSON = re.compile(r"\b(?:finds|concludes|determines|holds|rules|orders)\b", re.I)
-IRO_SUBJECT = re.compile(r"\bIRO\b|independent\s+review\s+organization", re.I)
-NAMES_IRO = re.compile(r"\bIRO\b|independent\s+review|\bMRD\b|Medical\s+Review", re.I)
+RULE_NAMES = "checked determined entitled ordered question alone statement necessity established".split()
 OPTION_WORDS = ("partially", "overturned", "upheld")
 LOWER = "decision under appeal"  # a relative ruling's object when it is not the IRO's decision
-GENERAL_CARE = re.compile(r"^(?:all\s+)?(?:the\s+)?(?:health\s+care|medical\s+benefits|benefits)\b", re.I)
-UPHOLD_VERBS = re.compile(r"uph|sust|affirm|^agree|^concur", re.I)
 CLAUSE_START = re.compile(r"(?<!\b\w)(?<!\b\d\d)[.;?!]\s|\n")
 CLAUSE_END = re.compile(r"[.;?!](?=\s|$)|\n[ \t]*\n")
 
@@ -138,16 +110,17 @@ def _defs(pattern: str, defs: dict) -> str:
     return pattern
 
 
-def _statement_value(g: dict) -> str:
-    """The outcome a decision sentence states, from its verb, negation and scope."""
-    up = bool(UPHOLD_VERBS.search(g["verb"]))
+def _statement_value(g: dict, uphold: re.Pattern) -> str:
+    """The outcome a decision sentence states, from its verb (``uphold``: one that keeps
+    the denial), negation and scope."""
+    up = bool(uphold.search(g["verb"]))
     neg = (g.get("neg") or "").lower()
     if neg and ("not" in neg or "cannot" in neg):
         up = not up
     if (g.get("part") or "").lower() == "part":
         return "partially_overturned"
     split = g.get("split")
-    if split and bool(UPHOLD_VERBS.search(split)) != bool(UPHOLD_VERBS.search(g["verb"])):
+    if split and bool(uphold.search(split)) != bool(uphold.search(g["verb"])):
         return "partially_overturned"  # "upheld as to X and overturned as to Y"
     return "upheld" if up else "overturned"
 
@@ -206,6 +179,8 @@ class OutcomeDetector(RuleComponent):
         spec = r.get("triggers") or {}
         self.words = {k: tuple(spec.get(k) or ()) for k in RULE_NAMES}
         self.sizes = {k: tuple(v) for k, v in (spec.get("sizes") or {}).items()}
+        # words that tell what a matched cue is ("words" in the file)
+        self.said = {k: re.compile(p, re.I) for k, p in r["words"].items() if not k.startswith("_")}
         self._compile_boxes(r)
         self._compile_statements(r["statement"])
         self._compile_model(r["model"])
@@ -256,10 +231,9 @@ class OutcomeDetector(RuleComponent):
         self.statements = [_folded(p) for p in st["rules"]]
         self.statement_nouns = tuple(st["nouns"])
         self.necessity = [self._rule(k, _folded(p)) for k in ("necessity", "established") for p in st[k]]
-        self.prior_decider = re.compile(st["prior_decider"], re.I)
-        self.reported_before = re.compile(st["reported_before"], re.I)
-        self.item = re.compile(st["item"], re.I)
-        self.not_item = re.compile(st["not_item"], re.I)
+        self.said.update(
+            {k: re.compile(st[k], re.I) for k in ("prior_decider", "reported_before", "item", "not_item")}
+        )
 
     def _compile_model(self, m: dict) -> None:
         """The hearing/appeal model: who decides, direction, the reference decision; each
@@ -268,16 +242,13 @@ class OutcomeDetector(RuleComponent):
             _rule(_folded(p), w, win)
             for p, w, win in zip(m["preponderance"], m["preponderance_words"], m["preponderance_windows"])
         ]
-        self.iro_content = re.compile(m["iro_content"], re.I)
-        self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
         self.relative = [_rule(_folded(p), w, win, d) for d, p, w, win in m["relative"]]
         self.ruling = _rule(_folded(m["ruling"]), m["ruling_words"], m["ruling_window"])
-        self.deny = re.compile(m["deny"], re.I)
-        self.grant = re.compile(m["grant"], re.I)
         self.iro_direction = [_rule(_folded(p), m["iro_words"], win, d) for d, p, win in m["iro"]]
-        self.lower = re.compile(m["lower"], re.I)
-        self.lower_deny = re.compile(m["lower_deny"], re.I)
-        self.lower_grant = re.compile(m["lower_grant"], re.I)
+        # what a clause says: the IRO's decision follows, the issue before it, which way
+        # the treatment or the decision under appeal went
+        names = ("iro_content", "not_a_ruling_before", "deny", "grant", "lower", "lower_deny", "lower_grant")
+        self.said.update({k: re.compile(m[k], re.I) for k in names})
         self.plan = [_rule(_folded(p), w, win, v) for v, p, w, win in m["plan"]]
         self.alone = self._rule("alone", re.compile(m["alone"], re.I))
         # the words of every model rule, and the start words of those tried at every one
@@ -362,7 +333,7 @@ class OutcomeDetector(RuleComponent):
         cues = []
         for m, how in lines:  # what the rules matched is read from ``text``
             svc = lt.text[m.start("svc") : m.end("svc")].strip(" .:-\t")
-            if NOT_A_SERVICE.search(svc) or self.box_re.search(svc):
+            if self.said["not_a_service"].search(svc) or self.box_re.search(svc):
                 continue
             opt = lt.text[m.start("opt") : m.end("opt")]
             cues.append(Cue(m.start("svc"), m.start("svc") + len(svc), _norm_option(opt), how, svc))
@@ -375,23 +346,23 @@ class OutcomeDetector(RuleComponent):
         ("entitled to X, and that ... not entitled to Y") gives None."""
         ways = set()
         for part in re.split(r",\s*(?:and\s+)?that\s+", clause):
-            if self.deny.search(part):
+            if self.said["deny"].search(part):
                 ways.add("deny")
-            elif self.grant.search(part):
+            elif self.said["grant"].search(part):
                 ways.add("grant")
         return ways.pop() if len(ways) == 1 else None
 
     def lower_decision(self, text: str) -> tuple[str | None, tuple[int, int] | None]:
         """The treatment direction of the decision under appeal (a judge's or board's
         finding, "appeals the denial of ..."): its first sentence that says which way."""
-        for m in self.lower.finditer(text):
+        for m in self.said["lower"].finditer(text):
             clause = m["clause"]
             if (
-                self.lower_deny.search(clause)
+                self.said["lower_deny"].search(clause)
                 or text[m.start("clause") - 7 : m.start("clause")].lower() == " denial"
             ):
                 return "deny", m.span()
-            if self.lower_grant.search(clause):
+            if self.said["lower_grant"].search(clause):
                 return "grant", m.span()
             d = self.direction(clause)
             if d:
@@ -403,7 +374,7 @@ class OutcomeDetector(RuleComponent):
         IRO decided."""
         cues: list[Cue] = []
         for m in lt.matches(self.entitled):
-            if lt.in_question(m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
+            if lt.in_question(m.start()) or (m["svc"] and self.said["general_care"].search(m["svc"])):
                 continue
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == (lt.reference[0] == "deny") else "upheld"
@@ -476,7 +447,9 @@ class OutcomeDetector(RuleComponent):
         reversed"); ``who``: the subject the match names, if any)."""
         lead = self._lead(text, start) if lead is None else lead
         who = who or text[start:end].split(" ", 1)[0]  # "reviewer upheld ...": its first word
-        return bool(self.prior_decider.search(lead + who) or self.reported_before.search(lead))
+        return bool(
+            self.said["prior_decider"].search(lead + who) or self.said["reported_before"].search(lead)
+        )
 
     def _statements(self, lt: Letter) -> list[Cue]:
         """The IRO reviewer's decision sentence ("The adverse determination under review is
@@ -501,13 +474,20 @@ class OutcomeDetector(RuleComponent):
             return None
         svc = self._item_service(lead)
         how = "service_clause" if svc else "prose"
-        return Cue(m.start(), m.end(), _statement_value(g), how, svc, {"about": "decision reviewed"})
+        return Cue(
+            m.start(),
+            m.end(),
+            _statement_value(g, self.said["uphold_verbs"]),
+            how,
+            svc,
+            {"about": "decision reviewed"},
+        )
 
     def _item_service(self, lead: str) -> str | None:
         """The service of the last list item started in the clause before a decision."""
-        items = list(self.item.finditer(lead))
+        items = list(self.said["item"].finditer(lead))
         svc = items[-1]["svc"].strip() if items else None
-        return None if svc and self.not_item.search(svc) else svc
+        return None if svc and self.said["not_item"].search(svc) else svc
 
     def _necessity(self, lt: Letter) -> list[Cue]:
         """The reviewer's own finding on the service ("I do not find the MRI medically
@@ -652,11 +632,11 @@ class Rulings:
         """ "The preponderance of the evidence is (not) contrary to the IRO decision"."""
         text = self.text
         for _, m in self.matches(self.det.preponderance):
-            if self.det.not_before.search(text, max(0, m.start() - 40), m.start()):
+            if self.det.said["not_a_ruling_before"].search(text, max(0, m.start() - 40), m.start()):
                 continue
             said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
             # "is not contrary", "does not, by a preponderance, go against"
-            contrary = not NEGATION.search(said)
+            contrary = not self.det.said["negation"].search(said)
             if m["fail"]:
                 contrary = not contrary
             info = {
@@ -671,7 +651,7 @@ class Rulings:
         """Agreeing or disagreeing with the IRO's decision or a lower one, or granting or
         denying the request."""
         for rule, m in self.matches(self.det.relative):
-            d, about_iro = rule.tag, bool(NAMES_IRO.search(m.group()))
+            d, about_iro = rule.tag, bool(self.det.said["names_iro"].search(m.group()))
             info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
             if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
                 value, ref_info = self.against(d)
@@ -701,10 +681,10 @@ class Rulings:
         """ "The hearing officer finds that X is (not) medically necessary"."""
         for _, m in self.matches([self.det.ruling]):
             head = self.text[m.start() : m.start("clause")]
-            if not THIRD_PERSON.search(head) and not head.lower().startswith("we"):
+            if not self.det.said["third_person"].search(head) and not head.lower().startswith("we"):
                 continue  # "asked that the ALJ find ...": a wish, not a ruling
             clause = m["clause"]
-            iro = self.det.iro_content.search(clause)  # what follows says what the IRO decided
+            iro = self.det.said["iro_content"].search(clause)  # what follows says what the IRO decided
             d = self.det.direction(clause[: iro.start()] if iro else clause)
             if d is None:
                 continue
@@ -716,7 +696,7 @@ class Rulings:
         """How an external appeal says the health plan's denial fared."""
         text = self.text
         for rule, m in self.matches(self.det.plan):
-            if IRO_SUBJECT.search(text, max(0, m.start() - 40), m.start()):
+            if self.det.said["iro_subject"].search(text, max(0, m.start() - 40), m.start()):
                 continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
             if self.det.not_the_iro(text, *m.span()):
                 continue  # "the reconsideration reviewer upheld the denial"
