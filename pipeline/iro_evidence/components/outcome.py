@@ -103,26 +103,14 @@ def _option_value(text: str) -> str:
     return "overturned" if "overturn" in low or "disagree" in low else "upheld"
 
 
-def _defs(pattern: str, defs: dict) -> str:
-    """``pattern`` with its named parts ``{name}`` filled in."""
-    for k, v in defs.items():
-        pattern = pattern.replace("{" + k + "}", v)
-    return pattern
-
-
 def _statement_value(g: dict, uphold: re.Pattern) -> str:
     """The outcome a decision sentence states, from its verb (``uphold``: one that keeps
     the denial), negation and scope."""
-    up = bool(uphold.search(g["verb"]))
-    neg = (g.get("neg") or "").lower()
-    if neg and ("not" in neg or "cannot" in neg):
-        up = not up
-    if (g.get("part") or "").lower() == "part":
-        return "partially_overturned"
-    split = g.get("split")
-    if split and bool(uphold.search(split)) != bool(uphold.search(g["verb"])):
-        return "partially_overturned"  # "upheld as to X and overturned as to Y"
-    return "upheld" if up else "overturned"
+    verb_up, split = bool(uphold.search(g["verb"])), g.get("split")
+    if (g.get("part") or "").lower() == "part" or (split and bool(uphold.search(split)) != verb_up):
+        return "partially_overturned"  # "upheld in part", "upheld as to X and overturned as to Y"
+    negated = "not" in (g.get("neg") or "").lower()  # "not", "cannot"
+    return "upheld" if verb_up != negated else "overturned"
 
 
 class Letter:
@@ -195,8 +183,9 @@ class OutcomeDetector(RuleComponent):
     def _compile_boxes(self, r: dict) -> None:
         """Checkbox tables, option labels, service lines and the prose rules."""
         box, empty = r["box"], r["empty_box"]
-        parts = {"box": box, "option": r["option"]}
-        self.checked = [self._rule("checked", _folded(_defs(p, parts))) for p in r["checked"]]
+        parts = {"{box}": box, "{option}": r["option"]}  # the named parts of 'checked'
+        checked = [re.sub(r"\{box\}|\{option\}", lambda m: parts[m[0]], p) for p in r["checked"]]
+        self.checked = [self._rule("checked", _folded(p)) for p in checked]
         # a row of 2-4 boxes with nothing between them (the labels follow, in the same order)
         self.box_row = re.compile(rf"(?:(?:{box}|{empty})\s*){{2,4}}")
         self.box_re = re.compile(box)
@@ -447,9 +436,8 @@ class OutcomeDetector(RuleComponent):
         reversed"); ``who``: the subject the match names, if any)."""
         lead = self._lead(text, start) if lead is None else lead
         who = who or text[start:end].split(" ", 1)[0]  # "reviewer upheld ...": its first word
-        return bool(
-            self.said["prior_decider"].search(lead + who) or self.said["reported_before"].search(lead)
-        )
+        said = self.said
+        return bool(said["prior_decider"].search(lead + who) or said["reported_before"].search(lead))
 
     def _statements(self, lt: Letter) -> list[Cue]:
         """The IRO reviewer's decision sentence ("The adverse determination under review is
@@ -472,22 +460,12 @@ class OutcomeDetector(RuleComponent):
         g = m.groupdict()
         if self.not_the_iro(text, m.start(), m.end(), lead, g.get("who") or ""):
             return None
-        svc = self._item_service(lead)
-        how = "service_clause" if svc else "prose"
-        return Cue(
-            m.start(),
-            m.end(),
-            _statement_value(g, self.said["uphold_verbs"]),
-            how,
-            svc,
-            {"about": "decision reviewed"},
-        )
-
-    def _item_service(self, lead: str) -> str | None:
-        """The service of the last list item started in the clause before a decision."""
+        # one service's result when its clause starts with an item of a list of services
         items = list(self.said["item"].finditer(lead))
         svc = items[-1]["svc"].strip() if items else None
-        return None if svc and self.said["not_item"].search(svc) else svc
+        svc = None if svc and self.said["not_item"].search(svc) else svc
+        value, how = _statement_value(g, self.said["uphold_verbs"]), "service_clause" if svc else "prose"
+        return Cue(m.start(), m.end(), value, how, svc, {"about": "decision reviewed"})
 
     def _necessity(self, lt: Letter) -> list[Cue]:
         """The reviewer's own finding on the service ("I do not find the MRI medically
@@ -571,20 +549,18 @@ class OutcomeDetector(RuleComponent):
         basis = {id(c) for c in self.basis(cues)}
         spans = []
         for c in cues:
-            start = c.start
-            while start < c.end and not text[start].isalnum():
-                start += 1
+            start = next((i for i in range(c.start, c.end) if text[i].isalnum()), c.end)
             span = char_span(doc, start, c.end, "OUTCOME")
-            if span is not None:
-                info = {"value": c.value, "how": c.how}
-                if c.service:
-                    info["service"] = re.sub(r"\s+", " ", c.service).strip()
-                if c.info:
-                    info.update(c.info)
-                if id(c) in basis:
-                    info["basis"] = True  # the outcome of the case rests on this cue
-                set_iro(span, {**(span_ext(span) or {}), **info})
-                spans.append(span)
+            if span is None:
+                continue
+            info = {"value": c.value, "how": c.how}
+            if c.service:
+                info["service"] = " ".join(c.service.split())
+            info.update(c.info or {})
+            if id(c) in basis:
+                info["basis"] = True  # the outcome of the case rests on this cue
+            set_iro(span, {**(span_ext(span) or {}), **info})
+            spans.append(span)
         set_group(doc, "outcome", spans)
         doc._.iro_case = {**(doc._.iro_case or {}), "outcome": self.decide(cues)}
         return doc
@@ -595,7 +571,7 @@ class Rulings:
     ruling never read again, what the IRO and the decision under appeal did read once."""
 
     def __init__(self, det: OutcomeDetector, lt: Letter):
-        self.det, self.lt, self.text = det, lt, lt.text
+        self.det, self.lt, self.text, self.said = det, lt, lt.text, det.said
         self.cues: list[Cue] = []
         self.taken: list[tuple[int, int]] = []
         self.lower: tuple | None = None
@@ -632,18 +608,15 @@ class Rulings:
         """ "The preponderance of the evidence is (not) contrary to the IRO decision"."""
         text = self.text
         for _, m in self.matches(self.det.preponderance):
-            if self.det.said["not_a_ruling_before"].search(text, max(0, m.start() - 40), m.start()):
+            if self.said["not_a_ruling_before"].search(text, max(0, m.start() - 40), m.start()):
                 continue
             said = text[m.end("fail") if m["fail"] else m.start() : m.end()]
             # "is not contrary", "does not, by a preponderance, go against"
-            contrary = not self.det.said["negation"].search(said)
+            contrary = not self.said["negation"].search(said)
             if m["fail"]:
                 contrary = not contrary
-            info = {
-                "decider": "hearing",
-                "direction": "contrary" if contrary else "not contrary",
-                "about": "IRO decision",
-            }
+            direction = "contrary" if contrary else "not contrary"
+            info = {"decider": "hearing", "direction": direction, "about": "IRO decision"}
             # the row covers the ruling up to its clause's end
             self.add(m.start(), _clause_end(text, m.end()), "overturned" if contrary else "upheld", info)
 
@@ -651,7 +624,7 @@ class Rulings:
         """Agreeing or disagreeing with the IRO's decision or a lower one, or granting or
         denying the request."""
         for rule, m in self.matches(self.det.relative):
-            d, about_iro = rule.tag, bool(self.det.said["names_iro"].search(m.group()))
+            d, about_iro = rule.tag, bool(self.said["names_iro"].search(m.group()))
             info = {"direction": d, "about": "IRO decision" if about_iro else LOWER}
             if d in ("grant", "deny"):  # "the ALJ denies the request": the treatment itself
                 value, ref_info = self.against(d)
@@ -681,10 +654,10 @@ class Rulings:
         """ "The hearing officer finds that X is (not) medically necessary"."""
         for _, m in self.matches([self.det.ruling]):
             head = self.text[m.start() : m.start("clause")]
-            if not self.det.said["third_person"].search(head) and not head.lower().startswith("we"):
+            if not self.said["third_person"].search(head) and not head.lower().startswith("we"):
                 continue  # "asked that the ALJ find ...": a wish, not a ruling
             clause = m["clause"]
-            iro = self.det.said["iro_content"].search(clause)  # what follows says what the IRO decided
+            iro = self.said["iro_content"].search(clause)  # what follows says what the IRO decided
             d = self.det.direction(clause[: iro.start()] if iro else clause)
             if d is None:
                 continue
@@ -696,7 +669,7 @@ class Rulings:
         """How an external appeal says the health plan's denial fared."""
         text = self.text
         for rule, m in self.matches(self.det.plan):
-            if self.det.said["iro_subject"].search(text, max(0, m.start() - 40), m.start()):
+            if self.said["iro_subject"].search(text, max(0, m.start() - 40), m.start()):
                 continue  # "the IRO reviewer upheld the denial": what the IRO did, told in a hearing
             if self.det.not_the_iro(text, *m.span()):
                 continue  # "the reconsideration reviewer upheld the denial"
