@@ -70,12 +70,6 @@ class MeasurementMatcher(RuleComponent):
                 out.append([lo, hi])
         return [(lo, hi) for lo, hi in out]
 
-    def matches(self, text: str, windows: list[tuple[int, int]] | None = None) -> list[re.Match]:
-        """'size' matches in ``windows`` (default: ``self.windows(text)``)."""
-        if windows is None:
-            windows = self.windows(text)
-        return [m for lo, hi in windows for m in self.size_re.finditer(text, lo, hi)]
-
     def word_matches(self, text: str, windows: list[tuple[int, int]]) -> list[re.Match]:
         """'size_words' matches ("five millimeter"): they end at a unit word, so they are
         looked for from 40 characters before each window's unit to its end."""
@@ -99,7 +93,8 @@ class MeasurementMatcher(RuleComponent):
     def find(self, text: str) -> list[dict]:
         out = []
         windows = self.windows(text)
-        for m in self.matches(text, windows) + self.word_matches(text, windows):
+        sizes = [m for lo, hi in windows for m in self.size_re.finditer(text, lo, hi)]
+        for m in sizes + self.word_matches(text, windows):
             if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
@@ -116,20 +111,10 @@ class MeasurementMatcher(RuleComponent):
                 parts = [float(x) for x in NUM.findall(dim)]
                 if not parts:
                     continue
-                lo = round(parts[0] * factor, 3)
-                hi = round(parts[-1] * factor, 3) if len(parts) > 1 else None
-                if hi is not None and hi <= lo:
-                    hi = None
-                out.append(
-                    {
-                        "start": m.start(),
-                        "end": m.end(),
-                        "value_mm": lo,
-                        "value_max_mm": hi,
-                        "dimension": d_i,
-                        "unit": m["unit"].lower(),
-                    }
-                )
+                lo, hi = round(parts[0] * factor, 3), round(parts[-1] * factor, 3)
+                hi = hi if len(parts) > 1 and hi > lo else None
+                f = {"start": m.start(), "end": m.end(), "value_mm": lo, "value_max_mm": hi, "dimension": d_i}
+                out.append({**f, "unit": m["unit"].lower()})
         return out
 
     def __call__(self, doc: Doc) -> Doc:
