@@ -33,8 +33,9 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from ..matching import Folded, Hits, Triggers, can_fold, doc_lower, find_words
-from ..matching.starts import match_at, starts_near
+from ..matching import Folded, Hits, Triggers, doc_lower, find_words
+from ..matching.rules import Rule, View
+from ..matching.starts import match_at
 from .base import RuleComponent, char_span, doc_text, set_group, span_ext
 from .extensions import set_iro
 from .genre import is_hearing
@@ -56,26 +57,6 @@ class Cue(NamedTuple):
     how: str
     service: str | None = None
     info: dict | None = None  # the model's reading: decider, direction, about, reference
-
-
-class Rule(NamedTuple):
-    """A regex (``Folded``; a plain one when its groups are read as written) with the words
-    every match holds, tried in windows ``[before, after]`` around them (None: the
-    component's), or at its ``starts`` words only (``(words, within)``, see
-    ``matching.starts``); ``tag``: what a match says (a direction, a value)."""
-
-    regex: Folded | re.Pattern
-    words: tuple
-    window: tuple | None = None
-    starts: tuple | None = None
-    tag: object = None
-
-
-def _rule(regex, words, where, tag=None) -> Rule:
-    """A model rule, its place written as ``[before, after]`` or ``{"starts", "within"}``."""
-    if isinstance(where, dict):
-        return Rule(regex, tuple(words), None, (tuple(where["starts"]), where.get("within")), tag)
-    return Rule(regex, tuple(words), tuple(where) if where else None, None, tag)
 
 
 def _folded(pattern: str) -> Folded:
@@ -113,27 +94,13 @@ def _statement_value(g: dict, uphold: re.Pattern) -> str:
     return "upheld" if verb_up != negated else "overturned"
 
 
-class Letter:
-    """One text being read: its lower-cased twin (folded rules run over it), the trigger
-    hits of the whole-text rules and of the model, and what is read once when needed."""
+class Letter(View):
+    """One text being read: the hits of the whole-text rules (the view's) and of the
+    model, and what is read once when needed."""
 
     def __init__(self, det: OutcomeDetector, text: str, low: str, hits: Hits, model_hits: Hits):
-        self.det, self.text, self.low, self.hits, self.model_hits = det, text, low, hits, model_hits
-        self.ok = can_fold(text, low)
-
-    def pick(self, regex: Folded | re.Pattern) -> tuple[re.Pattern, str]:
-        """(regex, string to search): a folded rule over ``low`` where it can."""
-        return regex.pick(self.text, self.low, self.ok) if isinstance(regex, Folded) else (regex, self.text)
-
-    def matches(self, rule: Rule, hits: Hits | None = None):
-        """The rule's matches near its words (offsets are ``text``'s; a folded rule's
-        groups are read from ``low``)."""
-        hits = self.hits if hits is None else hits
-        pat, where = self.pick(rule.regex)
-        if rule.starts and hits.found is not None:
-            return match_at(pat, where, starts_near(hits, self.low, *rule.starts, rule.words))
-        near = hits.sized(*rule.window) if rule.window else hits
-        return (m for lo, hi in near.windows(rule.words) for m in pat.finditer(where, lo, hi))
+        super().__init__(text, low, hits)
+        self.det, self.model_hits = det, model_hits
 
     @cached_property
     def questions(self) -> list[tuple[int, int]]:
@@ -205,7 +172,7 @@ class OutcomeDetector(RuleComponent):
         # [value, regex, how, trigger words, window]; how and what follows may be left out
         fill = ["prose", (), None]
         self.prose = [
-            _rule(_folded(p), words, window, (v, how))
+            Rule.of(_folded(p), words, window, (v, how))
             for v, p, how, words, window in (e + fill[len(e) - 2 :] for e in r["prose"])
         ]
         self.entitled = self._rule("entitled", re.compile(r["entitled"], re.M))
@@ -228,17 +195,17 @@ class OutcomeDetector(RuleComponent):
         """The hearing/appeal model: who decides, direction, the reference decision; each
         rule runs near its own words, folded (casefold)."""
         self.preponderance = [
-            _rule(_folded(p), w, win)
+            Rule.of(_folded(p), w, win)
             for p, w, win in zip(m["preponderance"], m["preponderance_words"], m["preponderance_windows"])
         ]
-        self.relative = [_rule(_folded(p), w, win, d) for d, p, w, win in m["relative"]]
-        self.ruling = _rule(_folded(m["ruling"]), m["ruling_words"], m["ruling_window"])
-        self.iro_direction = [_rule(_folded(p), m["iro_words"], win, d) for d, p, win in m["iro"]]
+        self.relative = [Rule.of(_folded(p), w, win, d) for d, p, w, win in m["relative"]]
+        self.ruling = Rule.of(_folded(m["ruling"]), m["ruling_words"], m["ruling_window"])
+        self.iro_direction = [Rule.of(_folded(p), m["iro_words"], win, d) for d, p, win in m["iro"]]
         # what a clause says: the IRO's decision follows, the issue before it, which way
         # the treatment or the decision under appeal went
         names = ("iro_content", "not_a_ruling_before", "deny", "grant", "lower", "lower_deny", "lower_grant")
         self.said.update({k: re.compile(m[k], re.I) for k in names})
-        self.plan = [_rule(_folded(p), w, win, v) for v, p, w, win in m["plan"]]
+        self.plan = [Rule.of(_folded(p), w, win, v) for v, p, w, win in m["plan"]]
         self.alone = self._rule("alone", re.compile(m["alone"], re.I))
         # the words of every model rule, and the start words of those tried at every one
         rules = [*self.preponderance, *self.relative, self.ruling, *self.iro_direction, *self.plan]
