@@ -411,7 +411,8 @@ class OutcomeDetector(RuleComponent):
         UPHELD", "I disagree with the denial"): not a prior reviewer's ruling told in the
         history, an argument or a hypothesis; one service's when its clause starts with an
         item of a list of services."""
-        windows = self._sentences(lt)
+        # the sentences near a trigger word that hold one of the nouns every match holds
+        windows = lt.sentences(self.words["statement"], self.sizes.get("statement"), self.statement_nouns)
         found = []
         for rule in self.statements:
             pat, where = lt.pick(rule)
@@ -445,31 +446,6 @@ class OutcomeDetector(RuleComponent):
                 value = "upheld" if kept else "overturned"
                 cues.append(Cue(m.start(), m.end(), value, "necessity", None, {"about": "service"}))
         return cues
-
-    def _sentences(self, lt: Letter) -> list[tuple[int, int]]:
-        """Where the decision sentences can be: each sentence ("." + space, or a paragraph
-        break, ends one; no rule crosses either) inside a trigger window that holds a
-        trigger word and one of the nouns every match holds, merged."""
-        low, hits, words = lt.low, lt.hits, self.words["statement"]
-        if hits.found is None:
-            at = sorted({i for found in find_words(low, words).values() for i in found})
-        else:
-            at = hits.positions(words)
-        size = self.sizes.get("statement")
-        out: list[tuple[int, int]] = []
-        for lo, hi in (hits.sized(*size) if size else hits).windows(words):
-            for p in (p for p in at if lo <= p < hi):
-                if out and p < out[-1][1]:
-                    continue  # in the sentence already taken
-                s = max(low.rfind(". ", lo, p) + 2, low.rfind("\n\n", lo, p) + 2, lo)
-                ends = [e for e in (low.find(". ", p, hi), low.find("\n\n", p, hi)) if e >= 0]
-                e = min(ends) + 1 if ends else hi
-                if any(low.find(n, s, e) >= 0 for n in self.statement_nouns):
-                    if out and s <= out[-1][1]:
-                        out[-1] = (out[-1][0], max(e, out[-1][1]))
-                    else:
-                        out.append((s, e))
-        return out
 
     # -- the outcome -----------------------------------------------------------------
     def basis(self, cues: list[Cue]) -> list[Cue]:

@@ -6,13 +6,13 @@ a utilization reviewer's or a hearing's."""
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from spacy.tokens import Doc
 
 from ..matching import Folded, Triggers, can_fold, compile_alternation, doc_lower, phrase_key
-from .base import doc_text, sentence_starts
+from ..matching.rules import sentences_holding
+from .base import doc_text
 from .genre import is_hearing
 
 IRO_ANCHOR = re.compile(
@@ -101,7 +101,7 @@ class Reviewer:
         text, low = doc_text(doc), doc_lower(doc)
         ok = can_fold(text, low)  # the anchor rules run folded over the lower-cased sentence
         anchor, the_reviewer, stop_at = (r.pick(text, low, ok)[0] for r in ANCHOR_RULES)
-        for sent_start, st in self._anchor_sentences(doc):
+        for sent_start, st in sentences_holding(doc, ANCHOR_WORDS):
             src = low[sent_start : sent_start + len(st)] if ok else st
             m = anchor.search(src) or (the_reviewer.search(src) if IRO_WORD.search(st) else None)
             if not m:
@@ -116,7 +116,7 @@ class Reviewer:
 
     def _who_reviewed(self, doc: Doc, _sections=None) -> Found:
         """A sentence about the IRO that says who reviewed for it (``reviewer_for_iro``)."""
-        for sent_start, st in self._anchor_sentences(doc):
+        for sent_start, st in sentences_holding(doc, ANCHOR_WORDS):
             if not IRO_WORD.search(st) and "independent review" not in st.lower():
                 continue
             for pat in self.reviewer_for_iro:
@@ -147,26 +147,6 @@ class Reviewer:
         """Matches of the whole-text pattern ``name``, looked for near its gate words."""
         pat, gate = self.gates[name]
         return gate.hits(doc).finditer(pat)
-
-    def _anchor_sentences(self, doc: Doc):
-        """(start, text) of the sentences that can hold an IRO anchor (they contain "iro"
-        or "independent"), in order; making every sentence of a letter a Span and reading
-        its text costs more than the search."""
-        text, low = doc_text(doc), doc_lower(doc)
-        if len(low) != len(text):
-            yield from ((sent.start_char, sent.text) for sent in doc.sents)
-            return
-        toks, chars = sentence_starts(doc)
-        ks = set()
-        for w in ANCHOR_WORDS:
-            i = low.find(w)
-            while i >= 0:
-                ks.add(bisect.bisect_right(chars, i) - 1)
-                i = low.find(w, i + 1)
-        toks = [*toks, len(doc)]
-        for k in sorted(ks):
-            last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
-            yield chars[k], text[chars[k] : last.idx + len(last)]
 
     def board_certified(self, text: str, start: int) -> bool:
         """Board certification stated just before the specialty ("Board Certified in ...")."""

@@ -9,12 +9,16 @@ where it can (``casefold``), and the whole text when the hits say so (the refere
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
+from spacy.tokens import Doc
+
 from .casefold import Folded, can_fold
+from .doc import doc_lower, doc_text, sentence_starts
 from .starts import match_at, starts_near
-from .triggers import Hits
+from .triggers import Hits, find_words
 
 
 class Rule(NamedTuple):
@@ -58,3 +62,43 @@ class View:
             return match_at(pat, where, starts_near(hits, self.low, *rule.starts, rule.words))
         near = hits.sized(*rule.window) if rule.window else hits
         return (m for lo, hi in near.windows(rule.words) for m in pat.finditer(where, lo, hi))
+
+    def sentences(self, words: tuple, window: tuple | None, needed: tuple) -> list[tuple[int, int]]:
+        """Where rules that never cross a sentence ("." + space, or a paragraph break)
+        and hold one of ``words`` and one of ``needed`` can match: those sentences inside
+        the windows (``[before, after]``, None: the hits' own) around ``words``, merged."""
+        low, hits = self.low, self.hits
+        if hits.found is None:
+            at = sorted({i for found in find_words(low, words).values() for i in found})
+        else:
+            at = hits.positions(words)
+        out: list[tuple[int, int]] = []
+        for lo, hi in (hits.sized(*window) if window else hits).windows(words):
+            for p in (p for p in at if lo <= p < hi):
+                if out and p < out[-1][1]:
+                    continue  # in the sentence already taken
+                s = max(low.rfind(". ", lo, p) + 2, low.rfind("\n\n", lo, p) + 2, lo)
+                ends = [e for e in (low.find(". ", p, hi), low.find("\n\n", p, hi)) if e >= 0]
+                e = min(ends) + 1 if ends else hi
+                if any(low.find(n, s, e) >= 0 for n in needed):
+                    if out and s <= out[-1][1]:
+                        out[-1] = (out[-1][0], max(e, out[-1][1]))
+                    else:
+                        out.append((s, e))
+        return out
+
+
+def sentences_holding(doc: Doc, words: tuple):
+    """(start, text) of the Doc's sentences that hold one of ``words`` (lower-case), in
+    order: making every sentence of a letter a Span and reading its text costs more than
+    looking for the words."""
+    text, low = doc_text(doc), doc_lower(doc)
+    if len(low) != len(text):
+        yield from ((sent.start_char, sent.text) for sent in doc.sents)
+        return
+    toks, chars = sentence_starts(doc)
+    ks = {bisect.bisect_right(chars, i) - 1 for found in find_words(low, words).values() for i in found}
+    toks = [*toks, len(doc)]
+    for k in sorted(ks):
+        last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
+        yield chars[k], text[chars[k] : last.idx + len(last)]
