@@ -102,3 +102,27 @@ def sentences_holding(doc: Doc, words: tuple):
     for k in sorted(ks):
         last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
         yield chars[k], text[chars[k] : last.idx + len(last)]
+
+
+# characters that match an ASCII letter under re.I but do not lower-case to it
+ASCII_FOLDS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def runs_before(text: str, words: list[str], run: re.Pattern, after: int) -> list[tuple[int, int]]:
+    """Where rules whose matches are a run of ``run``'s characters and then one of
+    ``words`` (lower-case) can be: from the start of that run before each word to
+    ``after`` characters past the word's start, merged (the whole text when there are no
+    words or the lower-cased text would not line up)."""
+    n, low = len(text), text.lower()
+    folds = "".join(ASCII_FOLDS.get(c, "") for c in set("".join(words)))
+    if not words or len(low) != n or any(c in text for c in folds):
+        return [(0, n)]
+    rev = text[::-1]  # the run before a word, read backwards from it
+    out: list[list[int]] = []
+    for u in sorted(i for found in find_words(low, words).values() for i in found):
+        lo, hi = u - (run.match(rev, n - u).end() - (n - u)), min(n, u + after)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
