@@ -215,11 +215,8 @@ class OutcomeDetector(RuleComponent):
 
     # -- checkboxes -----------------------------------------------------------------
     def _boxes(self, lt: Letter) -> list[Cue]:
-        cues = [
-            Cue(m.start("opt"), m.end("opt"), _option_value(m["opt"]), "checkbox")
-            for rule in self.checked
-            for m in lt.matches(rule)
-        ]
+        matches = [m for rule in self.checked for m in lt.matches(rule)]
+        cues = [Cue(m.start("opt"), m.end("opt"), _option_value(m["opt"]), "checkbox") for m in matches]
         return self._labels_then_boxes(lt, cues) + self._box_row_then_labels(lt.text)
 
     def _labels_then_boxes(self, lt: Letter, cues: list[Cue]) -> list[Cue]:
@@ -251,9 +248,7 @@ class OutcomeDetector(RuleComponent):
         is not)."""
         cues = []
         for row in match_at(self.box_row, text, [b.start() for b in self.box_start.finditer(text)]):
-            boxes = [
-                bool(self.box_re.fullmatch(b.group().strip())) for b in self.any_box.finditer(row.group())
-            ]
+            boxes = [bool(self.box_re.fullmatch(b[0].strip())) for b in self.any_box.finditer(row[0])]
             if not any(boxes):
                 continue
             after = text[row.end() : row.end() + 120]
@@ -270,12 +265,10 @@ class OutcomeDetector(RuleComponent):
 
     def _printed_option(self, text: str, section: tuple[int, int]) -> list[Cue]:
         s, e = section
-        body = text[s:e]
-        found = {k for k, p in self.option_words.items() if p.search(body)}
+        found = [(v, m) for v, p in self.option_words.items() if (m := p.search(text[s:e]))]
         if len(found) != 1:
             return []
-        v = found.pop()
-        m = self.option_words[v].search(body)
+        ((v, m),) = found
         return [Cue(s + m.start(), s + m.end(), v, "printed_option")]
 
     def _service_lines(self, lt: Letter, section: tuple[int, int]) -> list[Cue]:
@@ -313,10 +306,8 @@ class OutcomeDetector(RuleComponent):
         finding, "appeals the denial of ..."): its first sentence that says which way."""
         for m in self.said["lower"].finditer(text):
             clause = m["clause"]
-            if (
-                self.said["lower_deny"].search(clause)
-                or text[m.start("clause") - 7 : m.start("clause")].lower() == " denial"
-            ):
+            denial = text[m.start("clause") - 7 : m.start("clause")].lower() == " denial"
+            if denial or self.said["lower_deny"].search(clause):
                 return "deny", m.span()
             if self.said["lower_grant"].search(clause):
                 return "grant", m.span()
