@@ -57,6 +57,8 @@ class View:
         """The rule's matches near its words (``hits``: other than the view's), in order;
         offsets are ``text``'s, a folded rule's groups are read from ``low``."""
         hits = self.hits if hits is None else hits
+        if hits.found is not None and rule.words and not any(w.lower() in hits.found for w in rule.words):
+            return iter(())  # none of its words in the text: no match (cheaper than no window)
         pat, where = self.pick(rule.regex)
         if rule.starts and hits.found is not None:
             return match_at(pat, where, starts_near(hits, self.low, *rule.starts, rule.words))
