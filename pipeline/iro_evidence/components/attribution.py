@@ -8,7 +8,7 @@ import bisect
 import re
 
 from ..matching import Hits, Triggers
-from ..matching.starts import match_at
+from ..matching.rules import Rule, View
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
 # the same without "\f": a pattern that starts with a literal character, which ``re`` jumps
@@ -36,14 +36,15 @@ class Attributor:
         ]
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
-        self.patterns = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]  # rule index order
-        self.named = ["name" in pat.groupindex for pat in self.patterns]  # (groupindex: a new dict per read)
-        # the trigger words of each regex, roles then cues (empty: the whole text)
-        every = rules.get("roles", []) + rules.get("cues", [])
-        self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
-        self.anchored = [bool(r.get("anchored")) for r in every]
+        # roles then cues (the rule index order): each near its trigger words (none: the
+        # whole text) or, anchored, tried only where one of them starts
+        self.rules = []
+        for (_, pat), r in zip(self.roles + self.cues, rules.get("roles", []) + rules.get("cues", [])):
+            words = tuple(r.get("triggers") or ())
+            self.rules.append(Rule(pat, words, starts=(words, None) if r.get("anchored") else None))
+        self.named = ["name" in rule.regex.groupindex for rule in self.rules]  # (a new dict per read)
         spec = rules.get("triggers") or {}
-        extra = [t for t in self.rule_triggers if t] + [g[3] for g in self.genres if g[3]]
+        extra = [rule.words for rule in self.rules if rule.words] + [g[3] for g in self.genres if g[3]]
         self.triggers = Triggers(spec, extra)
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
@@ -74,13 +75,9 @@ class Attributor:
         order. With ``hits`` (``self.triggers.scan``) each regex only runs around its
         trigger words; without, on the whole text (the reference)."""
         found = []
-        for i, (pat, words) in enumerate(zip(self.patterns, self.rule_triggers)):
-            if hits is None or hits.found is None or not words:
-                matches = pat.finditer(text)
-            elif self.anchored[i]:  # where its trigger words start (cached: rules share them)
-                matches = match_at(pat, text, hits.positions(words))
-            else:
-                matches = hits.finditer(pat, words)
+        view = View(text, text.lower(), hits) if hits is not None and hits.found is not None else None
+        for i, rule in enumerate(self.rules):
+            matches = view.matches(rule) if view and rule.words else rule.regex.finditer(text)
             if self.named[i]:
                 found += [(m.start(), m.end(), i, m.group("name")) for m in matches]
             else:
