@@ -74,26 +74,17 @@ class Reviewer:
     def find(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
         """The IRO reviewer's specialties (``sections``: (label, start, end) of the Doc's),
         from the first source that names one."""
-        for source in (self._in_section, self._after_anchor, self._who_reviewed, self._external):
-            found = source(doc, sections)
-            if found:
-                return found
-        return []
+        sources = (self._in_section, self._after_anchor, self._who_reviewed, self._external)
+        return next((found for source in sources if (found := source(doc, sections))), [])
 
     def _in_section(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
         """The reviewer's qualifications section ("REVIEWER QUALIFICATIONS: ...", "Physician
         Reviewer: ..."); a UR notice's own "Physician Reviewer:" is not the IRO's."""
-        if not any(label == "reviewer" for label, _, _ in sections):
-            return []
-        if next(self._gated(doc, "not_external"), None):
+        spans = [(s, e) for label, s, e in sections if label == "reviewer"]
+        if not spans or next(self._gated(doc, "not_external"), None):
             return []
         text = doc_text(doc)
-        for label, start, end in sections:
-            if label == "reviewer":
-                found = self.specialties_in(text[start:end][:400], start)
-                if found:
-                    return found
-        return []
+        return next((f for s, e in spans if (f := self.specialties_in(text[s:e][:400], s))), [])
 
     def _after_anchor(self, doc: Doc, _sections=None) -> Found:
         """ "The IRO reviewer, a board certified ...", or "the reviewer" in a sentence about
