@@ -181,14 +181,10 @@ class Services:
         """Each service with its own outcome: the per-service results the outcome rests on
         (a split decision), else the listed services (or the one service) with the letter's
         outcome, which is unknown per service when the decision is split."""
-        out, seen = [], set()
-        for span in doc.spans.get("outcome", []):
-            iro = span_ext(span) or {}
-            if iro.get("service") and iro.get("how") not in ("checkbox", "box_row"):
-                name = self.service_name(iro["service"])
-                if name and (name, iro["value"]) not in seen:
-                    seen.add((name, iro["value"]))
-                    out.append({"service": name, "outcome": iro["value"]})
+        results = [span_ext(span) or {} for span in doc.spans.get("outcome", [])]
+        results = [r for r in results if r.get("service") and r.get("how") not in ("checkbox", "box_row")]
+        pairs = dict.fromkeys((self.service_name(r["service"]), r["value"]) for r in results)
+        out = [{"service": name, "outcome": value} for name, value in pairs if name]
         if out or service is None:
             return out
         each = None if outcome == "partially_overturned" else outcome
