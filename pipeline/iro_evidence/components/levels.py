@@ -169,20 +169,13 @@ class LevelMatcher(RuleComponent):
         out: list[dict] = []
         i = 0
         while i < len(found):
-            cur = found[i]
-            if i + 1 < len(found):
-                nxt = found[i + 1]
-                gap = text[cur["end"] : nxt["start"]]
-                if self.joiner_re.match(gap) and gap.strip():
-                    levels = expand(cur["first"], nxt["last"])
-                    if levels:
-                        out.append(
-                            _mention(cur["start"], nxt["end"], "span", levels, cur["first"], nxt["last"])
-                        )
-                        i += 2
-                        continue
+            cur, nxt = found[i], found[i + 1] if i + 1 < len(found) else None
+            gap = text[cur["end"] : nxt["start"]] if nxt else ""
+            levels = expand(cur["first"], nxt["last"]) if gap.strip() and self.joiner_re.match(gap) else []
+            if levels:
+                cur = _mention(cur["start"], nxt["end"], "span", levels, cur["first"], nxt["last"])
             out.append(cur)
-            i += 1
+            i += 2 if levels else 1
         return out
 
     def __call__(self, doc: Doc) -> Doc:
