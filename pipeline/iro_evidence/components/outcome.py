@@ -178,7 +178,7 @@ class OutcomeDetector(RuleComponent):
         self.entitled = self._rule("entitled", re.compile(r["entitled"], re.M))
         self.ordered = self._rule("ordered", re.compile(r["ordered"], re.I))
         # an issue question starts at "Is" not far before its word
-        within = self.sizes.get("question", (100,))[0]
+        within = (self.sizes.get("question") or (100,))[0]
         self.question = Rule(re.compile(r["question"]), self.words["question"], None, (("is",), within))
 
     def _compile_statements(self, st: dict) -> None:

@@ -1,10 +1,13 @@
-"""One rule as the engine runs it, and one text it runs over.
+"""One rule as the engine runs it, one text it runs over, and where rules can match.
 
 A ``Rule`` is a regex with the words every match holds (its triggers) and where it is
 tried: in windows ``[before, after]`` around those words, or only at its start words
 (``matching.starts``). A ``View`` is a text with its lower-cased twin and its trigger
 ``Hits``; ``View.matches(rule)`` runs a rule there: folded over the lower-cased text
 where it can (``casefold``), and the whole text when the hits say so (the reference).
+``View.sentences``, ``sentences_holding`` and ``runs_before`` narrow the text further for
+rules that stay inside a sentence, or that end at a unit word. All of it is speed only:
+the tests compare with the whole text on every letter (test_triggers.py, the components').
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ class View:
         offsets are ``text``'s, a folded rule's groups are read from ``low``."""
         hits = self.hits if hits is None else hits
         if hits.found is not None and rule.words and not any(w.lower() in hits.found for w in rule.words):
-            return iter(())  # none of its words in the text: no match (cheaper than no window)
+            return iter(())  # none of its words in the text: no match
         pat, where = self.pick(rule.regex)
         if rule.starts and hits.found is not None:
             return match_at(pat, where, starts_near(hits, self.low, *rule.starts, rule.words))
