@@ -443,20 +443,15 @@ class OutcomeDetector(RuleComponent):
         """The cues the outcome rests on: marked boxes first, then per-service results,
         hearing rulings (the first one; several services ruled on each), an option printed
         alone on its line, prose, the reviewer's last finding on the service."""
-        for kinds in (BOX_TYPES, PER_SERVICE):
+        for kinds in (BOX_TYPES, PER_SERVICE, RULINGS, ("printed_line",), ("prose",)):
             picked = [c for c in cues if c.how in kinds]
-            if picked:
-                return picked
-        rulings = [c for c in cues if c.how in RULINGS]
-        if rulings:
-            split = [c for c in rulings if c.how in ("entitled", "ordered") and c.service]
-            if len({c.value for c in split}) > 1:
-                return split
-            # a ruling on the treatment or on the IRO decision before one on a lower decision
-            # (which needs what that decision was)
-            return [min(rulings, key=lambda c: ((c.info or {}).get("about") == LOWER, c.start))]
-        for how in ("printed_line", "prose"):
-            picked = [c for c in cues if c.how == how]
+            if picked and kinds is RULINGS:
+                split = [c for c in picked if c.how in ("entitled", "ordered") and c.service]
+                if len({c.value for c in split}) > 1:
+                    return split
+                # a ruling on the treatment or on the IRO decision before one on a lower
+                # decision (which needs what that decision was)
+                return [min(picked, key=lambda c: ((c.info or {}).get("about") == LOWER, c.start))]
             if picked:
                 return picked
         necessity = [c for c in cues if c.how == "necessity"]
