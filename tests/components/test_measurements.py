@@ -274,3 +274,17 @@ def test_a_slip_and_fall_is_no_listhesis(nlp, text):
 )
 def test_dimensions_with_the_unit_after_each(nlp, text, expected):
     assert record(nlp, text) == expected
+
+
+def test_unit_windows_find_what_the_whole_text_finds(nlp, monkeypatch):
+    """The windows around unit words are a speed-up only (matching.runs_before)."""
+    from conftest import every_letter
+    from iro_evidence.layout import canonicalize
+
+    comp = nlp.get_pipe("iro_measurements")
+    letters = [(name, canonicalize(raw)[0]) for name, raw in every_letter()]
+    fast = [comp.find(text) for _, text in letters]
+    assert sum(map(len, fast)) > 50  # the letters hold sizes to find
+    monkeypatch.setattr(comp, "windows", lambda text: [(0, len(text))])
+    for (name, text), found in zip(letters, fast):
+        assert comp.find(text) == found, name

@@ -8,22 +8,7 @@ import bisect
 import re
 
 from ..matching import Hits, Triggers
-
-
-def match_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
-    """``list(pattern.finditer(text))`` for a pattern whose matches can only start at
-    ``starts`` (sorted): tried there only, never inside a match already found."""
-    out = []
-    end = 0
-    match = pattern.match
-    for s in starts:
-        if s >= end:
-            m = match(text, s)
-            if m:
-                end = max(m.end(), s + 1)
-                out.append(m)
-    return out
-
+from ..matching.rules import Rule, View
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
 # the same without "\f": a pattern that starts with a literal character, which ``re`` jumps
@@ -51,16 +36,15 @@ class Attributor:
         ]
         self.roles = [(r["who"], re.compile(r["pattern"], re.I)) for r in rules.get("roles", [])]
         self.cues = [(c, re.compile(c["pattern"], re.I)) for c in rules.get("cues", [])]
-        self.patterns = [pat for _, pat in self.roles] + [pat for _, pat in self.cues]  # rule index order
-        self.named = [
-            "name" in pat.groupindex for pat in self.patterns
-        ]  # (groupindex is a new dict per read)
-        # the trigger words of each regex, roles then cues (empty: the whole text)
-        every = rules.get("roles", []) + rules.get("cues", [])
-        self.rule_triggers = [tuple(r.get("triggers") or ()) for r in every]
-        self.anchored = [bool(r.get("anchored")) for r in every]
+        # roles then cues (the rule index order): each near its trigger words (none: the
+        # whole text) or, anchored, tried only where one of them starts
+        self.rules = []
+        for (_, pat), r in zip(self.roles + self.cues, rules.get("roles", []) + rules.get("cues", [])):
+            words = tuple(r.get("triggers") or ())
+            self.rules.append(Rule(pat, words, starts=(words, None) if r.get("anchored") else None))
+        self.named = ["name" in rule.regex.groupindex for rule in self.rules]  # (a new dict per read)
         spec = rules.get("triggers") or {}
-        extra = [t for t in self.rule_triggers if t] + [g[3] for g in self.genres if g[3]]
+        extra = [rule.words for rule in self.rules if rule.words] + [g[3] for g in self.genres if g[3]]
         self.triggers = Triggers(spec, extra)
         self.sections = rules.get("section_attribution", {})
         self.after_window = rules.get("after_window", 80)
@@ -91,17 +75,9 @@ class Attributor:
         order. With ``hits`` (``self.triggers.scan``) each regex only runs around its
         trigger words; without, on the whole text (the reference)."""
         found = []
-        starts: dict[tuple, list[int]] = {}  # trigger words -> where they start (rules share them)
-        for i, (pat, words) in enumerate(zip(self.patterns, self.rule_triggers)):
-            if hits is None or hits.found is None or not words:
-                matches = pat.finditer(text)
-            elif self.anchored[i]:
-                at = starts.get(words)
-                if at is None:
-                    at = starts[words] = sorted({h for w in words for h in hits.found.get(w, ())})
-                matches = match_at(pat, text, at)
-            else:
-                matches = hits.finditer(pat, words)
+        view = View(text, text.lower(), hits) if hits is not None and hits.found is not None else None
+        for i, rule in enumerate(self.rules):
+            matches = view.matches(rule) if view and rule.words else rule.regex.finditer(text)
             if self.named[i]:
                 found += [(m.start(), m.end(), i, m.group("name")) for m in matches]
             else:

@@ -82,9 +82,8 @@ class DecisionFacts(RuleComponent):
         return (gate.hits(doc) if doc is not None else gate.scan(text, low)).finditer(pat)
 
     # -- dates --------------------------------------------------------------------
-    def review_date(self, doc: Doc, dates: Dates | None = None) -> tuple[str | None, object]:
+    def review_date(self, doc: Doc, dates: Dates) -> tuple[str | None, object]:
         """(value, span) of the review date (``dates``: (span, span._.iro) of the Doc's dates)."""
-        dates = _dates(doc) if dates is None else dates
         for d, iro in dates:
             if iro.get("role") == "review":
                 return iro["value"], d
@@ -134,15 +133,13 @@ class DecisionFacts(RuleComponent):
                 return iro["value"], d
         return None, None
 
-    def injury_date(self, doc: Doc, dates: Dates | None = None, sections: list | None = None):
+    def injury_date(self, doc: Doc, dates: Dates, sections: list):
         """The date of injury: a date the words call so (or a mask naming it); else the
         date in the history sentence that tells how the injury happened ("fell from a
         ladder on 08/16/10", "On July 9, 2016 he was pulling cable ...")."""
-        dates = _dates(doc) if dates is None else dates
         for d, iro in dates:
             if iro.get("cue") == "injury" or iro["role"] == "injury":
                 return d
-        sections = sections if sections is not None else _sections(doc)
         listed = [(start, end) for label, start, end in sections if label in NOT_HISTORY]
         sentences = None
         for d, iro in dates:
@@ -155,7 +152,7 @@ class DecisionFacts(RuleComponent):
                 return d
         return None
 
-    def _tells_how(self, text: str, bounds: tuple[int, int], at: int, end: int | None = None) -> bool:
+    def _tells_how(self, text: str, bounds: tuple[int, int], at: int, end: int) -> bool:
         """Whether the sentence ``bounds`` tells how the injury happened within one clause
         of the date at ``at`` (ending at ``end``): the gap between them, not the date's own
         dots ("Jun. 14, 2018"), is what may not end a clause."""
@@ -165,7 +162,7 @@ class DecisionFacts(RuleComponent):
         if m is None:
             return False
         pos = at - s0
-        after = (at if end is None else end) - s0
+        after = end - s0
         gap = st[after : m.start()] if m.start() >= after else st[m.end() : pos]
         return max(pos, m.end()) - min(pos, m.start()) < 150 and not CLAUSE_END.search(gap)
 

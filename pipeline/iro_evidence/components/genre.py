@@ -9,12 +9,7 @@ import re
 HEARING = re.compile(
     r"DECISION AND ORDER|contested case hearing|Hearing Officer|Administrative Law Judge", re.I
 )
-HEARING_WORDS = (
-    "decision and order",
-    "contested case hearing",
-    "hearing officer",
-    "administrative law judge",
-)
+HEARING_WORDS = tuple(w.lower() for w in HEARING.pattern.split("|"))  # looked for first: cheaper
 
 
 def is_hearing(text: str, low: str) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..matching import Folded, Hits, Triggers, can_fold, rule_words
+from ..matching import Folded, Hits, Triggers, rule_words
+from ..matching.rules import Rule, View
 from ..rules import expand_defs
 
 # a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")
@@ -24,17 +25,17 @@ class Guidelines:
 
     def __init__(self, r: dict):
         r = expand_defs(r, "decision rules")  # the rules as written work too (named parts)
-        self.rules = []  # (code, folded regex, trigger words)
+        self.rules = []  # folded, tagged with their code
         for code, pats in r["guidelines"].items():
             for p in pats:
                 p, words = (p["pattern"], tuple(p.get("triggers") or ())) if isinstance(p, dict) else (p, ())
                 flags = re.I if not p.startswith(r"\b") or code != "MEDICARE" else 0
                 words = rule_words(words, p)  # none given: the words every match holds
-                self.rules.append((code, Folded(re.compile(p, flags)), words))
+                self.rules.append(Rule(Folded(re.compile(p, flags)), words, tag=code))
         # a pattern without its own triggers runs wherever the component's words occur,
         # or everywhere when there are none
-        self.triggers = Triggers(r.get("triggers"), [w for *_, w in self.rules])
-        if any(not w for *_, w in self.rules) and not r.get("triggers", {}).get("words"):
+        self.triggers = Triggers(r.get("triggers"), [g.words for g in self.rules])
+        if any(not g.words for g in self.rules) and not r.get("triggers", {}).get("words"):
             self.triggers = Triggers(None)
         # context that makes a name something else: a statute's definition of evidence-based
         # medicine, the IRO's own name, a society guideline cited as part of the literature
@@ -64,16 +65,11 @@ class Guidelines:
     def _names(self, text: str, low: str, hits: Hits):
         """Every match of a guideline rule near its trigger words, unless its context
         says it is no citation of that guideline."""
-        ok = can_fold(text, low)
-        rules = self.rules
-        if hits.found is not None:  # only the patterns one of whose words occurs
-            rules = [g for g in rules if not g[2] or any(w.lower() in hits.found for w in g[2])]
-        for code, rule, words in rules:
-            pat, where = rule.pick(text, low, ok)
-            for lo, hi in hits.windows(words):
-                for m in pat.finditer(where, lo, hi):
-                    if not self._something_else(code, text, m.start(), m.end()):
-                        yield m.start(), m.end(), code
+        view = View(text, low, hits)
+        for rule in self.rules:
+            for m in view.matches(rule):
+                if not self._something_else(rule.tag, text, m.start(), m.end()):
+                    yield m.start(), m.end(), rule.tag
 
     def _something_else(self, code: str, text: str, s: int, e: int) -> bool:
         """Whether the words around the name at ``[s, e)`` make it no citation of ``code``."""

@@ -77,19 +77,13 @@ class LevelMatcher(RuleComponent):
         """Level mentions as dicts: start, end, kind (disc, span, vertebra, root), levels.
         Long forms in parentheses after a vertebra ('gloss') are read as absent; the
         offsets are mapped back to ``text``."""
-        if self.gloss is None or "(" not in text:
-            return self._find(text)
-        cuts = [m.span() for m in self.gloss.finditer(text)]
+        cuts = [m.span() for m in self.gloss.finditer(text)] if self.gloss and "(" in text else []
         if not cuts:
             return self._find(text)
-        parts, keep, prev = [], [], 0  # keep[i]: where character i of the short text is
-        for a, b in cuts:
-            parts.append(text[prev:a])
-            keep.extend(range(prev, a))
-            prev = b
-        parts.append(text[prev:])
-        keep.extend(range(prev, len(text)))
-        found = self._find("".join(parts))
+        keep = list(range(len(text)))  # keep[i]: where character i of the short text is
+        for a, b in reversed(cuts):
+            del keep[a:b]
+        found = self._find("".join(text[i] for i in keep))
         for f in found:
             f["start"], f["end"] = keep[f["start"]], keep[f["end"] - 1] + 1
         return found
@@ -175,20 +169,13 @@ class LevelMatcher(RuleComponent):
         out: list[dict] = []
         i = 0
         while i < len(found):
-            cur = found[i]
-            if i + 1 < len(found):
-                nxt = found[i + 1]
-                gap = text[cur["end"] : nxt["start"]]
-                if self.joiner_re.match(gap) and gap.strip():
-                    levels = expand(cur["first"], nxt["last"])
-                    if levels:
-                        out.append(
-                            _mention(cur["start"], nxt["end"], "span", levels, cur["first"], nxt["last"])
-                        )
-                        i += 2
-                        continue
+            cur, nxt = found[i], found[i + 1] if i + 1 < len(found) else None
+            gap = text[cur["end"] : nxt["start"]] if nxt else ""
+            levels = expand(cur["first"], nxt["last"]) if gap.strip() and self.joiner_re.match(gap) else []
+            if levels:
+                cur = _mention(cur["start"], nxt["end"], "span", levels, cur["first"], nxt["last"])
             out.append(cur)
-            i += 1
+            i += 2 if levels else 1
         return out
 
     def __call__(self, doc: Doc) -> Doc:

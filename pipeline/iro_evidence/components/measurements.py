@@ -14,12 +14,11 @@ import re
 
 from spacy.tokens import Doc
 
+from ..matching.rules import runs_before
 from .base import RuleComponent, char_span, doc_text, set_group
 
 NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 DIMENSION_SPLIT = re.compile(r"\s*(?:[x\u00d7]|by)\s*")
-# characters that match an ASCII letter under re.I but do not lower-case to it
-CASE_FOLDS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
 
 
 class MeasurementMatcher(RuleComponent):
@@ -38,7 +37,6 @@ class MeasurementMatcher(RuleComponent):
         self.unit_words = [w.lower() for w in r.get("unit_words", [])]
         self.number_run = re.compile(f"{r.get('number_chars', '(?!)')}*", re.I)
         self.unit_chars = int(r.get("unit_chars", 16))
-        self.folds = "".join(CASE_FOLDS.get(c, "") for c in set("".join(self.unit_words)))
         self.size_words = re.compile(r.get("size_words", r"(?!)"), re.I)
         self.number_words = {k.lower(): float(v) for k, v in r.get("number_words", {}).items()}
 
@@ -46,35 +44,7 @@ class MeasurementMatcher(RuleComponent):
         """Where 'size' matches can be: from the start of the run of number characters
         before each unit word to ``unit_chars`` after it (the whole text when there are
         no unit words or the lower-cased text would not line up)."""
-        n = len(text)
-        low = text.lower()
-        if not self.unit_words or len(low) != n or any(c in text for c in self.folds):
-            return [(0, n)]
-        units = []
-        for w in self.unit_words:
-            i = low.find(w)
-            while i >= 0:
-                units.append(i)
-                i = low.find(w, i + 1)
-        if not units:
-            return []
-        units.sort()
-        rev = text[::-1]  # the run before a unit, read backwards from it
-        out: list[list[int]] = []
-        for u in units:
-            lo = u - (self.number_run.match(rev, n - u).end() - (n - u))
-            hi = min(n, u + self.unit_chars)
-            if out and lo <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], hi)
-            else:
-                out.append([lo, hi])
-        return [(lo, hi) for lo, hi in out]
-
-    def matches(self, text: str, windows: list[tuple[int, int]] | None = None) -> list[re.Match]:
-        """'size' matches in ``windows`` (default: ``self.windows(text)``)."""
-        if windows is None:
-            windows = self.windows(text)
-        return [m for lo, hi in windows for m in self.size_re.finditer(text, lo, hi)]
+        return runs_before(text, self.unit_words, self.number_run, self.unit_chars)
 
     def word_matches(self, text: str, windows: list[tuple[int, int]]) -> list[re.Match]:
         """'size_words' matches ("five millimeter"): they end at a unit word, so they are
@@ -99,7 +69,8 @@ class MeasurementMatcher(RuleComponent):
     def find(self, text: str) -> list[dict]:
         out = []
         windows = self.windows(text)
-        for m in self.matches(text, windows) + self.word_matches(text, windows):
+        sizes = [m for lo, hi in windows for m in self.size_re.finditer(text, lo, hi)]
+        for m in sizes + self.word_matches(text, windows):
             if self.not_after.match(text[m.end() : m.end() + self.after_window]):
                 continue
             if self.not_before.search(text[max(0, m.start() - 40) : m.start()]):
@@ -116,20 +87,10 @@ class MeasurementMatcher(RuleComponent):
                 parts = [float(x) for x in NUM.findall(dim)]
                 if not parts:
                     continue
-                lo = round(parts[0] * factor, 3)
-                hi = round(parts[-1] * factor, 3) if len(parts) > 1 else None
-                if hi is not None and hi <= lo:
-                    hi = None
-                out.append(
-                    {
-                        "start": m.start(),
-                        "end": m.end(),
-                        "value_mm": lo,
-                        "value_max_mm": hi,
-                        "dimension": d_i,
-                        "unit": m["unit"].lower(),
-                    }
-                )
+                lo, hi = round(parts[0] * factor, 3), round(parts[-1] * factor, 3)
+                hi = hi if len(parts) > 1 and hi > lo else None
+                f = {"start": m.start(), "end": m.end(), "value_mm": lo, "value_max_mm": hi, "dimension": d_i}
+                out.append({**f, "unit": m["unit"].lower()})
         return out
 
     def __call__(self, doc: Doc) -> Doc:

@@ -6,13 +6,13 @@ a utilization reviewer's or a hearing's."""
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from spacy.tokens import Doc
 
 from ..matching import Folded, Triggers, can_fold, compile_alternation, doc_lower, phrase_key
-from .base import doc_text, sentence_starts
+from ..matching.rules import sentences_holding
+from .base import doc_text
 from .genre import is_hearing
 
 IRO_ANCHOR = re.compile(
@@ -74,26 +74,17 @@ class Reviewer:
     def find(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
         """The IRO reviewer's specialties (``sections``: (label, start, end) of the Doc's),
         from the first source that names one."""
-        for source in (self._in_section, self._after_anchor, self._who_reviewed, self._external):
-            found = source(doc, sections)
-            if found:
-                return found
-        return []
+        sources = (self._in_section, self._after_anchor, self._who_reviewed, self._external)
+        return next((found for source in sources if (found := source(doc, sections))), [])
 
     def _in_section(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
         """The reviewer's qualifications section ("REVIEWER QUALIFICATIONS: ...", "Physician
         Reviewer: ..."); a UR notice's own "Physician Reviewer:" is not the IRO's."""
-        if not any(label == "reviewer" for label, _, _ in sections):
-            return []
-        if next(self._gated(doc, "not_external"), None):
+        spans = [(s, e) for label, s, e in sections if label == "reviewer"]
+        if not spans or next(self._gated(doc, "not_external"), None):
             return []
         text = doc_text(doc)
-        for label, start, end in sections:
-            if label == "reviewer":
-                found = self.specialties_in(text[start:end][:400], start)
-                if found:
-                    return found
-        return []
+        return next((f for s, e in spans if (f := self.specialties_in(text[s:e][:400], s))), [])
 
     def _after_anchor(self, doc: Doc, _sections=None) -> Found:
         """ "The IRO reviewer, a board certified ...", or "the reviewer" in a sentence about
@@ -101,7 +92,7 @@ class Reviewer:
         text, low = doc_text(doc), doc_lower(doc)
         ok = can_fold(text, low)  # the anchor rules run folded over the lower-cased sentence
         anchor, the_reviewer, stop_at = (r.pick(text, low, ok)[0] for r in ANCHOR_RULES)
-        for sent_start, st in self._anchor_sentences(doc):
+        for sent_start, st in sentences_holding(doc, ANCHOR_WORDS):
             src = low[sent_start : sent_start + len(st)] if ok else st
             m = anchor.search(src) or (the_reviewer.search(src) if IRO_WORD.search(st) else None)
             if not m:
@@ -116,7 +107,7 @@ class Reviewer:
 
     def _who_reviewed(self, doc: Doc, _sections=None) -> Found:
         """A sentence about the IRO that says who reviewed for it (``reviewer_for_iro``)."""
-        for sent_start, st in self._anchor_sentences(doc):
+        for sent_start, st in sentences_holding(doc, ANCHOR_WORDS):
             if not IRO_WORD.search(st) and "independent review" not in st.lower():
                 continue
             for pat in self.reviewer_for_iro:
@@ -147,26 +138,6 @@ class Reviewer:
         """Matches of the whole-text pattern ``name``, looked for near its gate words."""
         pat, gate = self.gates[name]
         return gate.hits(doc).finditer(pat)
-
-    def _anchor_sentences(self, doc: Doc):
-        """(start, text) of the sentences that can hold an IRO anchor (they contain "iro"
-        or "independent"), in order; making every sentence of a letter a Span and reading
-        its text costs more than the search."""
-        text, low = doc_text(doc), doc_lower(doc)
-        if len(low) != len(text):
-            yield from ((sent.start_char, sent.text) for sent in doc.sents)
-            return
-        toks, chars = sentence_starts(doc)
-        ks = set()
-        for w in ANCHOR_WORDS:
-            i = low.find(w)
-            while i >= 0:
-                ks.add(bisect.bisect_right(chars, i) - 1)
-                i = low.find(w, i + 1)
-        toks = [*toks, len(doc)]
-        for k in sorted(ks):
-            last = doc[toks[k + 1] - 1]  # a sentence's text ends with its last token's
-            yield chars[k], text[chars[k] : last.idx + len(last)]
 
     def board_certified(self, text: str, start: int) -> bool:
         """Board certification stated just before the specialty ("Board Certified in ...")."""

@@ -79,7 +79,13 @@ class Services:
         its items when it lists several; the Doc's per-service outcome spans get the
         normalized service too."""
         svc = self.service_text(doc, sections)
-        described = Described(self, doc)
+        levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
+        done: dict[tuple[int, int], dict] = {}
+
+        def described(s: int, e: int) -> dict:  # once per range; each caller gets its own copy
+            d = done.get((s, e)) or done.setdefault((s, e), self.describe(doc, s, e, levels_at))
+            return {k: list(v) if isinstance(v, list) else v for k, v in d.items()}
+
         service = described(*svc) if svc else None
         items = self.service_items(doc_text(doc), *svc) if svc else []
         if len(items) > 1:
@@ -118,15 +124,11 @@ class Services:
         marks = list(self.item.finditer(text, start, end))
         if len(marks) < 2:
             return [(start, end)]
-        items = []
-        for m, nxt in zip(marks, marks[1:] + [None]):
-            e = nxt.start() if nxt else end
-            s0 = m.end()
-            while e > s0 and text[e - 1].isspace():
-                e -= 1
-            if e > s0:
-                items.append((s0, e))
-        return items
+        ends = [
+            m.end() + len(text[m.end() : e].rstrip())
+            for m, e in zip(marks, [*(n.start() for n in marks[1:]), end])
+        ]
+        return [(m.end(), e) for m, e in zip(marks, ends) if e > m.end()]
 
     def service_types(self, text: str, gated: bool = True, low: str | None = None) -> list[str]:
         """The procedure types named in a service description (``gated``: a type is tried
@@ -157,10 +159,9 @@ class Services:
             pat, where = rule.pick(text, low, ok)
             return pat.search(where)
 
-        levels = []
-        for v in (v for lv_start, value in levels_at if start <= lv_start < end for v in value.split("|")):
-            if v not in levels:
-                levels.append(v)
+        levels = list(
+            dict.fromkeys(v for at, value in levels_at if start <= at < end for v in value.split("|"))
+        )
         count = next((m for m in map(first, self.count_res) if m), None)
         return {
             "text": self.service_name(text),
@@ -180,31 +181,12 @@ class Services:
         """Each service with its own outcome: the per-service results the outcome rests on
         (a split decision), else the listed services (or the one service) with the letter's
         outcome, which is unknown per service when the decision is split."""
-        out, seen = [], set()
-        for span in doc.spans.get("outcome", []):
-            iro = span_ext(span) or {}
-            if iro.get("service") and iro.get("how") not in ("checkbox", "box_row"):
-                name = self.service_name(iro["service"])
-                if name and (name, iro["value"]) not in seen:
-                    seen.add((name, iro["value"]))
-                    out.append({"service": name, "outcome": iro["value"]})
+        results = [span_ext(span) or {} for span in doc.spans.get("outcome", [])]
+        results = [r for r in results if r.get("service") and r.get("how") not in ("checkbox", "box_row")]
+        pairs = dict.fromkeys((self.service_name(r["service"]), r["value"]) for r in results)
+        out = [{"service": name, "outcome": value} for name, value in pairs if name]
         if out or service is None:
             return out
         each = None if outcome == "partially_overturned" else outcome
         items = service.get("items") or [service]
         return [{"service": it["text"], "outcome": each} for it in items if it.get("text")]
-
-
-class Described:
-    """``Services.describe`` once per range of one Doc; each caller gets its own copy to change."""
-
-    def __init__(self, services: Services, doc: Doc):
-        self.services, self.doc = services, doc
-        self.levels_at = [(lv.start_char, span_ext(lv)["value"]) for lv in doc.spans.get("levels", [])]
-        self.done: dict[tuple[int, int], dict] = {}
-
-    def __call__(self, s: int, e: int) -> dict:
-        d = self.done.get((s, e))
-        if d is None:
-            d = self.done[(s, e)] = self.services.describe(self.doc, s, e, self.levels_at)
-        return {k: list(v) if isinstance(v, list) else v for k, v in d.items()}
