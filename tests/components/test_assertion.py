@@ -421,7 +421,10 @@ def test_causal_clause_ends_scope(marked):
     "marked,profile",
     [
         ("There was no history of [[seizures|negated,historical]].", "general"),
-        ("She has no history of [[diabetes|negated,historical]] or [[asthma|negated,historical]].", "general"),
+        (
+            "She has no history of [[diabetes|negated,historical]] or [[asthma|negated,historical]].",
+            "general",
+        ),
         ("No history of [[trauma|negated,historical]] was reported.", "general"),
         ("The patient had no prior history of [[back surgery|negated,historical]].", "general"),
         # letters keep negation alone (their conflict order clears historical)
