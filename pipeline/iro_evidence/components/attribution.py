@@ -7,8 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..matching import Hits, Triggers
-from ..matching.rules import Rule, View
+from ..matching import Hits, Rule, Triggers, View
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\f")
 # the same without "\f": a pattern that starts with a literal character, which ``re`` jumps

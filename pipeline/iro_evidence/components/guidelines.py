@@ -8,8 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..matching import Folded, Hits, Triggers, rule_words
-from ..matching.rules import Rule, View
+from ..matching import Folded, Hits, Rule, Triggers, View, rule_words
 from ..rules import expand_defs
 
 # a bare "X" marking a checklist item ("X ODG - Official Disability Guidelines")

@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Doc
 
-from ..matching.rules import runs_before
+from ..matching import runs_before
 from .base import RuleComponent, char_span, doc_text, set_group
 
 NUM = re.compile(r"\d+(?:\.\d+)?|\.\d+")

@@ -33,9 +33,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from ..matching import Folded, Hits, Triggers, doc_lower, find_words
-from ..matching.rules import Rule, View
-from ..matching.starts import match_at
+from ..matching import Folded, Hits, Rule, Triggers, View, doc_lower, find_words, match_at
 from .base import RuleComponent, char_span, doc_text, set_group, span_ext
 from .extensions import set_iro
 from .genre import is_hearing

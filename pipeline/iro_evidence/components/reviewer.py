@@ -10,8 +10,15 @@ import re
 
 from spacy.tokens import Doc
 
-from ..matching import Folded, Triggers, can_fold, compile_alternation, doc_lower, phrase_key
-from ..matching.rules import sentences_holding
+from ..matching import (
+    Folded,
+    Triggers,
+    can_fold,
+    compile_alternation,
+    doc_lower,
+    phrase_key,
+    sentences_holding,
+)
 from .base import doc_text
 from .genre import is_hearing
 

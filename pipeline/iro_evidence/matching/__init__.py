@@ -15,7 +15,11 @@ Components hold domain logic only and reach the engine through these names:
   phrase lists as fast regexes and token patterns.
 - ``context``: ConText's algorithm (medspaCy's rules and semantics) run only in the
   sentences that hold targets, for ``iro_assertion`` and ``iro_sections``.
-- ``doc_text``, ``doc_lower``, ``sentence_starts``: read off a Doc once.
+- ``Rule``/``View``: one rule as the engine runs it (a regex, its words, where it is tried)
+  over one text (its lower-cased twin and trigger hits); ``sentences_holding`` and
+  ``runs_before`` narrow a text to the sentences or runs a rule can match in; ``match_at``
+  tries a rule only at its start words.
+- ``doc_text``, ``doc_lower``, ``sentence_starts``, ``char_span``: read off a Doc once.
 
 Every shortcut here gives exactly what the plain regex gives over the whole text; the
 tests compare the two on every letter we have (tests/test_triggers.py, test_first_char.py,
@@ -23,10 +27,13 @@ test_casefold.py, test_matching_regex.py).
 """
 
 from .casefold import Folded, can_fold
+from .doc import char_span, sentence_starts
 from .near import NearMatcher
 from .phrases import compile_alternation, expand_leading_in, phrase_key, phrase_triggers
 from .regex import first_class, max_non_space, required_words
+from .rules import Rule, View, runs_before, sentences_holding
 from .search import FirstCharRegex
+from .starts import match_at
 from .triggers import (
     Hits,
     Triggers,
@@ -45,9 +52,12 @@ __all__ = [
     "Folded",
     "Hits",
     "NearMatcher",
+    "Rule",
     "Triggers",
+    "View",
     "blank_spaces",
     "can_fold",
+    "char_span",
     "compile_alternation",
     "doc_lower",
     "doc_text",
@@ -57,10 +67,13 @@ __all__ = [
     "first_class",
     "index",
     "intersect",
+    "match_at",
     "max_non_space",
     "phrase_key",
     "phrase_triggers",
     "register",
     "required_words",
     "rule_words",
+    "runs_before",
+    "sentences_holding",
 ]
