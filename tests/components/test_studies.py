@@ -273,6 +273,29 @@ def test_records_table_rows_date_first_and_study_first(nlp, text, expected):
 @pytest.mark.parametrize(
     "text,expected",
     [
+        # date-first rows with no column header, whose records mix a study with other words,
+        # and a study named further in a row than the words of the row before
+        (
+            "RECORDS RECEIVED\n\t03/02/2021\tUrgent care note and lumbar x-rays\n\t04/10/2021\tMRI lumbar spine without contrast\n\t05/01/2021\tEMG/NCV of both legs\n\t05/20/2021\tSurgical consultation\n",
+            [("EMG_NCV", "2021-05-01"), ("MRI", "2021-04-10"), ("XRAY", "2021-03-02")],
+        ),
+        (
+            "Records provided for review:\n2020-01-08  Clinic visit with cervical radiographs\n2020-02-19  Cervical MRI report\n2020-03-30  Utilization review denial\n",
+            [("MRI", "2020-02-19"), ("XRAY", "2020-01-08")],
+        ),
+        (
+            "DOCUMENTS REVIEWED\n\t6/1/2019\tEmergency room record, right shoulder films\n\t7/15/2019\tRight shoulder MRI arthrogram\n\t8/2/2019\tOrthopedic follow-up note\n",
+            [("MRI", "2019-07-15"), ("XRAY", "2019-06-01")],
+        ),
+    ],
+)
+def test_date_first_rows_whose_record_holds_the_study(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
         (
             "ER record, 11/02/2018: cervical spine x-rays and CT of the head were normal.",
             [("CT", "2018-11-02"), ("XRAY", "2018-11-02")],

@@ -448,6 +448,10 @@ class StudyMatcher(RuleComponent):
         is the study's, see ``_rows_first``)."""
         rules, src = self._rules(text, src)
         starts, ends = bounds
+        # a records list already tied these dates to the study record the study is named in
+        own = [d for d in dates if _in_record(d, s, e)]
+        if own:
+            return own, ""
         after = before = None
         after_gap = ""
         i = bisect.bisect_left(starts, e)  # the first date starting after the study
@@ -507,6 +511,23 @@ class StudyMatcher(RuleComponent):
             return []
         found = ((m, _month_day(year, m)) for m in self.yearless.finditer(chunk))
         return [(offset + m.start(), offset + m.end(), value) for m, value in found if value]
+
+
+def _in_record(d, s: int, e: int) -> bool:
+    """The date opens a row of a date-first records table ('11/02/2020<TAB>MRI cervical
+    spine') whose record is a study (or of no kind the rules name: 'ER record, shoulder
+    films'), and the study (s, e) is named in that record."""
+    iro = span_ext(d)
+    off = iro.get("document_offsets")
+    if not (
+        off
+        and iro.get("listed")
+        and iro.get("document_type") in ("study", "other")
+        and off[0] <= s
+        and e <= off[1]
+    ):
+        return False
+    return off[0] == d.start_char  # the row starts with its date
 
 
 def _region_from_levels(span, levels, sentences) -> str | None:
