@@ -519,15 +519,10 @@ def _in_record(d, s: int, e: int) -> bool:
     films'), and the study (s, e) is named in that record."""
     iro = span_ext(d)
     off = iro.get("document_offsets")
-    if not (
-        off
-        and iro.get("listed")
-        and iro.get("document_type") in ("study", "other")
-        and off[0] <= s
-        and e <= off[1]
-    ):
-        return False
-    return off[0] == d.start_char  # the row starts with its date
+    kind_ok = iro.get("listed") and iro.get("document_type") in ("study", "other")
+    return bool(
+        kind_ok and off and off[0] == d.start_char <= s and e <= off[1]
+    )  # the row starts with its date
 
 
 def _region_from_levels(span, levels, sentences) -> str | None:
