@@ -349,3 +349,44 @@ def test_date_first_rows_with_dashes(nlp):
 )
 def test_a_labelled_date_above_a_study_is_not_a_records_row(nlp, text):
     assert record(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a study dated by reference to the date told just before it
+        (
+            "He fell from a ladder on June 30, 2019 and hurt his back. Lumbar x-rays the same day showed no fracture.",
+            [("XRAY", "2019-06-30")],
+        ),
+        (
+            "She was seen in the ER on 3/4/2020. An MRI of the knee was obtained that day.",
+            [("MRI", "2020-03-04")],
+        ),
+        (
+            "On 5/5/2018 he twisted his ankle; ankle radiographs were taken on the same date and were normal.",
+            [("XRAY", "2018-05-05")],
+        ),
+        # not across a paragraph, and not a study that is only planned
+        ("He was injured on 1/2/2019.\n\nX-rays the same day were normal.", []),
+    ],
+)
+def test_study_dated_the_same_day_as_the_date_before(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a side abbreviation between a study and its date (teletype lists)
+        (
+            "IMAGING:\n- EMG/NCV BILAT UPPER EXTREMITIES 03/22/2019: NORMAL STUDY.",
+            [("EMG_NCV", "2019-03-22")],
+        ),
+        ("TESTS:\n- MRI RT SHOULDER 05/06/2019: PARTIAL TEAR.", [("MRI", "2019-05-06")]),
+        ("Studies: NCS B/L lower extremities 4/4/2018 normal.", [("EMG_NCV", "2018-04-04")]),
+        ("- X-RAYS LT KNEE 01/07/2020: NO FRACTURE.", [("XRAY", "2020-01-07")]),
+    ],
+)
+def test_side_abbreviation_between_study_and_date(nlp, text, expected):
+    assert record(nlp, text) == expected

@@ -104,6 +104,7 @@ class StudyMatcher(RuleComponent):
         self.date_done = re.compile(r["date_done"], re.I)
         self.anaphor = re.compile(r["anaphor"], re.I)
         self.anaphor_window = r.get("anaphor_window", 300)
+        self.same_day = re.compile(r.get("same_day", r"(?!)"), re.I)
         self.year_follows = re.compile(r["year_follows"])
         # the same month-and-day, looked for over a whole letter: from a word start, skipping
         # to the letters a month name starts with
@@ -483,6 +484,10 @@ class StudyMatcher(RuleComponent):
             stripped = SOFT_WRAP.sub(" ", self.date_after_yearless.sub("", after_gap))
             if self.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
+        k = bisect.bisect_right(ends, s) - 1  # "x-rays the same day": the last date before
+        if k >= 0 and self.same_day.match(rules.region.sub(" ", src[e : e + 60])):
+            if s - ends[k] <= self.anaphor_window and "\n\n" not in text[ends[k] : s]:
+                return [dates[k]], ""
         return [], ""
 
     def _list(self, text: str, dates: list, i: int, first_gap: str) -> list:
