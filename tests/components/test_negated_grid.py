@@ -201,6 +201,14 @@ def grid() -> list[tuple[str, str, set[str]]]:
         "Only a new MRI can tell whether the herniation has grown.",
     ]:
         out.append(("open question", s, set()))
+    # the subject denied, so what it would suggest is denied
+    for s, c in [
+        ("No fall or new injury since then suggests instability.", {"instability"}),
+        ("Nothing in the record indicates a fracture.", {"fracture"}),
+        ("No finding on the new films suggests a spondylolisthesis.", {"spondylolisthesis"}),
+        ("There is no doubt the EMG indicates radiculopathy.", set()),
+    ]:
+        out.append(("nothing suggests", s, c))
     # a positive statement elsewhere outweighs a denial quoted from a UR reviewer or older study
     for s in [
         'The EMG of 3/2/2021 showed an acute left L5 radiculopathy. The first reviewer wrote that there was "no objective evidence of radiculopathy."',
