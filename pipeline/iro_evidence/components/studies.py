@@ -450,7 +450,8 @@ class StudyMatcher(RuleComponent):
         rules, src = self._rules(text, src)
         starts, ends = bounds
         # a records list already tied these dates to the study record the study is named in
-        own = [d for d in dates if _in_record(d, s, e)]
+        k = bisect.bisect_right(starts, s) - 1  # a row's date is among the last ones before
+        own = [d for d in dates[max(0, k - 2) : k + 1] if _in_record(d, s, e)]
         if own:
             return own, ""
         after = before = None
@@ -485,7 +486,12 @@ class StudyMatcher(RuleComponent):
             if self.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
         k = bisect.bisect_right(ends, s) - 1  # "x-rays the same day": the last date before
-        if k >= 0 and self.same_day.match(rules.region.sub(" ", src[e : e + 60])):
+        tail = src[e : e + 60]
+        if (
+            k >= 0
+            and ("day" in tail or "date" in tail or "DA" in tail)
+            and self.same_day.match(rules.region.sub(" ", tail))
+        ):
             if s - ends[k] <= self.anaphor_window and "\n\n" not in text[ends[k] : s]:
                 return [dates[k]], ""
         return [], ""
