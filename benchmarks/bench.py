@@ -302,9 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     two = results["iro-evidence extract, 2 processes"]
     lines += [
         "",
-        "`extract` with 1 process (`-n 1`) runs the pipeline in one worker process while the parent "
-        "reads, encodes and writes the tables; with 2, each worker encodes its own rows. "
-        "CPU s per MB counts every process of the run.",
+        "`extract -n N` runs the pipeline in N worker processes, each encoding its own letters' "
+        "rows; the parent reads the files and appends the encoded text (and makes the Parquet "
+        "row groups). CPU s per MB counts every process of the run.",
         f"2 processes / 1 process: {rate(two) / rate(one):.2f}x "
         f"(a pure-Python loop: {min(headroom):.2f}x to {max(headroom):.2f}x on this machine, same run)",
         "",

@@ -199,3 +199,50 @@ def test_member_with_a_sieve_is_isin():
     assert expected.sum() > 100 and (member(values, keys, sieve(keys)) == expected).all()
     assert (member(values, keys) == expected).all()
     assert not member(values, keys[:0], sieve(keys[:0])).any()
+
+
+def token_headings(doc, sections, most_words=6):
+    """The token-by-token reading of headings (the reference for ``headings``)."""
+    out = []
+    for sec in sections:
+        if sec.label_ == "header":
+            continue
+        end, words = sec.start, 0
+        while end < sec.end and words <= most_words and doc[end].text != ":" and "\n" not in doc[end].text:
+            words += not doc[end].is_space
+            end += 1
+        if end < sec.end and doc[end].text == ":":
+            out.append((sec.start, end + 1))
+            continue
+        end = sec.start
+        while end < sec.end and (doc[end].is_upper or not doc[end].is_alpha) and "\n" not in doc[end].text:
+            end += 1
+        if end > sec.start:
+            out.append((sec.start, end))
+    for tok in doc:
+        if tok.text != ":":
+            continue
+        i, words = tok.i, 0
+        while i > 0 and words < most_words:
+            prev = doc[i - 1]
+            if prev.is_space or prev.is_sent_end or not (prev.is_upper and len(prev.text) > 1):
+                break
+            i -= 1
+            words += 1
+        if words:
+            out.append((i, min(len(doc), tok.i + 1)))
+    return sorted(set(out))
+
+
+def test_headings_read_off_columns_equal_the_token_reading(nlp, prepared):
+    from iro_evidence.components.assertion import HEADING_WORDS, headings
+
+    n = 0
+    for name, doc, _ in prepared:
+        sections = list(doc.spans["sections"]) if "sections" in doc.spans else []
+        found = headings(doc, sections)
+        assert found == token_headings(doc, sections, HEADING_WORDS), name
+        n += len(found)
+    assert n > 100
+    doc = nlp("PAST MEDICAL HISTORY: none.\n\nFAMILY HX:\n\nDiabetes. Plan: rest.")
+    assert headings(doc, list(doc.spans["sections"])) == token_headings(doc, list(doc.spans["sections"]))

@@ -63,14 +63,7 @@ def _pairs(nlp) -> list[tuple[str, re.Pattern, re.Pattern]]:
 
     pairs = [(name, f.pattern, f.folded) for name in COMPONENTS for f in _folded(nlp.get_pipe(name))]
     pairs += [("decision anchors", f.pattern, f.folded) for f in ANCHOR_RULES]
-    studies = nlp.get_pipe("iro_studies")  # per-study rules: plain and folded side by side
-    assert studies.folded is not None
-    for key, plain in vars(studies.plain).items():
-        folded = getattr(studies.folded, key)
-        if key == "contrast":
-            pairs += [("iro_studies contrast", p, f) for (_, p), (_, f) in zip(plain, folded)]
-        else:
-            pairs.append((f"iro_studies {key}", plain, folded))
+    assert nlp.get_pipe("iro_studies").region_fold.folded is not None  # the region words
     return [p for p in pairs if p[2] is not None]
 
 

@@ -181,3 +181,22 @@ def test_tokenizer_keeps_spacys_tokens_and_the_text(nlp):
         assert [(t.idx, t.text) for t in doc] == [(t.idx, t.text) for t in plain(canon)], letter
         assert doc.user_data[TEXT_KEY] == doc.text == canon
     assert type(pickle.loads(pickle.dumps(tok))) is type(tok)
+
+
+@pytest.mark.parametrize("name,text", LETTERS[::4], ids=[n for n, _ in LETTERS[::4]])
+def test_char_span_equals_spacys_expand_mode(nlp, name, text):
+    """The bisecting ``char_span`` gives spaCy's span (or None) for character ranges
+    anywhere in the letter: inside tokens, on spaces and paragraph breaks, empty, and
+    past either end."""
+    from iro_evidence.matching.doc import char_span
+
+    doc = nlp.make_doc(text)
+    n = len(doc.text)
+    edges = [t.idx for t in doc] + [t.idx + len(t) for t in doc]
+    ranges = [(a, a + w) for a in [-1, 0, n - 1, n, *edges[::7]] for w in (0, 1, 3, 17)]
+    for a, b in ranges:
+        ref = doc.char_span(a, b, label="X", alignment_mode="expand")
+        got = char_span(doc, a, b, "X")
+        assert (ref is None) == (got is None), (a, b)
+        if ref is not None:
+            assert (got.start, got.end, got.label_) == (ref.start, ref.end, "X"), (a, b)

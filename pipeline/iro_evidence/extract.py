@@ -115,11 +115,10 @@ def process_texts(
     items: Iterable[tuple[str, str, str]],
     n_process: int = 1,
     batch_size: int = 16,
-    encode: bool | str = False,
+    encode: bool = False,
 ) -> Iterator[LetterResult]:
     """(case_id, source, text) -> ``LetterResult``, in input order; with ``encode`` its
-    ``encoded`` holds the text the writers append (``encode_letter``; ``encode="arrow"``
-    adds the evidence rows as an Arrow batch).
+    ``encoded`` holds the text the writers append (``encode_letter``).
 
     With ``n_process > 1`` (where ``fork`` exists) forked workers run the pipeline and
     return their rows already encoded for the outputs, so the parent only appends text;
@@ -137,18 +136,18 @@ def process_texts(
         rows, rec = process_doc(doc, cid, src)
         res = LetterResult(cid, src, rows, rec)
         if encode:
-            res.encoded = encode_letter(res, arrow=encode == "arrow")
+            res.encoded = encode_letter(res)
         yield res
 
 
 _ENCODERS: dict = {}
 
 
-def encode_letter(res: LetterResult, arrow: bool = False, journal: bool = True, values: bool = False) -> dict:
+def encode_letter(res: LetterResult, journal: bool = True, values: bool = False) -> dict:
     """The text ``run_extract`` appends for one letter: its evidence and case lines and its
-    journal entry, and with ``arrow`` its evidence rows as an Arrow batch (made where the
-    letter was processed: in a worker process, so the parent only appends); ``values``
-    adds the rows' values."""
+    journal entry (made where the letter was processed: in a worker process, so the parent
+    only appends); ``values`` adds the rows' cell values, from which the parent makes the
+    Parquet row groups (an Arrow batch per letter would cost more than the letter's CSV)."""
     from . import schema
 
     if not _ENCODERS:
@@ -165,8 +164,6 @@ def encode_letter(res: LetterResult, arrow: bool = False, journal: bool = True, 
         if journal
         else None,
     }
-    if arrow and rows:
-        out["evidence_batch"] = ev.batch(rows, schema.EVIDENCE, vals)
     if values:
         out["values"] = vals
     return out
@@ -228,8 +225,8 @@ def _worker_main(tasks, conn, parent_end, parent: int) -> None:
                 conn.send(("start", idx))
                 try:
                     res = _one_letter(_FORK_NLP, item)
-                    if not _FORK_RAW:  # the rows travel as their encoded text and Arrow batch
-                        res.encoded = encode_letter(res, arrow=True)
+                    if not _FORK_RAW:  # the rows travel as their encoded text and cell values
+                        res.encoded = encode_letter(res, values=True)
                         res.rows = None
                     conn.send(("done", idx, res))
                 except Exception as e:
@@ -491,9 +488,9 @@ def run_extract(
 
         def processed() -> Iterator[LetterResult]:
             if _can_fork() and not debug:
-                # one worker: it sends plain rows and this process, idle otherwise, encodes
-                # them (a second core at work); several: each encodes its own
-                for r in _pooled(nlp, readable(), n_process, guards, raw=n_process == 1):
+                # each worker encodes its own letters' lines and values; this process only
+                # appends them (and makes the Parquet row groups from the values)
+                for r in _pooled(nlp, readable(), n_process, guards):
                     if isinstance(r, LetterError):
                         fail(r.case_id, r.source, r.stage, r.reason)
                     else:
@@ -510,7 +507,7 @@ def run_extract(
 
         def write(res: LetterResult, carried: bool = False) -> None:
             enc = res.encoded or encode_letter(res, journal=False)
-            evidence.write_many(res.rows or [], enc["evidence"], enc.get("evidence_batch"))
+            evidence.write_many(res.rows or [], enc["evidence"], values=enc.get("values"))
             cases.write_many([res.record], enc["cases"])
             info.count_record(res.record)
             if progress:

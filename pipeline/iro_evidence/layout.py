@@ -214,13 +214,19 @@ class _PageLines:
     """The lines of a text read for page chrome: which lines look like a header or footer,
     and how far a block of chrome around a page line reaches."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], candidates: list[int]):
         self.lines = lines
-        self.counts: dict[str, int] = {}  # a line repeated on other pages is chrome
-        for line in lines:
+        self.candidates = candidates  # the lines that may be (part of) a page line, in order
+
+    @functools.cached_property
+    def counts(self) -> dict[str, int]:
+        """How often each line occurs: a line repeated on other pages is chrome."""
+        counts: dict[str, int] = {}
+        for line in self.lines:
             s = line.strip()
             if s:
-                self.counts[s] = self.counts.get(s, 0) + 1
+                counts[s] = counts.get(s, 0) + 1
+        return counts
 
     def chrome(self, i: int) -> bool:
         """A short line that is repeated, or a page line, or a name, number or phone."""
@@ -271,18 +277,19 @@ class _PageLines:
 
     def paragraph_blocks(self) -> list[tuple[int, int]]:
         """Short paragraphs that, their lines joined, are a page line or a footer (as the
-        canonical text will join them: so the canonical text is a fixed point)."""
-        lines, out, i = self.lines, [], 0
-        while i < len(lines):
-            if not lines[i].strip():
-                i += 1
+        canonical text will join them: so the canonical text is a fixed point). Only the
+        paragraphs that hold a candidate line can be."""
+        lines, out = self.lines, []
+        for c in self.candidates:
+            if out and out[-1][0] <= c <= out[-1][1]:
                 continue
-            j = i
+            i = j = c
+            while i > 0 and lines[i - 1].strip():
+                i -= 1
             while j + 1 < len(lines) and lines[j + 1].strip():
                 j += 1
             if j > i and j - i <= MAX_CHROME and _is_page_line(self.joined(i, j)):
                 out.append((i, j))
-            i = j + 1
         return out
 
     def around(self, i: int) -> tuple[int, int]:
@@ -316,7 +323,8 @@ class _PageLines:
         phone), blocks that touch merged."""
         paragraphs = self.paragraph_blocks()
         blocks: list[tuple[int, int]] = []
-        for i, line in enumerate(self.lines):
+        for i in sorted({*self.candidates, *(a for a, _ in paragraphs)}):
+            line = self.lines[i]
             whole = next(((a, b) for a, b in paragraphs if a <= i <= b), None)
             if whole is not None:
                 if i != whole[0]:
@@ -332,21 +340,25 @@ class _PageLines:
         return blocks
 
 
-# where chrome may be (a cheap first look: every page line holds one of these)
-_CHROME_CANDIDATE = re.compile(
-    r"\A[ ]*-?[ ]*\d|[Pp][Aa][Gg][Ee]|\n[ ]*\d{1,4}[ ]*(?:of|/)[ ]*\d|\n[ ]*-[ ]*\d"
-)
+# the lines a page line can be (or start or end, split over lines): every page line has a
+# digit at its start (after spaces and a dash) or right after "page"
+# (two searches that each start with a literal, which re jumps to: 5x faster than one)
+_LINE_DIGIT = re.compile(r"\n[ ]*-?[ ]*\d")
+_PAGE_DIGIT = re.compile(r"[Pp][Aa][Gg][Ee][ ]*\d")
 
 
 def _remove_chrome(b: _Builder) -> None:
     text = b.text
-    if not _CHROME_CANDIDATE.search(text):
+    found = [m.end() - 1 for m in _LINE_DIGIT.finditer("\n" + text)]  # (the digit: one past, as "\n" leads)
+    found += [m.start() for m in _PAGE_DIGIT.finditer(text)]
+    if not found:
         return
     lines = text.split("\n")
-    blocks = _PageLines(lines).blocks()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
+    candidates = sorted({bisect.bisect_right(starts, at) - 1 for at in found})
+    blocks = _PageLines(lines, candidates).blocks()
     edits = []
     for lo, hi in blocks:
         while lo > 0 and not lines[lo - 1].strip():

@@ -131,28 +131,41 @@ def doc_rows(doc, case_id: str) -> list[dict]:
 
 _ID = re.compile(r"\b([a-z]+):(\d+)-(\d+)")
 ID_COLUMNS = ("fact_id", "level_id", "study_id", "date_id", "finding_id", "details")
+LINK_COLUMNS = ID_COLUMNS[1:]  # the ids of other facts (the row's own is rebuilt from its offsets)
 
 
 def _to_source(rows: list[dict], offsets, source: str) -> None:
     """Offsets (and the fact ids made from them) of the canonical text -> the letter as read."""
+    ids: dict[str, str] = {}  # a letter's rows share their linked ids: each is mapped once
 
     def remap(m: re.Match) -> str:
         start, end = int(m.group(2)), int(m.group(3))
         return f"{m.group(1)}:{offsets.start(start)}-{offsets.end(end)}"
 
     for row in rows:
+        own = f"{row['kind']}:{row['start_char']}-{row['end_char']}"  # the row's own id (+ "#i")
         start, end = offsets.start(row["start_char"]), offsets.end(row["end_char"])
         row["start_char"], row["end_char"], row["text"] = start, end, source[start:end]
-        for col in ID_COLUMNS:
-            if row[col] and ":" in row[col]:
-                row[col] = _ID.sub(remap, row[col])
+        fid = row["fact_id"]
+        if fid.startswith(own):
+            row["fact_id"] = f"{row['kind']}:{start}-{end}{fid[len(own) :]}"
+        else:
+            row["fact_id"] = ids[fid] = _ID.sub(remap, fid)
+        for col in LINK_COLUMNS:
+            value = row[col]
+            if value and ":" in value:
+                new = ids.get(value)
+                if new is None:
+                    new = ids[value] = _ID.sub(remap, value)
+                row[col] = new
         details = row["details"]
-        if details and any(k in details for k in DETAIL_OFFSETS):
+        if details and DETAIL_OFFSET.search(details):
             row["details"] = json.dumps(_remap_details(json.loads(details), offsets))
 
 
 # offsets kept in ``details`` (an abbreviation's long form, the sentence an outcome rests on)
 DETAIL_OFFSETS = ("long_start", "long_end", "reference_at", "date_offsets")
+DETAIL_OFFSET = re.compile("|".join(DETAIL_OFFSETS))
 
 
 def _remap_details(details: dict, offsets) -> dict:

@@ -27,6 +27,7 @@ on corpora of 19,000-47,000 distinct chunks there (README, "Speed and scale").
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from spacy.lang.en import English
@@ -70,17 +71,22 @@ class LetterTokenizer(Tokenizer):
         if state is None:  # not in __init__: spaCy's Tokenizer is built without it (pickling)
             state = self.__dict__["_chunks"] = (set(), set())
         seen, taught = state
-        tokenize = super().__call__
-        for chunk in string.split():  # the chunks spaCy splits on (str.isspace)
-            if chunk in taught:
-                continue
-            if chunk not in seen:
-                if len(seen) >= MAX_CHUNKS:
-                    seen.clear()
-                seen.add(chunk)
-            elif len(taught) < MAX_CHUNKS:
+        # set algebra, not a loop over every chunk (the chunks spaCy splits on, str.isspace):
+        # a chunk not taught yet is taught when it was seen in an earlier letter or recurs
+        # in this one; the others are remembered
+        counts = Counter(string.split())
+        chunks = counts.keys() - taught
+        if not chunks:
+            return
+        again = (chunks & seen) | {c for c in chunks if counts[c] > 1}
+        if len(seen) >= MAX_CHUNKS:
+            seen.clear()
+        seen |= chunks
+        if again and len(taught) < MAX_CHUNKS:
+            tokenize = super().__call__
+            for chunk in again:
                 tokenize(chunk)  # alone: spaCy caches its split
-                taught.add(chunk)
+            taught |= again
 
 
 def create_tokenizer() -> Callable[[Language], Tokenizer]:

@@ -292,8 +292,6 @@ def test_resolution_order(flags, expected):
     [
         # negation and hedge on one target: the hedge wins
         "There is probably no [[herniation|possible]] at L4-5.",
-        # "no history of": negated, not historical
-        "No history of [[fracture|negated]].",
         # no documentation of a possible finding: not documented wins
         "There is no documentation of possible [[radiculopathy|not_documented]].",
     ],
@@ -417,3 +415,21 @@ def test_hedge_families(marked):
 )
 def test_causal_clause_ends_scope(marked):
     check(marked, "letter")
+
+
+@pytest.mark.parametrize(
+    "marked,profile",
+    [
+        ("There was no history of [[seizures|negated,historical]].", "general"),
+        ("She has no history of [[diabetes|negated,historical]] or [[asthma|negated,historical]].", "general"),
+        ("No history of [[trauma|negated,historical]] was reported.", "general"),
+        ("The patient had no prior history of [[back surgery|negated,historical]].", "general"),
+        # letters keep negation alone (their conflict order clears historical)
+        ("The claimant has no history of [[lumbar surgery|negated]].", "letter"),
+        ("There is no history of [[fracture|negated]] in the records reviewed.", "letter"),
+    ],
+)
+def test_no_history_of_is_negated_past_history(marked, profile):
+    """'no history of X': X is denied, and (in general text) it is past history, as
+    MACCROBAT annotates it; the negation cue is 'no', the history cue 'history'."""
+    check(marked, profile)

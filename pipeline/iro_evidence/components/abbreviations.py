@@ -6,12 +6,9 @@ scispaCy keeps Span objects on the Doc, which cannot be pickled for ``nlp.pipe(n
 this component keeps each short form in ``doc.spans["abbreviations"]`` with its long form
 as plain values in ``span._.iro`` (when scispaCy's own detector runs, its objects are removed).
 
-Speed: scispaCy runs two spaCy matchers over every token of the Doc, ``( ... )`` and,
-once definitions are found, their short forms, and then works on Spans and Tokens. Here
-both matchers look only from where a match can start (``matching.NearMatcher``) and
-scispaCy's steps run on token offsets and the Doc's text (``Definitions``), with the same
-results (``tests/abbreviation_reference.py`` runs scispaCy's own detector;
-``tests/test_fast_paths.py`` compares them).
+Speed: scispaCy's two matchers (``( ... )`` and the short forms found) look only from where
+a match can start (``matching.NearMatcher``), and its steps run on token offsets and the
+Doc's text (``Definitions``), with the same results (``tests/test_fast_paths.py``).
 """
 
 from __future__ import annotations
@@ -23,8 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..matching import NearMatcher
-from .base import doc_text, set_group
-from .extensions import ext_key
+from .base import doc_text, set_group, update_iro
 
 SCISPACY_KEYS = ("abbreviations", "long_form")  # extension names scispaCy sets
 # a short form has two or more capitals ("FCE", "EMG/NCV"); "(Agree)" in a checkbox line is none
@@ -49,22 +45,15 @@ class AbbreviationFinder:
         """The span group from (short start, short end, long start, long end) token offsets."""
         spans = []
         text = doc_text(doc)  # a span's text is this slice (Span.text joins its tokens)
-        data = doc.user_data  # span._.iro written straight to its storage (no accessor)
         for short_start, short_end, long_start, long_end in pairs:
             short = Span(doc, short_start, short_end, label="ABBR")
             long = doc[long_start:long_end]
-            long_text = text[long.start_char : long.end_char]
-            if not SHORT_FORM.match(text[short.start_char : short.end_char]) or BAD_LONG.search(long_text):
-                continue
-            key = ext_key("iro", short.start_char, short.end_char)
-            data[key] = {
-                **(data.get(key) or {}),
-                "value": long_text,
-                "long_form": long_text,
-                "long_start": long.start_char,
-                "long_end": long.end_char,
-            }
-            spans.append(short)
+            s, e = long.start_char, long.end_char
+            if SHORT_FORM.match(text[short.start_char : short.end_char]) and not BAD_LONG.search(text[s:e]):
+                update_iro(
+                    short, {"value": text[s:e], "long_form": text[s:e], "long_start": s, "long_end": e}
+                )
+                spans.append(short)
         set_group(doc, "abbreviations", spans)
         return doc
 

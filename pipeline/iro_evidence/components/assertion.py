@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 import numpy
 from medspacy.context import ConText, ConTextRule
-from spacy.attrs import ORTH
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_UPPER, LENGTH, ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from ..matching import expand_leading_in
@@ -258,39 +258,74 @@ LETTER_CONFLICTS = [
 HEADING_WORDS = 6  # the most words before a heading's colon
 
 
+class _Columns(NamedTuple):
+    """What ``headings`` reads of each token, as plain lists (no Token objects)."""
+
+    colon: list[bool]
+    newline: list[bool]  # a whitespace token holding a line break
+    space: list[bool]
+    upper: list[bool]  # is_upper
+    alpha: list[bool]
+    long: list[bool]  # more than one character
+    sent_end: list[bool]
+
+
+def _columns(doc: Doc) -> _Columns:
+    arr = doc.to_array([ORTH, IS_SPACE, IS_UPPER, IS_ALPHA, LENGTH, SENT_START])
+    orth, space = arr[:, 0], arr[:, 1] == 1
+    strings = doc.vocab.strings
+    newline = numpy.zeros(len(orth), dtype=bool)
+    for o in set(orth[space].tolist()):  # a few kinds of whitespace token
+        if "\n" in strings[o]:
+            newline |= orth == o
+    # Token.is_sent_end: the next token starts a sentence, or this is the last one
+    sent_end = numpy.append(arr[1:, 5].astype(numpy.int64) == 1, True)
+    return _Columns(
+        (orth == strings[":"]).tolist(),
+        newline.tolist(),
+        space.tolist(),
+        (arr[:, 2] == 1).tolist(),
+        (arr[:, 3] == 1).tolist(),
+        (arr[:, 4] > 1).tolist(),
+        sent_end.tolist(),
+    )
+
+
 def headings(doc: Doc, sections: list[Span]) -> list[tuple[int, int]]:
     """Token ranges of headings: each section's title (to its colon, or its run of
-    capitals) and any run of capitalised words ending in a colon ("CLINICAL HISTORY:")."""
-    out = []
+    capitals) and any run of capitalised words ending in a colon ("CLINICAL HISTORY:").
+    Read off token columns (``tests/test_assertion_fast.py`` checks it against the
+    token-by-token reading)."""
     n = len(doc)
+    if not n:
+        return []
+    c = _columns(doc)
+    out = []
     for sec in sections:
         if sec.label_ == "header":
             continue
         end, words = sec.start, 0
-        while end < sec.end and words <= HEADING_WORDS and doc[end].text != ":" and "\n" not in doc[end].text:
-            words += not doc[end].is_space
+        while end < sec.end and words <= HEADING_WORDS and not c.colon[end] and not c.newline[end]:
+            words += not c.space[end]
             end += 1
-        if end < sec.end and doc[end].text == ":":
+        if end < sec.end and c.colon[end]:
             out.append((sec.start, end + 1))
             continue
         end = sec.start
-        while end < sec.end and (doc[end].is_upper or not doc[end].is_alpha) and "\n" not in doc[end].text:
+        while end < sec.end and (c.upper[end] or not c.alpha[end]) and not c.newline[end]:
             end += 1
         if end > sec.start:
             out.append((sec.start, end))
-    colon = doc.vocab.strings[":"]
-    # perf: the colons from one array of token ids, not a Python pass over every token
-    for at in numpy.flatnonzero(doc.to_array(ORTH) == colon).tolist() if n else []:
-        tok = doc[at]
-        i, words = tok.i, 0
+    for at in (i for i, is_colon in enumerate(c.colon) if is_colon):
+        i, words = at, 0
         while i > 0 and words < HEADING_WORDS:
-            prev = doc[i - 1]
-            if prev.is_space or prev.is_sent_end or not (prev.is_upper and len(prev.text) > 1):
+            p = i - 1
+            if c.space[p] or c.sent_end[p] or not (c.upper[p] and c.long[p]):
                 break
             i -= 1
             words += 1
         if words:
-            out.append((i, min(n, tok.i + 1)))
+            out.append((i, min(n, at + 1)))
     return sorted(set(out))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from ..matching.doc import TEXT_KEY, doc_text, sentence_starts  # noqa: F401 - read off the Doc once
-from ..rules import check_rules, empty_like, expand_defs, load_packaged
-from .extensions import ext_key
+from ..matching.doc import TEXT_KEY, char_span, doc_text, sentence_starts  # noqa: F401 - read off the Doc once
+from ..rules import NEVER, check_rules, empty_like, expand_defs, load_packaged
+from .extensions import ext_key, set_iro
 
 # Span extension values are stored per character range, so two components that make
 # spans over the same characters share one ``span._.iro``: components add their keys to
@@ -79,11 +80,6 @@ class RuleComponent:
         return self
 
 
-def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
-    """A Span for a character range, widened to token boundaries."""
-    return doc.char_span(start, end, label=label, alignment_mode="expand")
-
-
 def set_group(doc: Doc, key: str, spans: list[Span]) -> None:
     """Write a span group sorted by position (overlaps allowed)."""
     doc.spans[key] = sorted(spans, key=lambda s: (s.start_char, s.end_char))
@@ -108,3 +104,22 @@ def span_ext(span: Span, name: str = "iro", default: Any = None) -> Any:
     Underscore and reads three tokens on every access, which adds up over hundreds of
     spans. For extensions without getter, and never a mutable default."""
     return span.doc.user_data.get(ext_key(name, span.start_char, span.end_char), default)
+
+
+def update_iro(span: Span, values: dict) -> None:
+    """Add ``values`` to ``span._.iro``, keeping the keys another component wrote there."""
+    set_iro(span, {**(span_ext(span) or {}), **values})
+
+
+def regexes(rules: dict, names: str, flags: int = re.I) -> dict[str, re.Pattern]:
+    """The regexes of ``rules`` named in ``names`` (space-separated keys), compiled; a key
+    the rules leave out never matches."""
+    return {name: re.compile(rules.get(name, NEVER), flags) for name in names.split()}
+
+
+def last_match(pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+    """The last match of ``pattern`` in ``text[pos:endpos]`` (None: no match)."""
+    m = None
+    for m in pattern.finditer(text, pos, len(text) if endpos is None else endpos):  # noqa: B007
+        pass
+    return m

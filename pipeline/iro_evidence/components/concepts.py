@@ -25,6 +25,7 @@ its own or the next sentence: every listed concept is absent).
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from spacy.tokens import Doc
 
@@ -39,8 +40,7 @@ from ..matching import (
     phrase_key,
     phrase_triggers,
 )
-from .base import RuleComponent, char_span, doc_text, set_group, span_ext
-from .extensions import set_iro
+from .base import RuleComponent, char_span, doc_text, regexes, set_group, update_iro
 
 COORD = r"(?:\s*/\s*|\s*,\s*(?:or\s+|and\s+)?|\s+(?:and/or|or|and|nor)\s+)"
 
@@ -54,13 +54,13 @@ class ConceptMatcher(RuleComponent):
 
     def compile(self) -> None:
         spec = self.rules.get("triggers") or {}
+        self.coord_reach = int(spec.get("coordination_reach", 150))
         self._compile_terms(spec)
-        self._compile_coordination(spec)
+        self._compile_coordination()
         self._compile_tails()
-        self.resolved_after = re.compile(self.rules.get("resolved_after", r"(?!x)x"), re.I)
-        self.asserted_before = re.compile(self.rules.get("asserted_before", r"(?!x)x"), re.I)
-        self.asserted_after = re.compile(self.rules.get("asserted_after", r"(?!x)x"), re.I)
-        self.answer_re = re.compile(self.rules.get("answered_none", r"(?!x)x"), re.I)
+        self.rx = SimpleNamespace(
+            **regexes(self.rules, "resolved_after asserted_before asserted_after answered_none")
+        )
         self.answer_words = tuple(self.rules.get("answered_none_words", ()))
         # a regex without its words runs wherever any word is (everywhere, with none)
         rule_words = [
@@ -102,7 +102,7 @@ class ConceptMatcher(RuleComponent):
             for t in terms:
                 yield concept, phrase_key(t).split()
 
-    def _compile_coordination(self, spec: dict) -> None:
+    def _compile_coordination(self) -> None:
         """ "modifier head" terms for coordination ("central and foraminal stenosis"):
         (modifier, head) -> concept, and the regex that finds such lists."""
         stop = set(self.rules.get("coordination_stopwords", []))
@@ -127,7 +127,6 @@ class ConceptMatcher(RuleComponent):
         # near (the modifier starts it, the head ends it: wider windows)
         self.head_words = tuple(phrase_triggers(heads, min_len=6))
         self.mod_words = tuple(phrase_triggers(mods, min_len=6))
-        self.coord_reach = int(spec.get("coordination_reach", 150))
 
     def _compile_tails(self) -> None:
         """ "head of the tail" terms for coordination after the head ("stenosis of the canal or
@@ -170,8 +169,8 @@ class ConceptMatcher(RuleComponent):
         cut = self.truncated(text)
         if cut:
             found.append(cut)
+        wide = hits.sized(self.coord_reach, self.coord_reach)  # a coordinated term: wider windows
         if self.coord_re is not None:
-            wide = Hits(hits.text, hits.found, self.coord_reach, self.coord_reach)
             windows = wide.windows(self.head_words)
             if hits.found is not None:
                 windows = intersect(windows, wide.windows(self.mod_words))
@@ -181,9 +180,7 @@ class ConceptMatcher(RuleComponent):
                 if concept:
                     found.append((m.start(), m.end(), concept, False))
         if self.tail_re is not None:
-            for m in Hits(hits.text, hits.found, self.coord_reach, self.coord_reach).finditer(
-                self.tail_re, self.tail_heads
-            ):
+            for m in wide.finditer(self.tail_re, self.tail_heads):
                 concept = self.tail_concept.get((m.group("head").lower(), m.group("tail").lower()))
                 if concept:
                     found.append((m.start(), m.end(), concept, False))
@@ -191,9 +188,8 @@ class ConceptMatcher(RuleComponent):
 
     def asserted(self, text: str, start: int, end: int) -> bool:
         """A mention placed at a side or level, or stated as found: a positive statement."""
-        return bool(self.asserted_before.search(text, max(0, start - 80), start)) or bool(
-            self.asserted_after.match(text, end)
-        )
+        before = self.rx.asserted_before.search(text, max(0, start - 80), start)
+        return bool(before or self.rx.asserted_after.match(text, end))
 
     def answered(self, text: str, low: str) -> list[tuple[int, int]]:
         """The stretches of text listed before "none of them is present": the sentence of the
@@ -201,7 +197,7 @@ class ConceptMatcher(RuleComponent):
         out = []
         if self.answer_words and not any(w in low for w in self.answer_words):
             return out
-        for m in self.answer_re.finditer(text):
+        for m in self.rx.answered_none.finditer(text):
             cut = max(text.rfind(". ", 0, m.start()), text.rfind("\n\n", 0, m.start()))
             if not text[cut + 1 : m.start()].strip():
                 cut = max(text.rfind(". ", 0, cut), text.rfind("\n\n", 0, cut))
@@ -234,15 +230,15 @@ class ConceptMatcher(RuleComponent):
             span = char_span(doc, start, end, concept)
             if span is None or (span.start, span.end, concept) in seen:
                 continue
-            if not self_neg and self.resolved_after.match(text, end):
+            if not self_neg and self.rx.resolved_after.match(text, end):
                 continue  # "the deficits returned to normal": a resolved deficit, not an absent one
             seen.add((span.start, span.end, concept))
-            info = {**(span_ext(span) or {}), "concept": concept, "self_negating": self_neg}
+            info = {"concept": concept, "self_negating": self_neg}
             if not self_neg and self.asserted(text, start, end):
                 info["asserted"] = True
             if not self_neg and any(lo <= start < hi for lo, hi in answered):
                 info["answered_none"] = True
-            set_iro(span, info)
+            update_iro(span, info)
             spans.append(span)
         set_group(doc, "concepts", spans)
         return doc

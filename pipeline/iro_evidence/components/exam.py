@@ -19,12 +19,12 @@ the sign; left and right together are bilateral.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from spacy.tokens import Doc
 
 from ..matching import FirstCharRegex, Hits, Triggers, rule_words
-from .base import RuleComponent, char_span, doc_text, set_group
-from .extensions import ext_key
+from .base import RuleComponent, char_span, doc_text, last_match, regexes, set_group, update_iro
 
 GRADE = re.compile(r"(?<![\w/])([0-5][+-]?/5|[0-4]\+|[0-4](?=/4)|trace)(?![\w/])", re.I)
 
@@ -57,13 +57,11 @@ class ExamMatcher(RuleComponent):
             self.triggers = Triggers(None)
         self.side_res = {side: re.compile(p) for side, p in r.get("side", {}).items()}
         self.side_window = r.get("side_window", 45)
-        self.symptom_re = re.compile(r.get("symptom_context", r"(?!x)x"), re.I)
-        self.symptom_after = re.compile(r.get("symptom_after", r"(?!x)x"), re.I)
+        self.rx = SimpleNamespace(
+            **regexes(r, "symptom_context symptom_after symptom_sentence symptom_after_bare exam_cue")
+        )
         self.gloss = re.compile(r["gloss"]) if r.get("gloss") else None
         self.symptom_signs = set(r.get("symptom_signs", ()))
-        self.symptom_sentence = re.compile(r.get("symptom_sentence", r"(?!x)x"), re.I)
-        self.symptom_after_bare = re.compile(r.get("symptom_after_bare", r"(?!x)x"), re.I)
-        self.exam_cue = re.compile(r.get("exam_cue", r"(?!x)x"), re.I)
         reach = r.get("negation_reach")
         self.reach = {k: re.compile(reach[k], re.I) for k in ("cue", "item", "closes")} if reach else None
         self.clause_break = FirstCharRegex(re.compile(r.get("clause_break", r"[.;\n]\s"), re.I))
@@ -78,6 +76,7 @@ class ExamMatcher(RuleComponent):
             if k != "window"
         }
         self.detail_norm = {k: v.get("norm", {}) for k, v in d.items() if isinstance(v, dict)}
+        self.sign_details = {k: v for k, v in r.get("sign_details", {}).items() if not k.startswith("_")}
 
     def find(self, text: str, hits: Hits | None = None) -> list[dict]:
         """Exam facts of ``text`` as dicts (start, end, sign, status, stated, side, details),
@@ -98,7 +97,8 @@ class ExamMatcher(RuleComponent):
                 s, e = m.span()
                 if any(s < b and e > a for a, b in taken):
                     continue
-                if self.symptom_re.search(text[max(0, s - 40) : s]) or self.symptom_after.match(text, e):
+                symptom = self.rx.symptom_context.search(text[max(0, s - 40) : s])
+                if symptom or self.rx.symptom_after.match(text, e):
                     continue  # "complains of weakness", "weakness/tingling": symptoms, not exam signs
                 if not stated and sign in self.symptom_signs and self.symptom(text, s, e):
                     continue
@@ -106,8 +106,7 @@ class ExamMatcher(RuleComponent):
                 if not stated and self.out_of_reach(text, s):
                     stated = True  # the negation before it is another item's
                 fact = {"start": s, "end": e, "sign": sign, "status": status, "stated": stated}
-                fact["side"], more = self._side_details(text, s, e, sign)
-                fact.update(more)
+                fact.update(side=self.side(text, s, e), **self.details(text, s, e, sign))
                 out.append(fact)
                 extra = self.contrast(text, fact)
                 if extra and not any(extra["start"] < b and extra["end"] > a for a, b in taken):
@@ -139,12 +138,12 @@ class ExamMatcher(RuleComponent):
     def symptom(self, text: str, s: int, e: int) -> bool:
         """A bare sign word that the sentence gives as a symptom ("reported back pain with
         weakness", "pain, numbness and weakness", "weakness and tingling")."""
-        if self.symptom_after_bare.match(text, e):
+        if self.rx.symptom_after_bare.match(text, e):
             return True
         before = text[max(0, s - 150) : s]
         cut = max(before.rfind(". "), before.rfind(".\n"), before.rfind(";"), before.rfind("\n\n"))
-        ends = [m.end() for m in self.symptom_sentence.finditer(before, cut + 1)]
-        return bool(ends) and not self.exam_cue.search(before, ends[-1])
+        cue = last_match(self.rx.symptom_sentence, before, cut + 1)
+        return cue is not None and not self.rx.exam_cue.search(before, cue.end())
 
     def out_of_reach(self, text: str, s: int) -> bool:
         """A bare sign that a negation earlier in its sentence does not reach: the negated item
@@ -154,10 +153,10 @@ class ExamMatcher(RuleComponent):
             return False
         before = text[max(0, s - 150) : s]
         before = before[max(before.rfind(". "), before.rfind(";"), before.rfind("\n\n")) + 1 :]
-        cues = list(self.reach["cue"].finditer(before))
-        if not cues:
+        cue = last_match(self.reach["cue"], before)
+        if cue is None:
             return False
-        rest = before[cues[-1].end() :]
+        rest = before[cue.end() :]
         if "," not in rest:
             return False
         item, after = rest.split(",", 1)
@@ -175,9 +174,8 @@ class ExamMatcher(RuleComponent):
                 and not re.search(r"[.;,]|\band\b", text[prev["end"] : f["start"]])
             ):
                 merged = {**prev, "end": f["end"], "stated": prev["stated"] or f["stated"]}
-                merged["side"], more = self._side_details(text, prev["start"], f["end"], f["sign"])
-                merged.update(more)
-                out[-1] = merged
+                merged["side"] = self.side(text, prev["start"], f["end"])
+                out[-1] = {**merged, **self.details(text, prev["start"], f["end"], f["sign"])}
                 continue
             out.append(f)
         return out
@@ -186,26 +184,16 @@ class ExamMatcher(RuleComponent):
         """Words before and after the sign, cut at the clause boundaries around it (what
         ``clause_break.split(before)[-1]`` and ``.split(after)[0]`` give)."""
         before = text[max(0, s - window) : s]
-        cut = 0
-        for m in self.clause_break.finditer(before):
-            cut = m.end()
+        cut = last_match(self.clause_break, before)
         right = text[e : e + window]
         m = self.clause_break.search(right)
-        return before[cut:], right if m is None else right[: m.start()]
+        return before[cut.end() if cut else 0 :], right if m is None else right[: m.start()]
 
-    def _side_details(self, text: str, s: int, e: int, sign: str) -> tuple[str | None, dict]:
-        """``side`` and ``details`` of a sign, reading its clause once when both use the
-        same window (they do by default)."""
-        clause = (
-            self._clause(text, s, e, self.side_window) if self.side_window == self.detail_window else None
-        )
-        return self.side(text, s, e, clause), self.details(text, s, e, sign, clause)
-
-    def side(self, text: str, s: int, e: int, clause: tuple[str, str] | None = None) -> str | None:
+    def side(self, text: str, s: int, e: int) -> str | None:
         """The side named in the sign's own words, else after it in its clause, else the
         nearest before it ("Reflexes: right knee 2+, left knee 1+"); left and right together
         are bilateral."""
-        left_ctx, right_ctx = clause or self._clause(text, s, e, self.side_window)
+        left_ctx, right_ctx = self._clause(text, s, e, self.side_window)
         both = self.side_res.get("bilateral")
         for where, ctx in enumerate((text[s:e], right_ctx, left_ctx)):
             if both is not None and both.search(ctx):
@@ -224,8 +212,9 @@ class ExamMatcher(RuleComponent):
             return "bilateral" if len(sides) > 1 else sides.pop()
         return None
 
-    def details(self, text: str, s: int, e: int, sign: str, clause: tuple[str, str] | None = None) -> dict:
-        left, right = clause or self._clause(text, s, e, self.detail_window)
+    def details(self, text: str, s: int, e: int, sign: str) -> dict:
+        """The grade, and the details the sign takes (``sign_details``), read in its clause."""
+        left, right = self._clause(text, s, e, self.detail_window)
         clause = f"{left}{text[s:e]}{right}"
         own = text[s:e]
         out: dict = {}
@@ -244,23 +233,14 @@ class ExamMatcher(RuleComponent):
             val = re.sub(r"\s+", " ", val).lower()
             return self.detail_norm.get(key, {}).get(val, val)
 
-        if sign == "reflexes":
-            out["reflex"] = first("reflex", clause)
-        if sign == "strength":
-            out["muscle"] = first("muscle", clause)
-            out["myotome"] = (first("myotome", clause) or "").upper() or None
-        if sign == "sensation":
-            out["dermatome"] = (first("dermatome", clause) or "").upper() or None
-        if sign == "straight_leg_raise":
-            deg = first("degrees", right)
-            out["degrees"] = float(deg) if deg else None
-            out["position"] = first("position", clause)
+        for key, how in self.sign_details.get(sign, {}).items():
+            val = first(key, right if "after" in how else clause)
+            if "upper" in how:
+                val = (val or "").upper() or None
+            out[key] = (float(val) if val else None) if "number" in how else val
         if sign == "atrophy":
-            m = (
-                self.detail_res["circumference"].search(clause)
-                if "circumference" in self.detail_res
-                else None
-            )
+            circumference = self.detail_res.get("circumference")
+            m = circumference.search(clause) if circumference else None
             if m:
                 num, unit = [x for x in m.groups() if x][:2]
                 out["circumference"] = f"{num} {unit.lower()[:2] if unit.lower() != 'mm' else 'mm'}"
@@ -294,11 +274,8 @@ class ExamMatcher(RuleComponent):
         text = doc_text(doc)
         for f in self.find(text, self.triggers.hits(doc)):
             span = char_span(doc, f["start"], f["end"], f["sign"])
-            if span is None:
-                continue
-            info = {k: v for k, v in f.items() if k not in ("start", "end")}
-            key = ext_key("iro", span.start_char, span.end_char)  # span._.iro, read and written
-            doc.user_data[key] = {**(doc.user_data.get(key) or {}), **info}
-            spans.append(span)
+            if span is not None:
+                update_iro(span, {k: v for k, v in f.items() if k not in ("start", "end")})
+                spans.append(span)
         set_group(doc, "exam", spans)
         return doc

@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from types import SimpleNamespace
 from typing import NamedTuple
 
-import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from ..matching import (
@@ -41,8 +40,17 @@ from ..matching import (
     phrase_key,
     phrase_triggers,
 )
-from .base import RuleComponent, char_span, doc_text, set_group, span_ext
-from .extensions import set_iro
+from .base import (
+    RuleComponent,
+    char_span,
+    doc_text,
+    last_match,
+    regexes,
+    sentence_starts,
+    set_group,
+    span_ext,
+    update_iro,
+)
 from .levels import expand
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -57,6 +65,17 @@ class _Previous(NamedTuple):
     sent: int = -2
 
 
+class _Level(NamedTuple):
+    """A level a finding or size can be at: a level span, or a vertebra pair ('L4 on L5')."""
+
+    s: int
+    e: int
+    values: list[str]
+    kind: str
+    offsets: list[list[int]]
+    site: bool = False  # a vertebra named as the site of a finding ("L1 compression")
+
+
 class FindingLinker(RuleComponent):
     rules_file = "findings.json"
 
@@ -66,8 +85,7 @@ class FindingLinker(RuleComponent):
         for typ, terms in r["types"].items():
             for t in terms:
                 self.term_type.setdefault(phrase_key(t), typ)
-        self.term_re = compile_alternation(list(self.term_type))
-        self.term_fold = Folded(self.term_re)
+        self.term_fold = Folded(compile_alternation(list(self.term_type)))
         # every term contains one of these stems (derived from the terms), every phrase
         # that blocks a term one of its own words: both are looked for only around them
         spec = r.get("triggers") or {}
@@ -77,25 +95,18 @@ class FindingLinker(RuleComponent):
         self.subtype = {phrase_key(t): sub for sub, terms in r["subtypes"].items() for t in terms}
         self.context_type = {phrase_key(t): typ for typ, terms in r["measure_context"].items() for t in terms}
         self.context_re = compile_alternation(list(self.context_type))
-        self.position_re = compile_alternation(r["positions"])
-        self.position_fold = Folded(self.position_re)
-        self.position_after = re.compile(r["position_after"], re.I)
+        self.position_fold = Folded(compile_alternation(r["positions"]))
         self.severity = Folded(re.compile(r["severity"], re.I))
-        self.listhesis_grade = re.compile(r["listhesis_grade"], re.I)
-        self.grade_window = r.get("listhesis_grade_window", 30)
         self.not_findings = Folded(re.compile(r["not_findings"], re.I))
-        self.clause_split = re.compile(r["clause_split"])
+        self.rx = SimpleNamespace(
+            **regexes(r, "position_after listhesis_grade level_list_joiner same_level vertebra_pair"),
+            **regexes(r, "level_of_size size_anaphora vertebra_site size_predicate"),
+            **regexes(r, "clause_split level_after_block", flags=0),
+        )
+        self.grade_window = r.get("listhesis_grade_window", 30)
         self.after_chars = r.get("finding_after_chars", 60)
         self.before_chars = r.get("finding_before_chars", 60)
         self.level_after_chars = r.get("level_after_chars", 80)
-        self.level_joiner = re.compile(r["level_list_joiner"], re.I)
-        self.level_after_block = re.compile(r["level_after_block"])
-        self.same_level = re.compile(r["same_level"], re.I)
-        self.vertebra_pair = re.compile(r["vertebra_pair"], re.I)
-        self.level_of_size = re.compile(r.get("level_of_size", r"(?!)"), re.I)
-        self.size_anaphora = re.compile(r.get("size_anaphora", r"(?!)"), re.I)
-        self.vertebra_site = re.compile(r.get("vertebra_site", r"(?!)"), re.I)
-        self.size_predicate = re.compile(r["size_predicate"], re.I)
         self.measurement_findings = set(r["measurement_findings"])
         self.study_excluded = set(r["study_excluded"])
 
@@ -113,33 +124,30 @@ class FindingLinker(RuleComponent):
         position_re = self.position_fold.pick(text, low, ok)[0]
         severity = self.severity.pick(text, low, ok)[0]
         not_findings = self.not_findings.pick(text, low, ok)[0]
-        if self.not_findings_words:
-            windows = hits.windows(self.not_findings_words)
-            blocked = [m.span() for lo, hi in windows for m in not_findings.finditer(src, lo, hi)]
-        else:
-            blocked = [m.span() for m in not_findings.finditer(src)]
+        windows = hits.windows(self.not_findings_words) if self.not_findings_words else [(0, len(src))]
+        blocked = [m.span() for lo, hi in windows for m in not_findings.finditer(src, lo, hi)]
         out = []
         for m in (m for lo, hi in hits.windows(self.term_words) for m in term_re.finditer(src, lo, hi)):
             if any(s <= m.start() < e for s, e in blocked):
                 continue
             key = phrase_key(m.group())
             typ = self.term_type[key]
-            clause_start = _last_split(self.clause_split, text, m.start())
+            clause_start = _last_split(self.rx.clause_split, text, m.start())
             before = src[max(clause_start, m.start() - 40) : m.start()]
             positions = [p.group().lower() for p in position_re.finditer(before + " " + m.group())]
-            pa = self.position_after.match(text, m.end())
+            pa = self.rx.position_after.match(text, m.end())
             if pa:
                 positions.append((pa["a"] or pa["b"] or pa["c"]).lower())
             grade = None
             if typ == "spondylolisthesis":
                 window = text[max(clause_start, m.start() - self.grade_window) : m.end() + self.grade_window]
-                g = self.listhesis_grade.search(window)
+                g = self.rx.listhesis_grade.search(window)
                 if g:
                     grade = f"grade {ROMAN.get(g['g1'].upper(), g['g1'])}"
             if grade is None:
-                sev = list(severity.finditer(before))
-                if sev and not term_re.search(before[sev[-1].end() :]):
-                    grade = re.sub(r"\s*(?:-|/|\bto\b)\s*", " to ", sev[-1].group().lower())
+                sev = last_match(severity, before)
+                if sev and not term_re.search(before[sev.end() :]):
+                    grade = re.sub(r"\s*(?:-|/|\bto\b)\s*", " to ", sev.group().lower())
             out.append(
                 {
                     "start": m.start(),
@@ -158,12 +166,9 @@ class FindingLinker(RuleComponent):
         low = doc_lower(doc)
         for f in self.find(text, self.triggers.hits(doc), low):
             span = char_span(doc, f["start"], f["end"], f["finding"])
-            if span is None:
-                continue
-            set_iro(
-                span, {**(span_ext(span) or {}), **{k: v for k, v in f.items() if k not in ("start", "end")}}
-            )
-            findings.append(span)
+            if span is not None:
+                update_iro(span, {k: v for k, v in f.items() if k not in ("start", "end")})
+                findings.append(span)
         set_group(doc, "findings", findings)
         self.link(doc, sorted(findings, key=lambda s: (s.start_char, s.end_char)))  # the group's order
         return doc
@@ -171,16 +176,15 @@ class FindingLinker(RuleComponent):
     # ------------------------------------------------------------------ links
     def link(self, doc: Doc, findings) -> None:
         text = doc_text(doc)
-        sizes = list(doc.spans["measurements"]) if "measurements" in doc.spans else []
-        cands = self._level_candidates(text, list(doc.spans["levels"]) if "levels" in doc.spans else [])
+        sizes = list(doc.spans.get("measurements", []))
+        cands = self._level_candidates(text, list(doc.spans.get("levels", [])))
         studies = [
             s
-            for s in (doc.spans["studies"] if "studies" in doc.spans else [])
+            for s in doc.spans.get("studies", [])
             if (iro := span_ext(s)) and iro.get("type") not in self.study_excluded
         ]
-        sents = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(text))]
-        self._sents = sents
-        self._sent_starts = [s for s, _ in sents]
+        self._sent_starts = sentence_starts(doc)[1]
+        self._sents = list(zip(self._sent_starts, [*self._sent_starts[1:], len(text)]))
         self._link_sizes(text, findings, sizes, cands, studies)
         self._link_findings(text, findings, sizes, cands, studies)
 
@@ -201,7 +205,7 @@ class FindingLinker(RuleComponent):
                 inherit
                 and not same_clause
                 and k - prev.sent <= 1
-                and bool(self.size_anaphora.search(text[c0 : size.start_char]))
+                and bool(self.rx.size_anaphora.search(text[c0 : size.start_char]))
             )
             if same_clause or anaphora:
                 finding, label = prev.finding
@@ -211,11 +215,12 @@ class FindingLinker(RuleComponent):
             if level is None and (same_clause or anaphora):
                 level = prev.level
             prev = _Previous((finding, label), (c0, c1), level, k)
-            info = dict(span_ext(size) or {})
             offsets = [finding.start_char, finding.end_char] if finding is not None else None
-            info.update({"finding": label, "finding_offsets": offsets, **_level_info(level)})
-            info.update(_study_info(self._study(studies, size.start_char, k)))
-            set_iro(size, info)
+            study = self._study(studies, size.start_char, k)
+            update_iro(
+                size,
+                {"finding": label, "finding_offsets": offsets, **_level_info(level), **_study_info(study)},
+            )
 
     def _link_findings(self, text: str, findings, sizes: list, cands, studies: list) -> None:
         """Each finding's level and study, and the first size linked to it."""
@@ -230,25 +235,22 @@ class FindingLinker(RuleComponent):
             level = self._level(text, cands, f.start_char, f.end_char, stop, k, c0, f.label_)
             study = self._study(studies, f.start_char, k)
             size = size_of.get((f.start_char, f.end_char))
-            size_iro = span_ext(size) if size is not None else None
-            info = dict(span_ext(f) or {})
-            info.update(
-                {
-                    **_level_info(level),
-                    **_study_info(study),
-                    "size_mm": size_iro["value_mm"] if size is not None else None,
-                    "size_max_mm": size_iro["value_max_mm"] if size is not None else None,
-                    "size_offsets": [size.start_char, size.end_char] if size is not None else None,
-                }
-            )
-            set_iro(f, info)
+            z = span_ext(size) if size is not None else {}
+            info = {
+                **_level_info(level),
+                **_study_info(study),
+                "size_mm": z.get("value_mm"),
+                "size_max_mm": z.get("value_max_mm"),
+                "size_offsets": [size.start_char, size.end_char] if size is not None else None,
+            }
+            update_iro(f, info)
 
     def _where(self, text: str, s: int, e: int) -> tuple[int, int, int]:
         """Sentence index and clause bounds of a mention."""
         k = max(0, bisect.bisect_right(self._sent_starts, s) - 1)
         s0, s1 = self._sents[k]
-        c0 = max(s0, _last_split(self.clause_split, text, s, s0))
-        m = self.clause_split.search(text, e, s1)
+        c0 = max(s0, _last_split(self.rx.clause_split, text, s, s0))
+        m = self.rx.clause_split.search(text, e, s1)
         return k, c0, (m.start() if m else s1)
 
     def _finding_for_size(self, text, findings, size, c0, c1):
@@ -259,7 +261,7 @@ class FindingLinker(RuleComponent):
         after = [f for f in findings if e <= f.start_char < min(c1, e + self.after_chars)]
         ctx = [m for m in self.context_re.finditer(text, max(c0, s - self.before_chars), s)]
         chosen = None
-        if before and self.size_predicate.match(text[before[-1].end_char : s]):
+        if before and self.rx.size_predicate.match(text[before[-1].end_char : s]):
             chosen = before[-1]  # "osteophyte complex measuring 0.4 cm"
         elif after:
             chosen = after[0]
@@ -273,61 +275,44 @@ class FindingLinker(RuleComponent):
         label = chosen.label_ if chosen.label_ in self.measurement_findings else "other"
         return chosen, label
 
-    def _level_candidates(self, text: str, levels) -> list[dict]:
+    def _level_candidates(self, text: str, levels) -> list[_Level]:
         """Disc levels and spans, plus vertebra pairs ('L4 on L5'), plus vertebrae."""
         cands = []
         iros = [span_ext(lv) for lv in levels]
-        for i, lv in enumerate(levels):
-            kind = iros[i]["kind"]
-            cands.append(
-                {
-                    "s": lv.start_char,
-                    "e": lv.end_char,
-                    "values": iros[i]["value"].split("|"),
-                    "kind": kind,
-                    "offsets": [[lv.start_char, lv.end_char]],
-                    "site": kind == "vertebra"
-                    and bool(self.vertebra_site.match(text[lv.end_char : lv.end_char + 40])),
-                }
-            )
-            if kind in ("vertebra", "root") and i + 1 < len(levels):
-                nxt = levels[i + 1]
-                if iros[i + 1]["kind"] in ("vertebra", "root") and self.vertebra_pair.match(
-                    text[lv.end_char : nxt.start_char]
-                ):
-                    pair = expand(iros[i]["value"], iros[i + 1]["value"])
-                    if len(pair) == 1:
-                        cands.append(
-                            {
-                                "s": lv.start_char,
-                                "e": nxt.end_char,
-                                "values": pair,
-                                "kind": "disc",
-                                "offsets": [[lv.start_char, lv.end_char], [nxt.start_char, nxt.end_char]],
-                            }
-                        )
-        cands.sort(key=lambda c: (c["s"], -c["e"]))
+        for i, (lv, iro) in enumerate(zip(levels, iros)):
+            s, e, kind = lv.start_char, lv.end_char, iro["kind"]
+            site = kind == "vertebra" and bool(self.rx.vertebra_site.match(text[e : e + 40]))
+            cands.append(_Level(s, e, iro["value"].split("|"), kind, [[s, e]], site))
+            nxt = levels[i + 1] if i + 1 < len(levels) else None
+            if nxt is None or {kind, iros[i + 1]["kind"]} - {"vertebra", "root"}:
+                continue
+            if self.rx.vertebra_pair.match(text[e : nxt.start_char]):
+                pair = expand(iro["value"], iros[i + 1]["value"])
+                if len(pair) == 1:
+                    cands.append(
+                        _Level(s, nxt.end_char, pair, "disc", [[s, e], [nxt.start_char, nxt.end_char]])
+                    )
+        cands.sort(key=lambda c: (c.s, -c.e))
         return cands
 
-    def _usable(self, cand: dict, ftype: str | None) -> bool:
-        return cand["kind"] in ("disc", "span") or (
-            cand["kind"] == "vertebra" and (ftype == "fracture" or cand.get("site", False))
+    def _usable(self, cand: _Level, ftype: str | None) -> bool:
+        return cand.kind in ("disc", "span") or (
+            cand.kind == "vertebra" and (ftype == "fracture" or cand.site)
         )
 
     def _level(self, text, cands, s, e, stop, k, c0, ftype) -> dict | None:
         # 0. the level the size is said of: "at L5-S1 of 6 mm ... and an L4-5 protrusion"
         i = self._last_before(cands, c0, s, ftype)
-        if i is not None and self.level_of_size.match(text[cands[i]["e"] : s]):
+        if i is not None and self.rx.level_of_size.match(text[cands[i].e : s]):
             return self._extend(text, cands, i, -1)
         # 1. right after: "2 mm bulge at L4-5", "bulges at L3-4 and L4-5"
         for i, c in enumerate(cands):
-            if c["s"] < e or c["s"] >= stop:
+            if c.s < e or c.s >= stop:
                 continue
-            if self.level_after_block.search(text[e : c["s"]]):
+            if self.rx.level_after_block.search(text[e : c.s]):
                 break
-            if not self._usable(c, ftype):
-                continue
-            return self._extend(text, cands, i, +1)
+            if self._usable(c, ftype):
+                return self._extend(text, cands, i, +1)
         # 2. before in the clause, 3. before in the sentence
         s0 = self._sents[k][0]
         for lo in (c0, s0):
@@ -335,23 +320,16 @@ class FindingLinker(RuleComponent):
             if i is not None:
                 return self._extend(text, cands, i, -1)
         # 4. "at that level": the sentence before
-        if k > 0 and self.same_level.search(text[c0:stop]):
+        if k > 0 and self.rx.same_level.search(text[c0:stop]):
             i = self._last_before(cands, self._sents[k - 1][0], s0, ftype)
             if i is not None:
                 return self._extend(text, cands, i, -1)
         return None
 
     def _last_before(self, cands, lo, s, ftype) -> int | None:
-        best = None
-        for i, c in enumerate(cands):
-            if c["s"] >= lo and c["e"] <= s and self._usable(c, ftype):
-                if (
-                    best is None
-                    or c["e"] > cands[best]["e"]
-                    or (c["e"] == cands[best]["e"] and c["s"] < cands[best]["s"])
-                ):
-                    best = i
-        return best
+        """The usable candidate in [lo, s) that ends last (of those, the one that starts first)."""
+        fits = [i for i, c in enumerate(cands) if c.s >= lo and c.e <= s and self._usable(c, ftype)]
+        return max(fits, key=lambda i: (cands[i].e, -cands[i].s), default=None)
 
     def _extend(self, text, cands, i, step) -> dict:
         """A level and the levels listed with it ('L3-4, L4-5, and L5-S1')."""
@@ -359,10 +337,10 @@ class FindingLinker(RuleComponent):
         j = i + step
         while 0 <= j < len(cands):
             a, b = (group[-1], cands[j]) if step > 0 else (cands[j], group[-1])
-            if b["s"] < a["e"]:  # overlapping (a pair and its vertebrae)
+            if b.s < a.e:  # overlapping (a pair and its vertebrae)
                 j += step
                 continue
-            if not (cands[j]["kind"] in ("disc", "span") and self.level_joiner.match(text[a["e"] : b["s"]])):
+            if not (cands[j].kind in ("disc", "span") and self.rx.level_list_joiner.match(text[a.e : b.s])):
                 break
             group.append(cands[j])
             j += step
@@ -370,8 +348,8 @@ class FindingLinker(RuleComponent):
             group.reverse()
         values, offsets = [], []
         for c in group:
-            values += [v for v in c["values"] if v not in values]
-            offsets += c["offsets"]
+            values += [v for v in c.values if v not in values]
+            offsets += c.offsets
         return {"values": values, "offsets": offsets}
 
     def _study(self, studies, pos: int, k: int):
@@ -390,26 +368,10 @@ class FindingLinker(RuleComponent):
         return None
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, as ``doc.sents`` gives them, from one
-    array read instead of a Span per sentence."""
-    n = len(doc)
-    if not n:
-        return []
-    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
-    rows = numpy.flatnonzero(arr[:, 0] == 1)  # as base.sentence_starts reads them
-    if not len(rows) or rows[0] != 0:
-        rows = numpy.concatenate(([0], rows))
-    last = numpy.append(rows[1:] - 1, n - 1)  # each sentence's last token
-    return list(zip(arr[rows, 1].tolist(), (arr[last, 1] + arr[last, 2]).tolist()))
-
-
 def _last_split(pattern: re.Pattern, text: str, pos: int, lo: int = 0) -> int:
-    start = max(lo, pos - 400)
-    end = lo
-    for m in pattern.finditer(text, start, pos):
-        end = m.end()
-    return end
+    """Where the last match of ``pattern`` in the 400 characters before ``pos`` ends (``lo``: none)."""
+    m = last_match(pattern, text, max(lo, pos - 400), pos)
+    return m.end() if m else lo
 
 
 def _level_info(level: dict | None) -> dict:

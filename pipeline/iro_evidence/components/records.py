@@ -15,6 +15,7 @@ date_offsets. The dates of a record get document, document_type, document_offset
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from typing import Protocol
@@ -23,7 +24,7 @@ from spacy.tokens import Doc
 
 from ..matching import FirstCharRegex, max_non_space
 from .base import char_span, set_group
-from .extensions import ext_key
+from .extensions import set_iro
 
 # a bullet or item number ("3." but not the "03." of "03.02.2017")
 BULLET = re.compile(r"[ \t]*(?:[-\u2022*\u25cf\u25aa]|\d{1,3}[.)](?!\d)|[a-z][.)])?[ \t]*")
@@ -66,20 +67,19 @@ def gate_open(words: tuple, low: str) -> bool:
     return False
 
 
-_TAILS: dict[int, re.Pattern] = {}
-
-
 def tail_start(text: str, chars: int | None) -> int:
     """Where the shortest end of ``text`` holding ``chars`` non-space characters begins
     (0: the whole text; None: no limit). The reversed text is matched from its start, so
     the regex reads only that end (``\\s`` is ``str.isspace``)."""
     if chars is None:
         return 0
-    pat = _TAILS.get(chars)
-    if pat is None:
-        pat = _TAILS[chars] = re.compile(rf"(?:\s*\S){{{chars}}}")
-    m = pat.match(text[::-1])
+    m = _non_spaces(chars).match(text[::-1])
     return len(text) - m.end() if m else 0
+
+
+@functools.cache
+def _non_spaces(chars: int) -> re.Pattern:
+    return re.compile(rf"(?:\s*\S){{{chars}}}")
 
 
 def clause_start(text: str) -> int:
@@ -258,23 +258,22 @@ class Records:
         documents = []
         found_starts = [f.start for f in found]
         for s, e in items:
-            k = bisect.bisect_left(found_starts, s)
-            item_dates = []
-            while k < len(found) and found[k].start < e:
-                if found[k].end <= e:
-                    item_dates.append(found[k])
-                k += 1
+            k, stop = bisect.bisect_left(found_starts, s), bisect.bisect_left(found_starts, e)
+            item_dates = [f for f in found[k:stop] if f.end <= e]
             words = text[s:e]
             for f in reversed(item_dates):
                 words = words[: f.start - s] + " " + words[f.end - s :]
             typ = self.document_type(words) or "other"
             clean = re.sub(r"\s+", " ", EMPTY_BRACKETS.sub(" ", words)).strip(" ,;:")
             clean = TRAILING_LINK.sub("", clean).strip(" ,;:")
-            dates = [f.value for f in item_dates]
             offsets = [[f.start, f.end] for f in item_dates]
-            documents.append(
-                (s, e, typ, {"value": typ, "document": clean, "dates": dates, "date_offsets": offsets})
-            )
+            iro = {
+                "value": typ,
+                "document": clean,
+                "dates": [f.value for f in item_dates],
+                "date_offsets": offsets,
+            }
+            documents.append((s, e, typ, iro))
             for f in item_dates:
                 d = info[(f.start, f.end)]
                 d.update(document=clean, document_type=typ, document_offsets=[s, e], listed=True)
@@ -353,10 +352,9 @@ class Records:
         ``taken``) is no document, and its span would share the date's ``_.iro`` (values
         live per character range)."""
         spans = []
-        store = doc.user_data  # where span._.iro keeps its value (no Underscore per span)
         for s, e, typ, iro in documents:
             span = char_span(doc, s, e, typ)
             if span is not None and (span.start_char, span.end_char) not in taken:
-                store[ext_key("iro", span.start_char, span.end_char)] = iro
+                set_iro(span, iro)
                 spans.append(span)
         set_group(doc, "documents", spans)

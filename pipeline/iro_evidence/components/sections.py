@@ -12,13 +12,8 @@ heading to the next one. The result is the plain span group ``doc.spans["section
 (label = category, from heading to end of body; the text before the first heading is a
 ``header`` section), so the Doc pickles. ``tests/test_fast_paths.py`` checks on every
 letter we have that the sections equal those of medspaCy's own Sectionizer given the
-same rules.
-
-Speed: trying every heading pattern at every token costs tokens x ~450 patterns. A
-heading's words must all be there, one after the other (only spaces between), so
-``HeadingFinder`` first finds where a title's words occur (one array of lower-case word ids
-per Doc), then runs only that title's patterns on a few tokens around each place; it finds
-the matches of every pattern tried at every token, in the same order (``tests/test_fast_paths.py``).
+same rules. Speed: trying every heading pattern at every token would cost tokens x ~450
+patterns; ``HeadingFinder`` tries a title's patterns only where its words are.
 """
 
 from __future__ import annotations
@@ -53,47 +48,37 @@ MEDSPACY_KEYS = ("sections", "section")
 
 
 class HeadingRule(NamedTuple):
-    """One token pattern of a title: ``LINE_START`` first or not (``at_line_start``), the
-    title's words with ``SPACE`` between (in ``cased`` ORTH ids, or any case when None),
-    then a colon (``colon_required`` or optional). ``kind`` says what is checked after
-    matching: "whole_line" (the title fills its line), "line_start" (it opens a line or a
-    sentence) or "plain"."""
+    """One token pattern of a title: ``LINE_START`` first or not, the title's words with
+    ``SPACE`` between (as written, or in any case), then a colon (required or optional).
+    ``kind`` says what is checked after matching: "whole_line" (the title fills its line),
+    "line_start" (it opens a line or a sentence) or "plain"."""
 
     category: str
     kind: str
     pattern: list
     words: tuple  # the title's lower-case words
-    at_line_start: bool
-    cased: tuple | None
-    colon_required: bool
-
-    def fits(self, title: tuple, colon: bool) -> bool:
-        """Can the pattern match a title with these ORTH ids, followed by a colon or not?"""
-        return (self.cased is None or self.cased == title) and (colon or not self.colon_required)
 
 
 def heading_rules(nlp, category: str, title: str, line_start: bool) -> list[HeadingRule]:
     """The patterns of one title (see the module docstring), in matching order."""
     words = tuple(t.text for t in nlp.make_doc(title) if not t.is_space)
-    lower = tuple(w.lower() for w in words)
-    cased = tuple(nlp.vocab.strings.add(w) for w in words)
 
-    def rule(kind: str, lead: bool, case: tuple | None, colon: bool) -> HeadingRule:
+    def rule(kind: str, lead: bool, cased: bool, colon: bool) -> HeadingRule:
         body: list[dict] = []
         for w in words:
-            body += ([SPACE] if body else []) + [{"TEXT": w} if case else {"LOWER": w.lower()}]
+            body += ([SPACE] if body else []) + [{"TEXT": w} if cased else {"LOWER": w.lower()}]
         pattern = (LINE_START if lead else []) + body + [COLON if colon else OPTIONAL_COLON]
-        return HeadingRule(category, kind, pattern, lower, lead, case, colon)
+        return HeadingRule(category, kind, pattern, tuple(w.lower() for w in words))
 
     if line_start:  # at a line break, or (checked after matching) after a sentence end
-        out = [rule("line_start", True, cased, False), rule("line_start", True, None, True)]
-        out.append(rule("line_start", False, cased, False))
+        out = [rule("line_start", True, True, False), rule("line_start", True, False, True)]
+        out.append(rule("line_start", False, True, False))
     else:
-        out = [rule("plain", False, cased, False), rule("plain", False, None, True)]
+        out = [rule("plain", False, True, False), rule("plain", False, False, True)]
     # a Title Case heading that is a whole line of its own needs no colon; that it fills its
     # line is checked after matching (matching the line breaks would make neighbouring
     # headings overlap, and only one of them would be kept)
-    return out + [rule("whole_line", False, None, False)]
+    return out + [rule("whole_line", False, False, False)]
 
 
 class SectionDetector(RuleComponent):
@@ -217,17 +202,15 @@ class _Tokens:
 
 
 class HeadingFinder:
-    """Heading matches, looked for only where a title's words are.
+    """Heading matches, looked for only where a title's words are: the matches of every
+    pattern tried at every token, in the same order (``tests/test_fast_paths.py``).
 
     Every heading pattern holds its title's words in order with only space tokens between
-    them; it opens with the title or with a space token followed by at most two non-space
-    tokens (``LINE_START``: a line break, a numbering, a period), and after the title
-    comes at most a colon. So a call finds each run of a title's words in the Doc's
-    non-space tokens and runs that title's own patterns on those tokens, the token after
-    them, and before them the two non-space tokens with the spaces around them when there
-    is a space token there. Those are all the matches the whole-Doc Matcher finds (no
-    pattern looks outside its match); sorted by position and rule order, as the whole-Doc
-    Matcher returns them, they are pruned the same way.
+    them, opens with the title or with a space token and at most two non-space tokens
+    (``LINE_START``), and ends with at most a colon. So each run of a title's words in the
+    Doc's non-space tokens (found in one array of lower-case word ids) is tried with that
+    title's patterns on those tokens and the few around them; no pattern looks outside
+    its match, so these are all the matches the whole-Doc Matcher finds.
     """
 
     LEAD, AFTER = 2, 1  # tokens a match may hold before (non-space) / after the title
@@ -237,9 +220,8 @@ class HeadingFinder:
         strings = vocab.strings
         self.rule_of: dict[int, int] = {}  # match id -> index of its rule
         self.groups: dict[tuple, Matcher] = {}  # title words -> a Matcher of its patterns
-        self.titles: dict[tuple, list[tuple[int, HeadingRule]]] = {}
         by_start: dict[tuple, list[tuple]] = {}  # by first word, first two words
-        self.plans: dict[tuple, tuple | None] = {}
+        self.seen: dict[tuple, list] = {}  # (title, ORTH ids of the tokens looked at) -> matches
         for j, rule in enumerate(rules):
             name = f"iro_heading_{j}"  # our own id per rule: its index
             match_id = strings.add(name)
@@ -249,13 +231,11 @@ class HeadingFinder:
                 self.groups[key] = Matcher(vocab)
                 by_start.setdefault(key[:2], []).append(key)
             self.groups[key].add(name, [rule.pattern])
-            self.titles.setdefault(key, []).append((match_id, rule))
         self.by_start = by_start
         starts = list(by_start)
         self.singles = numpy.array(sorted(k[0] for k in starts if len(k) == 1), dtype="uint64")
         pairs = numpy.array([k for k in starts if len(k) == 2], dtype="uint64").reshape(-1, 2)
         self.pairs = numpy.sort(_pair_ids(pairs[:, 0], pairs[:, 1]))
-        self.colon = strings.add(":")
 
     def find_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The heading matches (match_id, start, end) that every pattern at every token
@@ -291,44 +271,21 @@ class HeadingFinder:
 
     def matches_at(self, doc: Doc, key: tuple, o: int, idx: list[int], orth: list[int]) -> list[tuple]:
         """The matches of title ``key`` whose words start at non-space token ``o``."""
-        n = len(doc)
-        last = idx[o + len(key) - 1]
-        title = tuple(orth[i] for i in idx[o : o + len(key)])
-        plan = self.direct(key, title, last + 1 < n and orth[last + 1] == self.colon)
-        if plan is not None:
-            return [(rule, idx[o], last + 1 + with_colon) for rule, with_colon in plan]
         # a match opens with the title or with a space token followed by at most LEAD
         # non-space tokens; no space token in there: with the title
         lead = min(o, self.LEAD)
         start = idx[o - lead - 1] + 1 if o > lead else 0
         if idx[o] - start == lead:
             start = idx[o]
-        end = min(n, last + 1 + self.AFTER)
-        return [(m, s + start, e + start) for m, s, e in self.groups[key](doc[start:end])]
-
-    def direct(self, key: tuple, title: tuple, colon: bool) -> tuple | None:
-        """The matches of the title ``key`` written as ``title`` (ORTH ids), followed by a
-        colon or not, without the Matcher: (match id, whether the match holds the colon)
-        pairs; None when the Matcher must look (a pattern may open before the title).
-
-        Most places are a title's words in running text: no pattern that may open before
-        the title (``LINE_START``) can match there, and the others match the title
-        itself, plus its colon when one follows. The answer is kept per (key, title, colon)."""
-        plan_key = (key, title, colon)
-        if plan_key not in self.plans:
-            rules = self.titles[key]
-            plan: tuple | None = None
-            if not any(r.at_line_start and r.fits(title, colon) for _, r in rules):
-                plan = tuple(
-                    (m, with_colon)
-                    for m, r in rules
-                    if r.fits(title, colon)
-                    for with_colon in ((0,) if not r.colon_required else ()) + ((1,) if colon else ())
-                )
-            if len(self.plans) > 100_000:  # a bound for odd inputs; a few hundred in practice
-                self.plans.clear()
-            self.plans[plan_key] = plan
-        return self.plans[plan_key]
+        end = min(len(doc), idx[o + len(key) - 1] + 1 + self.AFTER)
+        # the patterns read only the tokens' texts: the same few tokens give the same
+        # matches, kept (most places are a title's words in running text, seen before)
+        seen = (key, tuple(orth[start:end]))
+        if seen not in self.seen:
+            if len(self.seen) > 100_000:  # a bound for odd inputs; a few thousand in practice
+                self.seen.clear()
+            self.seen[seen] = self.groups[key](doc[start:end])
+        return [(m, s + start, e + start) for m, s, e in self.seen[seen]]
 
 
 def _pair_ids(first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import cached_property
 from types import SimpleNamespace
 
 from spacy.tokens import Doc
@@ -32,7 +33,17 @@ from ..matching import (
     doc_lower,
     phrase_key,
 )
-from .base import RuleComponent, SentenceLookup, char_span, doc_text, set_group, span_ext
+from .base import (
+    RuleComponent,
+    SentenceLookup,
+    char_span,
+    doc_text,
+    last_match,
+    regexes,
+    set_group,
+    span_ext,
+    update_iro,
+)
 from .dates import MONTH_NAMES
 from .extensions import set_iro
 from .levels import region_of
@@ -46,10 +57,8 @@ STATEMENT_END = re.compile(r"[.;:]\s|\n\s*\n")
 
 def _after_last(pattern: re.Pattern, text: str) -> str:
     """``re.split(pattern, text)[-1]``: the text after the last match."""
-    end = 0
-    for m in pattern.finditer(text):
-        end = m.end()
-    return text[end:]
+    m = last_match(pattern, text)
+    return text[m.end() :] if m else text
 
 
 def compile_letter_first(words: list[str]) -> re.Pattern:
@@ -85,67 +94,29 @@ class StudyMatcher(RuleComponent):
                 self.term_type.setdefault(phrase_key(t), typ)
                 (upper if t.replace("/", "").replace("-", "").isupper() else other).append(t)
         self.upper_re = compile_letter_first(upper)
-        self.other_re = compile_alternation(other)
-        self.other_fold = Folded(self.other_re)
+        self.other_fold = Folded(compile_alternation(other))
         # the other terms (case-insensitive, the costly regex) run near their trigger words
         self.triggers = Triggers(r.get("triggers"))
-        self.region_word: dict[str, str] = {}
-        for region, words in r["regions"].items():
-            for w in words:
-                self.region_word[phrase_key(w)] = region
-        self.region_re = compile_alternation(list(self.region_word))
+        self.region_word = {phrase_key(w): region for region, words in r["regions"].items() for w in words}
         self.region_window = r.get("region_window", 50)
-        self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
-        self.date_after = re.compile(r["date_after"], re.I)
-        self.date_after_yearless = re.compile(r["date_after_yearless"], re.I)
         self.date_after_max = r.get("date_after_max", 70)
-        self.date_tight = re.compile(r["date_tight"], re.I)
-        self.gap_block = re.compile(r["gap_block"], re.I)
-        self.date_done = re.compile(r["date_done"], re.I)
-        self.anaphor = re.compile(r["anaphor"], re.I)
         self.anaphor_window = r.get("anaphor_window", 300)
-        self.same_day = re.compile(r.get("same_day", r"(?!)"), re.I)
-        self.year_follows = re.compile(r["year_follows"])
-        # the same month-and-day, looked for over a whole letter: from a word start, skipping
-        # to the letters a month name starts with
-        self.yearless_scan = FirstCharRegex(re.compile(rf"\b(?:{r['yearless']})", re.I))
-        self.before_gap = re.compile(r["before_gap"], re.I)
-        self.date_before = re.compile(r["date_before"], re.I)
-        self.line_prefix = re.compile(r["line_prefix"])
-        self.list_gap = re.compile(r["list_gap"], re.I)
-        self.yearless = re.compile(r["yearless"], re.I)
-        self.not_done_cue = re.compile(r["not_done_cue"], re.I)
-        self.not_done_stop = re.compile(r["not_done_stop"], re.I)
         self.not_done_max = r.get("not_done_max_words", 7)
-        self.done_verbs = re.compile(r["done_verbs"], re.I)
-        self.absent_before = re.compile(r["absent_before"], re.I)
-        self.person_before = re.compile(r["person_before"])
         self.generic_terms = {phrase_key(t) for t in r.get("generic_terms", [])}
-        self.generic_after_study = re.compile(r.get("generic_after_study", r"(?!)"), re.I)
-        self.row_gap = re.compile(r.get("row_gap", r"(?!)"), re.I)
-        self.row_link = re.compile(r.get("row_link", r"(?!)"), re.I)
         self.row_date_not_cues = set(r.get("row_date_not_cues", []))
-        self.row_separator = re.compile(r.get("row_separator", r"(?!)"))
-        self.shared_date_gap = re.compile(r.get("shared_date_gap", r"(?!)"), re.I)
-        # the case-insensitive rules read per study; all folded (casefold) or none, so that
-        # one string (the text or its lower-cased copy) serves them all
-        plain = {
-            "region": self.region_re,
-            "contrast": self.contrast,
-            "tight": self.date_tight,
-            "block": self.gap_block,
-            "before_gap": self.before_gap,
-            "date_before": self.date_before,
-            "absent": self.absent_before,
-            "cue": self.not_done_cue,
-            "stop": self.not_done_stop,
-            "done": self.done_verbs,
-        }
-        folded = {k: Folded(p).folded for k, p in plain.items() if k != "contrast"}
-        folded["contrast"] = [(name, Folded(p).folded) for name, p in self.contrast]
-        self.plain = SimpleNamespace(**plain)
-        ok = all(folded.values()) and all(p for _, p in folded["contrast"])
-        self.folded = SimpleNamespace(**folded) if ok else None
+        self.rx = SimpleNamespace(
+            **regexes(r, "date_after date_after_yearless date_done anaphor list_gap yearless"),
+            **regexes(r, "generic_after_study row_gap row_link shared_date_gap"),
+            **regexes(r, "date_tight gap_block before_gap date_before absent_before done_verbs"),
+            **regexes(r, "not_done_cue not_done_stop same_day"),
+            **regexes(r, "year_follows line_prefix person_before row_separator", flags=0),
+        )
+        self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
+        # the month-and-day looked for over a whole letter: from a word start, skipping to
+        # the letters a month name starts with
+        self.yearless_scan = FirstCharRegex(re.compile(rf"\b(?:{r['yearless']})", re.I))
+        # the region words, read around every study (the costly regex), run folded
+        self.region_fold = Folded(compile_alternation(list(self.region_word)))
 
     def find(self, text: str, near: Hits | None = None, low: str | None = None) -> list[dict]:
         """Study mentions (start, end, type), longest first, no overlaps, no persons; the
@@ -172,103 +143,88 @@ class StudyMatcher(RuleComponent):
             if (
                 out
                 and phrase_key(text[s:e]) in self.generic_terms
-                and self.generic_after_study.match(text[last_end:s])
+                and self.rx.generic_after_study.match(text[last_end:s])
             ):
                 continue  # "MRI films": the films of the MRI
-            if self.person_before.search(text[max(0, s - 12) : s]):
+            if self.rx.person_before.search(text[max(0, s - 12) : s]):
                 continue  # "Dr. MR", "Mr. CT": initials of a person
             out.append({"start": s, "end": e, "type": typ})
             last_end = e
         return out
 
-    def _phrase_after(self, text: str, e: int, src: str | None = None) -> str:
-        """The words after a study term up to its date or the end of the phrase (cut
-        where ``text`` says, read from ``src``, the lower-cased copy, when given)."""
+    def _letter(self, text: str, low: str) -> None:
+        """The string the rules read per study, set for one letter: its lower-cased copy
+        when that can stand for it (casefold; the rules are case-insensitive), so that the
+        region words run folded; else the text itself."""
+        self._region, self._src = self.region_fold.pick(text, low, can_fold(text, low))
+
+    def _phrase_after(self, text: str, e: int) -> str:
+        """The words after a study term up to its date or the end of the phrase (cut where
+        ``text`` says, read from the string the rules read)."""
         after = text[e : e + self.region_window]
         m = PHRASE_END.search(after)  # case-sensitive ("On" starts no date): read in text
-        cut = m.start() if m else len(after)
-        return (text if src is None else src)[e : e + cut]
+        return self._src[e : e + (m.start() if m else len(after))]
 
-    def _rules(self, text: str, src: str | None) -> tuple[SimpleNamespace, str]:
-        """The per-study rules and the string they read: folded over ``src`` (the
-        lower-cased text, see casefold) when given and every rule folds, else ``text``."""
-        if src is not None and self.folded is not None:
-            return self.folded, src
-        return self.plain, text
+    def region(self, text: str, s: int, e: int) -> str | None:
+        """The region named after the study in its phrase, else the last one before it in its clause."""
+        m = self._region.search(self._phrase_after(text, e))
+        if m is None:
+            m = last_match(self._region, _after_last(CLAUSE_END, self._src[max(0, s - 25) : s]))
+        return self.region_word[phrase_key(m.group())] if m else None
 
-    def region(self, text: str, s: int, e: int, src: str | None = None) -> str | None:
-        rules, src = self._rules(text, src)
-        m = rules.region.search(self._phrase_after(text, e, src))
-        if m:
-            return self.region_word[phrase_key(m.group())]
-        before = _after_last(CLAUSE_END, src[max(0, s - 25) : s])
-        found = list(rules.region.finditer(before))
-        if found:
-            return self.region_word[phrase_key(found[-1].group())]
-        return None
-
-    def contrast_of(self, text: str, s: int, e: int, src: str | None = None) -> str | None:
+    def contrast_of(self, text: str, s: int, e: int) -> str | None:
         """with / without / with_and_without contrast, from the study's own phrase."""
-        rules, src = self._rules(text, src)
-        window = _after_last(SENTENCE_END, src[max(0, s - 25) : s]) + " " + self._phrase_after(text, e, src)
-        for name, pat in rules.contrast:
-            if pat.search(window):
-                return name
-        return None
+        window = _after_last(SENTENCE_END, self._src[max(0, s - 25) : s]) + " " + self._phrase_after(text, e)
+        return next((name for name, pat in self.contrast if pat.search(window)), None)
 
-    def done(self, text: str, s: int, date_gap: str, src: str | None = None) -> bool:
+    def done(self, s: int, date_gap: str) -> bool:
         """False for a study that is requested/ordered or said not to exist."""
-        rules, src = self._rules(text, src)
+        rules, src = self.rx, self._src
         before = src[max(0, s - 90) : s]
         before = _after_last(STATEMENT_END, before)
-        if rules.absent.search(before[-40:]):
+        if rules.absent_before.search(before[-40:]):
             return False  # "No x-rays were taken on ...": a date does not make it done
-        if date_gap and rules.done.search(date_gap if src is text else date_gap.lower()):
+        if date_gap and rules.done_verbs.search(date_gap):
             return True
-        cues = list(rules.cue.finditer(before))
-        if not cues:
+        cue = last_match(rules.not_done_cue, before)
+        if cue is None:
             return True
-        between = before[cues[-1].end() :]
-        if rules.done.search(between) or rules.stop.search(between):
+        between = before[cue.end() :]
+        if rules.done_verbs.search(between) or rules.not_done_stop.search(between):
             return True
         return len(between.split()) > self.not_done_max
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        dates = (
-            [d for d in doc.spans["dates"] if (iro := span_ext(d)) and iro.get("value")]
-            if "dates" in doc.spans
-            else []
-        )
+        dates = [d for d in doc.spans.get("dates", []) if (iro := span_ext(d)) and iro.get("value")]
         near = _Near(doc)  # levels and sentences, read only for a study whose words name no region
         spans, inferred = [], []
         self._claimed: set[int] = set()  # dates already taken by a study written before
         low = doc_lower(doc)
-        src = low if can_fold(text, low) else None  # what the folded rules read
+        self._letter(text, low)
         bounds = ([d.start_char for d in dates], [d.end_char for d in dates])
         found = self.find(text, self.triggers.hits(doc), low)
-        rows_first = self._rows_first(text, found, dates, src, bounds)
+        rows_first = self._rows_first(text, found, dates, bounds)
         for f in found:
-            span = char_span(doc, f["start"], f["end"], f["type"])
+            s, e, typ = f["start"], f["end"], f["type"]
+            span = char_span(doc, s, e, typ)
             if span is None:
                 continue
-            linked, gap = self._dates_for(
-                text, f["start"], f["end"], dates, src, bounds, f["start"] in rows_first
-            )
-            region = self.region(text, f["start"], f["end"], src)
-            out = self._link(doc, f["type"], linked, inferred)
+            linked, gap = self._dates_for(text, s, e, dates, bounds, s in rows_first)
+            region = self.region(text, s, e)
+            out = self._link(doc, typ, linked, inferred)
+            # a date may share these offsets ("2000?MR"): its keys are kept
             info = {
-                **(span_ext(span) or {}),  # a date may share these offsets ("2000?MR"): keep its keys
-                "type": f["type"],
+                "type": typ,
                 "region": region if region is not None else near.region(span),
-                "contrast": self.contrast_of(text, f["start"], f["end"], src),
-                "done": self.done(text, f["start"], gap, src),
+                "contrast": self.contrast_of(text, s, e),
+                "done": self.done(s, gap),
                 "dates": [span_ext(d)["value"] for d in out],
                 "date_offsets": [[d.start_char, d.end_char] for d in out],
             }
-            set_iro(span, info)
+            update_iro(span, info)
             spans.append(span)
-        self._share_dates(text, spans, src)
+        self._share_dates(spans)
         spans += self._narrative(doc, text, spans, inferred)
         set_group(doc, "studies", spans)
         if inferred:
@@ -277,15 +233,16 @@ class StudyMatcher(RuleComponent):
             set_group(doc, "dates", list(doc.spans.get("dates", [])) + extra)
         return doc
 
-    def _share_dates(self, text: str, spans: list, src: str | None) -> None:
+    def _share_dates(self, spans: list) -> None:
         """'x-rays and CT of the head' after a date: the undated study joined by 'and' to
         a dated one just before it was done on the same dates."""
-        rules, src = self._rules(text, src)
         for prev, span in zip(spans, spans[1:]):
             p, cur = span_ext(prev), span_ext(span)
             if cur["dates"] or not p["dates"] or not (cur["done"] and p["done"]):
                 continue
-            if self.shared_date_gap.match(rules.region.sub(" ", src[prev.end_char : span.start_char])):
+            if self.rx.shared_date_gap.match(
+                self._region.sub(" ", self._src[prev.end_char : span.start_char])
+            ):
                 set_iro(span, {**cur, "dates": list(p["dates"]), "date_offsets": list(p["date_offsets"])})
 
     @staticmethod
@@ -349,9 +306,8 @@ class StudyMatcher(RuleComponent):
 
     def _loose_dates(self, text: str) -> list[int]:
         """Where a month and day with no year after it starts."""
-        return [
-            m.start() for m in self.yearless_scan.finditer(text) if not self.year_follows.match(text, m.end())
-        ]
+        year = self.rx.year_follows
+        return [m.start() for m in self.yearless_scan.finditer(text) if not year.match(text, m.end())]
 
     def _narrative_candidates(self, text: str, spans: list, loose: list[int]) -> list[tuple]:
         """(start, end, study span or None, antecedent or None) of the undated studies and
@@ -372,7 +328,7 @@ class StudyMatcher(RuleComponent):
                 stop = min(stop, spans[k + 1].start_char)
             if not any(sp.end_char < x < stop + self.date_after_max for x in loose):
                 continue
-            for m in self.anaphor.finditer(text, sp.end_char, stop):
+            for m in self.rx.anaphor.finditer(text, sp.end_char, stop):
                 if date_follows(m.end()):
                     candidates.append((m.start(), m.end(), None, sp))
         return candidates
@@ -383,22 +339,20 @@ class StudyMatcher(RuleComponent):
         """(start, end, ISO value) of the month and day that dates the study at ``[s, e)``
         ("... was done on May 4"), in the year of the last full date before the study."""
         after = text[e : e + self.date_after_max]
-        m = self.yearless.search(after)
-        if m is None or self.year_follows.match(text, e + m.end()):
+        m = self.rx.yearless.search(after)
+        if m is None or self.rx.year_follows.match(text, e + m.end()):
             return None
         ds, de = e + m.start(), e + m.end()
         if any(a < de and ds < b for a, b in taken):
             return None
         gap = SOFT_WRAP.sub(" ", after[: m.start()])
-        if not self.date_after.match(gap) or not self.plain.done.search(gap):
+        if not self.rx.date_after.match(gap) or not self.rx.done_verbs.search(gap):
             return None
         before = [d for d in dates if d.end_char <= s]
         value = _month_day(span_ext(before[-1])["value"][:4], m) if before else None
         return (ds, de, value) if value else None
 
-    def _rows_first(
-        self, text: str, found: list[dict], dates: list, src: str | None, bounds: tuple
-    ) -> set[int]:
+    def _rows_first(self, text: str, found: list[dict], dates: list, bounds: tuple) -> set[int]:
         """Starts of the studies that take the date written just before them, in a letter
         whose records are listed as '<date> <study>' rows ('03/14/2019 Lumbar x-rays
         04/02/2019 EMG/NCS ...' once a table is put on one line): there a date right after
@@ -409,16 +363,16 @@ class StudyMatcher(RuleComponent):
         starts, ends = bounds
         if not starts or not found:
             return set()
-        rules, src = self._rules(text, src)
+        rules, src, region = self.rx, self._src, self._region
         votes: dict[int, list] = {}  # paragraph start -> [date-first votes, study-first votes, studies]
         for f in found:
             s, e = f["start"], f["end"]
             j = bisect.bisect_right(ends, s) - 1
-            gap_b = rules.region.sub(" ", src[ends[j] : s]) if j >= 0 and s - ends[j] <= 40 else None
+            gap_b = region.sub(" ", src[ends[j] : s]) if j >= 0 and s - ends[j] <= 40 else None
             b = (
                 gap_b is not None
-                and bool(self.row_gap.match(gap_b))
-                and not self.row_link.search(src[max(0, starts[j] - 16) : starts[j]])
+                and bool(self.rx.row_gap.match(gap_b))
+                and not self.rx.row_link.search(src[max(0, starts[j] - 16) : starts[j]])
                 and span_ext(dates[j]).get("cue") not in self.row_date_not_cues  # "DATE OF REVIEW: ..."
             )
             i = bisect.bisect_left(starts, e)
@@ -426,14 +380,19 @@ class StudyMatcher(RuleComponent):
             gap_a = ""
             if i < len(starts) and starts[i] - e <= self.date_after_max:
                 gap = src[e : starts[i]]
-                gap_a = rules.region.sub(" ", gap)
-                a = "\n\n" not in gap and bool(rules.tight.match(gap_a) or self.date_after.match(gap_a))
-                linked = bool(self.row_link.search(gap_a))
+                gap_a = region.sub(" ", gap)
+                a = "\n\n" not in gap and bool(
+                    rules.date_tight.match(gap_a) or self.rx.date_after.match(gap_a)
+                )
+                linked = bool(self.rx.row_link.search(gap_a))
             vote = votes.setdefault(text.rfind("\n\n", 0, s), [0, 0, set()])
             if b and not linked:
                 vote[2].add(s)
             if b and a and not linked:  # a bare date on both sides: the separators tell the row
-                sep_b, sep_a = bool(self.row_separator.search(gap_b)), bool(self.row_separator.search(gap_a))
+                sep_b, sep_a = (
+                    bool(self.rx.row_separator.search(gap_b)),
+                    bool(self.rx.row_separator.search(gap_a)),
+                )
                 vote[0] += sep_b and not sep_a
                 vote[1] += sep_a and not sep_b
             vote[0] += b and not a
@@ -441,13 +400,12 @@ class StudyMatcher(RuleComponent):
         return {s for first, last, studies in votes.values() if first > last for s in studies}
 
     def _dates_for(
-        self, text: str, s: int, e: int, dates: list, src: str | None, bounds: tuple, row_first: bool = False
+        self, text: str, s: int, e: int, dates: list, bounds: tuple, row_first: bool = False
     ) -> tuple[list, str]:
         """The dates of one study and the text between the study and its first date
-        (``src``: the lower-cased text for the folded rules; ``bounds``: the dates'
-        start and end offsets, read once per Doc; ``row_first``: the date right before
-        is the study's, see ``_rows_first``)."""
-        rules, src = self._rules(text, src)
+        (``bounds``: the dates' start and end offsets, read once per Doc; ``row_first``:
+        the date right before is the study's, see ``_rows_first``)."""
+        rules, src, region = self.rx, self._src, self._region
         starts, ends = bounds
         # a records list already tied these dates to the study record the study is named in
         k = bisect.bisect_right(starts, s) - 1  # a row's date is among the last ones before
@@ -468,29 +426,29 @@ class StudyMatcher(RuleComponent):
         if row_first and before is not None and before not in self._claimed:
             self._claimed.add(before)
             return [dates[before]], ""
-        tight = after is not None and rules.tight.match(rules.region.sub(" ", src[e : starts[after]]))
+        tight = after is not None and rules.date_tight.match(region.sub(" ", src[e : starts[after]]))
         if tight:
             return self._list(text, dates, after, after_gap), after_gap
         if before is not None and before not in self._claimed:
             d = dates[before]
-            gap = rules.region.sub(" ", src[d.end_char : s])
+            gap = region.sub(" ", src[d.end_char : s])
             line = text[text.rfind("\n", 0, d.start_char) + 1 : d.start_char]
             lead = rules.date_before.search(src[max(0, d.start_char - 12) : d.start_char])
-            if rules.before_gap.match(gap) and (lead or self.line_prefix.match(line)):
+            if rules.before_gap.match(gap) and (lead or self.rx.line_prefix.match(line)):
                 return [d], ""
         if after is not None and (
-            not rules.block.search(src[e : starts[after]])
-            or self.date_done.search(SOFT_WRAP.sub(" ", after_gap))
+            not rules.gap_block.search(src[e : starts[after]])
+            or self.rx.date_done.search(SOFT_WRAP.sub(" ", after_gap))
         ):
-            stripped = SOFT_WRAP.sub(" ", self.date_after_yearless.sub("", after_gap))
-            if self.date_after.match(stripped):
+            stripped = SOFT_WRAP.sub(" ", self.rx.date_after_yearless.sub("", after_gap))
+            if self.rx.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
         k = bisect.bisect_right(ends, s) - 1  # "x-rays the same day": the last date before
         tail = src[e : e + 60]
         if (
             k >= 0
             and ("day" in tail or "date" in tail or "DA" in tail)
-            and self.same_day.match(rules.region.sub(" ", tail))
+            and rules.same_day.match(region.sub(" ", tail))
         ):
             if s - ends[k] <= self.anaphor_window and "\n\n" not in text[ends[k] : s]:
                 return [dates[k]], ""
@@ -499,14 +457,14 @@ class StudyMatcher(RuleComponent):
     def _list(self, text: str, dates: list, i: int, first_gap: str) -> list:
         """Date i and the dates listed after it; yearless days take the next date's year."""
         out: list = []
-        m = self.date_after_yearless.search(first_gap)
+        m = self.rx.date_after_yearless.search(first_gap)
         if m:
             out += self._yearless(text, dates[i].start_char - len(first_gap) + m.start(), m.group(), dates[i])
         out.append(dates[i])
         k = i + 1
         while k < len(dates):
             gap_start = dates[k - 1].end_char
-            m = self.list_gap.match(text[gap_start : dates[k].start_char])
+            m = self.rx.list_gap.match(text[gap_start : dates[k].start_char])
             if not m:
                 break
             if m["yearless"]:
@@ -520,7 +478,7 @@ class StudyMatcher(RuleComponent):
         year = (span_ext(nxt).get("value") or "")[:4]
         if not year.isdigit():
             return []
-        found = ((m, _month_day(year, m)) for m in self.yearless.finditer(chunk))
+        found = ((m, _month_day(year, m)) for m in self.rx.yearless.finditer(chunk))
         return [(offset + m.start(), offset + m.end(), value) for m, value in found if value]
 
 
@@ -536,15 +494,6 @@ def _in_record(d, s: int, e: int) -> bool:
     )  # the row starts with its date
 
 
-def _region_from_levels(span, levels, sentences) -> str | None:
-    """The region named by the levels in the study's sentence (C -> cervical, ...)."""
-    s0, s1 = sentences.bounds(span.start_char)
-    for lv in levels:
-        if s0 <= lv.start_char < s1:
-            return region_of(span_ext(lv)["value"])
-    return None
-
-
 def _month_day(year: str, m: re.Match) -> str | None:
     """The ISO date of a month-and-day match (groups ``mon``, ``d``) in ``year``; None
     when it is no date (February 30) or the year is none."""
@@ -555,18 +504,24 @@ def _month_day(year: str, m: re.Match) -> str | None:
 
 
 class _Near:
-    """A study's region from the levels in its sentence, the Doc's levels and sentences
-    read once, and only when a study's own words name no region."""
+    """A study's region from the levels in its sentence (C5-6: cervical); the Doc's levels
+    and sentences are read once, and only when a study's own words name no region."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.levels: list | None = None
-        self.sentences: SentenceLookup | None = None
+
+    @cached_property
+    def levels(self) -> list:
+        return list(self.doc.spans.get("levels", []))
+
+    @cached_property
+    def sentences(self) -> SentenceLookup:
+        return SentenceLookup(self.doc)
 
     def region(self, span) -> str | None:
-        if self.levels is None:
-            self.levels = list(self.doc.spans["levels"]) if "levels" in self.doc.spans else []
         if not self.levels:
             return None
-        self.sentences = self.sentences or SentenceLookup(self.doc)
-        return _region_from_levels(span, self.levels, self.sentences)
+        s0, s1 = self.sentences.bounds(span.start_char)
+        return next(
+            (region_of(span_ext(lv)["value"]) for lv in self.levels if s0 <= lv.start_char < s1), None
+        )

@@ -136,7 +136,7 @@ class TableWriter:
         self.tmpdir = Path(tmpdir) if tmpdir is not None else private_tmpdir(self.outdir)
         self.schema = schema
         self.row_group = row_group
-        self.pending: list[dict] = []  # dict rows, turned into Arrow batches every 1,000
+        self.pending: list[tuple] = []  # rows' cell values, turned into Arrow batches every 1,000
         self.batches: list = []
         self.batched = 0
         self.files: list[tuple[Path, Path]] = []
@@ -166,10 +166,15 @@ class TableWriter:
     def write(self, row: dict) -> None:
         self.write_many([row])
 
-    def write_many(self, rows: list[dict], encoded: tuple[str, str] | None = None, batch=None) -> None:
-        """Append ``rows``; ``encoded`` is their ``RowEncoder.encode`` text and ``batch``
-        their Arrow record batch (``RowEncoder.batch``), when a worker made them already."""
-        csv_text, lines = encoded if encoded is not None else self.encoder.encode(rows)
+    def write_many(
+        self, rows: list[dict], encoded: tuple[str, str] | None = None, batch=None, values: list | None = None
+    ) -> None:
+        """Append ``rows``; ``encoded`` is their ``RowEncoder.encode`` text, ``values`` their
+        cells (``RowEncoder.values``) and ``batch`` their Arrow record batch
+        (``RowEncoder.batch``), when a worker made them already (``rows`` may then be empty)."""
+        if values is None:
+            values = self.encoder.values(rows)
+        csv_text, lines = encoded if encoded is not None else self.encoder.encode(rows, values)
         self.csv_file.write(csv_text)
         if self.jsonl:
             self.jsonl.write(lines)
@@ -180,7 +185,7 @@ class TableWriter:
             self._add_batch(batch)
             self._flush(final=False)
             return
-        self.pending.extend(rows)
+        self.pending.extend(values)
         if len(self.pending) >= 1000:
             self._flush(final=False)
 
@@ -190,12 +195,12 @@ class TableWriter:
             self.batched += batch.num_rows
 
     def _flush(self, final: bool = True, force: bool = False) -> None:
-        """Pending dict rows become a compact Arrow batch; every ``row_group`` rows make one
+        """Pending rows (their cell values) become a compact Arrow batch; every ``row_group`` rows make one
         row group, cut at exactly that many rows (the rest waits), whatever the batches."""
         import pyarrow as pa
 
         if self.pending:
-            self._add_batch(self.encoder.batch(self.pending, self.schema))
+            self._add_batch(self.encoder.batch([], self.schema, self.pending))
             self.pending = []
         if force or not self.batches or (self.batched < self.row_group and not final):
             return

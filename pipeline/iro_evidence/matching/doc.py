@@ -4,9 +4,12 @@ sentence starts. spaCy rebuilds ``doc.text`` from the tokens on every read and
 
 from __future__ import annotations
 
+import bisect
+import weakref
+
 import numpy
-from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc
+from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
+from spacy.tokens import Doc, Span
 
 LOWER_KEY = ("iro_evidence", "lower")
 TEXT_KEY = ("iro_evidence", "text")
@@ -44,3 +47,29 @@ def sentence_starts(doc: Doc) -> tuple[list[int], list[int]]:
         toks.insert(0, 0)
         chars.insert(0, 0)
     return toks, chars
+
+
+_BOUNDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Doc -> (token starts, ends + space)
+
+
+def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
+    """``doc.char_span(start, end, label=label, alignment_mode="expand")``, by bisecting
+    token offsets read once per Doc: spaCy's own builds five Token objects per call, and
+    the components ask for thousands of spans per letter (``tests/test_fast_paths.py``
+    checks both give the same spans)."""
+    bounds = _BOUNDS.get(doc)
+    if bounds is None:
+        arr = doc.to_array([IDX, LENGTH, SPACY]).astype("int64")
+        bounds = _BOUNDS[doc] = (
+            arr[:, 0].tolist(),
+            (arr[:, 0] + arr[:, 1]).tolist(),
+            arr.sum(axis=1).tolist(),
+        )
+    starts, ends, reach = bounds
+    first = bisect.bisect_right(starts, start) - 1  # the token whose characters (and space) hold start
+    last = bisect.bisect_right(starts, end - 1) - 1
+    if first < 0 or start >= reach[first] or last < 0 or end - 1 >= reach[last]:
+        return None
+    if start == ends[first]:  # on the space after a token: the span starts at the next one
+        first += 1
+    return Span(doc, first, last + 1, label=label)

@@ -8,9 +8,9 @@ each hit, overlapping windows merged. ``tests/test_triggers.py`` checks on every
 that windowed and whole-text results are identical.
 
 The index: the trigger words of every component built in this process form one set; the
-first component to ask about a Doc finds all of them in one pass (a regex shaped as a
-trie: the engine follows the letters of the text instead of trying every word) and the
-positions stay with the Doc for the components after it. A component reads only its own
+first component to ask about a Doc finds all of them in one pass (an Aho-Corasick
+automaton, pyahocorasick: every occurrence of every word, overlaps included, in one C
+loop) and the positions stay with the Doc for the components after it. A component reads only its own
 words, so what other components registered never changes its results. The pass reads
 the lower-cased text with every whitespace character as a space (same offsets), so a
 trigger "dr " also finds "Dr.\\nSmith".
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import weakref
 
+import ahocorasick
 from spacy.tokens import Doc
 
 from .doc import doc_lower, doc_text
@@ -188,8 +189,8 @@ def find_words(low: str, words) -> dict[str, list[int]]:
 # -- the shared index ---------------------------------------------------------------------
 
 _WORDS: set[str] = set()  # every registered trigger word
-_COMPILED: dict = {}  # "regex": the trie of _WORDS; "prefixes": word -> shorter words it starts with
-_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Doc -> (regex, {word: positions})
+_COMPILED: dict = {}  # "automaton": the Aho-Corasick automaton of _WORDS
+_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Doc -> (automaton, {word: positions})
 
 
 def register(words) -> None:
@@ -203,53 +204,30 @@ def register(words) -> None:
 def index(doc: Doc, words: list[str]) -> dict[str, list[int]] | None:
     """{word: positions} of every registered word in the Doc (None: read the text whole)."""
     register(words)
-    regex, prefixes = _compiled()
+    automaton = _compiled()
     entry = _FOUND.get(doc)
-    if entry is None or entry[0] is not regex:
+    if entry is None or entry[0] is not automaton:
         text, low = doc_text(doc), doc_lower(doc)
         whole = len(low) != len(text) or CASE_FOLDS.search(low)
-        entry = _FOUND[doc] = (regex, None if whole else _all_positions(blank_spaces(low), regex, prefixes))
+        entry = _FOUND[doc] = (automaton, None if whole else all_positions(blank_spaces(low), automaton))
     return entry[1]
 
 
-def _compiled() -> tuple[re.Pattern, dict[str, list[str]]]:
-    """The trie of every registered word, and each word's registered prefixes."""
+def _compiled() -> ahocorasick.Automaton:
+    """The automaton of every registered word; each word's value: (word, length - 1)."""
     if not _COMPILED:
-        words = sorted(_WORDS)
-        _COMPILED["regex"] = re.compile(_trie(words))
-        _COMPILED["prefixes"] = {w: [p for p in words if p != w and w.startswith(p)] for w in words}
-    return _COMPILED["regex"], _COMPILED["prefixes"]
+        automaton = ahocorasick.Automaton()
+        for w in _WORDS:
+            automaton.add_word(w, (w, len(w) - 1))
+        automaton.make_automaton()
+        _COMPILED["automaton"] = automaton
+    return _COMPILED["automaton"]
 
 
-def _trie(words: list[str]) -> str:
-    """A regex matching any of ``words``, shaped as a trie; at a position it matches the
-    longest word that starts there."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        if "" in node:  # a word ends here: the longer ones optional (greedy: tried first)
-            return "(?:" + "|".join(alts) + ")?"
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(root)
-
-
-def _all_positions(low: str, regex: re.Pattern, prefixes: dict) -> dict[str, list[int]]:
-    """Every position of every registered word in ``low`` (overlaps included)."""
+def all_positions(low: str, automaton: ahocorasick.Automaton) -> dict[str, list[int]]:
+    """Every position of every word of ``automaton`` in ``low`` (overlaps included), each
+    word's in increasing order."""
     found: dict[str, list[int]] = {}
-    m = regex.search(low)
-    while m:
-        i = m.start()
-        found.setdefault(m.group(), []).append(i)
-        for p in prefixes[m.group()]:  # shorter words that start at the same place
-            found.setdefault(p, []).append(i)
-        m = regex.search(low, i + 1)
+    for end, (word, last) in automaton.iter(low):
+        found.setdefault(word, []).append(end - last)
     return found
