@@ -23,7 +23,7 @@ def section_list(doc):
 
 
 def reference_headings(nlp, comp):
-    """Two references for ``HeadingFinder.find_matches`` (as (title start, title end, rule
+    """Two references for ``WordRunMatcher.find_matches`` (the section headings) (as (title start, title end, rule
     index)): every heading pattern at every token, pruned; and medspaCy's own Sectionizer
     given the same rules (a rule's literal: its index)."""
     from iro_evidence.matching.context import prune_matches

@@ -19,6 +19,8 @@ Components hold domain logic only and reach the engine through these names:
   over one text (its lower-cased twin and trigger hits); ``sentences_holding`` and
   ``runs_before`` narrow a text to the sentences or runs a rule can match in; ``match_at``
   tries a rule only at its start words.
+- ``WordRunMatcher``: token patterns that each hold a fixed run of words, run only where
+  those words are (the section headings).
 - ``doc_text``, ``doc_lower``, ``sentence_starts``, ``char_span``: read off a Doc once.
 
 Every shortcut here gives exactly what the plain regex gives over the whole text; the
@@ -46,6 +48,7 @@ from .triggers import (
     register,
     rule_words,
 )
+from .wordruns import WordRunMatcher
 
 __all__ = [
     "FirstCharRegex",
@@ -55,6 +58,7 @@ __all__ = [
     "Rule",
     "Triggers",
     "View",
+    "WordRunMatcher",
     "blank_spaces",
     "can_fold",
     "char_span",
