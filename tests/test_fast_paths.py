@@ -24,8 +24,8 @@ def section_list(doc):
 
 def reference_headings(nlp, comp):
     """Two references for ``WordRunMatcher.find_matches`` on the section headings (as (title
-    start, title end, rule index)): every heading pattern at every token, pruned; and medspaCy's own Sectionizer
-    given the same rules (a rule's literal: its index)."""
+    start, title end, rule index)): every heading pattern at every token, pruned; and
+    medspaCy's own Sectionizer given the same rules (a rule's literal: its index)."""
     from iro_evidence.matching.context import prune_matches
     from medspacy.section_detection import Sectionizer, SectionRule
     from spacy.matcher import Matcher
