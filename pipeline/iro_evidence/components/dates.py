@@ -33,17 +33,15 @@ from spacy.tokens import Doc
 from ..matching import (
     FirstCharRegex,
     Hits,
-    Triggers,
-    blank_spaces,
-    doc_lower,
-    find_words,
-    index,
+    PatternTriggers,
+    gate_open,
+    gate_words,
     intersect,
     rule_words,
 )
 from .base import RuleComponent, char_span, doc_text, sentence_starts, set_group
 from .extensions import ext_key
-from .records import Records, gate_open, gate_words
+from .records import Records
 
 MONTH_NAMES = parserinfo()
 LABEL_ONLY = re.compile(r"[A-Za-z ]{1,20}:\s*")
@@ -86,66 +84,6 @@ def _normalize(y: str, mon: str | None, m: str | None, d: str | None) -> str | N
         return None
 
 
-class DateTriggers(Triggers):
-    """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
-    (dates are everywhere a year is, and a year is two or more digits: one pass of
-    ``\\d\\d`` finds them all, where ten ``str.find`` of digits would not be cheaper),
-    or ``{"from": words, "match": regex}``: the hits of those words where the regex
-    matches, a few checks instead of another pass (a month name that is a word, not the
-    "dec" of "decision")."""
-
-    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
-        self.patterns: dict[str, re.Pattern] = {}
-        self.derived: dict[str, tuple[tuple[str, ...], re.Pattern]] = {}
-        for name, p in ((spec or {}).get("patterns") or {}).items():
-            if isinstance(p, dict):
-                self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
-            else:
-                self.patterns[name] = re.compile(p)
-        if (spec or {}).get("words") or any(extra):  # derived triggers' words are scanned too
-            extra = [*extra, [w for ws, _ in self.derived.values() for w in ws]]
-        super().__init__(spec, extra)
-
-    def literal(self) -> list[str]:
-        """The words the shared index finds: not the names of patterns and derived triggers."""
-        return [w for w in self.words if w not in self.patterns and w not in self.derived]
-
-    def hits(self, doc: Doc) -> Hits:
-        """Where each trigger occurs in the Doc: its words from the shared index, then
-        the patterns and the derived triggers."""
-        text = doc_text(doc)
-        every = index(doc, self.plain) if self.words else None
-        if every is None:
-            return self.whole(text)
-        return self._finish(text, doc_lower(doc), {w: every[w] for w in self.plain if w in every})
-
-    def scan(self, text: str, lower: str | None = None) -> Hits:
-        """The same for a plain string."""
-        low = text.lower() if lower is None else lower
-        if not self.words or len(low) != len(text):
-            return self.whole(text)
-        return self._finish(text, low, find_words(blank_spaces(low), self.plain))
-
-    def _finish(self, text: str, low: str, found: dict[str, list[int]]) -> Hits:
-        for name, pat in self.patterns.items():
-            pos = [m.start() for m in pat.finditer(low)]
-            if pos:
-                found[name] = pos
-        self._derived_hits(low, found)
-        return Hits(text, found, self.before, self.after)
-
-    def _derived_hits(self, low: str, found: dict[str, list[int]]) -> None:
-        """A derived trigger: the hits of its words where its regex matches."""
-        for name, (ws, pat) in self.derived.items():
-            match = pat.match
-            if len(ws) == 1:
-                pos = [i for i in found.get(ws[0], ()) if match(low, i)]
-            else:
-                pos = sorted(i for w in ws for i in found.get(w, ()) if match(low, i))
-            if pos:
-                found[name] = pos
-
-
 class Found(NamedTuple):
     """A date or mask in the text: where, its ISO value (or "redacted"), the format rule
     that read it, and the role a mask names."""
@@ -180,9 +118,9 @@ class DateMatcher(RuleComponent):
         # a rule without its own triggers runs wherever the component's words occur, or
         # everywhere when there are none
         every_rule = [w for _, _, w, _ in self.formats] + [w for *_, w in self.redactions]
-        self.triggers = DateTriggers(r.get("triggers"), every_rule + [a for *_, a in self.formats])
+        self.triggers = PatternTriggers(r.get("triggers"), every_rule + [a for *_, a in self.formats])
         if any(not w for w in every_rule) and not r.get("triggers", {}).get("words"):
-            self.triggers = DateTriggers(None)
+            self.triggers = PatternTriggers(None)
         self.roles = [
             (role, FirstCharRegex(re.compile(p, re.I)), gate_words(rest))
             for role, p, *rest in r.get("roles", [])

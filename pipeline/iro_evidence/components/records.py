@@ -22,7 +22,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc
 
-from ..matching import FirstCharRegex, max_non_space
+from ..matching import FirstCharRegex, gate_open, gate_words, max_non_space
 from .base import char_span, set_group
 from .extensions import set_iro
 
@@ -49,22 +49,6 @@ class Dated(Protocol):
     start: int
     end: int
     value: str
-
-
-def gate_words(rest: list) -> tuple[str, ...]:
-    """The words of a [name, regex, words] rule (none: the regex is always tried)."""
-    return tuple(w.lower() for w in rest[0]) if rest and rest[0] else ()
-
-
-def gate_open(words: tuple, low: str) -> bool:
-    """Whether a rule can match in ``low``: it has no gate words, or one of them occurs
-    (every match of the rule contains one)."""
-    if not words:
-        return True
-    for w in words:
-        if w in low:
-            return True
-    return False
 
 
 def tail_start(text: str, chars: int | None) -> int:

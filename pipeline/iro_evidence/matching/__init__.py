@@ -2,7 +2,9 @@
 
 Components hold domain logic only and reach the engine through these names:
 
-- ``Triggers``/``Hits``: where a component's rules can match. Every component's trigger
+- ``Triggers``/``Hits``: where a component's rules can match (``PatternTriggers``: also
+  named regexes and words checked by a regex as triggers; ``gate_open``: a rule's words
+  occur at all). Every component's trigger
   words are found in one pass per Doc (``triggers.index``); a rule runs only in windows
   around its words.
 - ``required_words``, ``first_class``, ``max_non_space``: what a rule's regex must match,
@@ -38,11 +40,14 @@ from .search import FirstCharRegex
 from .starts import match_at
 from .triggers import (
     Hits,
+    PatternTriggers,
     Triggers,
     blank_spaces,
     doc_lower,
     doc_text,
     find_words,
+    gate_open,
+    gate_words,
     index,
     intersect,
     register,
@@ -55,6 +60,7 @@ __all__ = [
     "Folded",
     "Hits",
     "NearMatcher",
+    "PatternTriggers",
     "Rule",
     "Triggers",
     "View",
@@ -69,6 +75,8 @@ __all__ = [
     "find_words",
     "sentence_starts",
     "first_class",
+    "gate_open",
+    "gate_words",
     "index",
     "intersect",
     "match_at",

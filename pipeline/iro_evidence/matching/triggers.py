@@ -186,6 +186,76 @@ def find_words(low: str, words) -> dict[str, list[int]]:
     return found
 
 
+class PatternTriggers(Triggers):
+    """Trigger words plus ``patterns``: named regexes run once over the lower-cased text
+    (for ``iro_dates``: a year is two or more digits, and one pass of ``\\d\\d`` finds
+    them all, where ten ``str.find`` of digits would not be cheaper), or ``{"from": words,
+    "match": regex}``: the hits of those words where the regex matches, a few checks
+    instead of another pass (a month name that is a word, not the "dec" of "decision")."""
+
+    def __init__(self, spec: dict | None = None, extra: list[list[str]] | tuple = ()):
+        self.patterns: dict[str, re.Pattern] = {}
+        self.derived: dict[str, tuple[tuple[str, ...], re.Pattern]] = {}
+        for name, p in ((spec or {}).get("patterns") or {}).items():
+            if isinstance(p, dict):
+                self.derived[name] = (tuple(w.lower() for w in p["from"]), re.compile(p["match"]))
+            else:
+                self.patterns[name] = re.compile(p)
+        if (spec or {}).get("words") or any(extra):  # derived triggers' words are scanned too
+            extra = [*extra, [w for ws, _ in self.derived.values() for w in ws]]
+        super().__init__(spec, extra)
+
+    def literal(self) -> list[str]:
+        """The words the shared index finds: not the names of patterns and derived triggers."""
+        return [w for w in self.words if w not in self.patterns and w not in self.derived]
+
+    def hits(self, doc: Doc) -> Hits:
+        """Where each trigger occurs in the Doc: its words from the shared index, then
+        the patterns and the derived triggers."""
+        text = doc_text(doc)
+        every = index(doc, self.plain) if self.words else None
+        if every is None:
+            return self.whole(text)
+        return self._finish(text, doc_lower(doc), {w: every[w] for w in self.plain if w in every})
+
+    def scan(self, text: str, lower: str | None = None) -> Hits:
+        """The same for a plain string."""
+        low = text.lower() if lower is None else lower
+        if not self.words or len(low) != len(text):
+            return self.whole(text)
+        return self._finish(text, low, find_words(blank_spaces(low), self.plain))
+
+    def _finish(self, text: str, low: str, found: dict[str, list[int]]) -> Hits:
+        for name, pat in self.patterns.items():
+            pos = [m.start() for m in pat.finditer(low)]
+            if pos:
+                found[name] = pos
+        self._derived_hits(low, found)
+        return Hits(text, found, self.before, self.after)
+
+    def _derived_hits(self, low: str, found: dict[str, list[int]]) -> None:
+        """A derived trigger: the hits of its words where its regex matches."""
+        for name, (ws, pat) in self.derived.items():
+            match = pat.match
+            if len(ws) == 1:
+                pos = [i for i in found.get(ws[0], ()) if match(low, i)]
+            else:
+                pos = sorted(i for w in ws for i in found.get(w, ()) if match(low, i))
+            if pos:
+                found[name] = pos
+
+
+def gate_words(rest: list) -> tuple[str, ...]:
+    """The words of a [name, regex, words] rule (none: the regex is always tried)."""
+    return tuple(w.lower() for w in rest[0]) if rest and rest[0] else ()
+
+
+def gate_open(words: tuple, low: str) -> bool:
+    """Whether a rule can match in ``low``: it has no gate words, or one of them occurs
+    (every match of the rule contains one)."""
+    return not words or any(w in low for w in words)
+
+
 # -- the shared index ---------------------------------------------------------------------
 
 _WORDS: set[str] = set()  # every registered trigger word
