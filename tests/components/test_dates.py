@@ -427,3 +427,19 @@ def test_abbreviation_a_label_defines_is_no_mask(nlp, text):
 )
 def test_a_prior_reviewers_decision_date_is_no_review_date(nlp, text):
     assert nlp(text)._.iro_case["review_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a bracketed word that stands for the masked date
+        ("Claimant's injury date: [withheld]", "redacted"),
+        ("Date of injury: (masked)", "redacted"),
+        ("DOI: <not disclosed>", "redacted"),
+        ("Date of injury: [WITHHELD]", "redacted"),
+        # words in brackets that are no mask
+        ("Date of injury: 06/14/2018 [withheld from the claimant's file: none]", "2018-06-14"),
+    ],
+)
+def test_bracketed_mask_words_are_a_redacted_date(nlp, text, expected):
+    assert nlp(text)._.iro_case["injury_date"] == expected

@@ -81,6 +81,17 @@ REVIEW_FRAMES = {
     "iro_review": "Date of IRO Review: {r}",
     "independent_review": "Date of Independent Review: {r}",
     "notice_of_decision": "Date of Notice of Decision: {r}",
+    # a label that says the review was done or its decision sent, with no word "date"
+    "determination_issued": "Determination issued: {r}\nIRO Reference No.: AB-21-0417",
+    "decision_issued_leaders": "Decision issued ......... {r}\nFile number ............. AB-21-0417",
+    "notice_mailed": "IRO Case AB-21-0417\nNotice mailed: {r}",
+    "review_completed_leaders": "Review completed ........ {r}\nCase number ............. AB-21-0417",
+    "review_performed": "Review performed: {r}",
+    "independent_review_done": "Independent review done:\t{r}",
+    # a question-and-answer template
+    "qa_when_done": "Q. When was this review done?\nA. {r}.",
+    "qa_when_completed": "Question: When was the independent review completed?\nAnswer: {r}",
+    "qa_when_decided": "When was this decision made?\n\n{r}",
 }
 
 # a sentence or header line naming the injury date: {i}
@@ -169,6 +180,10 @@ NOT_REVIEW = {
     "records_date": "Records reviewed: Office visit note; Date: {x}; Dr. Lee.",
     "date_of_request": "Date of request for IRO: {x}",
     "ur_decision_date": "Utilization review decision date: {x}",
+    "ur_determination_issued": "The utilization review determination issued on {x} denied the request.",
+    "denial_issued": "Denial issued: {x}",
+    "qa_when_injured": "Q. When was the worker hurt?\nA. {x}.",
+    "qa_when_requested": "Q. When was the review requested?\nA. {x}.",
 }
 
 # frames that carry a date which is NO injury date (the letter names none)

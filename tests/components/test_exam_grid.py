@@ -364,6 +364,51 @@ MORE = [
         "Sensation: right L5 intact, left S1 decreased.",
         [("sensation", "normal", "right"), ("sensation", "decreased", "left")],
     ),
+    # a gait called "non-antalgic" is a normal gait, not an antalgic one
+    ("gait-non-antalgic", "At the visit he had a non-antalgic gait.", [("gait", "normal", None)]),
+    (
+        "gait-nonantalgic-walks",
+        "She walks with a nonantalgic gait and can rise from a chair.",
+        [("gait", "normal", None)],
+    ),
+    ("gait-non-antalgic-pred", "Gait was non-antalgic.", [("gait", "normal", None)]),
+    ("gait-non-ataxic", "He had a steady, non-ataxic gait.", [("gait", "normal", None)]),
+    # lay wording of a letter written to the injured worker
+    (
+        "lay-slr-pos",
+        "Raising your straight right leg caused pain down the leg at 40 degrees.",
+        [("straight_leg_raise", "positive", "right")],
+    ),
+    (
+        "lay-slr-pos-his",
+        "Lifting his left leg straight reproduced his sciatic pain.",
+        [("straight_leg_raise", "positive", "left")],
+    ),
+    (
+        "lay-slr-neg",
+        "Raising her straight leg did not cause leg pain.",
+        [("straight_leg_raise", "negative", None)],
+    ),
+    (
+        "lay-slr-same-test",
+        "Raising your straight left leg gave you leg pain, while the same test on the right side did not.",
+        [("straight_leg_raise", "positive", "left"), ("straight_leg_raise", "negative", "right")],
+    ),
+    (
+        "lay-sens-pin",
+        "You had less feeling to pin on the outside of the right foot.",
+        [("sensation", "decreased", "right")],
+    ),
+    (
+        "lay-sens-touch",
+        "She had reduced feeling to light touch over the left shin.",
+        [("sensation", "decreased", "left")],
+    ),
+    (
+        "lay-sens-feel",
+        "He could not feel the pin as well on the left calf.",
+        [("sensation", "decreased", "left")],
+    ),
 ]
 
 # things that are not exam signs of the patient
@@ -381,6 +426,8 @@ CONTROLS = [
     ),
     ("ctl-not-documented", "No weakness is documented in the records.", []),
     ("ctl-imaging-flexion", "Flexion and extension views showed no instability.", []),
+    ("ctl-lay-lifting", "Lifting boxes at work caused his back pain.", []),
+    ("ctl-lay-feeling", "She has a feeling of tightness in her back.", []),
 ]
 
 

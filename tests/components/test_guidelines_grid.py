@@ -96,6 +96,12 @@ NAMES = {
         "the Oregon Medical Treatment Guidelines",
         "the Louisiana Workers' Compensation Medical Treatment Guidelines",
         "Apollo Medical Review Criteria",
+        # a medical society's own guideline, by name or initials
+        "the American Academy of Orthopaedic Surgeons clinical practice guideline on rotator cuff injuries",
+        "the AAOS Clinical Practice Guideline on the management of hip fractures",
+        "the American Society of Anesthesiologists practice guidelines for chronic pain management",
+        "the American Academy of Neurology (AAN) guideline on electrodiagnosis",
+        "the American College of Physicians recommendations on low back pain",
     ],
 }
 
@@ -187,6 +193,8 @@ NEGATIVES = {
     "the Division's procedural rules": "The parties were notified under the Division's rules and the appeal is timely.",
     "Labor Code chapter boilerplate": "This case is decided pursuant to Chapter 410 of the Texas Workers' Compensation Act and Rules of the Division of Workers' Compensation.",
     "unnamed clinical guidelines": "Current clinical practice guidelines do not support the procedure.",
+    "a society as the reviewer's fellowship": "The reviewer is a fellow of the American Academy of Orthopaedic Surgeons. The guidelines cited by the carrier do not apply here.",
+    "a society that publishes no guideline here": "He presented the case at a meeting of the American Society of Anesthesiologists, whose recommendations on dosing he follows.",
 }
 
 

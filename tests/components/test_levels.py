@@ -138,3 +138,20 @@ def test_space_pair_needs_neighbours_and_no_unit(nlp, text, expected):
     doc = nlp(text)
     got = [v for span in doc.spans["levels"] for v in span._.iro["value"].split("|")]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a slipped vertebra named "on" the one below: both vertebrae, and the level between
+        ("There is a 2 mm retrolisthesis of L3 on L4.", {"L3", "L4", "L3-L4"}),
+        ("Grade 1 anterolisthesis of C4 on C5 is unchanged.", {"C4", "C5", "C4-C5"}),
+        ("The slip of L5 on S1 measures 6 mm.", {"L5", "S1", "L5-S1"}),
+        # not neighbours, or "on" that joins no vertebrae
+        ("Listhesis of L3 on L5 was described.", {"L3", "L5"}),
+        ("He had surgery on L4 on 5/5/2020.", {"L4"}),
+    ],
+)
+def test_slipped_vertebra_on_the_one_below(nlp, text, expected):
+    doc = nlp(text)
+    assert {v for span in doc.spans["levels"] for v in span._.iro["value"].split("|")} == expected

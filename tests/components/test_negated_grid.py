@@ -173,6 +173,42 @@ def grid() -> list[tuple[str, str, set[str]]]:
     ]:
         words = {"fracture", "tumor", "infection", "instability"}
         out.append(("none of them", s, {w for w in words if w in s}))
+    # open foramina stated in their own words
+    for s in [
+        "MRI C-SPINE: SMALL BULGES. NEURAL FORAMINA PATENT.",
+        "The neural foramina are widely patent at every level.",
+        "There are patent neuroforamina from C4 to C7.",
+    ]:
+        out.append(("foramina patent", s, {"foraminal_stenosis"}))
+    # a normal neurologic examination of a limb
+    for s in [
+        "The neurologic examination of the arm is normal.",
+        "His neurological exam of both lower extremities was unremarkable.",
+        "The neurologic evaluation of the left leg is within normal limits.",
+    ]:
+        out.append(("normal neuro exam of a limb", s, {"neurological_deficit"}))
+    # a slip called "slippage"
+    for s in [
+        "Flexion and extension films showed no slippage and no abnormal motion.",
+        "There is no vertebral slippage at L4-5.",
+        "No slippage was seen on the standing views.",
+    ]:
+        out.append(("slippage", s, {"spondylolisthesis"}))
+    # an open question is no denial: "cannot show whether", "to determine whether"
+    for s in [
+        "The old study cannot show whether the L4-5 stenosis has progressed.",
+        "A repeat EMG is needed to determine whether there is a radiculopathy.",
+        "Only a new MRI can tell whether the herniation has grown.",
+    ]:
+        out.append(("open question", s, set()))
+    # the subject denied, so what it would suggest is denied
+    for s, c in [
+        ("No fall or new injury since then suggests instability.", {"instability"}),
+        ("Nothing in the record indicates a fracture.", {"fracture"}),
+        ("No finding on the new films suggests a spondylolisthesis.", {"spondylolisthesis"}),
+        ("There is no doubt the EMG indicates radiculopathy.", set()),
+    ]:
+        out.append(("nothing suggests", s, c))
     # a positive statement elsewhere outweighs a denial quoted from a UR reviewer or older study
     for s in [
         'The EMG of 3/2/2021 showed an acute left L5 radiculopathy. The first reviewer wrote that there was "no objective evidence of radiculopathy."',

@@ -103,6 +103,24 @@ def statements():
         ("As previously discussed, the denial is upheld.", "upheld"),
         ("Since the symptoms then resolved, the adverse determination is upheld.", "upheld"),
         ("The prior adverse determination of the utilization review physician is overturned.", "overturned"),
+        # the denial "stands" or not; a refusal reversed (plain-language letters)
+        ("For these reasons the carrier's denial stands.", "upheld"),
+        ("The adverse determination therefore remains in effect.", "upheld"),
+        ("The surgery is medically necessary, and the insurer's denial does not stand.", "overturned"),
+        ("The prior denial of the MRI cannot stand.", "overturned"),
+        ("The carrier's earlier refusal has been reversed.", "overturned"),
+        ("The insurance company's refusal to pay for the MRI is upheld.", "upheld"),
+        # questions the reviewer answers, with a marked box or a word
+        ("Is the requested MRI medically necessary?\nYes ( )   No (X)", "upheld"),
+        ("Is the service in dispute medically necessary?  Yes [X]  No [ ]", "overturned"),
+        ("Is the lumbar MRI reasonable and necessary? (X) No ( ) Yes", "upheld"),
+        ("Should the carrier's adverse determination be changed? Yes ( ) No (X)", "upheld"),
+        ("Should the denial be overturned?\nA. Yes.", "overturned"),
+        (
+            "Q. Did the reviewer agree that the MRI should be denied?\nA. No. The MRI is needed now.",
+            "overturned",
+        ),
+        ("Does the reviewer agree with the denial? Yes.", "upheld"),
         # one sentence, two directions: a split decision
         (
             "The denial is upheld as to the MRI of the neck and overturned as to the lumbar MRI.",
@@ -140,6 +158,10 @@ OTHER_CONTROLS = [
     "ODG states that a repeat MRI is not medically necessary without new findings.",
     "Medical necessity was not established at the initial review.",
     "The carrier's reviewer wrote that medical necessity has not been established.",
+    "The carrier argues that its denial stands on the ODG criteria.",
+    "If the MRI is normal, the denial will remain in effect.",
+    "Is the requested MRI medically necessary? Yes ( ) No ( )",
+    "The question was whether the denial should be changed? The carrier asked for a review.",
 ]
 MENU = "REVIEW OUTCOME\n[ ] Upheld (Agree)\n[ ] Overturned (Disagree)\n[ ] Partially Overturned\n\n"
 

@@ -104,6 +104,16 @@ AREA_FRAMES = {
     "sentence independent reviewer is board certified in": "The independent reviewer is board certified in {low} and holds a Texas license.",
     "sentence reviewing physician certified by the American Board of": "The reviewing physician is certified by the American Board of {area}.",
     "sentence the reviewer holds board certification in": "The reviewer holds board certification in {low} and is licensed in Texas.",
+    # a summary block with dot leaders or a tab after the label
+    "dot leaders Reviewer ....": "Review completed ...... 04/12/2019\nReviewer .............. Board certified in {area}; licensed in Texas",
+    "tab Physician reviewer": "Physician reviewer\t{area}, board certified\nLicense\tTexas",
+    # a question-and-answer template; the answer carries the credentials
+    "Q&A who performed this independent review": "Q. Who performed this independent review?\nA. A physician who holds an M.D. degree, a Texas license and certification in {low}.",
+    "Q&A who conducted the review": "Who conducted the review?\n\nA Texas-licensed M.D. certified in {low} by the American Board of Medical Specialties.",
+    "Q&A who did your review": "Question: Who did your review? Answer: a doctor board certified in {low}.",
+    # a plain-language letter to the parties
+    "your case was reviewed by a doctor": "Your case was reviewed by a doctor who is certified in {low} and who sees patients every week.",
+    "your appeal was reviewed by a physician": "Your appeal was reviewed by a physician who holds board certification in {low}.",
 }
 # frames that name the person ({noun})
 NOUN_FRAMES = {
@@ -113,6 +123,9 @@ NOUN_FRAMES = {
     "sentence review was performed by a": "This review was performed by a Texas-licensed {noun}.",
     "sentence a ... reviewed this case for the IRO": "A {noun}, board certified and licensed in Texas, reviewed this case for the IRO.",
     "sentence The IRO's reviewer, a": "The IRO's reviewer, a {noun} in active practice, examined all of the records.",
+    "dot leaders Reviewer ....": "Case number ........... 2019-0412\nReviewer .............. {noun}; licensed in Texas",
+    "Q&A who performed this review": "Q. Who performed this review?\nA. A {noun} with an unrestricted Texas license.",
+    "your case was reviewed by a": "Your case was reviewed by a {noun} who has no ties to your employer.",
 }
 
 # utilization reviewers etc. of the history, each of a specialty none of the grid's uses
@@ -236,6 +249,9 @@ NEGATIVES = {
     "first reviewer is": "The first reviewer is a family physician and denied the MRI.",
     "reviewer discusses a specialty": "The reviewer has no doubt that a neurosurgeon would not operate on these findings.",
     "IME doctor": "An independent medical examination was performed by a neurologist, who found no deficit.",
+    "UR reviewer label with dot leaders": "UR reviewer ........... board certified in occupational medicine",
+    "peer reviewer label with a tab": "Peer reviewer\tOrthopedic Surgery",
+    "your doctor": "Your doctor, a neurosurgeon, asked for the surgery, and your case was sent to us.",
 }
 UR_NOTICE = (
     "NOTICE OF ADVERSE DETERMINATION\n\nDate: 03/02/2019\n\nPhysician Reviewer: Board certified in Physical "

@@ -34,6 +34,22 @@ def section_of(nlp, text, word):
             "podiatrist",
             "reviewer",
         ),
+        # "<who> Reviewer Credentials" in Title Case, a whole line
+        (
+            "REVIEW OUTCOME: Upheld.\n\nPeer Reviewer Credentials\nDiplomate, American Board of Anesthesiology.\n",
+            "Diplomate",
+            "reviewer",
+        ),
+        (
+            "REVIEW OUTCOME: Upheld.\n\nIRO Reviewer Qualifications\nBoard certified in neurology.\n",
+            "Board",
+            "reviewer",
+        ),
+        (
+            "REVIEW OUTCOME: Upheld.\n\nIndependent Reviewer Credentials\nPhysiatrist, licensed in Texas.\n",
+            "Physiatrist",
+            "reviewer",
+        ),
         (
             "REVIEW OUTCOME: Upheld.\n\nWho reviewed this case\nA physician board certified in neurology.\n",
             "neurology",

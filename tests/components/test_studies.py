@@ -273,6 +273,29 @@ def test_records_table_rows_date_first_and_study_first(nlp, text, expected):
 @pytest.mark.parametrize(
     "text,expected",
     [
+        # date-first rows with no column header, whose records mix a study with other words,
+        # and a study named further in a row than the words of the row before
+        (
+            "RECORDS RECEIVED\n\t03/02/2021\tUrgent care note and lumbar x-rays\n\t04/10/2021\tMRI lumbar spine without contrast\n\t05/01/2021\tEMG/NCV of both legs\n\t05/20/2021\tSurgical consultation\n",
+            [("EMG_NCV", "2021-05-01"), ("MRI", "2021-04-10"), ("XRAY", "2021-03-02")],
+        ),
+        (
+            "Records provided for review:\n2020-01-08  Clinic visit with cervical radiographs\n2020-02-19  Cervical MRI report\n2020-03-30  Utilization review denial\n",
+            [("MRI", "2020-02-19"), ("XRAY", "2020-01-08")],
+        ),
+        (
+            "DOCUMENTS REVIEWED\n\t6/1/2019\tEmergency room record, right shoulder films\n\t7/15/2019\tRight shoulder MRI arthrogram\n\t8/2/2019\tOrthopedic follow-up note\n",
+            [("MRI", "2019-07-15"), ("XRAY", "2019-06-01")],
+        ),
+    ],
+)
+def test_date_first_rows_whose_record_holds_the_study(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
         (
             "ER record, 11/02/2018: cervical spine x-rays and CT of the head were normal.",
             [("CT", "2018-11-02"), ("XRAY", "2018-11-02")],
@@ -326,3 +349,44 @@ def test_date_first_rows_with_dashes(nlp):
 )
 def test_a_labelled_date_above_a_study_is_not_a_records_row(nlp, text):
     assert record(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a study dated by reference to the date told just before it
+        (
+            "He fell from a ladder on June 30, 2019 and hurt his back. Lumbar x-rays the same day showed no fracture.",
+            [("XRAY", "2019-06-30")],
+        ),
+        (
+            "She was seen in the ER on 3/4/2020. An MRI of the knee was obtained that day.",
+            [("MRI", "2020-03-04")],
+        ),
+        (
+            "On 5/5/2018 he twisted his ankle; ankle radiographs were taken on the same date and were normal.",
+            [("XRAY", "2018-05-05")],
+        ),
+        # not across a paragraph, and not a study that is only planned
+        ("He was injured on 1/2/2019.\n\nX-rays the same day were normal.", []),
+    ],
+)
+def test_study_dated_the_same_day_as_the_date_before(nlp, text, expected):
+    assert record(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a side abbreviation between a study and its date (teletype lists)
+        (
+            "IMAGING:\n- EMG/NCV BILAT UPPER EXTREMITIES 03/22/2019: NORMAL STUDY.",
+            [("EMG_NCV", "2019-03-22")],
+        ),
+        ("TESTS:\n- MRI RT SHOULDER 05/06/2019: PARTIAL TEAR.", [("MRI", "2019-05-06")]),
+        ("Studies: NCS B/L lower extremities 4/4/2018 normal.", [("EMG_NCV", "2018-04-04")]),
+        ("- X-RAYS LT KNEE 01/07/2020: NO FRACTURE.", [("XRAY", "2020-01-07")]),
+    ],
+)
+def test_side_abbreviation_between_study_and_date(nlp, text, expected):
+    assert record(nlp, text) == expected

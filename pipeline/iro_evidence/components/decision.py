@@ -63,6 +63,7 @@ class DecisionFacts(RuleComponent):
         self.mechanism = re.compile(r["injury_mechanism"], re.I)
         self.memo_date = re.compile(r.get("memo_date", r"(?!)"))
         self.memo_head = r.get("memo_date_head", 1500)
+        self.review_question = re.compile(r.get("review_question", r"(?!)"))
         # the parts' trigger words and gates, found in the pass shared with other components
         self.triggers = self.guides.triggers
         self.gates = {**self.reviewers.gates, **self.service.gates}
@@ -89,6 +90,11 @@ class DecisionFacts(RuleComponent):
             if iro.get("role") == "review":
                 return iro["value"], d
         text = doc_text(doc)
+        # a question-and-answer template: "Q. When was this review done? A. <date>"
+        for m in self.review_question.finditer(text) if "when " in doc_lower(doc) else ():
+            for d, iro in dates:
+                if m.end() <= d.start_char <= m.end() + 3 and iro.get("value") != "redacted":
+                    return iro["value"], d
         if is_hearing(text, doc_lower(doc)):
             return self._hearing_date(text, dates)
         memo = self._memo_date(text, dates)

@@ -59,6 +59,7 @@ class LevelMatcher(RuleComponent):
         self.hyphen_context = re.compile(r.get("hyphen_context", r"(?!)"), re.I)
         self.sacrum_span = re.compile(r.get("sacrum_span", r"(?!)"), re.I)
         self.gloss = re.compile(r["gloss"], re.I) if r.get("gloss") else None
+        self.slip_joiner = re.compile(r.get("slip_joiner", r"(?!)"), re.I)
 
     def _vertebra(self, letter: str, num: str) -> str | None:
         letter = letter.upper()
@@ -188,6 +189,12 @@ class LevelMatcher(RuleComponent):
                         i += 2
                         continue
             out.append(cur)
+            # "retrolisthesis of L3 on L4": the two vertebrae, and the level between them
+            nxt = found[i + 1] if i + 1 < len(found) else None
+            if nxt and len(expand(cur["last"], nxt["first"])) == 1 and cur["first"] == cur["last"]:
+                if nxt["first"] == nxt["last"] and self.slip_joiner.match(text[cur["end"] : nxt["start"]]):
+                    levels = expand(cur["last"], nxt["first"])
+                    out.append(_mention(cur["start"], nxt["end"], "disc", levels, cur["last"], nxt["first"]))
             i += 1
         return out
 

@@ -115,7 +115,7 @@ def _defs(pattern: str, defs: dict) -> str:
     return pattern
 
 
-UPHOLD_VERBS = re.compile(r"uph|sust|affirm|^agree|^concur", re.I)
+UPHOLD_VERBS = re.compile(r"uph|sust|affirm|^agree|^concur|^stand|^remain", re.I)  # "the denial stands"
 CLAUSE_START = re.compile(r"(?<!\b\w)(?<!\b\d\d)[.;?!]\s|\n")
 
 

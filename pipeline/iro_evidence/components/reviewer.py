@@ -29,6 +29,7 @@ ANCHOR_STOP = re.compile(
     re.I,
 )
 IRO_WORD = re.compile(r"\bIRO\b")
+SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.")  # a period, not one of an initial ("M.D.", "A.")
 # anchors of the reviewer's specialty in a sentence, folded (casefold)
 ANCHOR_RULES = (Folded(IRO_ANCHOR), Folded(re.compile(r"\bthe reviewer\b", re.I)), Folded(ANCHOR_STOP))
 
@@ -135,8 +136,8 @@ class Reviewer:
         if is_hearing(text, low) or next(self._gated(doc, "not_external"), None):
             return []
         for m in self._gated(doc, "external_reviewer"):
-            end = text.find(".", m.end())
-            window = _until_stop(text[m.start() : end if end > 0 else len(text)], m.end() - m.start())
+            e = SENTENCE_END.search(text, m.end())  # "an M.D. degree" ends no sentence
+            window = _until_stop(text[m.start() : e.start() if e else len(text)], m.end() - m.start())
             found = self.specialties_in(window, m.start())
             # "the case was reviewed by a physician advisor for the carrier, an orthopedist"
             if found and not self.not_iro.search(window, 0, found[0][0] - m.start()):

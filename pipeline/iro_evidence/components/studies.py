@@ -108,7 +108,7 @@ class StudyMatcher(RuleComponent):
             **regexes(r, "date_after date_after_yearless date_done anaphor list_gap yearless"),
             **regexes(r, "generic_after_study row_gap row_link shared_date_gap"),
             **regexes(r, "date_tight gap_block before_gap date_before absent_before done_verbs"),
-            **regexes(r, "not_done_cue not_done_stop"),
+            **regexes(r, "not_done_cue not_done_stop same_day"),
             **regexes(r, "year_follows line_prefix person_before row_separator", flags=0),
         )
         self.contrast = [(name, re.compile(p, re.I)) for name, p in r["contrast"]]
@@ -407,6 +407,10 @@ class StudyMatcher(RuleComponent):
         the date right before is the study's, see ``_rows_first``)."""
         rules, src, region = self.rx, self._src, self._region
         starts, ends = bounds
+        # a records list already tied these dates to the study record the study is named in
+        own = [d for d in dates if _in_record(d, s, e)]
+        if own:
+            return own, ""
         after = before = None
         after_gap = ""
         i = bisect.bisect_left(starts, e)  # the first date starting after the study
@@ -438,6 +442,10 @@ class StudyMatcher(RuleComponent):
             stripped = SOFT_WRAP.sub(" ", self.rx.date_after_yearless.sub("", after_gap))
             if self.rx.date_after.match(stripped):
                 return self._list(text, dates, after, after_gap), after_gap
+        k = bisect.bisect_right(ends, s) - 1  # "x-rays the same day": the last date before
+        if k >= 0 and self.rx.same_day.match(region.sub(" ", src[e : e + 60])):
+            if s - ends[k] <= self.anaphor_window and "\n\n" not in text[ends[k] : s]:
+                return [dates[k]], ""
         return [], ""
 
     def _list(self, text: str, dates: list, i: int, first_gap: str) -> list:
@@ -468,6 +476,30 @@ class StudyMatcher(RuleComponent):
         return [(offset + m.start(), offset + m.end(), value) for m, value in found if value]
 
 
+<<<<<<< HEAD
+=======
+def _in_record(d, s: int, e: int) -> bool:
+    """The date opens a row of a date-first records table ('11/02/2020<TAB>MRI cervical
+    spine') whose record is a study (or of no kind the rules name: 'ER record, shoulder
+    films'), and the study (s, e) is named in that record."""
+    iro = span_ext(d)
+    off = iro.get("document_offsets")
+    kind_ok = iro.get("listed") and iro.get("document_type") in ("study", "other")
+    return bool(
+        kind_ok and off and off[0] == d.start_char <= s and e <= off[1]
+    )  # the row starts with its date
+
+
+def _region_from_levels(span, levels, sentences) -> str | None:
+    """The region named by the levels in the study's sentence (C -> cervical, ...)."""
+    s0, s1 = sentences.bounds(span.start_char)
+    for lv in levels:
+        if s0 <= lv.start_char < s1:
+            return region_of(span_ext(lv)["value"])
+    return None
+
+
+>>>>>>> acc-y
 def _month_day(year: str, m: re.Match) -> str | None:
     """The ISO date of a month-and-day match (groups ``mon``, ``d``) in ``year``; None
     when it is no date (February 30) or the year is none."""
