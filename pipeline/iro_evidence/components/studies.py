@@ -476,8 +476,6 @@ class StudyMatcher(RuleComponent):
         return [(offset + m.start(), offset + m.end(), value) for m, value in found if value]
 
 
-<<<<<<< HEAD
-=======
 def _in_record(d, s: int, e: int) -> bool:
     """The date opens a row of a date-first records table ('11/02/2020<TAB>MRI cervical
     spine') whose record is a study (or of no kind the rules name: 'ER record, shoulder
@@ -490,16 +488,6 @@ def _in_record(d, s: int, e: int) -> bool:
     )  # the row starts with its date
 
 
-def _region_from_levels(span, levels, sentences) -> str | None:
-    """The region named by the levels in the study's sentence (C -> cervical, ...)."""
-    s0, s1 = sentences.bounds(span.start_char)
-    for lv in levels:
-        if s0 <= lv.start_char < s1:
-            return region_of(span_ext(lv)["value"])
-    return None
-
-
->>>>>>> acc-y
 def _month_day(year: str, m: re.Match) -> str | None:
     """The ISO date of a month-and-day match (groups ``mon``, ``d``) in ``year``; None
     when it is no date (February 30) or the year is none."""
