@@ -282,6 +282,7 @@ class OutcomeDetector(RuleComponent):
         ]
         self.iro_content = re.compile(m["iro_content"], re.I)
         self.not_before = re.compile(m["not_a_ruling_before"], re.I)  # the issue, not the ruling
+        self.reported = re.compile(m["reported_lower"], re.I)  # what the decision under appeal held
         self.relative = [
             (d, Folded(re.compile(p, re.I)), tuple(w), _where(win)) for d, p, w, win in m["relative"]
         ]
@@ -645,6 +646,9 @@ class OutcomeDetector(RuleComponent):
         for m in self._near(hits, "entitled").finditer(self.entitled, self.words["entitled"]):
             if _within(questions, m.start()) or (m["svc"] and GENERAL_CARE.search(m["svc"])):
                 continue
+            head = text[max(0, m.start() - 300) : m.start()]
+            if self.reported.search(head[head.rfind(". ") + 1 :]):
+                continue  # "the hearing officer determined ... the claimant is entitled": the lower ruling
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == iro_denied() else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
