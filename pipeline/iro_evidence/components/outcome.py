@@ -202,6 +202,7 @@ class OutcomeDetector(RuleComponent):
         # what a clause says: the IRO's decision follows, the issue before it, which way
         # the treatment or the decision under appeal went
         names = ("iro_content", "not_a_ruling_before", "deny", "grant", "lower", "lower_deny", "lower_grant")
+        names += ("reported_lower",)  # what the decision under appeal held, reported
         self.said.update({k: re.compile(m[k], re.I) for k in names})
         self.plan = [Rule.of(_folded(p), w, win, v) for v, p, w, win in m["plan"]]
         self.alone = self._rule("alone", re.compile(m["alone"], re.I))
@@ -321,6 +322,9 @@ class OutcomeDetector(RuleComponent):
         for m in lt.matches(self.entitled):
             if lt.in_question(m.start()) or (m["svc"] and self.said["general_care"].search(m["svc"])):
                 continue
+            head = lt.text[max(0, m.start() - 300) : m.start()]
+            if self.said["reported_lower"].search(head[head.rfind(". ") + 1 :]):
+                continue  # "the hearing officer determined ... the claimant is entitled": the lower ruling
             claimant_wins = "not" not in m["neg"]
             v = "overturned" if claimant_wins == (lt.reference[0] == "deny") else "upheld"
             s, e = m.span("svc") if m["svc"] else m.span("neg")
