@@ -8,7 +8,7 @@ from spacy.attrs import IS_SPACE, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from .context import member, prune_matches
+from .arrays import member, prune_matches
 
 
 class WordRunMatcher:
