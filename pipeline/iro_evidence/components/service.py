@@ -201,6 +201,11 @@ def _sections(doc: Doc) -> list[tuple[str, int, int]]:
     return [(s.label_, s.start_char, s.end_char) for s in doc.spans.get("sections", [])]
 
 
+def _mark(m: re.Match) -> str:
+    """The id an item mark gives ("Item (B)", "b)": b)."""
+    return (m.group("id") or m.group("id2") or m.group("id3")).lower()
+
+
 class SplitServices:
     """A split decision's services, each with its own outcome, from the paragraphs before the
     clinical story (``split_services`` in ``decision.json``): marked items ("Item 1 ...:
@@ -235,7 +240,7 @@ class SplitServices:
         """(mark, text after it up to the next mark) for each marked item of a paragraph."""
         marks = list(self.marker.finditer(para))
         ends = [*(m.start() for m in marks[1:]), len(para)]
-        return [((m.group("id") or m.group("id2") or m.group("id3")).lower(), para[m.end() : e]) for m, e in zip(marks, ends)]
+        return [(_mark(m), para[m.end() : e]) for m, e in zip(marks, ends)]
 
     def find(self, text: str, sections: list[tuple[str, int, int]], name) -> list[dict]:
         """Each service of the first paragraph that decides two or more (``name`` cuts
@@ -243,7 +248,8 @@ class SplitServices:
         end = min((s for label, s, _ in sections if label in self.stop), default=len(text))
         listed: dict[str, str] = {}
         for para in text[:end].split("\n\n"):
-            found = self._prose(para, listed) or self._marked(para, listed, name) or self._statements(para, name)
+            found = self._prose(para, listed) or self._marked(para, listed, name)
+            found = found or self._statements(para, name)
             if len(found) >= 2:
                 return [{"service": s, "outcome": v} for s, v in dict.fromkeys(found)]
             items = self._items(para)
@@ -254,8 +260,7 @@ class SplitServices:
 
     def _named(self, svc: str, listed: dict[str, str]) -> str:
         m = self.marker.search(svc)
-        mark = m and (m.group("id") or m.group("id2") or m.group("id3")).lower()
-        return listed.get(mark) or self.clean(svc)
+        return (listed.get(_mark(m)) if m else None) or self.clean(svc)
 
     def _prose(self, para: str, listed: dict[str, str]) -> list[tuple[str, str]]:
         out = []
