@@ -46,6 +46,7 @@ def test_known_counts():
 
 def test_missing_case_predicts_nothing():
     c = score(GOLD, {})
+    assert "services" not in c  # no gold lists services: no row
     assert c["levels"].fn == 2 and c["levels"].tp == 0
 
 

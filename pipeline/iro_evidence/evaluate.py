@@ -111,7 +111,9 @@ class Counts:
 
 def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict[str, Counts]:
     """Per-field counts over the gold cases (a case missing from pred predicts nothing)."""
-    out = {f: Counts() for f in FIELDS + EXTRA}
+    out = {f: Counts() for f in FIELDS}
+    if any("services" in g for g in gold.values()):  # no row where no gold lists services
+        out["services"] = Counts()
     for cid, g in sorted(gold.items()):
         p = pred.get(cid, {})
         if "services" in g:

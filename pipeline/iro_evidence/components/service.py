@@ -178,12 +178,17 @@ class Services:
         m = self.decision_words.search(text)
         return re.sub(r"\s+", " ", text[: m.start()] if m and m.start() > 2 else text).strip(" .,;:")
 
+    def requested(self, text: str) -> str | None:
+        """The service a request or ruling in ``text`` names ("the request for X is ...")."""
+        m = self.fallback.search(text)
+        return m.group("svc") if m else None
+
     def per_service(self, doc: Doc, service: dict | None, outcome: str | None) -> list[dict]:
         """Each service with its own outcome: the per-service results the outcome rests on
         (a split decision), else the listed services (or the one service) with the letter's
         outcome, which is unknown per service when the decision is split."""
         if outcome == "partially_overturned":
-            split = self.split.find(doc_text(doc), _sections(doc), self.service_name)
+            split = self.split.find(doc_text(doc), _sections(doc), self.service_name, self.requested)
             if split:
                 return split
         results = [span_ext(span) or {} for span in doc.spans.get("outcome", [])]
@@ -222,6 +227,7 @@ class SplitServices:
         self.prose = re.compile(r["prose"], re.I)
         self.statement = re.compile(r["statement"])
         self.lead = re.compile(r["lead"], re.I)
+        self.tail = re.compile(r["tail"], re.I)
 
     def value(self, text: str) -> str | None:
         """The outcome the earliest decision wording in ``text`` gives."""
@@ -234,7 +240,7 @@ class SplitServices:
         prev = None
         while prev != name:
             prev, name = name, self.lead.sub("", name, count=1).strip()
-        return re.sub(r"\s+", " ", name).strip(" .,;:-")
+        return self.tail.sub("", re.sub(r"\s+", " ", name).strip(" .,;:-"))
 
     def _items(self, para: str) -> list[tuple[str, str]]:
         """(mark, text after it up to the next mark) for each marked item of a paragraph."""
@@ -242,13 +248,14 @@ class SplitServices:
         ends = [*(m.start() for m in marks[1:]), len(para)]
         return [(_mark(m), para[m.end() : e]) for m, e in zip(marks, ends)]
 
-    def find(self, text: str, sections: list[tuple[str, int, int]], name) -> list[dict]:
+    def find(self, text: str, sections: list[tuple[str, int, int]], name, requested) -> list[dict]:
         """Each service of the first paragraph that decides two or more (``name`` cuts
-        decision wording from a service's text)."""
+        decision wording from a service's text, ``requested`` finds the service a request
+        names: "1) The IRO has determined that the request for X is ...")."""
         end = min((s for label, s, _ in sections if label in self.stop), default=len(text))
         listed: dict[str, str] = {}
         for para in text[:end].split("\n\n"):
-            found = self._prose(para, listed) or self._marked(para, listed, name)
+            found = self._prose(para, listed) or self._marked(para, listed, name, requested)
             found = found or self._statements(para, name)
             if len(found) >= 2:
                 return [{"service": s, "outcome": v} for s, v in dict.fromkeys(found)]
@@ -272,7 +279,7 @@ class SplitServices:
                 out.append((svc, value))
         return out
 
-    def _marked(self, para: str, listed: dict[str, str], name) -> list[tuple[str, str]]:
+    def _marked(self, para: str, listed: dict[str, str], name, requested) -> list[tuple[str, str]]:
         out = []
         for mark, t in self._items(para):
             value = self.value(t)
@@ -280,7 +287,8 @@ class SplitServices:
                 continue
             at = min(m.start() for p in self.said.values() for m in [p.search(t)] if m)
             cut = self.name_end.search(t, re.match(r"[\W_]*", t).end(), at)
-            own = self.clean(name(t[: cut.start() if cut else at]))
+            asked = requested(t)
+            own = self.clean(name(asked if asked else t[: cut.start() if cut else at]))
             svc = listed.get(mark) or own
             if svc:
                 out.append((svc, value))
