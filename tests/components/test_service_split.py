@@ -12,7 +12,7 @@ LETTER = (
     "The prior adverse determination is partially overturned.\n\n{decided}\n\nCLINICAL HISTORY\n"
     "The claimant is a 40-year-old warehouse worker who hurt his back lifting a box.\n"
 )
-O, U = "overturned", "upheld"
+OV, UP = "overturned", "upheld"
 DECISION_WORDS = re.compile(r"(?i)\b(?:overturned|upheld|agrees?|denial|medically necessary|item)\b")
 
 
@@ -30,16 +30,17 @@ def services(nlp, decided, listed=""):
         (
             "Item 1, lumbar epidural steroid injection at L4-5: OVERTURNED\n"
             "Item 2, twelve sessions of chiropractic care: UPHELD",
-            [("lumbar epidural steroid injection at L4-5", O), ("twelve sessions of chiropractic care", U)],
+            [("lumbar epidural steroid injection at L4-5", OV), ("twelve sessions of chiropractic care", UP)],
         ),
         (
-            "Item 1 - Lumbar MRI without contrast - Overturned\nItem 2 - Aquatic therapy, 6 sessions - Upheld",
-            [("Lumbar MRI without contrast", O), ("Aquatic therapy, 6 sessions", U)],
+            "Item 1 - Lumbar MRI without contrast - Overturned\n"
+            "Item 2 - Aquatic therapy, 6 sessions - Upheld",
+            [("Lumbar MRI without contrast", OV), ("Aquatic therapy, 6 sessions", UP)],
         ),
         (
             "Item 1. Right knee arthroscopy\n   The reviewer disagrees with the denial.\n"
             "Item 2. Hinged post-operative knee brace\n   The reviewer agrees with the denial.",
-            [("Right knee arthroscopy", O), ("Hinged post-operative knee brace", U)],
+            [("Right knee arthroscopy", OV), ("Hinged post-operative knee brace", UP)],
         ),
     ],
 )
@@ -51,20 +52,26 @@ def test_per_item_lines(nlp, decided, expected):
     "listed, decided, expected",
     [
         (
-            "SERVICES IN DISPUTE:\n(A) MRI of the cervical spine (72141); (B) home cervical traction unit\n\n",
-            "Item A: the reviewer does not agree with the denial. Item B: the reviewer agrees with the denial.",
-            [("MRI of the cervical spine", O), ("home cervical traction unit", U)],
+            "SERVICES IN DISPUTE:\n(A) MRI of the cervical spine (72141); "
+            "(B) home cervical traction unit\n\n",
+            "Item A: the reviewer does not agree with the denial. "
+            "Item B: the reviewer agrees with the denial.",
+            [("MRI of the cervical spine", OV), ("home cervical traction unit", UP)],
         ),
         (
             "Services in dispute:\nA. Lumbar discogram at L3-4, L4-5 and L5-S1\n"
             "B. Post-discogram CT scan of the lumbar spine\n\n",
             "A. Overturned. B. Upheld.",
-            [("Lumbar discogram at L3-4, L4-5 and L5-S1", O), ("Post-discogram CT scan of the lumbar spine", U)],
+            [
+                ("Lumbar discogram at L3-4, L4-5 and L5-S1", OV),
+                ("Post-discogram CT scan of the lumbar spine", UP),
+            ],
         ),
         (
             "",
-            "(a) Physical therapy, 12 visits \u2014 the denial is overturned; (b) TENS unit \u2014 the denial is upheld.",
-            [("Physical therapy, 12 visits", O), ("TENS unit", U)],
+            "(a) Physical therapy, 12 visits \u2014 the denial is overturned; "
+            "(b) TENS unit \u2014 the denial is upheld.",
+            [("Physical therapy, 12 visits", OV), ("TENS unit", UP)],
         ),
     ],
 )
@@ -77,13 +84,16 @@ def test_lettered_items_named_by_the_list(nlp, listed, decided, expected):
     [
         (
             "Lumbar MRI ............ Overturned\nEMG of the lower extremities ........ Upheld",
-            [("Lumbar MRI", O), ("EMG of the lower extremities", U)],
+            [("Lumbar MRI", OV), ("EMG of the lower extremities", UP)],
         ),
         (
             "Physical therapy, 8 visits .......... UPHELD\nLumbar facet injection at L4-5 ....... OVERTURNED",
-            [("Physical therapy, 8 visits", U), ("Lumbar facet injection at L4-5", O)],
+            [("Physical therapy, 8 visits", UP), ("Lumbar facet injection at L4-5", OV)],
         ),
-        ("Cervical collar ... Upheld\nCervical MRI ... Overturned", [("Cervical collar", U), ("Cervical MRI", O)]),
+        (
+            "Cervical collar ... Upheld\nCervical MRI ... Overturned",
+            [("Cervical collar", UP), ("Cervical MRI", OV)],
+        ),
     ],
 )
 def test_dot_leaders(nlp, decided, expected):
@@ -97,25 +107,25 @@ def test_dot_leaders(nlp, decided, expected):
             "",
             "The reviewer disagrees with the denial of the lumbar fusion at L4-5 and agrees with the denial "
             "of the bone growth stimulator.",
-            [("the lumbar fusion at L4-5", O), ("the bone growth stimulator", U)],
+            [("the lumbar fusion at L4-5", OV), ("the bone growth stimulator", UP)],
         ),
         (
             "",
             "I agree with the adverse determination regarding the TENS unit, but disagree with the adverse "
             "determination regarding the physical therapy.",
-            [("the TENS unit", U), ("the physical therapy", O)],
+            [("the TENS unit", UP), ("the physical therapy", OV)],
         ),
         (
             "Services Under Review: (1) cervical MRI without contrast; (2) home cervical traction unit.\n\n",
             "The reviewer does not agree with the denial for item (1), the MRI, and agrees with the denial "
             "for item (2), the traction unit.",
-            [("cervical MRI without contrast", O), ("home cervical traction unit", U)],
+            [("cervical MRI without contrast", OV), ("home cervical traction unit", UP)],
         ),
         (
             "",
             "The adverse determination is reversed in part and affirmed in part: (1) the cervical MRI is "
             "medically necessary; (2) the home traction unit is not medically necessary.",
-            [("the cervical MRI", O), ("the home traction unit", U)],
+            [("the cervical MRI", OV), ("the home traction unit", UP)],
         ),
     ],
 )
@@ -127,17 +137,18 @@ def test_prose_deciding_several_services(nlp, listed, decided, expected):
     "decided, expected",
     [
         (
-            "The fusion at L4-5 is found medically necessary. The fusion at L5-S1 is not found medically necessary.",
-            [("The fusion at L4-5", O), ("The fusion at L5-S1", U)],
+            "The fusion at L4-5 is found medically necessary. "
+            "The fusion at L5-S1 is not found medically necessary.",
+            [("The fusion at L4-5", OV), ("The fusion at L5-S1", UP)],
         ),
         (
             "The requested MRI is medically necessary. The requested EMG is not medically necessary.",
-            [("The requested MRI", O), ("The requested EMG", U)],
+            [("The requested MRI", OV), ("The requested EMG", UP)],
         ),
         (
             "Twelve sessions of physical therapy are considered medically necessary. A home TENS unit is "
             "deemed not medically necessary.",
-            [("Twelve sessions of physical therapy", O), ("A home TENS unit", U)],
+            [("Twelve sessions of physical therapy", OV), ("A home TENS unit", UP)],
         ),
     ],
 )
