@@ -174,3 +174,40 @@ def test_split_rules_alone():
     assert split.value("Reviewer agrees with the denial. Not medically necessary.") == "upheld"
     assert split.value("the reviewer does not agree with the denial") == "overturned"
     assert split.value("medical necessity not established, the denial is upheld") == "upheld"
+
+
+@pytest.mark.parametrize(
+    "decided, expected",
+    [
+        (
+            "| Service | Determination |\n|---|---|\n| Lumbar MRI without contrast | Overturned |\n"
+            "| EMG/NCV of the legs | Upheld |",
+            [("Lumbar MRI without contrast", OV), ("EMG/NCV of the legs", UP)],
+        ),
+        (
+            "Service requested          Decision\nLumbar MRI without contrast   Overturned\n"
+            "EMG/NCV of the legs           Upheld",
+            [("Lumbar MRI without contrast", OV), ("EMG/NCV of the legs", UP)],
+        ),
+        (
+            "Requested service | CPT | Result\nCervical ESI at C6-7 | 62321 | Approved\n"
+            "Cervical collar | L0120 | Denied",
+            [("Cervical ESI at C6-7", OV), ("Cervical collar", UP)],
+        ),
+    ],
+)
+def test_tables_run_into_one_line(nlp, decided, expected):
+    assert services(nlp, decided) == expected
+
+
+def test_an_option_list_is_no_table():
+    from iro_evidence.components.service import SplitServices
+    from iro_evidence.rules import load_packaged
+
+    split = SplitServices(load_packaged("decision.json")["split_services"])
+    assert split._table("DECISION: \u25a1 Upheld \u25a1 Overturned \u25a0 Partially Overturned") == []
+    assert split._table("Upheld ........ NO Overturned ........ NO Partially Overturned ..... YES") == []
+    assert split._table("Lumbar MRI ..... Upheld Cervical MRI ..... Overturned") == [
+        ("Lumbar MRI", "upheld"),
+        ("Cervical MRI", "overturned"),
+    ]

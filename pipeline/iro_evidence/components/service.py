@@ -228,6 +228,10 @@ class SplitServices:
         self.statement = re.compile(r["statement"])
         self.lead = re.compile(r["lead"], re.I)
         self.tail = re.compile(r["tail"], re.I)
+        self.verdict = re.compile(r["verdict"])
+        self.table_head = re.compile(r["table_head"], re.I)
+        self.table_name = re.compile(r["table_name"], re.I)
+        self.bare_code = re.compile(r["bare_code"])
 
     def value(self, text: str) -> str | None:
         """The outcome the earliest decision wording in ``text`` gives."""
@@ -256,7 +260,7 @@ class SplitServices:
         listed: dict[str, str] = {}
         for para in text[:end].split("\n\n"):
             found = self._prose(para, listed) or self._marked(para, listed, name, requested)
-            found = found or self._statements(para, name)
+            found = found or self._statements(para, name) or self._table(para)
             if len(found) >= 2:
                 return [{"service": s, "outcome": v} for s, v in dict.fromkeys(found)]
             items = self._items(para)
@@ -293,6 +297,24 @@ class SplitServices:
             if svc:
                 out.append((svc, value))
         return out
+
+    def _table(self, para: str) -> list[tuple[str, str]]:
+        """Rows of a table whose last column is the decision ("| MRI | 72148 | Overturned |"),
+        run into one line: each capitalized verdict closes the row before it."""
+        out, at = [], 0
+        for i, m in enumerate(self.verdict.finditer(para)):
+            row = re.sub(r"\|+|-{3,}", " ", para[at : m.start()]).strip()
+            if i == 0:  # the table's heading and its lead-in ("Determination for each service:")
+                row, prev = row.rsplit(":", 1)[-1], None
+                while prev != row:
+                    prev, row = row, self.table_head.sub("", row, count=1)
+            row = self.clean(self.bare_code.sub("", row))
+            if not self.table_name.match(row):
+                return []
+            out.append((row, m.lastgroup))
+            at = m.end()
+        rest = re.sub(r"[|\s.-]+", "", para[at:])
+        return out if not rest else []
 
     def _statements(self, para: str, name) -> list[tuple[str, str]]:
         out = []
