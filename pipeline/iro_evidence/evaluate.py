@@ -6,6 +6,11 @@ positive, a gold value not predicted a false negative. Sets score over keys: lev
 canonical string, guidelines the code, studies (type, date), measurements (value_mm,
 level), exam (sign, status), negated the concept. reviewer_specialty matches on word
 overlap (Jaccard >= 0.5) after folding surgeon/surgery-style synonyms.
+
+``services`` (split decisions) is an extra row, scored only over letters whose gold lists
+services and left out of the macro so that the per-field figures stay comparable: a gold
+service is found when an unused predicted service of the same outcome shares its words
+(Jaccard >= 0.5 of lower-cased word sets without stop words).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from pathlib import Path
 SCALARS = ["review_date", "injury_date", "outcome"]
 SETS = ["guidelines", "levels", "studies", "measurements", "exam", "negated"]
 FIELDS = SCALARS + ["reviewer_specialty"] + SETS
+EXTRA = ["services"]  # scored rows outside the macro
+
+SERVICE_STOP = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 SYNONYMS = {
     "surgeon": "surgery",
@@ -55,6 +63,31 @@ def specialty_match(pred: str | None, gold: str | None) -> bool:
     return bool(p and g) and len(p & g) / len(p | g) >= 0.5
 
 
+def service_words(s: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", (s or "").lower()) if w not in SERVICE_STOP}
+
+
+def service_match(pred: str | None, gold: str | None) -> bool:
+    p, g = service_words(pred), service_words(gold)
+    return bool(p and g) and len(p & g) / len(p | g) >= 0.5
+
+
+def match_services(gold: list[dict], pred: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(found gold, missed gold, unmatched predictions): each gold service takes the first
+    unused prediction of the same outcome whose words it shares."""
+    free = list(pred or [])
+    found, missed = [], []
+    for g in gold or []:
+        same = (p for p in free if p.get("outcome") == g.get("outcome"))
+        hit = next((p for p in same if service_match(p.get("service"), g.get("service"))), None)
+        if hit is None:
+            missed.append(g)
+        else:
+            found.append(g)
+            free.remove(hit)
+    return found, missed, free
+
+
 @dataclass
 class Counts:
     tp: int = 0
@@ -79,8 +112,16 @@ class Counts:
 def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict[str, Counts]:
     """Per-field counts over the gold cases (a case missing from pred predicts nothing)."""
     out = {f: Counts() for f in FIELDS}
+    if any("services" in g for g in gold.values()):  # no row where no gold lists services
+        out["services"] = Counts()
     for cid, g in sorted(gold.items()):
         p = pred.get(cid, {})
+        if "services" in g:
+            found, missed, extra = match_services(g["services"], p.get("services"))
+            c = out["services"]
+            c.tp, c.fn, c.fp = c.tp + len(found), c.fn + len(missed), c.fp + len(extra)
+            c.misses += [(cid, "false alarm", (x.get("service"), x.get("outcome"))) for x in extra]
+            c.misses += [(cid, "missed", (x["service"], x["outcome"])) for x in missed]
         for f in SCALARS:
             gv, pv = g.get(f), p.get(f)
             c = out[f]
@@ -179,8 +220,10 @@ def table(counts: dict[str, Counts]) -> list[dict]:
         }
         for f, c in counts.items()
     ]
+    extra = [r for r in rows if r["field"] in EXTRA]
+    rows = [r for r in rows if r["field"] not in EXTRA]
     macro = sum(r["f1"] for r in rows) / len(rows)
     rows.append(
         {"field": "macro", "precision": None, "recall": None, "f1": macro, "tp": None, "fp": None, "fn": None}
     )
-    return rows
+    return rows + extra

@@ -73,6 +73,7 @@ class Services:
         titles = [t for e in sections if e["category"] == "service" for t in e["titles"]]
         alt = "|".join(r"\s+".join(map(re.escape, t.split())) for t in sorted(titles, key=len, reverse=True))
         self.heading = re.compile(rf"\s*(?:{alt})\b(?:\s*[-=_*~]{{3,}})?[ \t]*(?![ \t]*[:\n])", re.I)
+        self.split = SplitServices(r["split_services"])
 
     def annotate(self, doc: Doc, sections: list[tuple[str, int, int]]) -> tuple[dict | None, Group]:
         """(the case's service, the ``service`` span group): the service described, with
@@ -177,16 +178,149 @@ class Services:
         m = self.decision_words.search(text)
         return re.sub(r"\s+", " ", text[: m.start()] if m and m.start() > 2 else text).strip(" .,;:")
 
+    def requested(self, text: str) -> str | None:
+        """The service a request or ruling in ``text`` names ("the request for X is ...")."""
+        m = self.fallback.search(text)
+        return m.group("svc") if m else None
+
     def per_service(self, doc: Doc, service: dict | None, outcome: str | None) -> list[dict]:
         """Each service with its own outcome: the per-service results the outcome rests on
         (a split decision), else the listed services (or the one service) with the letter's
         outcome, which is unknown per service when the decision is split."""
+        if outcome == "partially_overturned":
+            split = self.split.find(doc_text(doc), _sections(doc), self.service_name, self.requested)
+            if split:
+                return split
         results = [span_ext(span) or {} for span in doc.spans.get("outcome", [])]
         results = [r for r in results if r.get("service") and r.get("how") not in ("checkbox", "box_row")]
         pairs = dict.fromkeys((self.service_name(r["service"]), r["value"]) for r in results)
-        out = [{"service": name, "outcome": value} for name, value in pairs if name]
+        out = [{"service": self.split.clean(name), "outcome": value} for name, value in pairs if name]
         if out or service is None:
             return out
         each = None if outcome == "partially_overturned" else outcome
         items = service.get("items") or [service]
         return [{"service": it["text"], "outcome": each} for it in items if it.get("text")]
+
+
+def _sections(doc: Doc) -> list[tuple[str, int, int]]:
+    return [(s.label_, s.start_char, s.end_char) for s in doc.spans.get("sections", [])]
+
+
+def _mark(m: re.Match) -> str:
+    """The id an item mark gives ("Item (B)", "b)": b)."""
+    return (m.group("id") or m.group("id2") or m.group("id3")).lower()
+
+
+class SplitServices:
+    """A split decision's services, each with its own outcome, from the paragraphs before the
+    clinical story (``split_services`` in ``decision.json``): marked items ("Item 1 ...:
+    OVERTURNED", "(a) MRI - ... upheld", "Item A: the reviewer agrees"), prose that decides
+    several services in one sentence, or one statement per service. A marked item that names
+    no service takes the name the list of services gave the same mark."""
+
+    def __init__(self, r: dict):
+        self.stop = set(r["stop_sections"])
+        self.marker = re.compile(r["marker"], re.I)
+        self.codes = re.compile(r["codes"])
+        self.name_end = re.compile(r["name_end"], re.I)
+        self.said = {k: re.compile(r[k], re.I) for k in ("overturned", "upheld")}
+        self.prose = re.compile(r["prose"], re.I)
+        self.statement = re.compile(r["statement"])
+        self.lead = re.compile(r["lead"], re.I)
+        self.tail = re.compile(r["tail"], re.I)
+        self.verdict = re.compile(r["verdict"])
+        self.table_head = re.compile(r["table_head"], re.I)
+        self.table_name = re.compile(r["table_name"], re.I)
+        self.bare_code = re.compile(r["bare_code"])
+
+    def value(self, text: str) -> str | None:
+        """The outcome the earliest decision wording in ``text`` gives."""
+        hits = [(m.start(), -len(m.group()), k) for k, p in self.said.items() for m in [p.search(text)] if m]
+        return min(hits)[2] if hits else None
+
+    def clean(self, name: str) -> str:
+        """A service without its numbering, codes and surrounding punctuation."""
+        name = self.codes.sub("", name)
+        prev = None
+        while prev != name:
+            prev, name = name, self.lead.sub("", name, count=1).strip()
+        return self.tail.sub("", re.sub(r"\s+", " ", name).strip(" .,;:-"))
+
+    def _items(self, para: str) -> list[tuple[str, str]]:
+        """(mark, text after it up to the next mark) for each marked item of a paragraph."""
+        marks = list(self.marker.finditer(para))
+        ends = [*(m.start() for m in marks[1:]), len(para)]
+        return [(_mark(m), para[m.end() : e]) for m, e in zip(marks, ends)]
+
+    def find(self, text: str, sections: list[tuple[str, int, int]], name, requested) -> list[dict]:
+        """Each service of the first paragraph that decides two or more (``name`` cuts
+        decision wording from a service's text, ``requested`` finds the service a request
+        names: "1) The IRO has determined that the request for X is ...")."""
+        end = min((s for label, s, _ in sections if label in self.stop), default=len(text))
+        listed: dict[str, str] = {}
+        for para in text[:end].split("\n\n"):
+            found = self._prose(para, listed) or self._marked(para, listed, name, requested)
+            found = found or self._statements(para, name) or self._table(para)
+            if len(found) >= 2:
+                return [{"service": s, "outcome": v} for s, v in dict.fromkeys(found)]
+            items = self._items(para)
+            if len(items) >= 2 and not any(self.value(t) for _, t in items):
+                for mark, t in items:
+                    listed.setdefault(mark, self.clean(t))
+        return []
+
+    def _named(self, svc: str, listed: dict[str, str]) -> str:
+        m = self.marker.search(svc)
+        return (listed.get(_mark(m)) if m else None) or self.clean(svc)
+
+    def _prose(self, para: str, listed: dict[str, str]) -> list[tuple[str, str]]:
+        out = []
+        for m in self.prose.finditer(para):
+            verb = m.group("verb").lower()
+            value = "overturned" if verb.startswith("dis") or " not " in f" {verb} " else "upheld"
+            svc = self._named(m.group("svc"), listed)
+            if svc:
+                out.append((svc, value))
+        return out
+
+    def _marked(self, para: str, listed: dict[str, str], name, requested) -> list[tuple[str, str]]:
+        out = []
+        for mark, t in self._items(para):
+            value = self.value(t)
+            if value is None:
+                continue
+            at = min(m.start() for p in self.said.values() for m in [p.search(t)] if m)
+            cut = self.name_end.search(t, re.match(r"[\W_]*", t).end(), at)
+            asked = requested(t)
+            own = self.clean(name(asked if asked else t[: cut.start() if cut else at]))
+            svc = listed.get(mark) or own
+            if svc:
+                out.append((svc, value))
+        return out
+
+    def _table(self, para: str) -> list[tuple[str, str]]:
+        """Rows of a table whose last column is the decision ("| MRI | 72148 | Overturned |"),
+        run into one line: each capitalized verdict closes the row before it."""
+        out, at = [], 0
+        for i, m in enumerate(self.verdict.finditer(para)):
+            row = re.sub(r"\|+|-{3,}", " ", para[at : m.start()]).strip()
+            if i == 0:  # the table's heading and its lead-in ("Determination for each service:")
+                row, prev = row.rsplit(":", 1)[-1], None
+                while prev != row:
+                    prev, row = row, self.table_head.sub("", row, count=1)
+            row = self.clean(self.bare_code.sub("", row))
+            if not self.table_name.match(row):
+                return []
+            out.append((row, m.lastgroup))
+            at = m.end()
+        rest = re.sub(r"[|\s.-]+", "", para[at:])
+        return out if not rest else []
+
+    def _statements(self, para: str, name) -> list[tuple[str, str]]:
+        out = []
+        for m in self.statement.finditer(para):
+            value = self.value(para[m.end("svc") : m.end()])
+            svc = self.clean(name(m.group("svc")))
+            if value and svc:
+                out.append((svc, value))
+        return out
