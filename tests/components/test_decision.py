@@ -533,6 +533,23 @@ MEMO_HEADS = [
         "MEMORANDUM\n\nSubject: IRO determination\nDated: 2022-11-30\n\nThe worker strained his back.",
         "2022-11-30",
     ),
+    # the letter's own issue / mailing label in its head (issue 13, z family)
+    (
+        "RIVERBEND REVIEW\n\nIssued: 07/22/2021\nCase no.: RB-21-77\nDOI: 03/02/2020\n\nThe worker, a welder, hurt his neck.",
+        "2021-07-22",
+    ),
+    (
+        "IRO LETTER\n\nDate Issued: Aug 9 2022\nOur ref: 22-118\n\nA nurse hurt her back lifting.",
+        "2022-08-09",
+    ),
+    (
+        "NOTICE\n\nSent to all parties on: Oct 4 2020\nMatter: 20-W-12\n\nThe claimant slipped on ice.",
+        "2020-10-04",
+    ),
+    (
+        "SUMMIT IRO\n\nDate:   7.9.21\nFile:   S-0041\n\nThe claimant fell from a ladder.",
+        "2021-07-09",
+    ),
 ]
 
 
