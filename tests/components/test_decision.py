@@ -595,3 +595,58 @@ def test_memo_date_yields_to_a_date_called_review_date(nlp):
 def test_mechanism_sentence_with_an_abbreviated_month(nlp, text, expected):
     """The dot of "Jun." is the date's own, not the end of a clause."""
     assert case(nlp, text)["injury_date"] == expected
+
+
+# -- reviewer: a sign-off block, a heading "IRO reviewer's analysis", fellowship before board
+# (issue 13, z family; paraphrases written for the tests) ----------------------------------
+SIGNOFFS = [
+    (
+        "The denial is upheld.\n\nElectronically signed\nReviewer 22, M.D.\nOrthopaedic Surgery\nDiplomate, ABOS",
+        "orthopedic surgery",
+    ),
+    (
+        "I agree with the carrier.\n\nDigitally signed by the reviewing physician\nAnesthesiology / Pain Medicine - Diplomate, ABA",
+        "anesthesiology, pain medicine",
+    ),
+    (
+        "The request is not medically necessary.\n\nSignature on file\nNeurosurgery; FAANS\nLicensed in Texas",
+        "neurological surgery",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", SIGNOFFS)
+def test_reviewer_specialty_in_the_sign_off_block(nlp, text, expected):
+    assert case(nlp, text)["reviewer_specialty"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The UR physician advisor, a neurosurgeon, denied it.\n\nSigned by the utilization review physician advisor, Neurosurgery",
+        "The denial is upheld.\n\nSigned: the carrier's peer reviewer, Orthopedic Surgery",
+    ],
+)
+def test_a_carrier_reviewer_signing_is_not_the_iro_reviewer(nlp, text):
+    assert case(nlp, text)["reviewer_specialty"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "IRO REVIEWER'S ANALYSIS\nFusion is the most disputed indication in spine surgery.\n\nREVIEWER\nSpecialty: Orthopedic Surgery (spine)",
+            "orthopedic surgery",
+        ),
+        (
+            "The reviewing physician is a fellowship-trained spine surgeon, board certified in neurological surgery.",
+            "neurological surgery",
+        ),
+        (
+            "The IRO reviewer, fellowship trained in pain medicine, is board certified in anesthesiology.",
+            "anesthesiology",
+        ),
+    ],
+)
+def test_reviewer_heading_of_an_analysis_and_fellowship_before_the_board(nlp, text, expected):
+    assert case(nlp, text)["reviewer_specialty"] == expected
