@@ -154,9 +154,7 @@ class Reviewer:
         where no sentence named one; never a hearing's or a UR notice's signer."""
         text, low = doc_text(doc), doc_lower(doc)
         tail = max(0, len(text) - self.signature_tail)
-        last = None
-        for last in self.signature.finditer(text, tail):
-            pass
+        last = next(reversed(list(self.signature.finditer(text, tail))), None)
         if last is None or is_hearing(text, low) or next(self._gated(doc, "not_external"), None):
             return []
         end = text.find("\n\n", last.end())
