@@ -650,3 +650,22 @@ def test_a_carrier_reviewer_signing_is_not_the_iro_reviewer(nlp, text):
 )
 def test_reviewer_heading_of_an_analysis_and_fellowship_before_the_board(nlp, text, expected):
     assert case(nlp, text)["reviewer_specialty"] == expected
+
+
+# -- guidelines: a criteria list marking names "not used"; the CDC opioid guideline (issue 13)
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Criteria: ODG - used; ACOEM - not used; InterQual - not used.", ["ODG"]),
+        ("Sources: MCG: not applicable; ODG: used; TMF criteria: N/A", ["ODG"]),
+        ("ACOEM was not used. ODG was used for this review.", ["ODG"]),
+        (
+            "Per ODG and the CDC Guideline for Prescribing Opioids for Chronic Pain, the dose is high.",
+            ["ODG", "OTHER"],
+        ),
+        ("The Centers for Disease Control and Prevention opioid guideline advises tapering.", ["OTHER"]),
+        ("The CDC's 2022 clinical practice guideline limits the dose.", ["OTHER"]),
+    ],
+)
+def test_guidelines_not_used_and_cdc(nlp, text, expected):
+    assert case(nlp, text)["guidelines"] == expected
