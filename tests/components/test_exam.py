@@ -311,6 +311,10 @@ FAMILIES = [
     ("Ambulating with a cane, moderate Trendelenburg L.", [("gait", "present", "left")]),
     ("Cervical rot restricted to 40 deg.", [("range_of_motion", "decreased", None)]),
     ("Decr. sens. R dorsal foot.", [("sensation", "decreased", "right")]),
+    # favouring a leg while walking is an abnormal gait
+    ("He walks with a cane and favors the right leg.", [("gait", "present", "right")]),
+    ("Ambulating slowly, favoring her left side.", [("gait", "present", "left")]),
+    ("His gait is cautious and he favours the left foot.", [("gait", "present", "left")]),
     # the other side in a short second clause
     (
         "Left triceps reflex is trace and those on the right are 2+.",
