@@ -325,3 +325,27 @@ def test_more_cues(nlp, text, expected):
 )
 def test_documented_on_a_side_is_present(nlp, text, expected):
     assert sorted(negated(nlp, text)) == expected
+
+
+# -- issue 13, z family (paraphrases written for the tests) ---------------------------------
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a denial limited to one level does not outweigh the finding shown at another
+        ("At L4-5 a protrusion narrows the left neural foramen. L3-4 has no foraminal narrowing.", []),
+        ("The C6-C7 osteophyte is narrowing the right foramen; no foraminal stenosis at C5-C6.", []),
+        # a UR quote denies what the reviewer states as found
+        ('The UR doctor wrote "no objective myelopathy". The diagnosis given is cervical myelopathy.', []),
+        ("The peer reviewer found no myelopathy. This man has clear signs of myelopathy.", []),
+        ("The canal measures 6 mm, severe canal stenosis. There is no stenosis at L2-3.", []),
+        # a verb that denies root compression; plain words for a normal neurological exam
+        ("The bulge does not compress the left L5 nerve root.", ["nerve_root_compression"]),
+        ("The fragment did not impinge on the traversing root.", ["nerve_root_compression"]),
+        ("Neurological findings are normal.", ["neurological_deficit"]),
+        ("Her neurologic signs were entirely normal.", ["neurological_deficit"]),
+        # touching or displacing is not compression denied
+        ("The disc contacts but does not displace the S1 root.", []),
+    ],
+)
+def test_negated_z_families(nlp, text, expected):
+    assert sorted(negated(nlp, text)) == sorted(expected)

@@ -314,6 +314,14 @@ FORMAT_FAMILIES = [
     ("Date of review ........ 03.17.2021", "2021-03-17", "review"),
     ("He was injured on 06.14.18 at the plant.", "2018-06-14", "injury"),
     ("An MRI dated 8.28.2019 was read as normal.", "2019-08-28", "study"),
+    # one-digit parts with a two-digit year where a date stands (issue 13, z family)
+    ("Date of injury: 4.7.18", "2018-04-07", "injury"),
+    ("The MRI of 9.3.20 shows a small protrusion.", "2020-09-03", "study"),
+    ("He was hurt lifting boxes on 12.1.19 at the store.", "2019-12-01", "injury"),
+    # masks: ISO-shaped and bracketed notes
+    ("Date of injury: XXXX-XX-XX", "redacted", "injury"),
+    ("Injury date ........ [DOI redacted]", "redacted", "injury"),
+    ("She was injured on [date of injury removed] while lifting.", "redacted", "injury"),
     # a weekday before the date is part of it
     ("Date of Review: Thursday, March 12, 2020", "2020-03-12", "review"),
     ("She was injured on Monday, June 14, 2021 at the warehouse.", "2021-06-14", "injury"),
@@ -343,6 +351,8 @@ def test_date_format_families(nlp, text, value, role):
         "The IRO case number is 2021-0417-03.",
         "See section 5.1.2 of the guideline.",
         "Dose 10.5 mg twice daily.",
+        "See section 1.2.15 of the guideline.",
+        "Version 3.4.19 of the software was used.",
     ],
 )
 def test_numbers_that_look_like_year_first_or_dotted_dates_are_none(nlp, text):

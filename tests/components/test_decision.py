@@ -533,6 +533,23 @@ MEMO_HEADS = [
         "MEMORANDUM\n\nSubject: IRO determination\nDated: 2022-11-30\n\nThe worker strained his back.",
         "2022-11-30",
     ),
+    # the letter's own issue / mailing label in its head (issue 13, z family)
+    (
+        "RIVERBEND REVIEW\n\nIssued: 07/22/2021\nCase no.: RB-21-77\nDOI: 03/02/2020\n\nThe worker, a welder, hurt his neck.",
+        "2021-07-22",
+    ),
+    (
+        "IRO LETTER\n\nDate Issued: Aug 9 2022\nOur ref: 22-118\n\nA nurse hurt her back lifting.",
+        "2022-08-09",
+    ),
+    (
+        "NOTICE\n\nSent to all parties on: Oct 4 2020\nMatter: 20-W-12\n\nThe claimant slipped on ice.",
+        "2020-10-04",
+    ),
+    (
+        "SUMMIT IRO\n\nDate:   7.9.21\nFile:   S-0041\n\nThe claimant fell from a ladder.",
+        "2021-07-09",
+    ),
 ]
 
 
@@ -578,3 +595,77 @@ def test_memo_date_yields_to_a_date_called_review_date(nlp):
 def test_mechanism_sentence_with_an_abbreviated_month(nlp, text, expected):
     """The dot of "Jun." is the date's own, not the end of a clause."""
     assert case(nlp, text)["injury_date"] == expected
+
+
+# -- reviewer: a sign-off block, a heading "IRO reviewer's analysis", fellowship before board
+# (issue 13, z family; paraphrases written for the tests) ----------------------------------
+SIGNOFFS = [
+    (
+        "The denial is upheld.\n\nElectronically signed\nReviewer 22, M.D.\nOrthopaedic Surgery\nDiplomate, ABOS",
+        "orthopedic surgery",
+    ),
+    (
+        "I agree with the carrier.\n\nDigitally signed by the reviewing physician\nAnesthesiology / Pain Medicine - Diplomate, ABA",
+        "anesthesiology, pain medicine",
+    ),
+    (
+        "The request is not medically necessary.\n\nSignature on file\nNeurosurgery; FAANS\nLicensed in Texas",
+        "neurological surgery",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", SIGNOFFS)
+def test_reviewer_specialty_in_the_sign_off_block(nlp, text, expected):
+    assert case(nlp, text)["reviewer_specialty"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The UR physician advisor, a neurosurgeon, denied it.\n\nSigned by the utilization review physician advisor, Neurosurgery",
+        "The denial is upheld.\n\nSigned: the carrier's peer reviewer, Orthopedic Surgery",
+    ],
+)
+def test_a_carrier_reviewer_signing_is_not_the_iro_reviewer(nlp, text):
+    assert case(nlp, text)["reviewer_specialty"] is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "IRO REVIEWER'S ANALYSIS\nFusion is the most disputed indication in spine surgery.\n\nREVIEWER\nSpecialty: Orthopedic Surgery (spine)",
+            "orthopedic surgery",
+        ),
+        (
+            "The reviewing physician is a fellowship-trained spine surgeon, board certified in neurological surgery.",
+            "neurological surgery",
+        ),
+        (
+            "The IRO reviewer, fellowship trained in pain medicine, is board certified in anesthesiology.",
+            "anesthesiology",
+        ),
+    ],
+)
+def test_reviewer_heading_of_an_analysis_and_fellowship_before_the_board(nlp, text, expected):
+    assert case(nlp, text)["reviewer_specialty"] == expected
+
+
+# -- guidelines: a criteria list marking names "not used"; the CDC opioid guideline (issue 13)
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Criteria: ODG - used; ACOEM - not used; InterQual - not used.", ["ODG"]),
+        ("Sources: MCG: not applicable; ODG: used; TMF criteria: N/A", ["ODG"]),
+        ("ACOEM was not used. ODG was used for this review.", ["ODG"]),
+        (
+            "Per ODG and the CDC Guideline for Prescribing Opioids for Chronic Pain, the dose is high.",
+            ["ODG", "OTHER"],
+        ),
+        ("The Centers for Disease Control and Prevention opioid guideline advises tapering.", ["OTHER"]),
+        ("The CDC's 2022 clinical practice guideline limits the dose.", ["OTHER"]),
+    ],
+)
+def test_guidelines_not_used_and_cdc(nlp, text, expected):
+    assert case(nlp, text)["guidelines"] == expected

@@ -299,6 +299,36 @@ FAMILIES = [
     ('Hip abductor strength was "good minus" on the left.', [("strength", "decreased", "left")]),
     ("Strength is good to good plus in the quadriceps.", [("strength", "decreased", None)]),
     ("Grip strength was poor on the right.", [("strength", "decreased", "right")]),
+    # clinic / PT shorthand (issue 13, z family): "+"/"neg", L/R letters, bilat, site + grade
+    ("SLR neg bilat. in sitting", [("straight_leg_raise", "negative", "bilateral")]),
+    (
+        "Seated SLR + R at 60, neg L.",
+        [("straight_leg_raise", "positive", "right"), ("straight_leg_raise", "negative", "left")],
+    ),
+    ("Straight leg raise + left at 40 degrees.", [("straight_leg_raise", "positive", "left")]),
+    ("Knee jerk 1+ R, 2+ L.", [("reflexes", "decreased", "right"), ("reflexes", "normal", "left")]),
+    ("DTRs: Achilles 2+ =, quads okay.", [("reflexes", "normal", None)]),
+    ("Ambulating with a cane, moderate Trendelenburg L.", [("gait", "present", "left")]),
+    ("Cervical rot restricted to 40 deg.", [("range_of_motion", "decreased", None)]),
+    ("Decr. sens. R dorsal foot.", [("sensation", "decreased", "right")]),
+    # favouring a leg while walking is an abnormal gait
+    ("He walks with a cane and favors the right leg.", [("gait", "present", "right")]),
+    ("Ambulating slowly, favoring her left side.", [("gait", "present", "left")]),
+    ("His gait is cautious and he favours the left foot.", [("gait", "present", "left")]),
+    # the other side in a short second clause
+    (
+        "Left triceps reflex is trace and those on the right are 2+.",
+        [("reflexes", "decreased", "left"), ("reflexes", "normal", "right")],
+    ),
+    # plain wording
+    ("He bends his back forward only halfway before stopping.", [("range_of_motion", "decreased", None)]),
+    ("Lumbar movement was normal in all planes.", [("range_of_motion", "normal", None)]),
+    ("Both arms are strong.", [("strength", "normal", "bilateral")]),
+    ("her grip strength was equally strong", [("strength", "normal", None)]),
+    (
+        "On testing she feels light touch slightly less over the left shin.",
+        [("sensation", "decreased", "left")],
+    ),
 ]
 
 

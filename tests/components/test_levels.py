@@ -69,6 +69,10 @@ NOT_PAIRS = [
     ("T12 4 weeks later", ["T12"]),
     ("a bulge at C5 6 mm wide", ["C5"]),
     ("L4 5% of the time", ["L4"]),
+    # the paraspinal muscles an EMG names by root (issue 13): C8 is a root, no vertebra
+    ("Needle study of the C8 paraspinal muscles was normal.", ["C8"]),
+    ("C8 paraspinals: no fibrillations.", ["C8"]),
+    ("Fibrillations in the left C7 and C8 paraspinal muscles.", ["C7", "C8"]),
 ]
 
 

@@ -288,3 +288,34 @@ def test_unit_windows_find_what_the_whole_text_finds(nlp, monkeypatch):
     monkeypatch.setattr(comp, "windows", lambda text: [(0, len(text))])
     for (name, text), found in zip(letters, fast):
         assert comp.find(text) == found, name
+
+
+# -- issue 13, z family: a size in the sentence after its level (paraphrases for the tests)
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "There is a broad disc protrusion at L4-5 with facet hypertrophy. The canal is narrowed to 8 mm.",
+            [(8.0, "L4-L5", "stenosis")],
+        ),
+        (
+            "A herniation at C6-C7 indents the cord; the thecal sac there is 9 mm.",
+            [(9.0, "C6-C7", "stenosis")],
+        ),
+        (
+            "Severe stenosis is seen at L3-4 from a bulge and ligament thickening. The AP canal diameter measures 6 mm.",
+            [(6.0, "L3-L4", "stenosis")],
+        ),
+        # two levels before, or a new study in the size's sentence: no level is guessed
+        (
+            "Protrusions at L3-4 and L4-5 are seen. The canal is narrowed to 8 mm.",
+            [(8.0, None, "stenosis")],
+        ),
+        (
+            "At L5-S1 the canal is capacious. Flexion and extension films showed the same 4 mm slip.",
+            [(4.0, None, "spondylolisthesis")],
+        ),
+    ],
+)
+def test_a_size_in_the_sentence_after_its_level(nlp, text, expected):
+    assert [(lo, lvl, f) for lo, _, lvl, f in sizes(nlp, text)] == expected

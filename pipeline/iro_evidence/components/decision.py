@@ -36,7 +36,9 @@ YEAR_LINE = re.compile(
 # sections whose dates are records or headings, not the story of the injury
 NOT_HISTORY = ("records_reviewed", "review_date", "case_number", "letter_title", "criteria")
 DATE_FORMATS = ("month_d_y", "numeric", "mon_d_y_slash")  # what a hearing's own date line is written as
-MEMO_LABEL = re.compile(r"(?i:dated?)[ ]*:?[ ]*\Z")  # what a memo's date line ends in
+MEMO_LABEL = re.compile(
+    r"(?i:dated?|issued|parties(?:[ ]+on)?)[ ]*:?[ ]*\Z"
+)  # what a memo's date line ends in
 MEMO_HEAD_CHARS = 600  # the most a memo's "Label: value" head may hold before its date
 CLAUSE_END = re.compile(r"(?<!\b(?:Mr|Ms|Dr))(?<!\bMrs)[.;]\s")
 

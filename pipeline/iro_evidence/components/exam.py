@@ -255,7 +255,7 @@ class ExamMatcher(RuleComponent):
         if not m:
             return None
         status = words.get(m.group("word").lower())
-        side = m.group("side1") or m.group("side2")
+        side = m.group("side1") or m.group("side2") or m.group("side3")
         if not status or not side:
             return None
         s, e = m.start("word"), m.end("word")
@@ -265,7 +265,7 @@ class ExamMatcher(RuleComponent):
             "sign": fact["sign"],
             "status": status,
             "stated": True,
-            "side": {"both": "bilateral"}.get(side.lower(), side.lower()),
+            "side": {"both": "bilateral", "l": "left", "r": "right"}.get(side.lower(), side.lower()),
             **self.details(text, s, e, fact["sign"]),
         }
 

@@ -107,6 +107,7 @@ class FindingLinker(RuleComponent):
         self.after_chars = r.get("finding_after_chars", 60)
         self.before_chars = r.get("finding_before_chars", 60)
         self.level_after_chars = r.get("level_after_chars", 80)
+        self.size_level_back = r.get("size_level_from_sentence_before", False)
         self.measurement_findings = set(r["measurement_findings"])
         self.study_excluded = set(r["study_excluded"])
 
@@ -183,6 +184,7 @@ class FindingLinker(RuleComponent):
             for s in doc.spans.get("studies", [])
             if (iro := span_ext(s)) and iro.get("type") not in self.study_excluded
         ]
+        self._text = text
         self._sent_starts = sentence_starts(doc)[1]
         self._sents = list(zip(self._sent_starts, [*self._sent_starts[1:], len(text)]))
         self._link_sizes(text, findings, sizes, cands, studies)
@@ -214,6 +216,8 @@ class FindingLinker(RuleComponent):
             level = self._level(text, cands, size.start_char, size.end_char, stop, k, c0, ftype)
             if level is None and (same_clause or anaphora):
                 level = prev.level
+            if level is None and self.size_level_back:
+                level = self._sole_level_before(cands, k, ftype, studies)
             prev = _Previous((finding, label), (c0, c1), level, k)
             offsets = [finding.start_char, finding.end_char] if finding is not None else None
             study = self._study(studies, size.start_char, k)
@@ -325,6 +329,21 @@ class FindingLinker(RuleComponent):
             if i is not None:
                 return self._extend(text, cands, i, -1)
         return None
+
+    def _sole_level_before(self, cands, k, ftype, studies) -> dict | None:
+        """A size in a sentence that names no level and no study of its own ("The canal is
+        narrowed to 7 mm.") is at the one level the sentence before it names, if it names
+        only one (a sentence naming a study starts another report)."""
+        if k == 0:
+            return None
+        (p0, _), (s0, s1) = self._sents[k - 1], self._sents[k]
+        if any(s0 <= c.s < s1 for c in cands) or any(s0 <= z.start_char < s1 for z in studies):
+            return None
+        fits = [i for i, c in enumerate(cands) if p0 <= c.s and c.e <= s0 and self._usable(c, ftype)]
+        named = {(cands[i].s, cands[i].e) for i in fits}
+        if len(fits) != 1 or len(named) != 1:
+            return None
+        return self._extend(self._text, cands, fits[0], -1)
 
     def _last_before(self, cands, lo, s, ftype) -> int | None:
         """The usable candidate in [lo, s) that ends last (of those, the one that starts first)."""

@@ -43,6 +43,8 @@ class Guidelines:
             "TMF": re.compile(r.get("tmf_as_iro", r"(?!)"), re.I),
             "OTHER": re.compile(r.get("other_within_literature", r"(?!)"), re.I),
         }
+        # a criteria list that marks a name "- not used" ("ACOEM - not used; ODG - used")
+        self.not_used = re.compile(r.get("guideline_not_used", r"(?!)"), re.I)
         self.unchecked = re.compile(r["unchecked_box"])
         self.any_box = re.compile(r["any_box"])
 
@@ -72,6 +74,8 @@ class Guidelines:
 
     def _something_else(self, code: str, text: str, s: int, e: int) -> bool:
         """Whether the words around the name at ``[s, e)`` make it no citation of ``code``."""
+        if self.not_used.match(text, e, e + 60):
+            return True
         if code == "MEDICARE":
             return not text[s].isupper()
         context = {

@@ -59,6 +59,8 @@ class Reviewer:
         self.board = re.compile(r["board_certified"], re.I)
         self.reviewer_for_iro = [re.compile(p, re.I) for p in r.get("reviewer_for_iro", [])]
         self.not_iro = re.compile(r.get("reviewer_not_iro", r"(?!)"), re.I)
+        self.signature = re.compile(r.get("reviewer_signature", r"(?!)"), re.I)
+        self.signature_tail = r.get("reviewer_signature_tail", 2000)
         # whole-text patterns looked for only near the words their matches contain
         gates = r.get("gates", {})
         names = ("not_external", "external_reviewer")
@@ -70,8 +72,12 @@ class Reviewer:
             if self.exclude_after.search(text[max(0, m.start() - 40) : m.start()] + " "):
                 break
             pre = text[max(0, m.start() - 30) : m.start()].lower()
-            # fellowship training is no board; a subspecialty certification is
-            if "fellowship" in pre or ("subspecialty" in pre and "certif" not in pre):
+            # fellowship training is no board ("a fellowship-trained spine surgeon, board
+            # certified in orthopaedic surgery": the board comes after); a subspecialty
+            # certification is one
+            if "fellowship" in pre:
+                continue
+            if "subspecialty" in pre and "certif" not in pre:
                 break
             spec = self.spec_of[phrase_key(m.group())]
             if spec not in seen:
@@ -82,7 +88,7 @@ class Reviewer:
     def find(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
         """The IRO reviewer's specialties (``sections``: (label, start, end) of the Doc's),
         from the first source that names one."""
-        sources = (self._in_section, self._after_anchor, self._who_reviewed, self._external)
+        sources = (self._in_section, self._after_anchor, self._who_reviewed, self._external, self._signature)
         return next((found for source in sources if (found := source(doc, sections))), [])
 
     def _in_section(self, doc: Doc, sections: list[tuple[str, int, int]]) -> Found:
@@ -140,6 +146,22 @@ class Reviewer:
             # "the case was reviewed by a physician advisor for the carrier, an orthopedist"
             if found and not self.not_iro.search(window, 0, found[0][0] - m.start()):
                 return found
+        return []
+
+    def _signature(self, doc: Doc, _sections=None) -> Found:
+        """The letter's sign-off ("Electronically signed ... / Neurological Surgery -
+        Diplomate ..."): a specialty in the paragraph of the last signature near the end,
+        where no sentence named one; never a hearing's or a UR notice's signer."""
+        text, low = doc_text(doc), doc_lower(doc)
+        tail = max(0, len(text) - self.signature_tail)
+        last = next(reversed(list(self.signature.finditer(text, tail))), None)
+        if last is None or is_hearing(text, low) or next(self._gated(doc, "not_external"), None):
+            return []
+        end = text.find("\n\n", last.end())
+        window = text[last.start() : min(end if end >= 0 else len(text), last.end() + 300)]
+        found = self.specialties_in(window, last.start())
+        if found and not self.not_iro.search(window, 0, found[0][0] - last.start()):
+            return found
         return []
 
     def _gated(self, doc: Doc, name: str):
