@@ -17,7 +17,7 @@ medspaCy's default pipeline (PyRuSH sentences, target matcher, ConText; PyRuSH's
 log silenced) runs on the first ``--medspacy-mb`` megabytes only, as it is ~10x slower.
 
 The tokenizer table times ``LetterTokenizer`` alone with its cache teaching on and off
-(``tokenizer.TEACH``, on by default) on that corpus and on a "varied" one: the
+(``tokenizer.TEACH``, off by default) on that corpus and on a "varied" one: the
 same letters with every number shifted by the copy's index, so that, as in a real corpus,
 the distinct chunks keep growing (spaCy 3.8 caps its cache at 10,000 chunks).
 Runs on spaCy 3.7 (Python 3.11) and 3.8 (Python 3.12+) alike.

@@ -19,9 +19,9 @@ the affix regexes, in every letter. The tokenizer teaches the cache instead: a c
 a second time is tokenized once on its own (where nothing stops the caching), and from
 then on every letter finds it in the cache. A chunk's tokens never depend on its
 neighbours, so the Doc is the same (``tests/test_tokenizer.py`` checks it on every letter).
-``TEACH`` turns it on or off for every tokenizer (``teach`` for one). It stays on for
-spaCy 3.8 too: 3.8 caps the cache at 10,000 chunks, but teaching still gave 1.2x-3.3x
-on corpora of 19,000-47,000 distinct chunks there (README, "Speed and scale").
+``TEACH`` turns it on or off for every tokenizer (``teach`` for one). It is off by
+default: in whole extract runs on letters that do not repeat it cost more than it saved
+(README, "Speed and scale").
 """
 
 from __future__ import annotations
@@ -45,8 +45,11 @@ LEVEL_TOKEN = re.compile(r"^[CcTtLlSs]\d{1,2}(?:[-/\u2013\u2014][CcTtLlSs]?\d{1,
 # chunks remembered for teaching; past this many, the first-sighting set starts afresh
 # and no more chunks are taught (memory stays bounded on any corpus)
 MAX_CHUNKS = 200_000
-# teach the cache (measured on spaCy 3.7.5 and 3.8.18: faster on both; see the docstring)
-TEACH = True
+# teach the cache: off by default. Measured 2026-12-08 in whole `extract` runs on letters
+# that do not repeat (benchmarks/bench.py, quiet machine), teaching off was 4-13% faster in
+# every run on spaCy 3.7.5 and 3.8.18 (the tokenizer alone: 1.03x-1.09x with it); it stays
+# available for corpora that repeat a template (``nlp.tokenizer.teach = True``)
+TEACH = False
 
 
 class LetterTokenizer(Tokenizer):
